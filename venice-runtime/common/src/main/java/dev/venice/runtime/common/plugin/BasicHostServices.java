@@ -1,0 +1,58 @@
+package dev.venice.runtime.common.plugin;
+
+import dev.venice.spi.host.HostServices;
+import dev.venice.spi.host.RoutingService;
+import dev.venice.spi.host.StorageStatsService;
+import dev.venice.spi.host.StoreMetadataService;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Host services assembled from what a process has; absent services are {@code null}.
+ *
+ * @param processKind {@code controller}, {@code server}, {@code router} or {@code client}
+ * @param instanceId this process's instance id
+ * @param clusterName the cluster name
+ * @param storeMetadataService store metadata, or {@code null}
+ * @param routingService routing, or {@code null}
+ * @param storageStatsService storage statistics, or {@code null}
+ * @param kafkaClientConfig Kafka client settings, empty when the host has no Kafka
+ */
+public record BasicHostServices(
+    String processKind,
+    String instanceId,
+    String clusterName,
+    StoreMetadataService storeMetadataService,
+    RoutingService routingService,
+    StorageStatsService storageStatsService,
+    Map<String, String> kafkaClientConfig) implements HostServices {
+
+  /** Validates and copies. */
+  public BasicHostServices {
+    Objects.requireNonNull(processKind, "processKind");
+    Objects.requireNonNull(instanceId, "instanceId");
+    Objects.requireNonNull(clusterName, "clusterName");
+    kafkaClientConfig = Map.copyOf(kafkaClientConfig);
+  }
+
+  /** A host with no services beyond its identity (a client, or a test). */
+  public static BasicHostServices minimal(String processKind, String instanceId, String cluster) {
+    return new BasicHostServices(processKind, instanceId, cluster, null, null, null, Map.of());
+  }
+
+  @Override
+  public Optional<StoreMetadataService> storeMetadata() {
+    return Optional.ofNullable(storeMetadataService);
+  }
+
+  @Override
+  public Optional<RoutingService> routing() {
+    return Optional.ofNullable(routingService);
+  }
+
+  @Override
+  public Optional<StorageStatsService> storageStats() {
+    return Optional.ofNullable(storageStatsService);
+  }
+}

@@ -1,0 +1,71 @@
+package dev.venice.runtime.common.plugin;
+
+import dev.venice.spi.client.ReplicaDispatchDecorator;
+import dev.venice.spi.client.StoreClientDecorator;
+import dev.venice.spi.controller.AdminMutationHook;
+import dev.venice.spi.http.PluginHttpEndpoint;
+import dev.venice.spi.plugin.BackgroundTask;
+import dev.venice.spi.plugin.Extensions;
+import dev.venice.spi.plugin.LifecycleHook;
+import dev.venice.spi.server.IngestionRecordHook;
+import dev.venice.spi.server.ReadHook;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** What one plugin added during its start; discarded if the start fails. */
+final class CollectedExtensions implements Extensions {
+  final List<StoreClientDecorator> storeDecorators = new ArrayList<>();
+  final List<ReplicaDispatchDecorator> replicaDecorators = new ArrayList<>();
+  final List<ReadHook> readHooks = new ArrayList<>();
+  final List<IngestionRecordHook> ingestionHooks = new ArrayList<>();
+  final List<AdminMutationHook> adminMutationHooks = new ArrayList<>();
+  final List<LifecycleHook> lifecycleHooks = new ArrayList<>();
+  final List<BackgroundTask> backgroundTasks = new ArrayList<>();
+  final List<PluginHttpEndpoint> httpEndpoints = new ArrayList<>();
+
+  private static <T> Extensions add(List<T> list, T item, Extensions self) {
+    list.add(Objects.requireNonNull(item, "a plugin added null"));
+    return self;
+  }
+
+  @Override
+  public Extensions addStoreDecorator(StoreClientDecorator decorator) {
+    return add(storeDecorators, decorator, this);
+  }
+
+  @Override
+  public Extensions addReplicaDecorator(ReplicaDispatchDecorator decorator) {
+    return add(replicaDecorators, decorator, this);
+  }
+
+  @Override
+  public Extensions addReadHook(ReadHook hook) {
+    return add(readHooks, hook, this);
+  }
+
+  @Override
+  public Extensions addIngestionHook(IngestionRecordHook hook) {
+    return add(ingestionHooks, hook, this);
+  }
+
+  @Override
+  public Extensions addAdminMutationHook(AdminMutationHook hook) {
+    return add(adminMutationHooks, hook, this);
+  }
+
+  @Override
+  public Extensions addLifecycleHook(LifecycleHook hook) {
+    return add(lifecycleHooks, hook, this);
+  }
+
+  @Override
+  public Extensions addBackgroundTask(BackgroundTask task) {
+    return add(backgroundTasks, task, this);
+  }
+
+  @Override
+  public Extensions addHttpEndpoint(PluginHttpEndpoint endpoint) {
+    return add(httpEndpoints, endpoint, this);
+  }
+}

@@ -1,0 +1,101 @@
+package dev.venice.runtime.common.plugin;
+
+import dev.venice.spi.config.PluginConfig;
+import dev.venice.spi.host.HostServices;
+import dev.venice.spi.host.StoreInfo;
+import dev.venice.spi.plugin.PluginContext;
+import dev.venice.spi.plugin.TimeSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The context a host gives one plugin. Its scheduler thread is created on first use. */
+final class HostPluginContext implements PluginContext {
+  private final String pluginId;
+  private final PluginConfig config;
+  private final MeterRegistry registry;
+  private final TimeSource time;
+  private final HostServices host;
+  private final ClassLoader loader;
+  private final Logger logger;
+  private ScheduledExecutorService scheduler;
+
+  HostPluginContext(String pluginId, PluginConfig config, MeterRegistry registry, TimeSource time,
+      HostServices host, ClassLoader loader) {
+    this.pluginId = pluginId;
+    this.config = config;
+    this.registry = registry;
+    this.time = time;
+    this.host = host;
+    this.loader = loader;
+    this.logger = LoggerFactory.getLogger("venice.plugin." + pluginId);
+  }
+
+  @Override
+  public String pluginId() {
+    return pluginId;
+  }
+
+  @Override
+  public PluginConfig config() {
+    return config;
+  }
+
+  @Override
+  public PluginConfig configForStore(String store) {
+    return host.storeMetadata()
+        .flatMap(metadata -> metadata.store(store))
+        .map(info -> overlay(info))
+        .orElse(config);
+  }
+
+  private PluginConfig overlay(StoreInfo info) {
+    return config.withOverrides(info.settingsFor(pluginId));
+  }
+
+  @Override
+  public MeterRegistry meterRegistry() {
+    return registry;
+  }
+
+  @Override
+  public TimeSource time() {
+    return time;
+  }
+
+  @Override
+  public synchronized ScheduledExecutorService scheduler() {
+    if (scheduler == null) {
+      scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "plugin-" + pluginId);
+        thread.setDaemon(true);
+        thread.setContextClassLoader(loader);
+        return thread;
+      });
+    }
+    return scheduler;
+  }
+
+  @Override
+  public Logger logger() {
+    return logger;
+  }
+
+  @Override
+  public HostServices host() {
+    return host;
+  }
+
+  /** Stops the scheduler, waiting briefly for a running task. */
+  synchronized void close() throws InterruptedException {
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+      if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
+        logger.warn("plugin {}: a scheduled task did not stop within 5 s", pluginId);
+      }
+    }
+  }
+}

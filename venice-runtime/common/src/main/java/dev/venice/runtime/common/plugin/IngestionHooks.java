@@ -1,0 +1,35 @@
+package dev.venice.runtime.common.plugin;
+
+import dev.venice.spi.server.IngestionRecord;
+import dev.venice.spi.server.IngestionRecordHook;
+import dev.venice.spi.server.IngestionVerdict;
+
+/**
+ * The started plugins' ingestion-record hooks. A hook that throws counts as {@link
+ * IngestionVerdict#ACCEPT}: a broken plugin must not divert good records to the dead-letter path.
+ * A rejection's reason is prefixed with the rejecting plugin's id.
+ */
+public final class IngestionHooks {
+  private final Hooks<IngestionRecordHook> hooks;
+
+  IngestionHooks(Hooks<IngestionRecordHook> hooks) {
+    this.hooks = hooks;
+  }
+
+  /** Whether no plugin added an ingestion hook. */
+  public boolean isEmpty() {
+    return hooks.isEmpty();
+  }
+
+  /** Runs the before-hooks; the first rejection wins. */
+  public IngestionVerdict beforeApply(IngestionRecord record) {
+    return hooks.first("ingestion.before", record, IngestionRecordHook::beforeApply,
+        IngestionVerdict.ACCEPT, IngestionVerdict::rejected,
+        (plugin, verdict) -> IngestionVerdict.reject(plugin + ": " + verdict.reason()));
+  }
+
+  /** Runs every after-hook. */
+  public void afterApply(IngestionRecord record) {
+    hooks.each("ingestion.after", record, null, (hook, r, unused) -> hook.afterApply(r));
+  }
+}

@@ -1,0 +1,516 @@
+package dev.venice.runtime.common.plugin;
+
+import dev.venice.runtime.common.plugin.Hooks.Guarded;
+import dev.venice.spi.SemanticVersion;
+import dev.venice.spi.SpiVersion;
+import dev.venice.spi.VersionRange;
+import dev.venice.spi.client.DecoratorStack;
+import dev.venice.spi.client.ReplicaDispatchDecorator;
+import dev.venice.spi.client.StoreClientDecorator;
+import dev.venice.spi.config.ConfigException;
+import dev.venice.spi.config.ConfigKey;
+import dev.venice.spi.config.PluginConfig;
+import dev.venice.spi.host.HostServices;
+import dev.venice.spi.plugin.BackgroundTask;
+import dev.venice.spi.plugin.PluginDescriptor;
+import dev.venice.spi.plugin.TimeSource;
+import dev.venice.spi.plugin.VenicePlugin;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds, checks, configures, starts and stops the plugins of one host process.
+ *
+ * <p>Plugins come from the class path (client decorators, plugins bundled with a process) and from
+ * a plugin directory: each sub-directory {@code <dir>/<id>/} holds one plugin's jars and gets its
+ * own {@link PluginClassLoader}. A plugin is refused — logged with its id, source and versions,
+ * counted in {@code venice.plugins.failures{plugin,reason}}, listed as {@link PluginState#FAILED}
+ * — when its descriptor is malformed, its SPI range excludes this host's SPI, its id is taken, its
+ * directory holds no plugin, its configuration has an unknown key or a bad value, or its start
+ * throws. The host always carries on without it.
+ *
+ * <p>Configuration: {@code plugins.<id>.enabled=true} starts a plugin (default: off);
+ * {@code plugins.<id>.<key>} sets a key it declared.
+ */
+public final class PluginManager implements AutoCloseable {
+  /** The prefix of every plugin configuration key. */
+  public static final String CONFIG_PREFIX = "plugins.";
+  private static final String SERVICE_FILE = "META-INF/services/" + VenicePlugin.class.getName();
+  private static final Pattern ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+  private static final Logger LOG = LoggerFactory.getLogger(PluginManager.class);
+
+  private final Map<String, String> config;
+  private final Path pluginDirectory;
+  private final ClassLoader classPath;
+  private final MeterRegistry registry;
+  private final TimeSource time;
+  private final HostServices host;
+
+  private final Map<String, PluginInfo> rows = new LinkedHashMap<>();
+  private final List<Started> started = new ArrayList<>();
+  private final List<PluginClassLoader> loaders = new ArrayList<>();
+  private boolean startCalled;
+
+  private ReadHooks readHooks = new ReadHooks(new Hooks<>(List.of()));
+  private IngestionHooks ingestionHooks = new IngestionHooks(new Hooks<>(List.of()));
+  private AdminMutationHooks adminMutationHooks = new AdminMutationHooks(new Hooks<>(List.of()));
+  private LifecycleHooks lifecycleHooks = new LifecycleHooks(new Hooks<>(List.of()));
+  private PluginEndpoints endpoints = new PluginEndpoints(Map.of());
+  private DecoratorStack decorators = DecoratorStack.empty();
+
+  private record Candidate(VenicePlugin plugin, ClassLoader loader, String source) {}
+
+  private record Started(VenicePlugin plugin, PluginGuard guard, HostPluginContext context,
+      CollectedExtensions extensions, PluginInfo info) {}
+
+  private PluginManager(Builder b) {
+    this.config = Map.copyOf(b.config);
+    this.pluginDirectory = b.pluginDirectory;
+    this.classPath = b.classPath;
+    this.registry = b.registry;
+    this.time = b.time;
+    this.host = b.host;
+  }
+
+  /** A builder for the plugins of one process. */
+  public static Builder builder(HostServices host) {
+    return new Builder(host);
+  }
+
+  /**
+   * Discovers, checks and starts the plugins. Never throws for a bad plugin: see {@link
+   * #plugins()} for what happened to each.
+   *
+   * @return this manager
+   */
+  public synchronized PluginManager start() {
+    if (startCalled) {
+      throw new IllegalStateException("plugins already started");
+    }
+    startCalled = true;
+    List<Candidate> candidates = new ArrayList<>();
+    if (classPath != null) {
+      discover(classPath, null, candidates);
+    }
+    if (pluginDirectory != null) {
+      discoverDirectory(candidates);
+    }
+    Map<String, Map<String, String>> configById = configById();
+    for (Candidate candidate : candidates) {
+      accept(candidate, configById);
+    }
+    configById.keySet().stream().filter(id -> !rows.containsKey(id)).forEach(id -> fail(id, "",
+        "configuration", "unknown-plugin", "configuration names plugin '" + id
+            + "' but no plugin with that id was found (found: "
+            + String.join(", ", rows.keySet()) + ")"));
+    assembleHooks();
+    LOG.info("plugins: {}", rows.values().stream().map(r -> r.id() + "=" + r.state())
+        .collect(Collectors.joining(", ")));
+    return this;
+  }
+
+  /** One row per plugin found (or refused), in discovery order. */
+  public synchronized List<PluginInfo> plugins() {
+    return List.copyOf(rows.values());
+  }
+
+  /** The started plugins' read hooks. */
+  public synchronized ReadHooks readHooks() {
+    return readHooks;
+  }
+
+  /** The started plugins' ingestion-record hooks. */
+  public synchronized IngestionHooks ingestionHooks() {
+    return ingestionHooks;
+  }
+
+  /** The started plugins' admin-mutation hooks. */
+  public synchronized AdminMutationHooks adminMutationHooks() {
+    return adminMutationHooks;
+  }
+
+  /** The started plugins' lifecycle hooks. */
+  public synchronized LifecycleHooks lifecycleHooks() {
+    return lifecycleHooks;
+  }
+
+  /** The started plugins' HTTP endpoints. */
+  public synchronized PluginEndpoints endpoints() {
+    return endpoints;
+  }
+
+  /** The started plugins' client decorators, in the default order. */
+  public synchronized DecoratorStack decorators() {
+    return decorators;
+  }
+
+  /** Stops the started plugins, last started first, and closes their class loaders. */
+  @Override
+  public synchronized void close() {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      Started s = started.get(i);
+      try {
+        s.guard().callUnguarded((a, b) -> {
+          s.plugin().stop();
+          return null;
+        });
+      } catch (Exception e) {
+        LOG.warn("plugin {}: stop threw; going on", s.info().id(), e);
+      }
+      try {
+        s.context().close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      PluginInfo info = s.info();
+      rows.put(info.id(), new PluginInfo(info.id(), info.version(), info.spiVersionRange(),
+          info.description(), PluginState.STOPPED, info.source(), ""));
+    }
+    started.clear();
+    assembleHooks();
+    for (PluginClassLoader loader : loaders) {
+      try {
+        loader.close();
+      } catch (IOException e) {
+        LOG.warn("closing class loader {} failed", loader.getName(), e);
+      }
+    }
+    loaders.clear();
+  }
+
+  private void discoverDirectory(List<Candidate> candidates) {
+    if (!Files.isDirectory(pluginDirectory)) {
+      LOG.info("plugin directory {} does not exist; no plugins loaded from it", pluginDirectory);
+      return;
+    }
+    List<Path> entries;
+    try (Stream<Path> list = Files.list(pluginDirectory)) {
+      entries = list.sorted().toList();
+    } catch (IOException e) {
+      fail(pluginDirectory.toString(), "", pluginDirectory.toString(), "unreadable",
+          "cannot list plugin directory " + pluginDirectory + ": " + e);
+      return;
+    }
+    for (Path entry : entries) {
+      String name = entry.getFileName().toString();
+      if (!Files.isDirectory(entry)) {
+        fail(name, "", entry.toString(), "not-a-plugin", "plugin jars go in a directory per"
+            + " plugin, " + pluginDirectory + "/<id>/; ignoring " + entry);
+        continue;
+      }
+      List<Path> jars;
+      try (Stream<Path> list = Files.list(entry)) {
+        jars = list.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
+      } catch (IOException e) {
+        fail(name, "", entry.toString(), "unreadable", "cannot list " + entry + ": " + e);
+        continue;
+      }
+      if (jars.isEmpty()) {
+        fail(name, "", entry.toString(), "not-a-plugin", "no jar files in " + entry);
+        continue;
+      }
+      PluginClassLoader loader =
+          new PluginClassLoader("plugin-" + name, jars, VenicePlugin.class.getClassLoader());
+      loaders.add(loader);
+      int before = candidates.size();
+      discover(loader, entry, candidates);
+      int found = candidates.size() - before;
+      if (found == 0 && !rows.containsKey(name)) {
+        fail(name, "", entry.toString(), "not-a-plugin", "not a plugin: no " + SERVICE_FILE
+            + " in " + jars.stream().map(p -> p.getFileName().toString()).toList());
+      } else if (found > 1) {
+        candidates.subList(before, candidates.size()).clear();
+        fail(name, "", entry.toString(), "not-a-plugin", entry + " holds " + found
+            + " plugins; put each plugin in a directory of its own");
+      }
+    }
+  }
+
+  /** Adds what {@link ServiceLoader} finds with {@code loader}; {@code directory} is null for the
+   * class path. Broken service entries are recorded as failures. */
+  private void discover(ClassLoader loader, Path directory, List<Candidate> candidates) {
+    Iterator<ServiceLoader.Provider<VenicePlugin>> providers =
+        ServiceLoader.load(VenicePlugin.class, loader).stream().iterator();
+    String where = directory != null ? directory.toString() : "class path";
+    while (true) {
+      ServiceLoader.Provider<VenicePlugin> provider;
+      try {
+        if (!providers.hasNext()) {
+          return;
+        }
+        provider = providers.next();
+      } catch (ServiceConfigurationError e) {
+        String name = directory != null ? directory.getFileName().toString() : "class-path";
+        fail(name, "", where, "not-a-plugin", "broken " + SERVICE_FILE + " in " + where + ": "
+            + e.getMessage());
+        return;
+      }
+      if (directory != null && provider.type().getClassLoader() != loader) {
+        continue; // a class-path plugin seen through a directory's loader; found on its own
+      }
+      String source = directory != null ? where : codeSource(provider.type());
+      try {
+        candidates.add(new Candidate(provider.get(), loader, source));
+      } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+        fail(provider.type().getName(), "", source, "not-a-plugin",
+            "cannot instantiate " + provider.type().getName() + " from " + source + ": " + e);
+      }
+    }
+  }
+
+  private void accept(Candidate candidate, Map<String, Map<String, String>> configById) {
+    PluginGuard probe = new PluginGuard("?", candidate.loader(), registry);
+    PluginDescriptor descriptor = probe.apply("descriptor", candidate.plugin(), null,
+        (plugin, unused) -> plugin.descriptor(), null);
+    String className = candidate.plugin().getClass().getName();
+    if (descriptor == null) {
+      fail(className, "", candidate.source(), "descriptor",
+          "plugin " + className + " from " + candidate.source() + " returned no descriptor");
+      return;
+    }
+    String id = descriptor.id();
+    Refusal refusal = checkDescriptor(descriptor, candidate.source());
+    if (refusal != null) {
+      fail(ID.matcher(id).matches() ? id : className, descriptor, candidate.source(),
+          refusal.reason(), refusal.message());
+      return;
+    }
+    Map<String, String> raw = new TreeMap<>(configById.getOrDefault(id, Map.of()));
+    String enabled = raw.remove("enabled");
+    if (enabled == null || enabled.trim().equalsIgnoreCase("false")) {
+      rows.put(id, info(descriptor, PluginState.DISABLED, candidate.source(),
+          "set " + CONFIG_PREFIX + id + ".enabled=true to start it"));
+      return;
+    }
+    if (!enabled.trim().equalsIgnoreCase("true")) {
+      fail(id, descriptor, candidate.source(), "config", "bad value '" + enabled + "' for "
+          + CONFIG_PREFIX + id + ".enabled: expected true or false");
+      return;
+    }
+    PluginGuard guard = new PluginGuard(id, candidate.loader(), registry);
+    PluginConfig pluginConfig;
+    try {
+      List<ConfigKey<?>> keys = guard.callUnguarded((a, b) -> candidate.plugin().configKeys());
+      pluginConfig = PluginConfig.of(id, keys, raw);
+    } catch (ConfigException e) {
+      fail(id, descriptor, candidate.source(), "config", e.getMessage());
+      return;
+    } catch (Exception | LinkageError e) {
+      fail(id, descriptor, candidate.source(), "config", "plugin " + id
+          + ": declaring its configuration keys failed: " + e);
+      return;
+    }
+    start(candidate, descriptor, guard, pluginConfig);
+  }
+
+  /** Why a plugin is refused: a metric tag and a message for the operator. */
+  private record Refusal(String reason, String message) {}
+
+  /** Returns null when the descriptor is acceptable. */
+  private Refusal checkDescriptor(PluginDescriptor d, String source) {
+    if (!ID.matcher(d.id()).matches()) {
+      return new Refusal("descriptor", "plugin id '" + d.id() + "' from " + source
+          + " is malformed: use lower-case letters, digits and single dashes, e.g. bloom-filter");
+    }
+    PluginInfo existing = rows.get(d.id());
+    if (existing != null) {
+      return new Refusal("duplicate", "duplicate plugin id '" + d.id() + "': already " + existing.state()
+          + " from " + existing.source() + "; refusing the copy from " + source);
+    }
+    try {
+      SemanticVersion.parse(d.version());
+    } catch (IllegalArgumentException e) {
+      return new Refusal("descriptor", "plugin " + d.id() + " from " + source + ": bad plugin version: "
+          + e.getMessage());
+    }
+    VersionRange range;
+    try {
+      range = VersionRange.parse(d.spiVersionRange());
+    } catch (IllegalArgumentException e) {
+      return new Refusal("descriptor", "plugin " + d.id() + " from " + source + ": bad SPI version range: "
+          + e.getMessage());
+    }
+    if (!range.contains(SpiVersion.CURRENT)) {
+      return new Refusal("spi-range", "plugin " + d.id() + " " + d.version() + " from " + source
+          + " supports SPI " + range + " but this host has SPI " + SpiVersion.CURRENT
+          + "; install a build of the plugin for SPI " + SpiVersion.CURRENT.major() + ".x");
+    }
+    return null;
+  }
+
+  private void start(Candidate candidate, PluginDescriptor descriptor, PluginGuard guard,
+      PluginConfig pluginConfig) {
+    String id = descriptor.id();
+    HostPluginContext context = new HostPluginContext(id, pluginConfig, registry, time, host,
+        candidate.loader());
+    CollectedExtensions extensions = new CollectedExtensions();
+    try {
+      guard.callUnguarded((a, b) -> {
+        candidate.plugin().start(context, extensions);
+        return null;
+      });
+    } catch (Exception | LinkageError | AssertionError e) {
+      try {
+        context.close();
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      fail(id, descriptor, candidate.source(), "start", "plugin " + id + " " + descriptor.version()
+          + " from " + candidate.source() + ": start threw " + e);
+      LOG.error("plugin {}: start failed", id, e);
+      return;
+    }
+    PluginInfo info = info(descriptor, PluginState.STARTED, candidate.source(), "");
+    rows.put(id, info);
+    started.add(new Started(candidate.plugin(), guard, context, extensions, info));
+    for (BackgroundTask task : extensions.backgroundTasks) {
+      long delay = Math.max(1, task.interval().toMillis());
+      context.scheduler().scheduleWithFixedDelay(() -> guard.apply("task." + task.name(), task,
+          null, (t, unused) -> {
+            t.run();
+            return null;
+          }, null), delay, delay, TimeUnit.MILLISECONDS);
+    }
+    LOG.info("plugin {} {} started from {}", id, descriptor.version(), candidate.source());
+  }
+
+  private void assembleHooks() {
+    readHooks = new ReadHooks(hooks(e -> e.readHooks));
+    ingestionHooks = new IngestionHooks(hooks(e -> e.ingestionHooks));
+    adminMutationHooks = new AdminMutationHooks(hooks(e -> e.adminMutationHooks));
+    lifecycleHooks = new LifecycleHooks(hooks(e -> e.lifecycleHooks));
+    Map<String, List<Guarded<dev.venice.spi.http.PluginHttpEndpoint>>> byPlugin =
+        new LinkedHashMap<>();
+    List<StoreClientDecorator> store = new ArrayList<>();
+    List<ReplicaDispatchDecorator> replica = new ArrayList<>();
+    for (Started s : started) {
+      byPlugin.put(s.info().id(), s.extensions().httpEndpoints.stream()
+          .map(endpoint -> new Guarded<>(s.guard(), endpoint)).toList());
+      s.extensions().storeDecorators.forEach(d -> store.add(new GuardedDecorators.Store(s.guard(), d)));
+      s.extensions().replicaDecorators.forEach(d -> replica.add(new GuardedDecorators.Replica(s.guard(), d)));
+    }
+    endpoints = new PluginEndpoints(byPlugin);
+    decorators = DecoratorStack.inDefaultOrder(store, replica);
+  }
+
+  private <H> Hooks<H> hooks(Function<CollectedExtensions, List<H>> kind) {
+    List<Guarded<H>> list = new ArrayList<>();
+    for (Started s : started) {
+      kind.apply(s.extensions()).forEach(hook -> list.add(new Guarded<>(s.guard(), hook)));
+    }
+    return new Hooks<>(list);
+  }
+
+  private Map<String, Map<String, String>> configById() {
+    Map<String, Map<String, String>> byId = new TreeMap<>();
+    config.forEach((key, value) -> {
+      if (key.startsWith(CONFIG_PREFIX)) {
+        String rest = key.substring(CONFIG_PREFIX.length());
+        int dot = rest.indexOf('.');
+        String id = dot < 0 ? rest : rest.substring(0, dot);
+        byId.computeIfAbsent(id, k -> new TreeMap<>()).put(dot < 0 ? "" : rest.substring(dot + 1),
+            value);
+      }
+    });
+    return byId;
+  }
+
+  private static PluginInfo info(PluginDescriptor d, PluginState state, String source,
+      String message) {
+    return new PluginInfo(d.id(), d.version(), d.spiVersionRange(), d.description(), state, source,
+        message);
+  }
+
+  private void fail(String id, PluginDescriptor d, String source, String reason, String message) {
+    record(reason, new PluginInfo(id, d.version(), d.spiVersionRange(), d.description(),
+        PluginState.FAILED, source, message));
+  }
+
+  private void fail(String id, String version, String source, String reason, String message) {
+    record(reason, new PluginInfo(id, version, "", "", PluginState.FAILED, source, message));
+  }
+
+  private void record(String reason, PluginInfo row) {
+    String key = rows.containsKey(row.id()) ? row.id() + "@" + row.source() : row.id();
+    rows.put(key, row);
+    Counter.builder("venice.plugins.failures")
+        .description("Plugins refused or failed at load or start; the host runs without them")
+        .tag("plugin", row.id()).tag("reason", reason).register(registry).increment();
+    LOG.error("plugin {} refused ({}): {}", row.id(), reason, row.message());
+  }
+
+  private static String codeSource(Class<?> type) {
+    CodeSource source = type.getProtectionDomain().getCodeSource();
+    return source == null ? "class path" : "class path: " + source.getLocation().getPath();
+  }
+
+  /** Configures a {@link PluginManager}. */
+  public static final class Builder {
+    private final HostServices host;
+    private Map<String, String> config = Map.of();
+    private Path pluginDirectory;
+    private ClassLoader classPath;
+    private MeterRegistry registry = new SimpleMeterRegistry();
+    private TimeSource time = TimeSource.SYSTEM;
+
+    private Builder(HostServices host) {
+      this.host = Objects.requireNonNull(host, "host");
+    }
+
+    /** The process configuration; only {@code plugins.*} keys are read. */
+    public Builder config(Map<String, String> processConfig) {
+      this.config = Map.copyOf(processConfig);
+      return this;
+    }
+
+    /** Loads plugins from {@code directory/<id>/*.jar}, each in its own class loader. */
+    public Builder pluginDirectory(Path directory) {
+      this.pluginDirectory = directory;
+      return this;
+    }
+
+    /** Also discovers plugins visible to {@code loader} (the application class path). */
+    public Builder classPath(ClassLoader loader) {
+      this.classPath = loader;
+      return this;
+    }
+
+    /** The registry plugins and plugin-loading metrics use. */
+    public Builder meterRegistry(MeterRegistry meterRegistry) {
+      this.registry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+      return this;
+    }
+
+    /** The time source handed to plugins. */
+    public Builder timeSource(TimeSource timeSource) {
+      this.time = Objects.requireNonNull(timeSource, "timeSource");
+      return this;
+    }
+
+    /** Builds the manager; call {@link PluginManager#start()} next. */
+    public PluginManager build() {
+      return new PluginManager(this);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package dev.venice.spi.controller;
+
+/** The mutating admin operations a controller performs. */
+public enum AdminOperation {
+  /** A store is created (with its key and first value schema). */
+  CREATE_STORE,
+  /** A store's settings change. */
+  UPDATE_STORE,
+  /** A store and all its versions are deleted. */
+  DELETE_STORE,
+  /** A value schema is registered. */
+  ADD_VALUE_SCHEMA,
+  /** A push starts: a new version, its topic and Helix resource are created. */
+  CREATE_VERSION,
+  /** A push is killed or fails; its version will never become current. */
+  KILL_PUSH,
+  /** The store's current version changes (a push went online, or a rollback). */
+  SWAP_VERSION,
+  /** A version is retired: topic and Helix resource removed. */
+  DELETE_VERSION,
+  /** A cluster-wide setting changes. */
+  UPDATE_CLUSTER_CONFIG
+}

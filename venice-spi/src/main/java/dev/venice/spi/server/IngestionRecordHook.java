@@ -1,0 +1,18 @@
+package dev.venice.spi.server;
+
+/**
+ * Called for every data record a server applies, on the partition's ingestion thread: keep it
+ * short. Records of one partition arrive in offset order.
+ */
+public interface IngestionRecordHook {
+  /**
+   * Before the record is applied. Return {@link IngestionVerdict#ACCEPT}, or a rejection to send
+   * it to the dead-letter path instead of storage. The first rejection wins.
+   */
+  default IngestionVerdict beforeApply(IngestionRecord record) {
+    return IngestionVerdict.ACCEPT;
+  }
+
+  /** After the record was applied; {@link IngestionRecord#timings()} is complete. */
+  default void afterApply(IngestionRecord record) {}
+}
