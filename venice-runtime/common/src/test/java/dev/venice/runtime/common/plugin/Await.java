@@ -8,10 +8,10 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** Waits for a condition with a deadline; the failure says what was still missing. */
-final class Await {
+public final class Await {
   private Await() {}
 
-  static void until(BooleanSupplier condition, Duration timeout, Supplier<String> missing) {
+  public static void until(BooleanSupplier condition, Duration timeout, Supplier<String> missing) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

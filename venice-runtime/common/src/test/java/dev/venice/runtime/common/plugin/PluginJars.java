@@ -23,14 +23,14 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
 /** Builds real plugin jars for tests: from the fixture classes, or compiled from source. */
-final class PluginJars {
+public final class PluginJars {
   private PluginJars() {}
 
   /**
    * Writes {@code <pluginsDir>/<dirName>/<dirName>.jar} holding {@link ConfigurableTestPlugin}
    * with the given behaviour, and returns the plugin's directory.
    */
-  static Path fixturePlugin(Path pluginsDir, String dirName, Map<String, String> behaviour)
+  public static Path fixturePlugin(Path pluginsDir, String dirName, Map<String, String> behaviour)
       throws IOException {
     Path dir = Files.createDirectories(pluginsDir.resolve(dirName));
     Path classes = fixtureClassesRoot();
@@ -56,7 +56,7 @@ final class PluginJars {
    * Compiles {@code sources} (class name to source) against the test class path plus {@code
    * libraries}, and writes them as a plugin jar whose service is {@code pluginClass}.
    */
-  static void compiledPlugin(Path jarFile, Map<String, String> sources, List<Path> libraries,
+  public static void compiledPlugin(Path jarFile, Map<String, String> sources, List<Path> libraries,
       String pluginClass) throws IOException {
     Path work = Files.createTempDirectory("plugin-src");
     List<String> files = new ArrayList<>();
@@ -88,7 +88,7 @@ final class PluginJars {
   }
 
   /** Writes a jar with one resource and no plugin in it. */
-  static void plainJar(Path jarFile) throws IOException {
+  public static void plainJar(Path jarFile) throws IOException {
     Files.createDirectories(jarFile.getParent());
     try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(jarFile))) {
       put(jar, "README.txt", "not a plugin".getBytes(StandardCharsets.UTF_8));
