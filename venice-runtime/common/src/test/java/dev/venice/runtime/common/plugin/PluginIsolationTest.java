@@ -79,10 +79,10 @@ class PluginIsolationTest {
 
   @Test
   void twoVersionsOfOneLibraryLiveSideBySide() throws Exception {
-    assertEquals("3.17.0", org.apache.commons.lang3.StringUtils.class.getPackage()
+    assertEquals("3.18.0", org.apache.commons.lang3.StringUtils.class.getPackage()
         .getImplementationVersion(), "the host's own copy");
     install("lang-old", "3.8.1", "org.apache.commons.lang3.StringUtils.capitalize(\"old\")");
-    install("lang-new", "3.18.0",
+    install("lang-new", "3.20.0",
         "(org.apache.commons.lang3.Strings.CI.startsWith(\"NEW\", \"new\") ? \"New\" : \"?\")");
     try (PluginManager manager = PluginManager.builder(
             BasicHostServices.minimal("server", "s", "test"))
@@ -91,7 +91,7 @@ class PluginIsolationTest {
         .build().start()) {
       assertEquals("Old lang3=3.8.1 strings=false", read(manager, "lang-old/k"),
           manager.plugins().toString());
-      assertEquals("New lang3=3.18.0 strings=true", read(manager, "lang-new/k"));
+      assertEquals("New lang3=3.20.0 strings=true", read(manager, "lang-new/k"));
     }
   }
 
