@@ -141,7 +141,8 @@ public final class AdminHttpServer implements AutoCloseable {
     send(exchange, response.status(), response.contentType(), response.body());
   }
 
-  private static Map<String, List<String>> query(URI uri) {
+  /** The decoded query parameters of {@code uri}. */
+  public static Map<String, List<String>> query(URI uri) {
     Map<String, List<String>> query = new TreeMap<>();
     String raw = uri.getRawQuery();
     if (raw == null || raw.isEmpty()) {

@@ -1,0 +1,2 @@
+/** Process configuration: properties files validated against declared keys. */
+package dev.venice.runtime.common.config;

@@ -1,0 +1,244 @@
+package dev.venice.runtime.common.controller;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.venice.runtime.common.meta.PushStatus;
+import dev.venice.runtime.common.meta.ReplicaStatus;
+import dev.venice.runtime.common.meta.Store;
+import dev.venice.runtime.common.meta.Version;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The Java client of a controller's admin API. Any controller of the cluster will do: a standby
+ * answers mutations with a redirect to the leader, which this client follows. Every failure is a
+ * {@link ControllerException} carrying the controller's message.
+ */
+public final class ControllerClient {
+  /** The header naming the caller; the reference runtime does not authenticate it. */
+  public static final String PRINCIPAL_HEADER = "X-Venice-Principal";
+  private static final int MAX_REDIRECTS = 3;
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private final String baseUrl;
+  private final String principal;
+  private final HttpClient http;
+  private final Duration timeout;
+
+  /** A client of the controller at {@code url} (e.g. {@code http://127.0.0.1:5555}). */
+  public ControllerClient(String url) {
+    this(url, "anonymous", Duration.ofSeconds(30));
+  }
+
+  /**
+   * @param url any controller of the cluster
+   * @param principal who the caller is, recorded by audit plugins
+   * @param timeout how long one request may take
+   */
+  public ControllerClient(String url, String principal, Duration timeout) {
+    this.baseUrl = Objects.requireNonNull(url, "url").replaceAll("/+$", "");
+    this.principal = Objects.requireNonNull(principal, "principal");
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  /** The controller URL this client was created with. */
+  public String url() {
+    return baseUrl;
+  }
+
+  /**
+   * Creates a store.
+   *
+   * @param request the fields of {@code POST /stores}: {@code name}, {@code keySchema}, {@code
+   *     valueSchema} and optionally {@code partitionCount}, {@code replicationFactor}, {@code
+   *     compressionStrategy}, {@code hybrid}, {@code schemaCompatibility}, {@code
+   *     numVersionsToPreserve}, {@code pluginSettings}
+   */
+  public Store createStore(Map<String, ?> request) {
+    return as(send("POST", "/stores", request), Store.class);
+  }
+
+  /** Creates a store with the usual fields. */
+  public Store createStore(String name, String keySchema, String valueSchema, int partitionCount,
+      int replicationFactor) {
+    Map<String, Object> request = new LinkedHashMap<>();
+    request.put("name", name);
+    request.put("keySchema", keySchema);
+    request.put("valueSchema", valueSchema);
+    request.put("partitionCount", partitionCount);
+    request.put("replicationFactor", replicationFactor);
+    return createStore(request);
+  }
+
+  /** The names of all stores. */
+  public List<String> listStores() {
+    List<String> names = new ArrayList<>();
+    send("GET", "/stores", null).get("stores").forEach(n -> names.add(n.asText()));
+    return names;
+  }
+
+  /** One store. */
+  public Store getStore(String store) {
+    return as(send("GET", storePath(store), null), Store.class);
+  }
+
+  /**
+   * Updates a store's settings; {@code changes} holds only the fields to change ({@code "hybrid":
+   * null} makes a store batch-only; a {@code pluginSettings} entry with a null value removes it).
+   */
+  public Store updateStore(String store, Map<String, ?> changes) {
+    return as(send("PATCH", storePath(store), changes), Store.class);
+  }
+
+  /** Deletes a store with all its versions, topics and Helix resources. */
+  public void deleteStore(String store) {
+    send("DELETE", storePath(store), null);
+  }
+
+  /** Registers a value schema (or finds an identical one); returns its id. */
+  public int addValueSchema(String store, String schema) {
+    return send("POST", storePath(store) + "/schemas", Map.of("schema", schema)).get("id").asInt();
+  }
+
+  /** A store's key and value schemas. */
+  public StoreSchemas schemas(String store) {
+    return as(send("GET", storePath(store) + "/schemas", null), StoreSchemas.class);
+  }
+
+  /** Starts a push: creates the next version, its topic and Helix resource. */
+  public Version startPush(String store) {
+    return as(send("POST", storePath(store) + "/versions", Map.of()), Version.class);
+  }
+
+  /** A version's push status with every replica's report. */
+  public PushStatus pushStatus(String store, int version) {
+    return as(send("GET", versionPath(store, version), null), PushStatus.class);
+  }
+
+  /** Reports one replica's ingestion status (what a server does through ZooKeeper). */
+  public void reportReplica(String store, int version, int partition, String instance,
+      ReplicaStatus status) {
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("partition", partition);
+    report.put("instance", instance);
+    report.put("status", status.name());
+    send("POST", versionPath(store, version) + "/replicas", report);
+  }
+
+  /** Kills a push in progress; the version never becomes current. */
+  public PushStatus killPush(String store, int version) {
+    return as(send("POST", versionPath(store, version) + "/kill", Map.of()), PushStatus.class);
+  }
+
+  /** Makes an online version the current one (a rollback or roll-forward). */
+  public Store setCurrentVersion(String store, int version) {
+    return as(send("PUT", storePath(store) + "/current-version", Map.of("version", version)),
+        Store.class);
+  }
+
+  /** The cluster's state: leader, controllers, storage instances, store count. */
+  public JsonNode cluster() {
+    return send("GET", "/cluster", null);
+  }
+
+  /**
+   * Sends any admin request and returns the JSON answer; follows a standby's redirect to the
+   * leader.
+   *
+   * @param method the HTTP method
+   * @param pathAndQuery the path, e.g. {@code /stores/users?dryRun=true}
+   * @param body the JSON body, or {@code null}
+   */
+  public JsonNode send(String method, String pathAndQuery, Object body) {
+    String url = baseUrl + pathAndQuery;
+    byte[] payload;
+    try {
+      payload = body == null ? new byte[0] : JSON.writeValueAsBytes(body);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("request body cannot be written as JSON: " + e, e);
+    }
+    for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      HttpResponse<byte[]> response = exchange(method, url, payload);
+      if (response.statusCode() == 307 || response.statusCode() == 308) {
+        url = response.headers().firstValue("Location").orElseThrow(() -> new ControllerException(
+            response.statusCode(), "BAD_REDIRECT", "controller at " + baseUrl
+                + " redirected without a Location", null));
+        continue;
+      }
+      JsonNode json = parse(response);
+      if (response.statusCode() >= 400) {
+        throw new ControllerException(response.statusCode(),
+            json.path("errorType").asText("HTTP_" + response.statusCode()),
+            json.path("error").asText(new String(response.body(), StandardCharsets.UTF_8)), null);
+      }
+      return json;
+    }
+    throw new ControllerException(0, "TOO_MANY_REDIRECTS", method + " " + pathAndQuery
+        + ": more than " + MAX_REDIRECTS + " redirects starting at " + baseUrl, null);
+  }
+
+  private HttpResponse<byte[]> exchange(String method, String url, byte[] payload) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+        .timeout(timeout)
+        .header("Content-Type", "application/json")
+        .header("Accept", "application/json")
+        .header(PRINCIPAL_HEADER, principal)
+        .method(method, payload.length == 0 ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(payload))
+        .build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new ControllerException(0, "UNREACHABLE", "controller at " + url
+          + " is unreachable: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ControllerException(0, "INTERRUPTED", method + " " + url + " interrupted", e);
+    }
+  }
+
+  private static JsonNode parse(HttpResponse<byte[]> response) {
+    if (response.body().length == 0) {
+      return JSON.createObjectNode();
+    }
+    try {
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new ControllerException(response.statusCode(), "BAD_RESPONSE", "controller answered "
+          + response.statusCode() + " with a body that is not JSON: "
+          + new String(response.body(), StandardCharsets.UTF_8), e);
+    }
+  }
+
+  private static <T> T as(JsonNode json, Class<T> type) {
+    try {
+      return JSON.treeToValue(json, type);
+    } catch (IOException e) {
+      throw new ControllerException(200, "BAD_RESPONSE", "unexpected " + type.getSimpleName()
+          + " JSON from the controller: " + e.getMessage(), e);
+    }
+  }
+
+  private static String storePath(String store) {
+    return "/stores/" + URLEncoder.encode(store, StandardCharsets.UTF_8);
+  }
+
+  private static String versionPath(String store, int version) {
+    return storePath(store) + "/versions/" + version;
+  }
+}

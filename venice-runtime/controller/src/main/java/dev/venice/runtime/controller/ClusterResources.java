@@ -1,0 +1,141 @@
+package dev.venice.runtime.controller;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.helix.HelixAdmin;
+import org.apache.helix.HelixException;
+import org.apache.helix.manager.zk.ZKHelixAdmin;
+import org.apache.helix.model.IdealState;
+import org.apache.helix.model.LeaderStandbySMD;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kafka topics and Helix resources behind store versions. Every call is idempotent, so a new
+ * leader can finish what a failed one started.
+ */
+final class ClusterResources implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterResources.class);
+  private static final long KAFKA_TIMEOUT_SECONDS = 30;
+
+  private final String cluster;
+  private final HelixAdmin helix;
+  private final Admin kafka;
+  private final short kafkaReplicationFactor;
+
+  ClusterResources(String cluster, String zkAddress, String kafkaBootstrap, int kafkaRf) {
+    this.cluster = cluster;
+    this.helix = new ZKHelixAdmin(zkAddress);
+    this.kafka = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000"));
+    this.kafkaReplicationFactor = (short) kafkaRf;
+  }
+
+  /** Creates the Helix cluster and the LeaderStandby state model if they are missing. */
+  void setUpCluster() {
+    try {
+      helix.addCluster(cluster, false);
+    } catch (HelixException raced) {
+      LOG.debug("cluster {} created concurrently", cluster, raced);
+    }
+    if (!helix.getStateModelDefs(cluster).contains(LeaderStandbySMD.name)) {
+      try {
+        helix.addStateModelDef(cluster, LeaderStandbySMD.name, LeaderStandbySMD.build());
+      } catch (HelixException raced) {
+        LOG.debug("state model added concurrently", raced);
+      }
+    }
+  }
+
+  /** Creates a version's topic and its FULL_AUTO LeaderStandby Helix resource. */
+  void createVersion(String topic, int partitions, int replicationFactor) {
+    createTopic(topic, partitions);
+    if (!helix.getResourcesInCluster(cluster).contains(topic)) {
+      helix.addResource(cluster, topic, partitions, LeaderStandbySMD.name,
+          IdealState.RebalanceMode.FULL_AUTO.name());
+      IdealState idealState = helix.getResourceIdealState(cluster, topic);
+      idealState.setMinActiveReplicas(Math.max(1, replicationFactor - 1));
+      helix.setResourceIdealState(cluster, topic, idealState);
+      helix.rebalance(cluster, topic, replicationFactor);
+    }
+  }
+
+  /** Removes a version's Helix resource and topic. */
+  void dropVersion(String topic) {
+    if (helix.getResourcesInCluster(cluster).contains(topic)) {
+      helix.dropResource(cluster, topic);
+    }
+    deleteTopic(topic);
+  }
+
+  void createTopic(String topic, int partitions) {
+    try {
+      kafka.createTopics(List.of(new NewTopic(topic, partitions, kafkaReplicationFactor))).all()
+          .get(KAFKA_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw kafkaFailure("create topic " + topic, e.getCause());
+      }
+    } catch (TimeoutException e) {
+      throw kafkaFailure("create topic " + topic, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw kafkaFailure("create topic " + topic, e);
+    }
+  }
+
+  void deleteTopic(String topic) {
+    try {
+      kafka.deleteTopics(List.of(topic)).all().get(KAFKA_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+        throw kafkaFailure("delete topic " + topic, e.getCause());
+      }
+    } catch (TimeoutException e) {
+      throw kafkaFailure("delete topic " + topic, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw kafkaFailure("delete topic " + topic, e);
+    }
+  }
+
+  Set<String> topics() {
+    try {
+      return kafka.listTopics().names().get(KAFKA_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw kafkaFailure("list topics", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw kafkaFailure("list topics", e);
+    }
+  }
+
+  List<String> helixResources() {
+    return helix.getResourcesInCluster(cluster);
+  }
+
+  List<String> storageInstances() {
+    return helix.getInstancesInCluster(cluster);
+  }
+
+  private static AdminApiException kafkaFailure(String what, Throwable cause) {
+    LOG.warn("Kafka: {} failed", what, cause);
+    return new AdminApiException(503, "KAFKA_UNAVAILABLE", "Kafka could not " + what + ": "
+        + cause);
+  }
+
+  @Override
+  public void close() {
+    kafka.close();
+    helix.close();
+  }
+}

@@ -1,0 +1,63 @@
+package dev.venice.runtime.controller;
+
+import dev.venice.runtime.common.config.ProcessConfig;
+import dev.venice.spi.config.ConfigKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The controller's configuration keys, with defaults and allowed values. */
+public final class ControllerConfig {
+  /** The cluster this controller manages (the Helix cluster name). */
+  public static final ConfigKey<String> CLUSTER_NAME =
+      ConfigKey.string("cluster.name", null, "the cluster this controller manages");
+  /** ZooKeeper connect string. */
+  public static final ConfigKey<String> ZOOKEEPER_ADDRESS =
+      ConfigKey.string("zookeeper.address", null, "ZooKeeper connect string, host:port[,host:port]");
+  /** Kafka bootstrap servers. */
+  public static final ConfigKey<String> KAFKA_BOOTSTRAP_SERVERS =
+      ConfigKey.string("kafka.bootstrap.servers", null, "Kafka bootstrap servers, host:port[,...]");
+  /** The host the admin API binds to and advertises. */
+  public static final ConfigKey<String> ADMIN_HOST =
+      ConfigKey.string("admin.host", "127.0.0.1", "host the admin API binds to and advertises");
+  /** The admin API port; 0 picks a free one. */
+  public static final ConfigKey<Integer> ADMIN_PORT =
+      ConfigKey.integer("admin.port", 0, 0, 65535, "admin API port (0 picks a free port)");
+  /** Where plugin directories live. */
+  public static final ConfigKey<String> PLUGIN_DIR =
+      ConfigKey.string("plugin.dir", null, "directory holding one sub-directory per plugin");
+  /** Replication factor of the Kafka topics the controller creates. */
+  public static final ConfigKey<Integer> KAFKA_REPLICATION_FACTOR = ConfigKey.integer(
+      "kafka.replication.factor", 1, 1, 16, "replication factor of version and real-time topics");
+  /** How long a push may take before it is failed. */
+  public static final ConfigKey<Duration> PUSH_TIMEOUT = ConfigKey.duration("push.timeout",
+      Duration.ofMinutes(30), Duration.ofSeconds(1), Duration.ofDays(7),
+      "a push not online within this time is marked ERROR");
+  /** How often the leader checks pushes in progress. */
+  public static final ConfigKey<Duration> PUSH_MONITOR_INTERVAL = ConfigKey.duration(
+      "push.monitor.interval", Duration.ofMillis(200), Duration.ofMillis(10), Duration.ofMinutes(1),
+      "how often the leader checks replica reports of pushes in progress");
+  /** Partition count of a new store when the request names none. */
+  public static final ConfigKey<Integer> DEFAULT_PARTITION_COUNT = ConfigKey.integer(
+      "default.partition.count", 1, 1, 1024, "partition count of a store created without one");
+  /** Replication factor of a new store when the request names none. */
+  public static final ConfigKey<Integer> DEFAULT_REPLICATION_FACTOR = ConfigKey.integer(
+      "default.replication.factor", 1, 1, 16, "replication factor of a store created without one");
+  /** Versions kept per store when the request names no number. */
+  public static final ConfigKey<Integer> DEFAULT_VERSIONS_TO_PRESERVE = ConfigKey.integer(
+      "default.versions.to.preserve", 2, 1, 100, "online versions kept per store by default");
+
+  static final List<ConfigKey<?>> KEYS = List.of(CLUSTER_NAME, ZOOKEEPER_ADDRESS,
+      KAFKA_BOOTSTRAP_SERVERS, ADMIN_HOST, ADMIN_PORT, PLUGIN_DIR, KAFKA_REPLICATION_FACTOR,
+      PUSH_TIMEOUT, PUSH_MONITOR_INTERVAL, DEFAULT_PARTITION_COUNT, DEFAULT_REPLICATION_FACTOR,
+      DEFAULT_VERSIONS_TO_PRESERVE);
+
+  private ControllerConfig() {}
+
+  /** Validates a controller configuration. */
+  public static ProcessConfig parse(Map<String, String> raw) {
+    return ProcessConfig.of("controller", KEYS,
+        Set.of(CLUSTER_NAME, ZOOKEEPER_ADDRESS, KAFKA_BOOTSTRAP_SERVERS), raw);
+  }
+}

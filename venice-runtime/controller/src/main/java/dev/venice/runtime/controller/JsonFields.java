@@ -1,0 +1,148 @@
+package dev.venice.runtime.controller;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the fields of a JSON request body with the checks the admin API promises: malformed JSON,
+ * unknown fields, wrong types and out-of-range values are each a 400 naming the field.
+ */
+final class JsonFields {
+  /** Request bodies larger than this are refused. */
+  static final int MAX_BODY_BYTES = 1 << 20;
+
+  private final JsonNode body;
+  private final String prefix;
+
+  private JsonFields(JsonNode body, String prefix) {
+    this.body = body;
+    this.prefix = prefix;
+  }
+
+  /** Parses a body that must be a JSON object (an empty body counts as {@code {}}). */
+  static JsonFields parse(byte[] raw, Set<String> allowed) {
+    if (raw.length > MAX_BODY_BYTES) {
+      throw new AdminApiException(413, "BODY_TOO_LARGE", "request body of " + raw.length
+          + " bytes exceeds the limit of " + MAX_BODY_BYTES + " bytes");
+    }
+    JsonNode node;
+    try {
+      node = raw.length == 0 ? MetadataRepository.JSON.createObjectNode()
+          : MetadataRepository.JSON.readTree(raw);
+    } catch (JsonProcessingException e) {
+      throw AdminApiException.badRequest("malformed JSON body: " + e.getOriginalMessage()
+          + " at line " + e.getLocation().getLineNr() + ", column "
+          + e.getLocation().getColumnNr());
+    } catch (IOException e) {
+      throw AdminApiException.badRequest("unreadable body: " + e.getMessage());
+    }
+    if (node == null || node.isMissingNode()) {
+      node = MetadataRepository.JSON.createObjectNode();
+    }
+    return of(node, allowed, "");
+  }
+
+  /** The fields of a nested object, e.g. {@code hybrid}; messages name {@code hybrid.<field>}. */
+  JsonFields nested(String name, Set<String> allowed) {
+    return of(body.get(name), allowed, prefix + name + ".");
+  }
+
+  private static JsonFields of(JsonNode node, Set<String> allowed, String prefix) {
+    if (!node.isObject()) {
+      throw AdminApiException.badRequest((prefix.isEmpty() ? "the body" : "field "
+          + prefix.substring(0, prefix.length() - 1)) + " must be a JSON object, not "
+          + node.getNodeType());
+    }
+    Set<String> unknown = new TreeSet<>();
+    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!allowed.contains(name)) {
+        unknown.add(prefix + name);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw AdminApiException.badRequest("unknown field" + (unknown.size() > 1 ? "s " : " ")
+          + String.join(", ", unknown) + "; allowed: " + new TreeSet<>(allowed).stream()
+          .collect(Collectors.joining(", ")));
+    }
+    return new JsonFields(node, prefix);
+  }
+
+  /** The whole object. */
+  JsonNode body() {
+    return body;
+  }
+
+  boolean has(String name) {
+    return body.has(name);
+  }
+
+  boolean isNull(String name) {
+    return body.has(name) && body.get(name).isNull();
+  }
+
+  JsonNode node(String name) {
+    return body.get(name);
+  }
+
+  String requiredText(String name) {
+    return text(name).orElseThrow(() -> AdminApiException.badRequest("field " + prefix + name
+        + " is required"));
+  }
+
+  Optional<String> text(String name) {
+    JsonNode value = body.get(name);
+    if (value == null || value.isNull()) {
+      return Optional.empty();
+    }
+    if (!value.isTextual()) {
+      throw AdminApiException.badRequest("field " + prefix + name + ": expected a string, got "
+          + value.getNodeType() + " " + abbreviate(value));
+    }
+    return Optional.of(value.asText());
+  }
+
+  Optional<Integer> integer(String name, int min, int max) {
+    return longValue(name, min, max).map(Long::intValue);
+  }
+
+  Optional<Long> longValue(String name, long min, long max) {
+    JsonNode value = body.get(name);
+    if (value == null || value.isNull()) {
+      return Optional.empty();
+    }
+    if (!value.canConvertToLong() || !value.isIntegralNumber()
+        || value.asLong() < min || value.asLong() > max) {
+      throw AdminApiException.badRequest("field " + prefix + name + ": expected an integer from " + min
+          + " to " + max + ", got " + abbreviate(value));
+    }
+    return Optional.of(value.asLong());
+  }
+
+  <E extends Enum<E>> Optional<E> enumeration(String name, Class<E> type) {
+    Optional<String> text = text(name);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    for (E constant : type.getEnumConstants()) {
+      if (constant.name().equalsIgnoreCase(text.get())) {
+        return Optional.of(constant);
+      }
+    }
+    throw AdminApiException.badRequest("field " + prefix + name + ": expected one of "
+        + Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.joining(", "))
+        + ", got " + abbreviate(body.get(name)));
+  }
+
+  static String abbreviate(Object value) {
+    String text = String.valueOf(value);
+    return text.length() <= 80 ? text : text.substring(0, 77) + "...";
+  }
+}

@@ -1,0 +1,52 @@
+package dev.venice.runtime.controller;
+
+import java.util.Optional;
+import org.apache.helix.HelixManager;
+import org.apache.helix.HelixManagerFactory;
+import org.apache.helix.InstanceType;
+import org.apache.helix.model.LiveInstance;
+
+/**
+ * Controller leadership through Helix: every controller joins the cluster as a Helix controller;
+ * Helix elects one leader (which also runs Helix's rebalancer for the storage partitions) and, when
+ * it goes away, another. The instance name is {@code host_port} of the controller's admin API, so
+ * a standby can tell a caller where the leader is.
+ */
+final class LeaderElection implements AutoCloseable {
+  private final HelixManager manager;
+
+  LeaderElection(String cluster, String zkAddress, String host, int adminPort) throws Exception {
+    this.manager = HelixManagerFactory.getZKHelixManager(cluster, instanceName(host, adminPort),
+        InstanceType.CONTROLLER, zkAddress);
+    manager.connect();
+  }
+
+  static String instanceName(String host, int port) {
+    return host + "_" + port;
+  }
+
+  boolean isLeader() {
+    return manager.isConnected() && manager.isLeader();
+  }
+
+  String instanceName() {
+    return manager.getInstanceName();
+  }
+
+  /** The leader's admin URL, if a leader is elected. */
+  Optional<String> leaderUrl() {
+    LiveInstance leader = manager.getHelixDataAccessor()
+        .getProperty(manager.getHelixDataAccessor().keyBuilder().controllerLeader());
+    if (leader == null) {
+      return Optional.empty();
+    }
+    String name = leader.getInstanceName();
+    int split = name.lastIndexOf('_');
+    return Optional.of("http://" + name.substring(0, split) + ":" + name.substring(split + 1));
+  }
+
+  @Override
+  public void close() {
+    manager.disconnect();
+  }
+}

@@ -1,0 +1,222 @@
+package dev.venice.runtime.controller;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.venice.runtime.common.controller.ValueSchema;
+import dev.venice.runtime.common.meta.ReplicaStatus;
+import dev.venice.runtime.common.meta.Store;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import org.apache.helix.zookeeper.impl.client.ZkClient;
+import org.apache.helix.zookeeper.zkclient.exception.ZkBadVersionException;
+import org.apache.helix.zookeeper.zkclient.exception.ZkNoNodeException;
+import org.apache.helix.zookeeper.zkclient.exception.ZkNodeExistsException;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * Store metadata in ZooKeeper, laid out as Venice does:
+ *
+ * <pre>
+ * /&lt;cluster&gt;/Stores/&lt;store&gt;                      the store (JSON)
+ * /&lt;cluster&gt;/Stores/&lt;store&gt;/key-schema/1         the key schema
+ * /&lt;cluster&gt;/Stores/&lt;store&gt;/value-schema/&lt;id&gt;    each value schema
+ * /&lt;cluster&gt;/OfflinePushes/&lt;topic&gt;/&lt;partition&gt;/&lt;instance&gt;   a replica's report
+ * </pre>
+ *
+ * Every update is a conditional write on the node's version, retried on conflict, so concurrent
+ * admin calls (on one controller or across a fail-over) never lose an update.
+ */
+final class MetadataRepository {
+  static final ObjectMapper JSON = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private final ZkClient zk;
+  private final String storesPath;
+  private final String pushesPath;
+
+  MetadataRepository(ZkClient zk, String cluster) {
+    this.zk = zk;
+    this.storesPath = "/" + cluster + "/Stores";
+    this.pushesPath = "/" + cluster + "/OfflinePushes";
+    zk.createPersistent(storesPath, true);
+    zk.createPersistent(pushesPath, true);
+  }
+
+  List<String> storeNames() {
+    return zk.getChildren(storesPath).stream().sorted().toList();
+  }
+
+  Optional<Store> read(String name) {
+    try {
+      byte[] data = zk.readData(storePath(name));
+      return Optional.of(decode(data, Store.class));
+    } catch (ZkNoNodeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Creates the store with its key schema and first value schema, atomically. */
+  void create(Store store, String valueSchema) {
+    String path = storePath(store.name());
+    List<Op> ops = List.of(
+        Op.create(path, encode(store), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT),
+        Op.create(path + "/key-schema", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE,
+            CreateMode.PERSISTENT),
+        Op.create(path + "/key-schema/1", bytes(store.keySchema()), ZooDefs.Ids.OPEN_ACL_UNSAFE,
+            CreateMode.PERSISTENT),
+        Op.create(path + "/value-schema", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE,
+            CreateMode.PERSISTENT),
+        Op.create(path + "/value-schema/1", bytes(valueSchema), ZooDefs.Ids.OPEN_ACL_UNSAFE,
+            CreateMode.PERSISTENT));
+    try {
+      zk.multi(ops);
+    } catch (ZkNodeExistsException e) {
+      throw new AdminApiException(409, "STORE_EXISTS", "store " + store.name() + " already exists");
+    } catch (RuntimeException e) {
+      if (read(store.name()).isPresent()) {
+        throw new AdminApiException(409, "STORE_EXISTS", "store " + store.name()
+            + " already exists");
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Applies {@code change} to the current store and writes the result if nobody wrote in between;
+   * otherwise reads again and retries. {@code change} may throw {@link AdminApiException} to refuse.
+   */
+  Store update(String name, UnaryOperator<Store> change) {
+    String path = storePath(name);
+    while (true) {
+      Stat stat = new Stat();
+      byte[] data;
+      try {
+        data = zk.readData(path, stat);
+      } catch (ZkNoNodeException e) {
+        throw AdminApiException.storeNotFound(name);
+      }
+      Store updated = change.apply(decode(data, Store.class));
+      try {
+        zk.writeData(path, encode(updated), stat.getVersion());
+        return updated;
+      } catch (ZkBadVersionException conflict) {
+        // another writer won; read its result and apply the change again
+      } catch (ZkNoNodeException e) {
+        throw AdminApiException.storeNotFound(name);
+      }
+    }
+  }
+
+  void delete(String name) {
+    zk.deleteRecursively(storePath(name));
+  }
+
+  List<ValueSchema> valueSchemas(String store) {
+    String dir = storePath(store) + "/value-schema";
+    try {
+      List<ValueSchema> schemas = new ArrayList<>();
+      for (String id : zk.getChildren(dir)) {
+        byte[] data = zk.readData(dir + "/" + id);
+        schemas.add(new ValueSchema(Integer.parseInt(id), new String(data,
+            java.nio.charset.StandardCharsets.UTF_8)));
+      }
+      schemas.sort(Comparator.comparingInt(ValueSchema::id));
+      return schemas;
+    } catch (ZkNoNodeException e) {
+      throw AdminApiException.storeNotFound(store);
+    }
+  }
+
+  /**
+   * Registers {@code schema} under id {@code nextId}; returns empty when that id was taken in the
+   * meantime (a concurrent registration), so the caller checks compatibility again and retries.
+   */
+  Optional<Integer> addValueSchema(String store, String schema, int nextId) {
+    try {
+      zk.create(storePath(store) + "/value-schema/" + nextId, bytes(schema), CreateMode.PERSISTENT);
+      return Optional.of(nextId);
+    } catch (ZkNodeExistsException e) {
+      return Optional.empty();
+    } catch (ZkNoNodeException e) {
+      throw AdminApiException.storeNotFound(store);
+    }
+  }
+
+  void reportReplica(String topic, int partition, String instance, ReplicaStatus status) {
+    String path = pushesPath + "/" + topic + "/" + partition + "/" + instance;
+    byte[] data = bytes(status.name());
+    try {
+      zk.writeData(path, data);
+    } catch (ZkNoNodeException e) {
+      zk.createPersistent(path, true);
+      zk.writeData(path, data);
+    }
+  }
+
+  /**
+   * Replica reports of a version topic: partition to instance to status. Reports removed while
+   * this reads (a version being dropped) are left out, not an error.
+   */
+  Map<Integer, Map<String, ReplicaStatus>> replicaStatuses(String topic) {
+    Map<Integer, Map<String, ReplicaStatus>> result = new TreeMap<>();
+    String dir = pushesPath + "/" + topic;
+    for (String partition : childrenIfAny(dir)) {
+      Map<String, ReplicaStatus> replicas = new TreeMap<>();
+      for (String instance : childrenIfAny(dir + "/" + partition)) {
+        byte[] data = zk.readData(dir + "/" + partition + "/" + instance, true);
+        if (data != null) {
+          replicas.put(instance, ReplicaStatus.valueOf(new String(data,
+              java.nio.charset.StandardCharsets.UTF_8)));
+        }
+      }
+      result.put(Integer.parseInt(partition), replicas);
+    }
+    return result;
+  }
+
+  private List<String> childrenIfAny(String path) {
+    try {
+      return zk.getChildren(path);
+    } catch (ZkNoNodeException e) {
+      return List.of();
+    }
+  }
+
+  void deleteReplicaStatuses(String topic) {
+    zk.deleteRecursively(pushesPath + "/" + topic);
+  }
+
+  private String storePath(String name) {
+    return storesPath + "/" + name;
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  static byte[] encode(Object value) {
+    try {
+      return JSON.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static <T> T decode(byte[] data, Class<T> type) {
+    try {
+      return JSON.readValue(data, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException("corrupt " + type.getSimpleName() + " in ZooKeeper", e);
+    }
+  }
+}

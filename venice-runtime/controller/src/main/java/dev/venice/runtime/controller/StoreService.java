@@ -1,0 +1,573 @@
+package dev.venice.runtime.controller;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.venice.runtime.common.controller.StoreSchemas;
+import dev.venice.runtime.common.controller.ValueSchema;
+import dev.venice.runtime.common.meta.CompressionStrategy;
+import dev.venice.runtime.common.meta.HybridConfig;
+import dev.venice.runtime.common.meta.PushStatus;
+import dev.venice.runtime.common.meta.ReplicaStatus;
+import dev.venice.runtime.common.meta.SchemaCompatibility;
+import dev.venice.runtime.common.meta.Store;
+import dev.venice.runtime.common.meta.TopicNames;
+import dev.venice.runtime.common.meta.Version;
+import dev.venice.runtime.common.meta.VersionStatus;
+import dev.venice.runtime.common.plugin.AdminMutationHooks;
+import dev.venice.spi.controller.AdminMutation;
+import dev.venice.spi.controller.AdminOperation;
+import dev.venice.spi.controller.AdminOutcome;
+import dev.venice.spi.controller.AdminVerdict;
+import dev.venice.spi.controller.Caller;
+import dev.venice.spi.plugin.TimeSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.apache.avro.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the controller does with stores, schemas and versions. Every mutation is validated first
+ * (bad input is a 4xx naming the field), then offered to the admin-mutation hooks (a veto is a 403
+ * carrying the plugin's reason; a dry run stops here), then applied with conditional writes, and
+ * finally reported to the after-hooks with its outcome and the before/after state.
+ */
+final class StoreService {
+  static final Pattern STORE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
+  static final Pattern PLUGIN_SETTING = Pattern.compile("plugins\\.[a-z0-9]+(-[a-z0-9]+)*\\.[a-z0-9][a-z0-9.-]*");
+  static final Caller CONTROLLER = new Caller("venice-controller", "internal");
+  private static final Set<String> SETTINGS = Set.of("partitionCount", "replicationFactor",
+      "compressionStrategy", "hybrid", "schemaCompatibility", "numVersionsToPreserve",
+      "pluginSettings");
+  static final Set<String> CREATE_FIELDS = union(SETTINGS, Set.of("name", "keySchema",
+      "valueSchema"));
+  static final Set<String> UPDATE_FIELDS = SETTINGS;
+  private static final Set<String> HYBRID_FIELDS = Set.of("rewindSeconds", "offsetLagThreshold");
+  private static final int MAX_PARTITIONS = 1024;
+  private static final int MAX_REPLICATION = 16;
+  private static final Logger LOG = LoggerFactory.getLogger(StoreService.class);
+
+  private final String cluster;
+  private final MetadataRepository repo;
+  private final ClusterResources resources;
+  private final Supplier<AdminMutationHooks> hooks;
+  private final TimeSource time;
+  private final Settings defaults;
+  private final Duration pushTimeout;
+  private final Consumer<Store> onChange;
+
+  /** Defaults for stores created without explicit settings. */
+  record Settings(int partitionCount, int replicationFactor, int versionsToPreserve) {}
+
+  StoreService(String cluster, MetadataRepository repo, ClusterResources resources,
+      Supplier<AdminMutationHooks> hooks, TimeSource time, Settings defaults, Duration pushTimeout,
+      Consumer<Store> onChange) {
+    this.cluster = cluster;
+    this.repo = repo;
+    this.resources = resources;
+    this.hooks = hooks;
+    this.time = time;
+    this.defaults = defaults;
+    this.pushTimeout = pushTimeout;
+    this.onChange = onChange;
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  List<String> storeNames() {
+    return repo.storeNames();
+  }
+
+  Store store(String name) {
+    return repo.read(name).orElseThrow(() -> AdminApiException.storeNotFound(name));
+  }
+
+  StoreSchemas schemas(String name) {
+    Store store = store(name);
+    return new StoreSchemas(name, store.keySchema(), repo.valueSchemas(name));
+  }
+
+  PushStatus pushStatus(String name, int number) {
+    Store store = store(name);
+    Version version = version(store, number);
+    Map<Integer, Map<String, ReplicaStatus>> reports =
+        repo.replicaStatuses(TopicNames.versionTopic(name, number));
+    List<PushStatus.PartitionStatus> partitions = new ArrayList<>();
+    for (int p = 0; p < version.partitionCount(); p++) {
+      partitions.add(new PushStatus.PartitionStatus(p, reports.getOrDefault(p, Map.of())));
+    }
+    String detail = version.status() == VersionStatus.STARTED
+        ? waitingFor(version, reports) : version.statusDetail();
+    return new PushStatus(name, number, version.status(), detail, partitions);
+  }
+
+  // ---- mutations ---------------------------------------------------------------------------
+
+  Store create(JsonFields fields, Caller caller, boolean dryRun) {
+    String name = fields.requiredText("name");
+    checkName(name);
+    Schema keySchema = AvroSchemas.parse("key schema of store " + name,
+        fields.requiredText("keySchema"));
+    Schema valueSchema = AvroSchemas.parse("value schema of store " + name,
+        fields.requiredText("valueSchema"));
+    Store store = applySettings(fields, new Store(name, keySchema.toString(),
+        defaults.partitionCount(), defaults.replicationFactor(), CompressionStrategy.NO_OP, null,
+        SchemaCompatibility.FULL, defaults.versionsToPreserve(), 0, 0, List.of(), Map.of(),
+        time.now().toEpochMilli()));
+    return mutate(AdminOperation.CREATE_STORE, name, caller, fields, dryRun,
+        () -> {
+          if (repo.read(name).isPresent()) {
+            throw new AdminApiException(409, "STORE_EXISTS", "store " + name + " already exists");
+          }
+          return Map.of();
+        },
+        () -> {
+          repo.create(store, valueSchema.toString());
+          if (store.hybrid() != null) {
+            resources.createTopic(TopicNames.realTimeTopic(name), store.partitionCount());
+          }
+          return store;
+        },
+        StoreService::state);
+  }
+
+  Store update(String name, JsonFields fields, Caller caller, boolean dryRun) {
+    Store before = store(name);
+    Store preview = applySettings(fields, before);
+    checkPartitionChange(before, preview);
+    return mutate(AdminOperation.UPDATE_STORE, name, caller, fields, dryRun, () -> state(before),
+        () -> {
+          Store updated = repo.update(name, current -> {
+            Store next = applySettings(fields, current);
+            checkPartitionChange(current, next);
+            return next;
+          });
+          if (updated.hybrid() != null && before.hybrid() == null) {
+            resources.createTopic(TopicNames.realTimeTopic(name), updated.partitionCount());
+          } else if (updated.hybrid() == null && before.hybrid() != null) {
+            resources.deleteTopic(TopicNames.realTimeTopic(name));
+          }
+          return updated;
+        },
+        StoreService::state);
+  }
+
+  void delete(String name, Caller caller, boolean dryRun) {
+    Store before = store(name);
+    mutate(AdminOperation.DELETE_STORE, name, caller, null, dryRun, () -> state(before), () -> {
+      Store current = store(name);
+      for (Version version : current.versions()) {
+        dropVersionResources(name, version.number());
+      }
+      if (current.hybrid() != null) {
+        resources.deleteTopic(TopicNames.realTimeTopic(name));
+      }
+      repo.delete(name);
+      return current;
+    }, deleted -> Map.of());
+  }
+
+  /** Registers a value schema; an identical schema already registered returns its id. */
+  int addValueSchema(String name, String schemaJson, Caller caller, boolean dryRun) {
+    Store store = store(name);
+    Schema candidate = AvroSchemas.parse("value schema for store " + name, schemaJson);
+    List<ValueSchema> existing = repo.valueSchemas(name);
+    Optional<Integer> same = sameSchema(existing, candidate);
+    if (same.isPresent()) {
+      return same.get();
+    }
+    checkCompatible(name, store.schemaCompatibility(), candidate, existing);
+    Map<String, Object> request = Map.of("schema", candidate.toString());
+    Integer id = mutate(AdminOperation.ADD_VALUE_SCHEMA, name, caller, request, dryRun,
+        () -> schemaState(existing), () -> {
+          List<ValueSchema> current = existing;
+          while (true) {
+            int nextId = current.get(current.size() - 1).id() + 1;
+            Optional<Integer> added = repo.addValueSchema(name, candidate.toString(), nextId);
+            if (added.isPresent()) {
+              return added.get();
+            }
+            current = repo.valueSchemas(name);
+            Optional<Integer> raced = sameSchema(current, candidate);
+            if (raced.isPresent()) {
+              return raced.get();
+            }
+            checkCompatible(name, store(name).schemaCompatibility(), candidate, current);
+          }
+        }, added -> schemaState(repo.valueSchemas(name)));
+    return id == null ? -1 : id;
+  }
+
+  Version startPush(String name, Caller caller, boolean dryRun) {
+    Store before = store(name);
+    checkNoPushInProgress(before);
+    return mutate(AdminOperation.CREATE_VERSION, name, caller, null, dryRun, () -> state(before),
+        () -> {
+          Store updated = repo.update(name, current -> {
+            checkNoPushInProgress(current);
+            return current.withVersion(new Version(current.largestUsedVersion() + 1,
+                VersionStatus.STARTED, time.now().toEpochMilli(), current.partitionCount(),
+                current.replicationFactor(), current.compressionStrategy(), ""));
+          });
+          Version version = updated.versions().get(updated.versions().size() - 1);
+          String topic = TopicNames.versionTopic(name, version.number());
+          try {
+            resources.createVersion(topic, version.partitionCount(), version.replicationFactor());
+          } catch (AdminApiException e) {
+            finish(name, version.number(), VersionStatus.ERROR, "creating " + topic + " failed: "
+                + e.getMessage(), CONTROLLER, false);
+            throw e;
+          }
+          LOG.info("store {}: push of version {} started ({} partitions, replication {})", name,
+              version.number(), version.partitionCount(), version.replicationFactor());
+          return version;
+        }, version -> state(store(name)));
+  }
+
+  PushStatus killPush(String name, int number, Caller caller, boolean dryRun) {
+    Version version = version(store(name), number);
+    if (version.status() != VersionStatus.STARTED) {
+      throw new AdminApiException(409, "PUSH_NOT_IN_PROGRESS", "store " + name + " version "
+          + number + " is " + version.status() + ", not a push in progress");
+    }
+    finish(name, number, VersionStatus.KILLED, "killed by " + caller.principal(), caller, dryRun);
+    return pushStatus(name, number);
+  }
+
+  Store setCurrentVersion(String name, int number, Caller caller, boolean dryRun) {
+    Store before = store(name);
+    checkCanServe(before, number);
+    return mutate(AdminOperation.SWAP_VERSION, name, caller, Map.of("version", number), dryRun,
+        () -> state(before), () -> repo.update(name, current -> {
+          checkCanServe(current, number);
+          return current.withCurrentVersion(number);
+        }), StoreService::state);
+  }
+
+  void reportReplica(String name, int number, int partition, String instance,
+      ReplicaStatus status) {
+    Version version = version(store(name), number);
+    if (partition < 0 || partition >= version.partitionCount()) {
+      throw AdminApiException.badRequest("store " + name + " version " + number + " has partitions"
+          + " 0 to " + (version.partitionCount() - 1) + "; got partition " + partition);
+    }
+    if (instance.isBlank() || instance.contains("/")) {
+      throw AdminApiException.badRequest("instance '" + instance + "' is not an instance id");
+    }
+    repo.reportReplica(TopicNames.versionTopic(name, number), partition, instance, status);
+  }
+
+  // ---- the leader's push monitor -----------------------------------------------------------
+
+  /** Moves every push in progress on: online when all partitions are ready, else error. */
+  void checkPushes() {
+    for (String name : repo.storeNames()) {
+      Optional<Version> inProgress = repo.read(name).flatMap(Store::pushInProgress);
+      if (inProgress.isEmpty()) {
+        continue;
+      }
+      Version version = inProgress.get();
+      Map<Integer, Map<String, ReplicaStatus>> reports =
+          repo.replicaStatuses(TopicNames.versionTopic(name, version.number()));
+      Optional<String> failure = failedReplica(version, reports);
+      if (failure.isPresent()) {
+        finish(name, version.number(), VersionStatus.ERROR, failure.get(), CONTROLLER, false);
+      } else if (allPartitionsReady(version, reports)) {
+        finish(name, version.number(), VersionStatus.ONLINE, "", CONTROLLER, false);
+      } else if (time.now().toEpochMilli() - version.createdAtMs() > pushTimeout.toMillis()) {
+        finish(name, version.number(), VersionStatus.ERROR, "push timed out after "
+            + pushTimeout.toSeconds() + " s: " + waitingFor(version, reports), CONTROLLER, false);
+      }
+    }
+  }
+
+  /**
+   * Ends a push: ONLINE swaps the current version and retires old versions; ERROR and KILLED drop
+   * the version's resources so it can never serve.
+   */
+  private void finish(String name, int number, VersionStatus status, String detail,
+      Caller caller, boolean dryRun) {
+    Store before = store(name);
+    AdminOperation operation = status == VersionStatus.ONLINE
+        ? AdminOperation.SWAP_VERSION : AdminOperation.KILL_PUSH;
+    mutate(operation, name, caller, Map.of("version", number, "status", status.name()), dryRun,
+        () -> state(before), () -> {
+          Store updated = repo.update(name, current -> {
+            Version version = version(current, number);
+            if (version.status() != VersionStatus.STARTED) {
+              return current;
+            }
+            Store next = current.withVersion(version.withStatus(status, detail));
+            return status == VersionStatus.ONLINE && number > next.currentVersion()
+                ? next.withCurrentVersion(number) : next;
+          });
+          if (status == VersionStatus.ONLINE) {
+            LOG.info("store {}: version {} is online and current", name, number);
+            retireOldVersions(name);
+          } else {
+            LOG.warn("store {}: version {} {}: {}", name, number, status, detail);
+            dropVersionResources(name, number);
+          }
+          return updated;
+        }, StoreService::state);
+  }
+
+  /** Keeps the newest {@code numVersionsToPreserve} online versions, the current one always. */
+  private void retireOldVersions(String name) {
+    Store store = store(name);
+    List<Version> keep = new ArrayList<>();
+    for (int i = store.versions().size() - 1; i >= 0; i--) {
+      Version v = store.versions().get(i);
+      if (v.status() == VersionStatus.STARTED || v.number() == store.currentVersion()
+          || (v.status() == VersionStatus.ONLINE && onlineKept(keep) < store.numVersionsToPreserve())
+          || (v.number() > store.currentVersion())) {
+        keep.add(v);
+      }
+    }
+    for (Version v : store.versions()) {
+      if (!keep.contains(v)) {
+        Store before = store(name);
+        mutate(AdminOperation.DELETE_VERSION, name, CONTROLLER, Map.of("version", v.number()),
+            false, () -> state(before), () -> {
+              dropVersionResources(name, v.number());
+              return repo.update(name, current -> current.withoutVersion(v.number()));
+            }, StoreService::state);
+        LOG.info("store {}: retired version {}", name, v.number());
+      }
+    }
+  }
+
+  private static long onlineKept(List<Version> keep) {
+    return keep.stream().filter(v -> v.status() == VersionStatus.ONLINE).count();
+  }
+
+  private void dropVersionResources(String name, int number) {
+    String topic = TopicNames.versionTopic(name, number);
+    resources.dropVersion(topic);
+    repo.deleteReplicaStatuses(topic);
+  }
+
+  // ---- hooks -------------------------------------------------------------------------------
+
+  /**
+   * Runs one mutation: before-hooks (a veto is a 403), nothing more for a dry run, then {@code
+   * apply} and the after-hooks with the outcome, success or failure.
+   */
+  private <T> T mutate(AdminOperation operation, String store, Caller caller, Object requested,
+      boolean dryRun, Supplier<Map<String, Object>> before, Supplier<T> apply,
+      Function<T, Map<String, Object>> after) {
+    Map<String, Object> beforeState = before.get();
+    AdminMutation mutation = new AdminMutation(operation, cluster, store, caller, time.now(),
+        beforeState, requestedState(requested), dryRun);
+    AdminMutationHooks hookSet = hooks.get();
+    AdminVerdict verdict = hookSet.before(mutation);
+    if (verdict.vetoed()) {
+      AdminApiException vetoed = new AdminApiException(403, "VETOED", operation + " of store "
+          + store + " vetoed by plugin " + verdict.reason());
+      if (!dryRun) {
+        hookSet.after(mutation, new AdminOutcome(false, vetoed.getMessage(), beforeState));
+      }
+      throw vetoed;
+    }
+    if (dryRun) {
+      return null;
+    }
+    T result;
+    try {
+      result = apply.get();
+    } catch (RuntimeException e) {
+      hookSet.after(mutation, new AdminOutcome(false, String.valueOf(e.getMessage()),
+          currentState(store, beforeState)));
+      throw e;
+    }
+    hookSet.after(mutation, new AdminOutcome(true, null, after.apply(result)));
+    if (result instanceof Store changed) {
+      onChange.accept(changed);
+    }
+    return result;
+  }
+
+  private Map<String, Object> currentState(String store, Map<String, Object> fallback) {
+    try {
+      return repo.read(store).map(StoreService::state).orElse(Map.of());
+    } catch (RuntimeException e) {
+      return fallback;
+    }
+  }
+
+  private static Map<String, Object> requestedState(Object requested) {
+    if (requested == null) {
+      return Map.of();
+    }
+    Object source = requested instanceof JsonFields fields ? fields.body() : requested;
+    return MetadataRepository.JSON.convertValue(source, new TypeReference<Map<String, Object>>() {});
+  }
+
+  static Map<String, Object> state(Store store) {
+    return MetadataRepository.JSON.convertValue(store, new TypeReference<Map<String, Object>>() {});
+  }
+
+  private static Map<String, Object> schemaState(List<ValueSchema> schemas) {
+    return Map.of("valueSchemaIds", schemas.stream().map(ValueSchema::id).toList());
+  }
+
+  // ---- validation --------------------------------------------------------------------------
+
+  static void checkName(String name) {
+    if (!STORE_NAME.matcher(name).matches()) {
+      throw AdminApiException.badRequest("store name '" + JsonFields.abbreviate(name)
+          + "' is invalid: use 1 to 128 letters, digits, '_' or '-', starting with a letter or"
+          + " digit");
+    }
+  }
+
+  private Store applySettings(JsonFields f, Store s) {
+    int partitions = f.integer("partitionCount", 1, MAX_PARTITIONS).orElse(s.partitionCount());
+    int replication = f.integer("replicationFactor", 1, MAX_REPLICATION)
+        .orElse(s.replicationFactor());
+    CompressionStrategy compression = f.enumeration("compressionStrategy",
+        CompressionStrategy.class).orElse(s.compressionStrategy());
+    SchemaCompatibility compatibility = f.enumeration("schemaCompatibility",
+        SchemaCompatibility.class).orElse(s.schemaCompatibility());
+    int preserve = f.integer("numVersionsToPreserve", 1, 100).orElse(s.numVersionsToPreserve());
+    HybridConfig hybrid = s.hybrid();
+    if (f.isNull("hybrid")) {
+      hybrid = null;
+    } else if (f.has("hybrid")) {
+      JsonFields h = f.nested("hybrid", HYBRID_FIELDS);
+      hybrid = new HybridConfig(h.longValue("rewindSeconds", 0, Long.MAX_VALUE).orElse(86_400L),
+          h.longValue("offsetLagThreshold", 0, Long.MAX_VALUE).orElse(1000L));
+    }
+    Map<String, String> settings = new TreeMap<>(s.pluginSettings());
+    if (f.has("pluginSettings")) {
+      JsonNode node = f.node("pluginSettings");
+      if (!node.isObject()) {
+        throw AdminApiException.badRequest("field pluginSettings must be a JSON object of"
+            + " plugins.<id>.<key> to value");
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!PLUGIN_SETTING.matcher(e.getKey()).matches()) {
+          throw AdminApiException.badRequest("pluginSettings key '" + JsonFields.abbreviate(
+              e.getKey()) + "' is invalid: expected plugins.<id>.<key>, e.g. plugins.hedging.delay");
+        }
+        if (e.getValue().isNull()) {
+          settings.remove(e.getKey());
+        } else if (e.getValue().isValueNode()) {
+          settings.put(e.getKey(), e.getValue().asText());
+        } else {
+          throw AdminApiException.badRequest("pluginSettings." + e.getKey()
+              + ": expected a string, number or boolean, got " + e.getValue().getNodeType());
+        }
+      }
+    }
+    return new Store(s.name(), s.keySchema(), partitions, replication, compression, hybrid,
+        compatibility, preserve, s.currentVersion(), s.largestUsedVersion(), s.versions(),
+        settings, s.createdAtMs());
+  }
+
+  private static void checkPartitionChange(Store before, Store after) {
+    if (before.hybrid() != null && after.hybrid() != null
+        && before.partitionCount() != after.partitionCount()) {
+      throw new AdminApiException(409, "HYBRID_PARTITIONS_FIXED", "store " + before.name()
+          + " is hybrid: its partition count (" + before.partitionCount() + ") is fixed by its"
+          + " real-time topic");
+    }
+  }
+
+  private static void checkCompatible(String store, SchemaCompatibility mode, Schema candidate,
+      List<ValueSchema> existing) {
+    List<String> reasons = new ArrayList<>();
+    for (ValueSchema earlier : existing) {
+      reasons.addAll(AvroSchemas.incompatibilities(candidate,
+          new Schema.Parser().parse(earlier.schema()), earlier.id(), mode));
+    }
+    if (!reasons.isEmpty()) {
+      throw new AdminApiException(409, "INCOMPATIBLE_SCHEMA", "value schema for store " + store
+          + " is not " + mode + " compatible: " + String.join("; ", reasons));
+    }
+  }
+
+  private static Optional<Integer> sameSchema(List<ValueSchema> existing, Schema candidate) {
+    return existing.stream().filter(v -> new Schema.Parser().parse(v.schema()).equals(candidate))
+        .map(ValueSchema::id).findFirst();
+  }
+
+  private static void checkNoPushInProgress(Store store) {
+    store.pushInProgress().ifPresent(v -> {
+      throw new AdminApiException(409, "PUSH_IN_PROGRESS", "store " + store.name() + " already has"
+          + " a push in progress: version " + v.number());
+    });
+  }
+
+  private static void checkCanServe(Store store, int number) {
+    Version version = version(store, number);
+    if (version.status() != VersionStatus.ONLINE) {
+      throw new AdminApiException(409, "VERSION_NOT_ONLINE", "store " + store.name() + " version "
+          + number + " is " + version.status() + "; only an ONLINE version can be current");
+    }
+  }
+
+  private static Version version(Store store, int number) {
+    return store.version(number).orElseThrow(() -> new AdminApiException(404, "VERSION_NOT_FOUND",
+        "store " + store.name() + " has no version " + number + " (versions: "
+            + store.versions().stream().map(Version::number).toList() + ")"));
+  }
+
+  private static boolean allPartitionsReady(Version version,
+      Map<Integer, Map<String, ReplicaStatus>> reports) {
+    for (int p = 0; p < version.partitionCount(); p++) {
+      if (ready(reports, p) < version.replicationFactor()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Optional<String> failedReplica(Version version,
+      Map<Integer, Map<String, ReplicaStatus>> reports) {
+    for (int p = 0; p < version.partitionCount(); p++) {
+      for (Map.Entry<String, ReplicaStatus> r : reports.getOrDefault(p, Map.of()).entrySet()) {
+        if (r.getValue() == ReplicaStatus.ERROR) {
+          return Optional.of("replica " + r.getKey() + " of partition " + p
+              + " reported ERROR");
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String waitingFor(Version version,
+      Map<Integer, Map<String, ReplicaStatus>> reports) {
+    List<String> missing = new ArrayList<>();
+    for (int p = 0; p < version.partitionCount(); p++) {
+      long ready = ready(reports, p);
+      if (ready < version.replicationFactor()) {
+        missing.add("partition " + p + " has " + ready + " of " + version.replicationFactor()
+            + " replicas ready");
+      }
+    }
+    return missing.isEmpty() ? "" : String.join(", ", missing);
+  }
+
+  private static long ready(Map<Integer, Map<String, ReplicaStatus>> reports, int partition) {
+    return reports.getOrDefault(partition, Map.of()).values().stream()
+        .filter(s -> s == ReplicaStatus.COMPLETED).count();
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new java.util.HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
+  }
+}

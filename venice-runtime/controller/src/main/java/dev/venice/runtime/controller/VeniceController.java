@@ -1,0 +1,218 @@
+package dev.venice.runtime.controller;
+
+import dev.venice.runtime.common.admin.AdminHttpServer;
+import dev.venice.runtime.common.config.ProcessConfig;
+import dev.venice.runtime.common.meta.Store;
+import dev.venice.runtime.common.plugin.BasicHostServices;
+import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.spi.host.StoreInfo;
+import dev.venice.spi.host.StoreMetadataService;
+import dev.venice.spi.plugin.Readiness;
+import dev.venice.spi.plugin.TimeSource;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.helix.zookeeper.impl.client.ZkClient;
+import org.apache.helix.zookeeper.zkclient.serialize.BytesPushThroughSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One controller process. Several may run for one cluster: Helix elects the leader, which alone
+ * performs mutations and monitors pushes; the others answer reads and redirect mutations.
+ */
+public final class VeniceController implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(VeniceController.class);
+
+  private final String cluster;
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ZkClient zk;
+  private final ClusterResources resources;
+  private final PluginManager plugins;
+  private final AdminHttpServer admin;
+  private final ScheduledExecutorService monitor;
+  private volatile LeaderElection election;
+
+  private VeniceController(ProcessConfig config) throws Exception {
+    this.cluster = config.get(ControllerConfig.CLUSTER_NAME);
+    String zkAddress = config.get(ControllerConfig.ZOOKEEPER_ADDRESS);
+    this.zk = new ZkClient(zkAddress, 30_000, 15_000, new BytesPushThroughSerializer());
+    try {
+      this.resources = new ClusterResources(cluster, zkAddress,
+          config.get(ControllerConfig.KAFKA_BOOTSTRAP_SERVERS),
+          config.get(ControllerConfig.KAFKA_REPLICATION_FACTOR));
+      resources.setUpCluster(); // before our own znodes: Helix refuses an existing cluster path
+      MetadataRepository repo = new MetadataRepository(zk, cluster);
+      List<Consumer<StoreInfo>> listeners = new CopyOnWriteArrayList<>();
+      String pluginDir = config.get(ControllerConfig.PLUGIN_DIR);
+      String host = config.get(ControllerConfig.ADMIN_HOST);
+      PluginManager.Builder pluginBuilder = PluginManager.builder(new BasicHostServices(
+              "controller", host, cluster, storeMetadata(repo, listeners), null, null,
+              Map.of("bootstrap.servers", config.get(ControllerConfig.KAFKA_BOOTSTRAP_SERVERS))))
+          .config(config.raw()).classPath(VeniceController.class.getClassLoader())
+          .meterRegistry(registry);
+      if (pluginDir != null) {
+        pluginBuilder.pluginDirectory(Path.of(pluginDir));
+      }
+      this.plugins = pluginBuilder.build().start();
+      StoreService stores = new StoreService(cluster, repo, resources,
+          plugins::adminMutationHooks, TimeSource.SYSTEM,
+          new StoreService.Settings(config.get(ControllerConfig.DEFAULT_PARTITION_COUNT),
+              config.get(ControllerConfig.DEFAULT_REPLICATION_FACTOR),
+              config.get(ControllerConfig.DEFAULT_VERSIONS_TO_PRESERVE)),
+          config.get(ControllerConfig.PUSH_TIMEOUT),
+          store -> listeners.forEach(l -> l.accept(toInfo(store))));
+      AdminHttpServer.Builder adminBuilder = AdminHttpServer.builder("controller", plugins, registry)
+          .bindAddress(host).port(config.get(ControllerConfig.ADMIN_PORT))
+          .hostReadiness(this::readiness);
+      new AdminRoutes(cluster, stores, () -> election, resources, registry).mount(adminBuilder);
+      plugins.lifecycleHooks().onStart();
+      this.admin = adminBuilder.start();
+      this.election = new LeaderElection(cluster, zkAddress, host, admin.port());
+      Gauge.builder("venice.controller.leader", () -> isLeader() ? 1 : 0)
+          .description("1 when this controller is the cluster's leader").tag("cluster", cluster)
+          .register(registry);
+      this.monitor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "push-monitor-" + cluster);
+        t.setDaemon(true);
+        return t;
+      });
+      long interval = config.get(ControllerConfig.PUSH_MONITOR_INTERVAL).toMillis();
+      monitor.scheduleWithFixedDelay(() -> {
+        try {
+          if (isLeader()) {
+            stores.checkPushes();
+          }
+        } catch (RuntimeException e) {
+          LOG.warn("push monitor of cluster {} failed; retrying", cluster, e);
+        }
+      }, interval, interval, TimeUnit.MILLISECONDS);
+      plugins.lifecycleHooks().onReady();
+      LOG.info("controller {} of cluster {} serving at {}", election.instanceName(), cluster,
+          admin.url());
+    } catch (Exception | Error e) {
+      closeQuietly();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts a controller.
+   *
+   * @param config the settings (see {@link ControllerConfig}), {@code plugins.*} included
+   * @throws dev.venice.spi.config.ConfigException naming a bad key
+   */
+  public static VeniceController start(Map<String, String> config) throws Exception {
+    return new VeniceController(ControllerConfig.parse(config));
+  }
+
+  /** The admin API's base URL. */
+  public String url() {
+    return admin.url();
+  }
+
+  /** The cluster it manages. */
+  public String cluster() {
+    return cluster;
+  }
+
+  /** Whether this controller is the leader right now. */
+  public boolean isLeader() {
+    LeaderElection current = election;
+    return current != null && current.isLeader();
+  }
+
+  /** The plugins of this controller. */
+  public PluginManager plugins() {
+    return plugins;
+  }
+
+  /** The topics in Kafka (for tests and the CLI's status). */
+  public java.util.Set<String> kafkaTopics() {
+    return resources.topics();
+  }
+
+  /** The Helix resources of the cluster. */
+  public List<String> helixResources() {
+    return resources.helixResources();
+  }
+
+  private Readiness readiness() {
+    LeaderElection current = election;
+    if (current == null || !zk.waitUntilConnected(0, TimeUnit.MILLISECONDS)) {
+      return Readiness.notReady("not connected to ZooKeeper");
+    }
+    return Readiness.READY;
+  }
+
+  private static StoreMetadataService storeMetadata(MetadataRepository repo,
+      List<Consumer<StoreInfo>> listeners) {
+    return new StoreMetadataService() {
+      @Override
+      public List<String> storeNames() {
+        return repo.storeNames();
+      }
+
+      @Override
+      public Optional<StoreInfo> store(String name) {
+        return repo.read(name).map(VeniceController::toInfo);
+      }
+
+      @Override
+      public void addListener(Consumer<StoreInfo> listener) {
+        listeners.add(listener);
+      }
+    };
+  }
+
+  static StoreInfo toInfo(Store store) {
+    return new StoreInfo(store.name(), store.currentVersion(), store.partitionCount(),
+        store.replicationFactor(), store.compressionStrategy().name(), store.hybrid() != null,
+        store.pluginSettings());
+  }
+
+  /** Stops serving, gives up leadership, and stops the plugins. */
+  @Override
+  public void close() {
+    if (plugins != null) {
+      plugins.lifecycleHooks().onDrain();
+    }
+    closeQuietly();
+  }
+
+  private void closeQuietly() {
+    if (monitor != null) {
+      monitor.shutdownNow();
+      try {
+        monitor.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (election != null) {
+      election.close();
+    }
+    if (admin != null) {
+      admin.close();
+    }
+    if (plugins != null) {
+      plugins.lifecycleHooks().onStop();
+      plugins.close();
+    }
+    if (resources != null) {
+      resources.close();
+    }
+    zk.close();
+    registry.close();
+  }
+}

@@ -1,0 +1,236 @@
+package dev.venice.runtime.localcluster;
+
+import dev.venice.runtime.controller.VeniceController;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Venice cluster in one JVM: embedded ZooKeeper, a KRaft Kafka broker and one or more
+ * controllers, all on loopback and free ports, in a temporary directory deleted on {@link #close}.
+ * Startup fails fast with a message naming the part that did not come up.
+ *
+ * <pre>{@code
+ * try (LocalCluster cluster = LocalCluster.builder().controllers(2).build()) {
+ *   ControllerClient admin = new ControllerClient(cluster.controllerUrl());
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class LocalCluster implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
+
+  private final String clusterName;
+  private final Path workDir;
+  private final Map<String, String> controllerConfig;
+  private final List<VeniceController> controllers = new ArrayList<>();
+  private EmbeddedZooKeeper zooKeeper;
+  private EmbeddedKafka kafka;
+
+  private LocalCluster(Builder b) throws Exception {
+    this.clusterName = b.clusterName;
+    this.workDir = Files.createTempDirectory("venice-local-cluster-");
+    this.controllerConfig = new HashMap<>(b.controllerConfig);
+    try {
+      zooKeeper = startPart("ZooKeeper", () -> EmbeddedZooKeeper.start(workDir.resolve("zk")));
+      kafka = startPart("Kafka", () -> EmbeddedKafka.start(workDir.resolve("kafka"),
+          b.startupTimeout));
+      for (int i = 0; i < b.controllers; i++) {
+        addController();
+      }
+      waitFor("a leader controller", b.startupTimeout,
+          () -> controllers.stream().anyMatch(VeniceController::isLeader));
+    } catch (Exception | Error e) {
+      close();
+      throw e;
+    }
+    LOG.info("local cluster {} up: ZooKeeper {}, Kafka {}, controller {}", clusterName,
+        zooKeeper.address(), kafka.bootstrapServers(), controllerUrl());
+  }
+
+  /** A builder; by default one controller. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Starts one more controller for this cluster and returns it. */
+  public synchronized VeniceController addController() throws Exception {
+    Map<String, String> config = new HashMap<>(controllerConfig);
+    config.put("cluster.name", clusterName);
+    config.put("zookeeper.address", zooKeeper.address());
+    config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    VeniceController controller = startPart("controller " + (controllers.size() + 1),
+        () -> VeniceController.start(config));
+    controllers.add(controller);
+    return controller;
+  }
+
+  /** Stops one controller (a graceful stop: it gives up leadership at once). */
+  public synchronized void stopController(VeniceController controller) {
+    if (controllers.remove(controller)) {
+      controller.close();
+    }
+  }
+
+  /** The cluster name. */
+  public String clusterName() {
+    return clusterName;
+  }
+
+  /** The running controllers, in start order. */
+  public synchronized List<VeniceController> controllers() {
+    return List.copyOf(controllers);
+  }
+
+  /** The URL of the first running controller (any controller accepts any request). */
+  public synchronized String controllerUrl() {
+    if (controllers.isEmpty()) {
+      throw new IllegalStateException("local cluster " + clusterName + " has no controller");
+    }
+    return controllers.get(0).url();
+  }
+
+  /** The leader controller, waiting up to {@code timeout} for an election. */
+  public VeniceController leader(Duration timeout) {
+    waitFor("a leader controller", timeout,
+        () -> controllers().stream().anyMatch(VeniceController::isLeader));
+    return controllers().stream().filter(VeniceController::isLeader).findFirst().orElseThrow();
+  }
+
+  /** The ZooKeeper connect string. */
+  public String zooKeeperAddress() {
+    return zooKeeper.address();
+  }
+
+  /** The Kafka bootstrap servers. */
+  public String kafkaBootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  /**
+   * Waits until {@code condition} holds.
+   *
+   * @throws IllegalStateException naming {@code what} when it did not hold within {@code timeout}
+   */
+  public static void waitFor(String what, Duration timeout, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("gave up after " + timeout.toMillis() + " ms waiting for "
+            + what);
+      }
+      LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    for (int i = controllers.size() - 1; i >= 0; i--) {
+      try {
+        controllers.get(i).close();
+      } catch (RuntimeException e) {
+        LOG.warn("stopping controller {} failed", i, e);
+      }
+    }
+    controllers.clear();
+    if (kafka != null) {
+      kafka.close();
+      kafka = null;
+    }
+    if (zooKeeper != null) {
+      zooKeeper.close();
+      zooKeeper = null;
+    }
+    deleteRecursively(workDir);
+  }
+
+  private interface Starter<T> {
+    T start() throws Exception;
+  }
+
+  private static <T> T startPart(String part, Starter<T> starter) throws Exception {
+    try {
+      return starter.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("local cluster: " + part + " did not come up: " + e, e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          Files.deleteIfExists(file);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+          Files.deleteIfExists(d);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      LOG.warn("could not delete {}", dir, e);
+    }
+  }
+
+  /** Configures a {@link LocalCluster}. */
+  public static final class Builder {
+    private String clusterName = "venice-local";
+    private int controllers = 1;
+    private Duration startupTimeout = Duration.ofSeconds(60);
+    private final Map<String, String> controllerConfig = new HashMap<>();
+
+    private Builder() {}
+
+    /** The cluster name; default {@code venice-local}. */
+    public Builder clusterName(String name) {
+      this.clusterName = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /** How many controllers to start; default 1. */
+    public Builder controllers(int count) {
+      if (count < 1) {
+        throw new IllegalArgumentException("a local cluster needs at least one controller");
+      }
+      this.controllers = count;
+      return this;
+    }
+
+    /** Adds a controller setting (see the controller's configuration keys). */
+    public Builder controllerConfig(String key, String value) {
+      controllerConfig.put(key, value);
+      return this;
+    }
+
+    /** How long each part may take to come up; default 60 s. */
+    public Builder startupTimeout(Duration timeout) {
+      this.startupTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** Starts the cluster. */
+    public LocalCluster build() throws Exception {
+      return new LocalCluster(this);
+    }
+  }
+}
