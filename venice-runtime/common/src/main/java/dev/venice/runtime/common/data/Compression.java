@@ -1,0 +1,69 @@
+package dev.venice.runtime.common.data;
+
+import com.github.luben.zstd.Zstd;
+import dev.venice.runtime.common.meta.CompressionStrategy;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/** Compresses and decompresses values with a version's {@link CompressionStrategy}. */
+public final class Compression {
+  private Compression() {}
+
+  /** Compresses {@code value}. */
+  public static byte[] compress(CompressionStrategy strategy, byte[] value) {
+    return switch (strategy) {
+      case NO_OP -> value;
+      case GZIP -> gzip(value);
+      case ZSTD -> Zstd.compress(value);
+    };
+  }
+
+  /**
+   * Decompresses {@code value}.
+   *
+   * @throws IllegalArgumentException when the bytes are not valid for the strategy
+   */
+  public static byte[] decompress(CompressionStrategy strategy, byte[] value) {
+    return switch (strategy) {
+      case NO_OP -> value;
+      case GZIP -> gunzip(value);
+      case ZSTD -> unzstd(value);
+    };
+  }
+
+  private static byte[] gzip(byte[] value) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(value.length / 2 + 32);
+    try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+      gzip.write(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] gunzip(byte[] value) {
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(value))) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not valid GZIP data (" + value.length + " bytes): "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] unzstd(byte[] value) {
+    long size = Zstd.getFrameContentSize(value);
+    if (size < 0 || size > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("not valid ZSTD data (" + value.length + " bytes)");
+    }
+    try {
+      return Zstd.decompress(value, (int) size);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("not valid ZSTD data (" + value.length + " bytes): "
+          + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.venice.runtime.common.data;
+
+import dev.venice.runtime.common.meta.CompressionStrategy;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Objects;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * The value of every Kafka record in a version or real-time topic: one protocol-version byte, then
+ * the Avro binary encoding of the envelope schema of that version. The record's Kafka key is the
+ * serialized store key (control messages use {@link #CONTROL_KEY}).
+ *
+ * <p>Producers stamp each record with their id and a per-partition sequence number, so servers
+ * detect duplicates (skipped) and gaps (counted). A hybrid leader copying a real-time record into
+ * the version topic stamps {@code upstreamOffset} with the record's real-time offset, so the next
+ * leader knows where to resume.
+ *
+ * @param type put, delete or control
+ * @param control the control message kind, {@link ControlType#NONE} for data
+ * @param producerId the producer's id (a UUID)
+ * @param sequence the producer's sequence number in this partition, from 0
+ * @param producerTimestampMs when the producer wrote it
+ * @param upstreamOffset the real-time offset a leader copied it from, or -1
+ * @param schemaId the value schema id of a put, or -1
+ * @param value the (compressed) value of a put, empty otherwise
+ * @param compression the version's compression, carried by start-of-push
+ */
+public record Envelope(
+    MessageType type,
+    ControlType control,
+    String producerId,
+    long sequence,
+    long producerTimestampMs,
+    long upstreamOffset,
+    int schemaId,
+    byte[] value,
+    CompressionStrategy compression) {
+
+  /** The protocol version this code writes. */
+  public static final byte PROTOCOL_VERSION = 1;
+  /** The Kafka key of control messages. */
+  public static final byte[] CONTROL_KEY = {0, 'c', 't', 'l'};
+
+  private static final Schema SCHEMA_V1 = new Schema.Parser().parse("""
+      {"type": "record", "name": "KafkaMessageEnvelope", "namespace": "dev.venice.kafka",
+       "fields": [
+         {"name": "type", "type": {"type": "enum", "name": "MessageType",
+                                   "symbols": ["PUT", "DELETE", "CONTROL"]}},
+         {"name": "control", "type": {"type": "enum", "name": "ControlType",
+                                      "symbols": ["NONE", "START_OF_PUSH", "END_OF_PUSH"]}},
+         {"name": "producerId", "type": "string"},
+         {"name": "sequence", "type": "long"},
+         {"name": "producerTimestampMs", "type": "long"},
+         {"name": "upstreamOffset", "type": "long", "default": -1},
+         {"name": "schemaId", "type": "int", "default": -1},
+         {"name": "value", "type": "bytes"},
+         {"name": "compression", "type": "string", "default": "NO_OP"}
+       ]}""");
+
+  /** Kinds of record. */
+  public enum MessageType {
+    /** A value for a key. */
+    PUT,
+    /** A key removed. */
+    DELETE,
+    /** A control message. */
+    CONTROL
+  }
+
+  /** Kinds of control message. */
+  public enum ControlType {
+    /** Not a control message. */
+    NONE,
+    /** A batch push starts; carries the compression strategy. */
+    START_OF_PUSH,
+    /** A batch push is complete in this partition. */
+    END_OF_PUSH
+  }
+
+  /** Validates the fields. */
+  public Envelope {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(control, "control");
+    Objects.requireNonNull(producerId, "producerId");
+    Objects.requireNonNull(value, "value");
+    Objects.requireNonNull(compression, "compression");
+  }
+
+  /** Serializes the envelope. */
+  public byte[] encode() {
+    GenericRecord record = new GenericData.Record(SCHEMA_V1);
+    record.put("type", new GenericData.EnumSymbol(SCHEMA_V1.getField("type").schema(),
+        type.name()));
+    record.put("control", new GenericData.EnumSymbol(SCHEMA_V1.getField("control").schema(),
+        control.name()));
+    record.put("producerId", producerId);
+    record.put("sequence", sequence);
+    record.put("producerTimestampMs", producerTimestampMs);
+    record.put("upstreamOffset", upstreamOffset);
+    record.put("schemaId", schemaId);
+    record.put("value", ByteBuffer.wrap(value));
+    record.put("compression", compression.name());
+    byte[] body = AvroSerde.serialize(SCHEMA_V1, record);
+    byte[] bytes = new byte[body.length + 1];
+    bytes[0] = PROTOCOL_VERSION;
+    System.arraycopy(body, 0, bytes, 1, body.length);
+    return bytes;
+  }
+
+  /**
+   * Parses an envelope.
+   *
+   * @throws IllegalArgumentException saying what is wrong (unknown protocol version, bad bytes)
+   */
+  public static Envelope decode(byte[] bytes) {
+    if (bytes == null || bytes.length < 2) {
+      throw new IllegalArgumentException("envelope too short ("
+          + (bytes == null ? "null" : bytes.length + " bytes") + ")");
+    }
+    if (bytes[0] != PROTOCOL_VERSION) {
+      throw new IllegalArgumentException("unknown envelope protocol version " + bytes[0]
+          + " (this server reads version " + PROTOCOL_VERSION + ")");
+    }
+    GenericRecord r = (GenericRecord) AvroSerde.deserialize(SCHEMA_V1, SCHEMA_V1,
+        Arrays.copyOfRange(bytes, 1, bytes.length));
+    ByteBuffer value = (ByteBuffer) r.get("value");
+    byte[] valueBytes = new byte[value.remaining()];
+    value.get(valueBytes);
+    try {
+      return new Envelope(MessageType.valueOf(r.get("type").toString()),
+          ControlType.valueOf(r.get("control").toString()), r.get("producerId").toString(),
+          (Long) r.get("sequence"), (Long) r.get("producerTimestampMs"),
+          (Long) r.get("upstreamOffset"), (Integer) r.get("schemaId"), valueBytes,
+          CompressionStrategy.valueOf(r.get("compression").toString()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("envelope has an unknown value: " + e.getMessage(), e);
+    }
+  }
+
+  /** A copy stamped by a hybrid leader with the real-time offset it came from. */
+  public Envelope withUpstream(String leaderProducerId, long leaderSequence, long rtOffset) {
+    return new Envelope(type, control, leaderProducerId, leaderSequence, producerTimestampMs,
+        rtOffset, schemaId, value, compression);
+  }
+}

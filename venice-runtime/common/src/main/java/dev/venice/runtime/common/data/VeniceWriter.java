@@ -1,0 +1,143 @@
+package dev.venice.runtime.common.data;
+
+import dev.venice.runtime.common.meta.CompressionStrategy;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Writes envelopes to one topic, partitioned with the store's {@link Partitioner} (or into a given
+ * partition), numbering each partition's records so servers can spot duplicates and gaps. The
+ * producer is idempotent with {@code acks=all}, so a partition's records arrive in order. Not
+ * thread-safe per partition ordering beyond what one Kafka producer guarantees: one writer, one
+ * producing thread per partition.
+ */
+public final class VeniceWriter implements AutoCloseable {
+  private final String topic;
+  private final int partitionCount;
+  private final String producerId = UUID.randomUUID().toString();
+  private final long[] sequences;
+  private final Producer<byte[], byte[]> producer;
+
+  /**
+   * @param bootstrapServers Kafka bootstrap servers
+   * @param topic the topic
+   * @param partitionCount its partition count
+   */
+  public VeniceWriter(String bootstrapServers, String topic, int partitionCount) {
+    this.topic = Objects.requireNonNull(topic, "topic");
+    this.partitionCount = partitionCount;
+    this.sequences = new long[partitionCount];
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    config.put(ProducerConfig.CLIENT_ID_CONFIG, "venice-writer-" + topic + "-"
+        + producerId.substring(0, 8));
+    this.producer = new KafkaProducer<>(config, new ByteArraySerializer(),
+        new ByteArraySerializer());
+  }
+
+  /** This writer's producer id. */
+  public String producerId() {
+    return producerId;
+  }
+
+  /** The topic. */
+  public String topic() {
+    return topic;
+  }
+
+  /** Sends start-of-push to every partition. */
+  public CompletableFuture<Void> startOfPush(CompressionStrategy compression) {
+    return control(Envelope.ControlType.START_OF_PUSH, compression);
+  }
+
+  /** Sends end-of-push to every partition (after everything sent before it). */
+  public CompletableFuture<Void> endOfPush() {
+    return control(Envelope.ControlType.END_OF_PUSH, CompressionStrategy.NO_OP);
+  }
+
+  /** Writes a value (already serialized and compressed) for a key. */
+  public CompletableFuture<RecordMetadata> put(byte[] key, byte[] value, int schemaId) {
+    int partition = Partitioner.partition(key, partitionCount);
+    return send(partition, key, data(Envelope.MessageType.PUT, partition, value, schemaId, -1));
+  }
+
+  /** Removes a key. */
+  public CompletableFuture<RecordMetadata> delete(byte[] key) {
+    int partition = Partitioner.partition(key, partitionCount);
+    return send(partition, key, data(Envelope.MessageType.DELETE, partition, new byte[0], -1, -1));
+  }
+
+  /**
+   * Copies a real-time record into {@code partition} of this (version) topic, stamped with this
+   * writer's id and sequence and the real-time offset it came from (what a hybrid leader does).
+   */
+  public CompletableFuture<RecordMetadata> copyFromRealTime(int partition, byte[] key,
+      Envelope original, long realTimeOffset) {
+    long sequence = nextSequence(partition);
+    return send(partition, key, original.withUpstream(producerId, sequence, realTimeOffset));
+  }
+
+  /** Writes an envelope as is (tests use it to write malformed or replayed records). */
+  public CompletableFuture<RecordMetadata> sendRaw(int partition, byte[] key, byte[] value) {
+    return toFuture(new ProducerRecord<>(topic, partition, key, value));
+  }
+
+  /** Waits until everything sent so far is acknowledged. */
+  public void flush() {
+    producer.flush();
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+
+  private CompletableFuture<Void> control(Envelope.ControlType type,
+      CompressionStrategy compression) {
+    CompletableFuture<?>[] sent = new CompletableFuture<?>[partitionCount];
+    for (int p = 0; p < partitionCount; p++) {
+      Envelope envelope = new Envelope(Envelope.MessageType.CONTROL, type, producerId,
+          nextSequence(p), System.currentTimeMillis(), -1, -1, new byte[0], compression);
+      sent[p] = send(p, Envelope.CONTROL_KEY, envelope);
+    }
+    return CompletableFuture.allOf(sent);
+  }
+
+  private Envelope data(Envelope.MessageType type, int partition, byte[] value, int schemaId,
+      long upstreamOffset) {
+    return new Envelope(type, Envelope.ControlType.NONE, producerId, nextSequence(partition),
+        System.currentTimeMillis(), upstreamOffset, schemaId, value, CompressionStrategy.NO_OP);
+  }
+
+  private synchronized long nextSequence(int partition) {
+    return sequences[partition]++;
+  }
+
+  private CompletableFuture<RecordMetadata> send(int partition, byte[] key, Envelope envelope) {
+    return toFuture(new ProducerRecord<>(topic, partition, key, envelope.encode()));
+  }
+
+  private CompletableFuture<RecordMetadata> toFuture(ProducerRecord<byte[], byte[]> record) {
+    CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
+    producer.send(record, (metadata, error) -> {
+      if (error != null) {
+        future.completeExceptionally(error);
+      } else {
+        future.complete(metadata);
+      }
+    });
+    return future;
+  }
+}
