@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.venice.runtime.common.controller.ValueSchema;
 import dev.venice.runtime.common.meta.ReplicaStatus;
 import dev.venice.runtime.common.meta.Store;
+import dev.venice.runtime.common.meta.ZkPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -41,19 +42,17 @@ final class MetadataRepository {
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final ZkClient zk;
-  private final String storesPath;
-  private final String pushesPath;
+  private final String cluster;
 
   MetadataRepository(ZkClient zk, String cluster) {
     this.zk = zk;
-    this.storesPath = "/" + cluster + "/Stores";
-    this.pushesPath = "/" + cluster + "/OfflinePushes";
-    zk.createPersistent(storesPath, true);
-    zk.createPersistent(pushesPath, true);
+    this.cluster = cluster;
+    zk.createPersistent(ZkPaths.stores(cluster), true);
+    zk.createPersistent(ZkPaths.pushes(cluster), true);
   }
 
   List<String> storeNames() {
-    return zk.getChildren(storesPath).stream().sorted().toList();
+    return zk.getChildren(ZkPaths.stores(cluster)).stream().sorted().toList();
   }
 
   Optional<Store> read(String name) {
@@ -122,7 +121,7 @@ final class MetadataRepository {
   }
 
   List<ValueSchema> valueSchemas(String store) {
-    String dir = storePath(store) + "/value-schema";
+    String dir = ZkPaths.valueSchemas(cluster, store);
     try {
       List<ValueSchema> schemas = new ArrayList<>();
       for (String id : zk.getChildren(dir)) {
@@ -143,7 +142,8 @@ final class MetadataRepository {
    */
   Optional<Integer> addValueSchema(String store, String schema, int nextId) {
     try {
-      zk.create(storePath(store) + "/value-schema/" + nextId, bytes(schema), CreateMode.PERSISTENT);
+      zk.create(ZkPaths.valueSchemas(cluster, store) + "/" + nextId, bytes(schema),
+          CreateMode.PERSISTENT);
       return Optional.of(nextId);
     } catch (ZkNodeExistsException e) {
       return Optional.empty();
@@ -153,7 +153,7 @@ final class MetadataRepository {
   }
 
   void reportReplica(String topic, int partition, String instance, ReplicaStatus status) {
-    String path = pushesPath + "/" + topic + "/" + partition + "/" + instance;
+    String path = ZkPaths.replicaStatus(cluster, topic, partition, instance);
     byte[] data = bytes(status.name());
     try {
       zk.writeData(path, data);
@@ -169,7 +169,7 @@ final class MetadataRepository {
    */
   Map<Integer, Map<String, ReplicaStatus>> replicaStatuses(String topic) {
     Map<Integer, Map<String, ReplicaStatus>> result = new TreeMap<>();
-    String dir = pushesPath + "/" + topic;
+    String dir = ZkPaths.push(cluster, topic);
     for (String partition : childrenIfAny(dir)) {
       Map<String, ReplicaStatus> replicas = new TreeMap<>();
       for (String instance : childrenIfAny(dir + "/" + partition)) {
@@ -193,11 +193,11 @@ final class MetadataRepository {
   }
 
   void deleteReplicaStatuses(String topic) {
-    zk.deleteRecursively(pushesPath + "/" + topic);
+    zk.deleteRecursively(ZkPaths.push(cluster, topic));
   }
 
   private String storePath(String name) {
-    return storesPath + "/" + name;
+    return ZkPaths.store(cluster, name);
   }
 
   private static byte[] bytes(String text) {

@@ -1,6 +1,7 @@
 package dev.venice.runtime.localcluster;
 
 import dev.venice.runtime.controller.VeniceController;
+import dev.venice.runtime.server.VeniceServer;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -19,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Venice cluster in one JVM: embedded ZooKeeper, a KRaft Kafka broker and one or more
- * controllers, all on loopback and free ports, in a temporary directory deleted on {@link #close}.
+ * A Venice cluster in one JVM: embedded ZooKeeper, a KRaft Kafka broker, one or more controllers
+ * and any number of storage servers, all on loopback and free ports, in a temporary directory deleted on {@link #close}.
  * Startup fails fast with a message naming the part that did not come up.
  *
  * <pre>{@code
@@ -37,6 +38,9 @@ public final class LocalCluster implements AutoCloseable {
   private final Path workDir;
   private final Map<String, String> controllerConfig;
   private final List<VeniceController> controllers = new ArrayList<>();
+  private final Map<String, String> serverConfig;
+  private final List<VeniceServer> servers = new ArrayList<>();
+  private final Map<VeniceServer, Map<String, String>> serverSettings = new HashMap<>();
   private EmbeddedZooKeeper zooKeeper;
   private EmbeddedKafka kafka;
 
@@ -44,6 +48,7 @@ public final class LocalCluster implements AutoCloseable {
     this.clusterName = b.clusterName;
     this.workDir = Files.createTempDirectory("venice-local-cluster-");
     this.controllerConfig = new HashMap<>(b.controllerConfig);
+    this.serverConfig = new HashMap<>(b.serverConfig);
     try {
       zooKeeper = startPart("ZooKeeper", () -> EmbeddedZooKeeper.start(workDir.resolve("zk")));
       kafka = startPart("Kafka", () -> EmbeddedKafka.start(workDir.resolve("kafka"),
@@ -53,6 +58,9 @@ public final class LocalCluster implements AutoCloseable {
       }
       waitFor("a leader controller", b.startupTimeout,
           () -> controllers.stream().anyMatch(VeniceController::isLeader));
+      for (int i = 0; i < b.servers; i++) {
+        addServer();
+      }
     } catch (Exception | Error e) {
       close();
       throw e;
@@ -76,6 +84,46 @@ public final class LocalCluster implements AutoCloseable {
         () -> VeniceController.start(config));
     controllers.add(controller);
     return controller;
+  }
+
+  /** Starts one more storage server, with a data directory of its own, and returns it. */
+  public synchronized VeniceServer addServer() throws Exception {
+    Map<String, String> config = new HashMap<>(serverConfig);
+    config.put("cluster.name", clusterName);
+    config.put("zookeeper.address", zooKeeper.address());
+    config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    config.put("data.dir", workDir.resolve("server-" + (serverSettings.size() + 1)).toString());
+    return startServer(config);
+  }
+
+  /** Stops a server (cleanly: RocksDB and consumers closed); {@link #restartServer} revives it. */
+  public synchronized void stopServer(VeniceServer server) {
+    if (servers.remove(server)) {
+      server.close();
+    }
+  }
+
+  /**
+   * Starts a stopped server again with the same data directory and ports, so it rejoins as the same
+   * Helix instance and resumes its partitions from their checkpoints.
+   */
+  public synchronized VeniceServer restartServer(VeniceServer stopped) throws Exception {
+    Map<String, String> config = new HashMap<>(serverSettings.remove(stopped));
+    config.put("grpc.port", Integer.toString(stopped.grpcPort()));
+    return startServer(config);
+  }
+
+  private VeniceServer startServer(Map<String, String> config) throws Exception {
+    VeniceServer server = startPart("server " + config.get("data.dir"),
+        () -> VeniceServer.start(config));
+    servers.add(server);
+    serverSettings.put(server, config);
+    return server;
+  }
+
+  /** The running storage servers, in start order. */
+  public synchronized List<VeniceServer> servers() {
+    return List.copyOf(servers);
   }
 
   /** Stops one controller (a graceful stop: it gives up leadership at once). */
@@ -138,6 +186,14 @@ public final class LocalCluster implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    for (int i = servers.size() - 1; i >= 0; i--) {
+      try {
+        servers.get(i).close();
+      } catch (RuntimeException e) {
+        LOG.warn("stopping server {} failed", i, e);
+      }
+    }
+    servers.clear();
     for (int i = controllers.size() - 1; i >= 0; i--) {
       try {
         controllers.get(i).close();
@@ -196,10 +252,27 @@ public final class LocalCluster implements AutoCloseable {
   public static final class Builder {
     private String clusterName = "venice-local";
     private int controllers = 1;
+    private int servers;
     private Duration startupTimeout = Duration.ofSeconds(60);
     private final Map<String, String> controllerConfig = new HashMap<>();
+    private final Map<String, String> serverConfig = new HashMap<>();
 
     private Builder() {}
+
+    /** How many storage servers to start; default 0. */
+    public Builder servers(int count) {
+      if (count < 0) {
+        throw new IllegalArgumentException("server count must not be negative");
+      }
+      this.servers = count;
+      return this;
+    }
+
+    /** Adds a server setting (see the server's configuration keys). */
+    public Builder serverConfig(String key, String value) {
+      serverConfig.put(key, value);
+      return this;
+    }
 
     /** The cluster name; default {@code venice-local}. */
     public Builder clusterName(String name) {

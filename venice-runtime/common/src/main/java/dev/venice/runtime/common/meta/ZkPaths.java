@@ -1,0 +1,46 @@
+package dev.venice.runtime.common.meta;
+
+/**
+ * Where cluster metadata lives in ZooKeeper, laid out as Venice does; shared by the controller
+ * (which writes stores and reads replica reports) and servers (which read stores and write
+ * reports).
+ */
+public final class ZkPaths {
+  private ZkPaths() {}
+
+  /** {@code /<cluster>/Stores}: one child per store, its data the store's JSON. */
+  public static String stores(String cluster) {
+    return "/" + cluster + "/Stores";
+  }
+
+  /** {@code /<cluster>/Stores/<store>}. */
+  public static String store(String cluster, String store) {
+    return stores(cluster) + "/" + store;
+  }
+
+  /** {@code /<cluster>/Stores/<store>/key-schema/1}. */
+  public static String keySchema(String cluster, String store) {
+    return store(cluster, store) + "/key-schema/1";
+  }
+
+  /** {@code /<cluster>/Stores/<store>/value-schema}: one child per schema id. */
+  public static String valueSchemas(String cluster, String store) {
+    return store(cluster, store) + "/value-schema";
+  }
+
+  /** {@code /<cluster>/OfflinePushes}: replica reports, one child per version topic. */
+  public static String pushes(String cluster) {
+    return "/" + cluster + "/OfflinePushes";
+  }
+
+  /** {@code /<cluster>/OfflinePushes/<topic>}. */
+  public static String push(String cluster, String topic) {
+    return pushes(cluster) + "/" + topic;
+  }
+
+  /** {@code /<cluster>/OfflinePushes/<topic>/<partition>/<instance>}: one replica's status. */
+  public static String replicaStatus(String cluster, String topic, int partition,
+      String instance) {
+    return push(cluster, topic) + "/" + partition + "/" + instance;
+  }
+}

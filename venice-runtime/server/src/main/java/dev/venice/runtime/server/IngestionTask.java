@@ -1,0 +1,360 @@
+package dev.venice.runtime.server;
+
+import dev.venice.runtime.common.data.Compression;
+import dev.venice.runtime.common.data.Envelope;
+import dev.venice.runtime.common.data.VeniceWriter;
+import dev.venice.runtime.common.meta.HybridConfig;
+import dev.venice.runtime.common.meta.ReplicaStatus;
+import dev.venice.runtime.common.meta.TopicNames;
+import dev.venice.runtime.common.plugin.IngestionHooks;
+import dev.venice.spi.server.IngestionRecord;
+import dev.venice.spi.server.IngestionStage;
+import dev.venice.spi.server.IngestionVerdict;
+import dev.venice.spi.server.RecordType;
+import dev.venice.spi.server.StageTimings;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.rocksdb.RocksDBException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fills one partition replica from its version topic, on a thread of its own. Every replica,
+ * leader or standby, applies the same ordered version-topic stream. When this replica leads a
+ * hybrid partition and has consumed end-of-push, it also copies the store's real-time topic into
+ * the version topic, stamping each copy with its real-time offset; a newly promoted leader first
+ * catches up with the version topic, then resumes the real-time topic after the last offset the
+ * previous leader copied, so no acknowledged write is lost.
+ *
+ * <p>A record that cannot be decoded, or that a plugin rejects, takes the dead-letter path: it is
+ * logged, counted in {@code venice.server.ingestion.dead.letter{store,reason}}, and its offset is
+ * checkpointed so the partition moves on.
+ */
+final class IngestionTask implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestionTask.class);
+  private static final Duration POLL = Duration.ofMillis(50);
+
+  private final String topic;
+  private final String store;
+  private final int partition;
+  private final int partitionCount;
+  private final PartitionStore storage;
+  private final String kafkaBootstrap;
+  private final HybridConfig hybrid;
+  private final String instanceId;
+  private final StoreRepository reporter;
+  private final Supplier<IngestionHooks> hooks;
+  private final Counter applied;
+  private final Counter duplicates;
+  private final Counter gaps;
+  private final MeterRegistry registry;
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile boolean leader;
+  private volatile boolean failed;
+  private KafkaConsumer<byte[], byte[]> versionConsumer;
+  private KafkaConsumer<byte[], byte[]> realTimeConsumer;
+  private VeniceWriter leaderWriter;
+  private long catchUpTarget = -1;
+  private final Map<String, Long> lastSequences = new HashMap<>();
+
+  IngestionTask(String topic, int partition, int partitionCount, PartitionStore storage,
+      String kafkaBootstrap,
+      HybridConfig hybrid, String instanceId, StoreRepository reporter,
+      Supplier<IngestionHooks> hooks, MeterRegistry registry) {
+    this.topic = topic;
+    this.store = TopicNames.storeOf(topic);
+    this.partition = partition;
+    this.partitionCount = partitionCount;
+    this.storage = storage;
+    this.kafkaBootstrap = kafkaBootstrap;
+    this.hybrid = hybrid;
+    this.instanceId = instanceId;
+    this.reporter = reporter;
+    this.hooks = hooks;
+    this.registry = registry;
+    this.applied = Counter.builder("venice.server.ingestion.records")
+        .description("Data records applied to storage").tag("store", store).register(registry);
+    this.duplicates = Counter.builder("venice.server.ingestion.duplicates")
+        .description("Records skipped as already applied (same producer, old sequence number)")
+        .tag("store", store).register(registry);
+    this.gaps = Counter.builder("venice.server.ingestion.gaps")
+        .description("Producer sequence gaps seen (records missing upstream)")
+        .tag("store", store).register(registry);
+    this.thread = new Thread(this, "ingestion-" + topic + "-" + partition);
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** Makes this replica the partition's leader (takes effect on the ingestion thread). */
+  void promote() {
+    leader = true;
+  }
+
+  /** Makes this replica a standby again. */
+  void demote() {
+    leader = false;
+  }
+
+  boolean isLeader() {
+    return leader;
+  }
+
+  boolean isReady() {
+    return storage.endOfPushReceived() && !failed;
+  }
+
+  /** Stops the thread and waits for it; the storage stays open. */
+  void stop() {
+    running = false;
+    KafkaConsumer<byte[], byte[]> consumer = versionConsumer;
+    if (consumer != null) {
+      consumer.wakeup();
+    }
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void run() {
+    try {
+      versionConsumer = consumer("vt");
+      TopicPartition tp = new TopicPartition(topic, partition);
+      versionConsumer.assign(List.of(tp));
+      long checkpoint = storage.checkpointOffset();
+      if (checkpoint >= 0) {
+        versionConsumer.seek(tp, checkpoint + 1);
+      } else {
+        versionConsumer.seekToBeginning(List.of(tp));
+      }
+      reporter.report(topic, partition, instanceId,
+          storage.endOfPushReceived() ? ReplicaStatus.COMPLETED : ReplicaStatus.STARTED);
+      while (running) {
+        for (ConsumerRecord<byte[], byte[]> record : versionConsumer.poll(POLL)) {
+          applyVersionRecord(record);
+        }
+        if (leader && hybrid != null && storage.endOfPushReceived()) {
+          leadRealTime(tp);
+        } else if (!leader) {
+          stopLeading();
+        }
+      }
+    } catch (WakeupException e) {
+      // stop() woke the consumer up
+    } catch (RocksDBException | RuntimeException e) {
+      if (running) {
+        failed = true;
+        LOG.error("ingestion of {} partition {} failed; replica reported ERROR", topic, partition,
+            e);
+        reporter.report(topic, partition, instanceId, ReplicaStatus.ERROR);
+      }
+    } finally {
+      stopLeading();
+      if (versionConsumer != null) {
+        versionConsumer.close(Duration.ofSeconds(5));
+      }
+    }
+  }
+
+  private void applyVersionRecord(ConsumerRecord<byte[], byte[]> record) throws RocksDBException {
+    long received = System.nanoTime();
+    StageTimings timings = new StageTimings()
+        .record(IngestionStage.CONSUME, Math.max(0, TimeUnit.MILLISECONDS.toNanos(
+            System.currentTimeMillis() - record.timestamp())));
+    Envelope envelope;
+    try {
+      envelope = Envelope.decode(record.value());
+    } catch (IllegalArgumentException e) {
+      deadLetter(record.offset(), "undecodable", e.getMessage());
+      return;
+    }
+    if (isDuplicate(envelope)) {
+      duplicates.increment();
+      storage.skip(record.offset());
+      return;
+    }
+    switch (envelope.type()) {
+      case CONTROL -> applyControl(record.offset(), envelope);
+      case PUT, DELETE -> applyData(record, envelope, timings, received);
+      default -> deadLetter(record.offset(), "unknown-type", envelope.type().name());
+    }
+  }
+
+  private void applyControl(long offset, Envelope envelope) throws RocksDBException {
+    switch (envelope.control()) {
+      case START_OF_PUSH -> storage.startOfPush(offset, envelope.producerId(), envelope.sequence(),
+          envelope.compression());
+      case END_OF_PUSH -> {
+        storage.endOfPush(offset, envelope.producerId(), envelope.sequence());
+        reporter.report(topic, partition, instanceId, ReplicaStatus.COMPLETED);
+      }
+      default -> deadLetter(offset, "unknown-control", envelope.control().name());
+    }
+  }
+
+  private void applyData(ConsumerRecord<byte[], byte[]> record, Envelope envelope,
+      StageTimings timings, long received) throws RocksDBException {
+    byte[] key = record.key();
+    if (key == null || key.length == 0) {
+      deadLetter(record.offset(), "empty-key", "a data record without a key");
+      return;
+    }
+    boolean put = envelope.type() == Envelope.MessageType.PUT;
+    IngestionHooks hookSet = hooks.get();
+    IngestionRecord hookRecord = null;
+    if (!hookSet.isEmpty()) {
+      byte[] plain;
+      try {
+        plain = put ? Compression.decompress(storage.compression(), envelope.value()) : null;
+      } catch (IllegalArgumentException e) {
+        deadLetter(record.offset(), "undecompressable", e.getMessage());
+        return;
+      }
+      timings.record(IngestionStage.DECODE, System.nanoTime() - received);
+      long hooksStart = System.nanoTime();
+      hookRecord = new IngestionRecord(store, TopicNames.versionOf(topic), partition,
+          record.offset(), topic, put ? RecordType.PUT : RecordType.DELETE, key, plain,
+          put ? envelope.schemaId() : -1, envelope.producerTimestampMs(), timings);
+      IngestionVerdict verdict = hookSet.beforeApply(hookRecord);
+      timings.record(IngestionStage.HOOKS, System.nanoTime() - hooksStart);
+      if (verdict.rejected()) {
+        deadLetter(record.offset(), "rejected", verdict.reason());
+        return;
+      }
+    } else {
+      timings.record(IngestionStage.DECODE, System.nanoTime() - received);
+    }
+    long applyStart = System.nanoTime();
+    storage.apply(record.offset(), envelope.producerId(), envelope.sequence(),
+        envelope.upstreamOffset(), key,
+        put ? PartitionStore.record(envelope.schemaId(), envelope.value()) : null);
+    lastSequences.put(envelope.producerId(), envelope.sequence());
+    applied.increment();
+    if (hookRecord != null) {
+      timings.record(IngestionStage.APPLY, System.nanoTime() - applyStart);
+      hookSet.afterApply(hookRecord);
+    }
+  }
+
+  /** Same producer, sequence already applied: a replay. A jump ahead is a gap, counted. */
+  private boolean isDuplicate(Envelope envelope) throws RocksDBException {
+    Long last = lastSequences.get(envelope.producerId());
+    if (last == null) {
+      last = storage.lastSequence(envelope.producerId());
+    }
+    if (last >= 0 && envelope.sequence() <= last) {
+      return true;
+    }
+    if (last >= 0 && envelope.sequence() > last + 1) {
+      gaps.increment();
+      LOG.warn("{} partition {}: producer {} skipped from sequence {} to {}", topic, partition,
+          envelope.producerId(), last, envelope.sequence());
+    }
+    lastSequences.put(envelope.producerId(), envelope.sequence());
+    return false;
+  }
+
+  private void deadLetter(long offset, String reason, String detail) throws RocksDBException {
+    Counter.builder("venice.server.ingestion.dead.letter")
+        .description("Records sent to the dead-letter path instead of storage")
+        .tag("store", store).tag("reason", reason).register(registry).increment();
+    LOG.warn("{} partition {} offset {}: dead letter ({}): {}", topic, partition, offset, reason,
+        detail);
+    storage.skip(offset);
+  }
+
+  /** As leader of a hybrid partition: catch up with the version topic, then copy real-time. */
+  private void leadRealTime(TopicPartition versionPartition) throws RocksDBException {
+    if (realTimeConsumer == null) {
+      if (catchUpTarget < 0) {
+        catchUpTarget = versionConsumer.endOffsets(List.of(versionPartition))
+            .get(versionPartition);
+      }
+      if (versionConsumer.position(versionPartition) < catchUpTarget) {
+        return;
+      }
+      startLeading();
+    }
+    for (ConsumerRecord<byte[], byte[]> record : realTimeConsumer.poll(Duration.ZERO)) {
+      Envelope envelope;
+      try {
+        envelope = Envelope.decode(record.value());
+      } catch (IllegalArgumentException e) {
+        Counter.builder("venice.server.ingestion.dead.letter")
+            .description("Records sent to the dead-letter path instead of storage")
+            .tag("store", store).tag("reason", "undecodable-real-time").register(registry)
+            .increment();
+        LOG.warn("{} offset {}: undecodable real-time record skipped: {}",
+            TopicNames.realTimeTopic(store), record.offset(), e.getMessage());
+        continue;
+      }
+      if (envelope.type() != Envelope.MessageType.CONTROL && record.key() != null) {
+        leaderWriter.copyFromRealTime(partition, record.key(), envelope, record.offset());
+      }
+    }
+  }
+
+  private void startLeading() throws RocksDBException {
+    TopicPartition rt = new TopicPartition(TopicNames.realTimeTopic(store), partition);
+    realTimeConsumer = consumer("rt");
+    realTimeConsumer.assign(List.of(rt));
+    long upstream = storage.upstreamOffset();
+    if (upstream >= 0) {
+      realTimeConsumer.seek(rt, upstream + 1);
+    } else {
+      long rewindFrom = System.currentTimeMillis()
+          - TimeUnit.SECONDS.toMillis(hybrid.rewindSeconds());
+      OffsetAndTimestamp start = realTimeConsumer.offsetsForTimes(Map.of(rt, rewindFrom)).get(rt);
+      if (start != null) {
+        realTimeConsumer.seek(rt, start.offset());
+      } else {
+        realTimeConsumer.seekToEnd(List.of(rt));
+      }
+    }
+    leaderWriter = new VeniceWriter(kafkaBootstrap, topic, partitionCount);
+    LOG.info("{} partition {}: leading, copying {} from offset {}", topic, partition, rt,
+        realTimeConsumer.position(rt));
+  }
+
+  private void stopLeading() {
+    catchUpTarget = -1;
+    if (realTimeConsumer != null) {
+      realTimeConsumer.close(Duration.ofSeconds(5));
+      realTimeConsumer = null;
+    }
+    if (leaderWriter != null) {
+      leaderWriter.close();
+      leaderWriter = null;
+    }
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer(String role) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, instanceId + "-" + role + "-" + topic + "-"
+        + partition);
+    return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+}

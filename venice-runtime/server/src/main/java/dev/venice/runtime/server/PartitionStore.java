@@ -1,0 +1,236 @@
+package dev.venice.runtime.server;
+
+import dev.venice.runtime.common.meta.CompressionStrategy;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * One partition replica in its own RocksDB ({@code <data>/<topic>/<topic>_<partition>}). Values
+ * are stored as a 4-byte schema id followed by the value bytes as they came (compressed with the
+ * version's strategy). Ingestion progress — the last applied offset, end-of-push, the last
+ * real-time offset copied by a leader, each producer's last sequence number and the count of
+ * applied records — lives in a {@code meta} column family and is written in the same atomic batch
+ * as the data it describes, so a restart resumes exactly where the last batch stopped.
+ */
+final class PartitionStore implements AutoCloseable {
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private static final byte[] OFFSET = bytes("offset");
+  private static final byte[] END_OF_PUSH = bytes("end-of-push");
+  private static final byte[] COMPRESSION = bytes("compression");
+  private static final byte[] UPSTREAM = bytes("upstream-offset");
+  private static final byte[] APPLIED = bytes("applied-records");
+  private static final String PRODUCER_PREFIX = "producer/";
+
+  private final Path dir;
+  private final DBOptions dbOptions;
+  private final ColumnFamilyOptions cfOptions;
+  private final WriteOptions writeOptions = new WriteOptions();
+  private final RocksDB db;
+  private final ColumnFamilyHandle data;
+  private final ColumnFamilyHandle meta;
+  private volatile long appliedRecords;
+  private volatile boolean endOfPush;
+  private volatile CompressionStrategy compression;
+
+  private PartitionStore(Path dir) throws RocksDBException {
+    this.dir = dir;
+    this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+        .setMaxBackgroundJobs(2);
+    this.cfOptions = new ColumnFamilyOptions();
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    this.db = RocksDB.open(dbOptions, dir.toString(), List.of(
+        new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
+        new ColumnFamilyDescriptor(bytes("meta"), cfOptions)), handles);
+    this.data = handles.get(0);
+    this.meta = handles.get(1);
+    this.appliedRecords = readLong(APPLIED, 0);
+    this.endOfPush = db.get(meta, END_OF_PUSH) != null;
+    byte[] c = db.get(meta, COMPRESSION);
+    this.compression = c == null ? CompressionStrategy.NO_OP
+        : CompressionStrategy.valueOf(new String(c, StandardCharsets.UTF_8));
+  }
+
+  static PartitionStore open(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    try {
+      return new PartitionStore(dir);
+    } catch (RocksDBException e) {
+      throw new IOException("cannot open RocksDB at " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The stored record of {@code key}: schema id then value, or {@code null}. */
+  byte[] get(byte[] key) throws RocksDBException {
+    return db.get(data, key);
+  }
+
+  /** The last applied offset, -1 before the first record. */
+  long checkpointOffset() throws RocksDBException {
+    return readLong(OFFSET, -1);
+  }
+
+  /** The real-time offset of the last record a leader copied into the version topic, or -1. */
+  long upstreamOffset() throws RocksDBException {
+    return readLong(UPSTREAM, -1);
+  }
+
+  /** The last sequence number applied from {@code producerId}, or -1. */
+  long lastSequence(String producerId) throws RocksDBException {
+    return readLong(bytes(PRODUCER_PREFIX + producerId), -1);
+  }
+
+  boolean endOfPushReceived() {
+    return endOfPush;
+  }
+
+  CompressionStrategy compression() {
+    return compression;
+  }
+
+  /** Data records applied to this replica since it was created. */
+  long appliedRecords() {
+    return appliedRecords;
+  }
+
+  /**
+   * Applies one record atomically with its progress.
+   *
+   * @param offset the record's offset in the version topic
+   * @param producerId its producer, whose sequence number is recorded
+   * @param sequence the producer's sequence number
+   * @param upstreamOffset the real-time offset it was copied from, or -1
+   * @param key the key, or {@code null} for a record that changes no data
+   * @param value schema id and value for a put, {@code null} for a delete
+   */
+  void apply(long offset, String producerId, long sequence, long upstreamOffset, byte[] key,
+      byte[] value) throws RocksDBException {
+    try (WriteBatch batch = new WriteBatch()) {
+      if (key != null) {
+        if (value != null) {
+          batch.put(data, key, value);
+        } else {
+          batch.delete(data, key);
+        }
+        batch.put(meta, APPLIED, longBytes(appliedRecords + 1));
+      }
+      batch.put(meta, OFFSET, longBytes(offset));
+      if (producerId != null) {
+        batch.put(meta, bytes(PRODUCER_PREFIX + producerId), longBytes(sequence));
+      }
+      if (upstreamOffset >= 0) {
+        batch.put(meta, UPSTREAM, longBytes(upstreamOffset));
+      }
+      db.write(writeOptions, batch);
+    }
+    if (key != null) {
+      appliedRecords++;
+    }
+  }
+
+  /** Records start-of-push and the version's compression, with its offset. */
+  void startOfPush(long offset, String producerId, long sequence, CompressionStrategy strategy)
+      throws RocksDBException {
+    db.put(meta, COMPRESSION, bytes(strategy.name()));
+    compression = strategy;
+    apply(offset, producerId, sequence, -1, null, null);
+  }
+
+  /** Records end-of-push, with its offset. */
+  void endOfPush(long offset, String producerId, long sequence) throws RocksDBException {
+    try (WriteBatch batch = new WriteBatch()) {
+      batch.put(meta, END_OF_PUSH, new byte[] {1});
+      batch.put(meta, OFFSET, longBytes(offset));
+      batch.put(meta, bytes(PRODUCER_PREFIX + producerId), longBytes(sequence));
+      db.write(writeOptions, batch);
+    }
+    endOfPush = true;
+  }
+
+  /** Records that the record at {@code offset} was consumed without changing data. */
+  void skip(long offset) throws RocksDBException {
+    apply(offset, null, -1, -1, null, null);
+  }
+
+  /** The number of keys, counted exactly (for tests and small partitions). */
+  long countKeys() {
+    long count = 0;
+    try (RocksIterator it = db.newIterator(data)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /** RocksDB's estimate of the number of keys. */
+  long estimatedKeys() throws RocksDBException {
+    return db.getLongProperty(data, "rocksdb.estimate-num-keys");
+  }
+
+  /** The size of the partition's files on disk. */
+  long sizeOnDisk() {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return -1;
+    }
+  }
+
+  @Override
+  public void close() {
+    data.close();
+    meta.close();
+    db.close();
+    writeOptions.close();
+    cfOptions.close();
+    dbOptions.close();
+  }
+
+  /** Deletes a closed partition's files. */
+  static void destroy(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /** Prefixes a value with its schema id, as stored. */
+  static byte[] record(int schemaId, byte[] value) {
+    return ByteBuffer.allocate(4 + value.length).putInt(schemaId).put(value).array();
+  }
+
+  private long readLong(byte[] key, long absent) throws RocksDBException {
+    byte[] value = db.get(meta, key);
+    return value == null ? absent : ByteBuffer.wrap(value).getLong();
+  }
+
+  private static byte[] longBytes(long value) {
+    return ByteBuffer.allocate(8).putLong(value).array();
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}

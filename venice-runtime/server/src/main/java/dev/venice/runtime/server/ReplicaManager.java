@@ -1,0 +1,147 @@
+package dev.venice.runtime.server;
+
+import dev.venice.runtime.common.meta.Store;
+import dev.venice.runtime.common.meta.TopicNames;
+import dev.venice.runtime.common.meta.Version;
+import dev.venice.runtime.common.plugin.IngestionHooks;
+import dev.venice.spi.host.PartitionStats;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.rocksdb.RocksDBException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The partition replicas this server holds, each a {@link PartitionStore} filled by an {@link
+ * IngestionTask}. Helix state transitions call in here: open (OFFLINE to STANDBY), promote and
+ * demote (LEADER), close (to OFFLINE) and drop (to DROPPED).
+ */
+final class ReplicaManager implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicaManager.class);
+
+  /** One replica on this server. */
+  record Replica(String topic, int partition, PartitionStore storage, IngestionTask ingestion) {}
+
+  private final Path dataDir;
+  private final StoreRepository stores;
+  private final String kafkaBootstrap;
+  private final String instanceId;
+  private final Supplier<IngestionHooks> hooks;
+  private final MeterRegistry registry;
+  private final Map<String, Replica> replicas = new ConcurrentHashMap<>();
+
+  ReplicaManager(Path dataDir, StoreRepository stores, String kafkaBootstrap, String instanceId,
+      Supplier<IngestionHooks> hooks, MeterRegistry registry) {
+    this.dataDir = dataDir;
+    this.stores = stores;
+    this.kafkaBootstrap = kafkaBootstrap;
+    this.instanceId = instanceId;
+    this.hooks = hooks;
+    this.registry = registry;
+  }
+
+  /** Opens the replica's storage and starts ingesting. */
+  synchronized void open(String topic, int partition) throws IOException {
+    String id = id(topic, partition);
+    if (replicas.containsKey(id)) {
+      return;
+    }
+    String storeName = TopicNames.storeOf(topic);
+    Store store = stores.store(storeName).orElseThrow(() -> new IllegalStateException(
+        "Helix assigned " + id + " but store " + storeName + " does not exist"));
+    Version version = store.version(TopicNames.versionOf(topic)).orElseThrow(
+        () -> new IllegalStateException("Helix assigned " + id + " but store " + storeName
+            + " has no version " + TopicNames.versionOf(topic)));
+    PartitionStore storage = PartitionStore.open(dir(topic, partition));
+    IngestionTask ingestion = new IngestionTask(topic, partition, version.partitionCount(),
+        storage, kafkaBootstrap, store.hybrid(), instanceId, stores, hooks, registry);
+    replicas.put(id, new Replica(topic, partition, storage, ingestion));
+    ingestion.start();
+    LOG.info("opened {} (from offset {})", id, checkpoint(storage));
+  }
+
+  void promote(String topic, int partition) {
+    Replica replica = replicas.get(id(topic, partition));
+    if (replica != null) {
+      replica.ingestion().promote();
+    }
+  }
+
+  void demote(String topic, int partition) {
+    Replica replica = replicas.get(id(topic, partition));
+    if (replica != null) {
+      replica.ingestion().demote();
+    }
+  }
+
+  /** Stops ingesting and closes the storage; the data stays on disk. */
+  synchronized void close(String topic, int partition) {
+    Replica replica = replicas.remove(id(topic, partition));
+    if (replica != null) {
+      replica.ingestion().stop();
+      replica.storage().close();
+      LOG.info("closed {}", id(topic, partition));
+    }
+  }
+
+  /** Closes the replica and deletes its data. */
+  synchronized void drop(String topic, int partition) throws IOException {
+    close(topic, partition);
+    PartitionStore.destroy(dir(topic, partition));
+    LOG.info("dropped {}", id(topic, partition));
+  }
+
+  /** The replica, if this server holds it. */
+  Replica replica(String topic, int partition) {
+    return replicas.get(id(topic, partition));
+  }
+
+  List<Replica> replicas() {
+    return List.copyOf(replicas.values());
+  }
+
+  List<PartitionStats> stats() {
+    List<PartitionStats> stats = new ArrayList<>();
+    for (Replica r : replicas.values()) {
+      long keys;
+      try {
+        keys = r.storage().estimatedKeys();
+      } catch (RocksDBException e) {
+        keys = -1;
+      }
+      stats.add(new PartitionStats(TopicNames.storeOf(r.topic()), TopicNames.versionOf(r.topic()),
+          r.partition(), keys, r.storage().sizeOnDisk()));
+    }
+    return stats;
+  }
+
+  @Override
+  public synchronized void close() {
+    for (Replica replica : List.copyOf(replicas.values())) {
+      close(replica.topic(), replica.partition());
+    }
+  }
+
+  private Path dir(String topic, int partition) {
+    return dataDir.resolve(topic).resolve(topic + "_" + partition);
+  }
+
+  private static String id(String topic, int partition) {
+    return topic + "_" + partition;
+  }
+
+  private static long checkpoint(PartitionStore storage) {
+    try {
+      return storage.checkpointOffset();
+    } catch (RocksDBException e) {
+      throw new UncheckedIOException(new IOException(e));
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.venice.runtime.server;
+
+import dev.venice.runtime.common.config.ProcessConfig;
+import dev.venice.spi.config.ConfigKey;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The storage server's configuration keys. */
+public final class ServerConfig {
+  /** The cluster to join. */
+  public static final ConfigKey<String> CLUSTER_NAME =
+      ConfigKey.string("cluster.name", null, "the cluster this server joins");
+  /** ZooKeeper connect string. */
+  public static final ConfigKey<String> ZOOKEEPER_ADDRESS =
+      ConfigKey.string("zookeeper.address", null, "ZooKeeper connect string, host:port[,host:port]");
+  /** Kafka bootstrap servers. */
+  public static final ConfigKey<String> KAFKA_BOOTSTRAP_SERVERS =
+      ConfigKey.string("kafka.bootstrap.servers", null, "Kafka bootstrap servers, host:port[,...]");
+  /** Where partitions are stored. */
+  public static final ConfigKey<String> DATA_DIR =
+      ConfigKey.string("data.dir", null, "directory holding one RocksDB per partition replica");
+  /** The host the server binds to and advertises. */
+  public static final ConfigKey<String> HOST =
+      ConfigKey.string("host", "127.0.0.1", "host the server binds to and advertises");
+  /** The gRPC read port; part of the instance id {@code host_port}. */
+  public static final ConfigKey<Integer> GRPC_PORT =
+      ConfigKey.integer("grpc.port", 0, 0, 65535, "gRPC read port (0 picks a free port)");
+  /** The admin HTTP port. */
+  public static final ConfigKey<Integer> ADMIN_PORT =
+      ConfigKey.integer("admin.port", 0, 0, 65535, "admin HTTP port (0 picks a free port)");
+  /** Where plugin directories live. */
+  public static final ConfigKey<String> PLUGIN_DIR =
+      ConfigKey.string("plugin.dir", null, "directory holding one sub-directory per plugin");
+
+  static final List<ConfigKey<?>> KEYS = List.of(CLUSTER_NAME, ZOOKEEPER_ADDRESS,
+      KAFKA_BOOTSTRAP_SERVERS, DATA_DIR, HOST, GRPC_PORT, ADMIN_PORT, PLUGIN_DIR);
+
+  private ServerConfig() {}
+
+  /** Validates a server configuration. */
+  public static ProcessConfig parse(Map<String, String> raw) {
+    return ProcessConfig.of("server", KEYS,
+        Set.of(CLUSTER_NAME, ZOOKEEPER_ADDRESS, KAFKA_BOOTSTRAP_SERVERS, DATA_DIR), raw);
+  }
+}

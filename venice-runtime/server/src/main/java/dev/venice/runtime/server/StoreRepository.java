@@ -1,0 +1,129 @@
+package dev.venice.runtime.server;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.venice.runtime.common.meta.ReplicaStatus;
+import dev.venice.runtime.common.meta.Store;
+import dev.venice.runtime.common.meta.ZkPaths;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.apache.avro.Schema;
+import org.apache.helix.zookeeper.impl.client.ZkClient;
+import org.apache.helix.zookeeper.zkclient.IZkDataListener;
+import org.apache.helix.zookeeper.zkclient.exception.ZkNoNodeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's view of store metadata, read from ZooKeeper and kept current by a data watch per
+ * store it has been asked about. Also where the server reports its replicas' ingestion status.
+ */
+final class StoreRepository {
+  private static final Logger LOG = LoggerFactory.getLogger(StoreRepository.class);
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private final ZkClient zk;
+  private final String cluster;
+  private final Map<String, Store> stores = new ConcurrentHashMap<>();
+  private final Map<String, Schema> keySchemas = new ConcurrentHashMap<>();
+  private final List<Consumer<Store>> listeners = new CopyOnWriteArrayList<>();
+
+  StoreRepository(ZkClient zk, String cluster) {
+    this.zk = zk;
+    this.cluster = cluster;
+  }
+
+  /** The store's metadata, if it exists. */
+  Optional<Store> store(String name) {
+    Store cached = stores.get(name);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    if (!ServerNames.isStoreName(name)) {
+      return Optional.empty();
+    }
+    String path = ZkPaths.store(cluster, name);
+    synchronized (this) {
+      if (stores.containsKey(name)) {
+        return Optional.of(stores.get(name));
+      }
+      zk.subscribeDataChanges(path, new IZkDataListener() {
+        @Override
+        public void handleDataChange(String dataPath, Object data) {
+          Store updated = decode((byte[]) data);
+          stores.put(name, updated);
+          listeners.forEach(l -> l.accept(updated));
+        }
+
+        @Override
+        public void handleDataDeleted(String dataPath) {
+          stores.remove(name);
+          keySchemas.remove(name);
+        }
+      });
+      try {
+        Store store = decode(zk.readData(path));
+        stores.put(name, store);
+        return Optional.of(store);
+      } catch (ZkNoNodeException e) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  /** The store's key schema. */
+  Optional<Schema> keySchema(String name) {
+    Schema cached = keySchemas.get(name);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    try {
+      byte[] data = zk.readData(ZkPaths.keySchema(cluster, name));
+      Schema schema = new Schema.Parser().parse(new String(data, StandardCharsets.UTF_8));
+      keySchemas.put(name, schema);
+      return Optional.of(schema);
+    } catch (ZkNoNodeException e) {
+      return Optional.empty();
+    }
+  }
+
+  List<String> storeNames() {
+    try {
+      return zk.getChildren(ZkPaths.stores(cluster)).stream().sorted().toList();
+    } catch (ZkNoNodeException e) {
+      return List.of();
+    }
+  }
+
+  void addListener(Consumer<Store> listener) {
+    listeners.add(listener);
+  }
+
+  /** Writes this replica's status where the controller's push monitor reads it. */
+  void report(String topic, int partition, String instance, ReplicaStatus status) {
+    String path = ZkPaths.replicaStatus(cluster, topic, partition, instance);
+    byte[] data = status.name().getBytes(StandardCharsets.UTF_8);
+    try {
+      zk.writeData(path, data);
+    } catch (ZkNoNodeException e) {
+      zk.createPersistent(path, true);
+      zk.writeData(path, data);
+    }
+    LOG.info("{} partition {} on {}: {}", topic, partition, instance, status);
+  }
+
+  private static Store decode(byte[] data) {
+    try {
+      return JSON.readValue(data, Store.class);
+    } catch (IOException e) {
+      throw new IllegalStateException("corrupt store metadata in ZooKeeper: " + e.getMessage(), e);
+    }
+  }
+}

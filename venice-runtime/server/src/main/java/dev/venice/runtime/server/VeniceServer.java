@@ -1,0 +1,247 @@
+package dev.venice.runtime.server;
+
+import dev.venice.runtime.common.admin.AdminHttpServer;
+import dev.venice.runtime.common.config.ProcessConfig;
+import dev.venice.runtime.common.meta.Store;
+import dev.venice.runtime.common.plugin.BasicHostServices;
+import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.spi.host.StoreInfo;
+import dev.venice.spi.host.StoreMetadataService;
+import dev.venice.spi.plugin.Readiness;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.util.MutableHandlerRegistry;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.helix.HelixAdmin;
+import org.apache.helix.HelixManager;
+import org.apache.helix.HelixManagerFactory;
+import org.apache.helix.InstanceType;
+import org.apache.helix.manager.zk.ZKHelixAdmin;
+import org.apache.helix.model.InstanceConfig;
+import org.apache.helix.model.LeaderStandbySMD;
+import org.apache.helix.zookeeper.impl.client.ZkClient;
+import org.apache.helix.zookeeper.zkclient.serialize.BytesPushThroughSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One storage server process: a Helix participant named {@code host_grpcPort} that holds the
+ * partition replicas Helix assigns it, serves reads on its gRPC port (plus the standard {@code
+ * grpc.health.v1} service) and offers {@code /health}, {@code /metrics}, {@code /plugins} and
+ * {@code /partitions} on its admin port.
+ */
+public final class VeniceServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(VeniceServer.class);
+
+  private final String cluster;
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ZkClient zk;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private final String instanceId;
+  private final int grpcPort;
+  private Server grpc;
+  private PluginManager plugins;
+  private ReplicaManager replicas;
+  private AdminHttpServer admin;
+  private HelixManager participant;
+
+  private VeniceServer(ProcessConfig config) throws Exception {
+    this.cluster = config.get(ServerConfig.CLUSTER_NAME);
+    String zkAddress = config.get(ServerConfig.ZOOKEEPER_ADDRESS);
+    String host = config.get(ServerConfig.HOST);
+    String kafka = config.get(ServerConfig.KAFKA_BOOTSTRAP_SERVERS);
+    this.zk = new ZkClient(zkAddress, 30_000, 15_000, new BytesPushThroughSerializer());
+    try {
+      StoreRepository stores = new StoreRepository(zk, cluster);
+      // The instance id is host_port of the gRPC port, so bind it first; the read service is
+      // registered once the replicas it reads exist.
+      MutableHandlerRegistry services = new MutableHandlerRegistry();
+      grpc = NettyServerBuilder.forAddress(new InetSocketAddress(host,
+              config.get(ServerConfig.GRPC_PORT)))
+          .fallbackHandlerRegistry(services)
+          .addService(health.getHealthService())
+          .build().start();
+      this.grpcPort = grpc.getPort();
+      this.instanceId = host + "_" + grpcPort;
+      replicas = new ReplicaManager(Path.of(config.get(ServerConfig.DATA_DIR)), stores, kafka,
+          instanceId, () -> plugins.ingestionHooks(), registry);
+      PluginManager.Builder pluginBuilder = PluginManager.builder(new BasicHostServices("server",
+              instanceId, cluster, storeMetadata(stores), null, replicas::stats,
+              Map.of("bootstrap.servers", kafka)))
+          .config(config.raw()).classPath(VeniceServer.class.getClassLoader())
+          .meterRegistry(registry);
+      String pluginDir = config.get(ServerConfig.PLUGIN_DIR);
+      if (pluginDir != null) {
+        pluginBuilder.pluginDirectory(Path.of(pluginDir));
+      }
+      plugins = pluginBuilder.build().start();
+      services.addService(ServerInterceptors.intercept(
+          new ReadService(stores, replicas, plugins::readHooks, registry),
+          ReadService.headerInterceptor()));
+      admin = AdminHttpServer.builder("server", plugins, registry)
+          .bindAddress(host).port(config.get(ServerConfig.ADMIN_PORT))
+          .hostReadiness(this::readiness)
+          .route("/partitions", exchange -> AdminHttpServer.sendJson(exchange, 200,
+              replicas.stats()))
+          .start();
+      plugins.lifecycleHooks().onStart();
+      participant = joinCluster(zkAddress, host, grpc.getPort(), replicas);
+      health.setStatus("", ServingStatus.SERVING);
+      plugins.lifecycleHooks().onReady();
+    } catch (Exception | Error e) {
+      closeAll();
+      throw e;
+    }
+    LOG.info("server {} of cluster {}: gRPC port {}, admin {}", instanceId, cluster,
+        grpc.getPort(), admin.url());
+  }
+
+  /** Starts a server with the settings of {@link ServerConfig}. */
+  public static VeniceServer start(Map<String, String> config) throws Exception {
+    return new VeniceServer(ServerConfig.parse(config));
+  }
+
+  private HelixManager joinCluster(String zkAddress, String host, int port,
+      ReplicaManager replicaManager) throws Exception {
+    HelixAdmin helixAdmin = new ZKHelixAdmin(zkAddress);
+    try {
+      if (!helixAdmin.getInstancesInCluster(cluster).contains(instanceId)) {
+        InstanceConfig instance = new InstanceConfig(instanceId);
+        instance.setHostName(host);
+        instance.setPort(Integer.toString(port));
+        instance.setInstanceEnabled(true);
+        helixAdmin.addInstance(cluster, instance);
+      }
+    } finally {
+      helixAdmin.close();
+    }
+    HelixManager manager = HelixManagerFactory.getZKHelixManager(cluster, instanceId,
+        InstanceType.PARTICIPANT, zkAddress);
+    manager.getStateMachineEngine().registerStateModelFactory(LeaderStandbySMD.name,
+        new PartitionStateModel.Factory(replicaManager));
+    manager.connect();
+    return manager;
+  }
+
+  /** The Helix instance id, {@code host_grpcPort}. */
+  public String instanceId() {
+    return instanceId;
+  }
+
+  /** The gRPC read port. */
+  public int grpcPort() {
+    return grpcPort;
+  }
+
+  /** The admin HTTP URL. */
+  public String adminUrl() {
+    return admin.url();
+  }
+
+  /** The plugins of this server. */
+  public PluginManager plugins() {
+    return plugins;
+  }
+
+  /** Exact key count and applied-record count of a replica held here (tests, tools). */
+  public Optional<long[]> replicaCounts(String topic, int partition) {
+    ReplicaManager.Replica replica = replicas.replica(topic, partition);
+    return replica == null ? Optional.empty()
+        : Optional.of(new long[] {replica.storage().countKeys(),
+            replica.storage().appliedRecords()});
+  }
+
+  /** Whether this server leads a partition (as Helix last told it). */
+  public boolean leads(String topic, int partition) {
+    ReplicaManager.Replica replica = replicas.replica(topic, partition);
+    return replica != null && replica.ingestion().isLeader();
+  }
+
+  /** Whether a replica held here has consumed end-of-push. */
+  public boolean isReady(String topic, int partition) {
+    ReplicaManager.Replica replica = replicas.replica(topic, partition);
+    return replica != null && replica.ingestion().isReady();
+  }
+
+  private Readiness readiness() {
+    return participant != null && participant.isConnected() ? Readiness.READY
+        : Readiness.notReady("not connected to the cluster");
+  }
+
+  private static StoreMetadataService storeMetadata(StoreRepository stores) {
+    return new StoreMetadataService() {
+      @Override
+      public List<String> storeNames() {
+        return stores.storeNames();
+      }
+
+      @Override
+      public Optional<StoreInfo> store(String name) {
+        return stores.store(name).map(VeniceServer::toInfo);
+      }
+
+      @Override
+      public void addListener(Consumer<StoreInfo> listener) {
+        stores.addListener(store -> listener.accept(toInfo(store)));
+      }
+    };
+  }
+
+  private static StoreInfo toInfo(Store store) {
+    return new StoreInfo(store.name(), store.currentVersion(), store.partitionCount(),
+        store.replicationFactor(), store.compressionStrategy().name(), store.hybrid() != null,
+        store.pluginSettings());
+  }
+
+  /**
+   * Stops serving: health goes NOT_SERVING, plugins drain, the server leaves the cluster (Helix
+   * moves its partitions), ingestion stops and RocksDB closes cleanly.
+   */
+  @Override
+  public void close() {
+    health.setStatus("", ServingStatus.NOT_SERVING);
+    if (plugins != null) {
+      plugins.lifecycleHooks().onDrain();
+    }
+    closeAll();
+  }
+
+  private void closeAll() {
+    if (participant != null) {
+      participant.disconnect();
+    }
+    if (grpc != null) {
+      grpc.shutdown();
+      try {
+        grpc.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      grpc.shutdownNow();
+    }
+    if (admin != null) {
+      admin.close();
+    }
+    if (replicas != null) {
+      replicas.close();
+    }
+    if (plugins != null) {
+      plugins.lifecycleHooks().onStop();
+      plugins.close();
+    }
+    zk.close();
+    registry.close();
+  }
+}
