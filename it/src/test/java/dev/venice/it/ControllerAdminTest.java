@@ -200,6 +200,8 @@ class ControllerAdminTest {
     request.put("partitionCount", 2);
     request.put("hybrid", Map.of("rewindSeconds", 600, "offsetLagThreshold", 100));
     assertEquals(new HybridConfig(600, 100), admin.createStore(request).hybrid());
+    assertEquals(new HybridConfig(600, 7), admin.updateStore("hybrid",
+        Map.of("hybrid", Map.of("offsetLagThreshold", 7))).hybrid(), "omitted fields are kept");
     assertTrue(controller().kafkaTopics().contains("hybrid_rt"));
     ControllerException fixed = refused(() -> admin.updateStore("hybrid",
         Map.of("partitionCount", 4)));
@@ -297,6 +299,12 @@ class ControllerAdminTest {
         Schemas.USER_V1, 1, 1));
     assertBad(400, "key schema of store k is not a valid Avro schema", () -> admin.createStore(
         "k", "{\"type\": \"nonsense\"}", Schemas.USER_V1, 1, 1));
+    assertBad(400, "value schema of store v is not a valid Avro schema", () -> admin.createStore(
+        "v", Schemas.KEY, "[\"int\", \"int\"]", 1, 1));
+    assertBad(400, "store name 'steady/key-schema' is invalid", () -> admin.send("GET",
+        "/stores/steady%2Fkey-schema", null));
+    assertBad(400, "instance '..' is not an instance id", () -> admin.reportReplica("steady", 1,
+        0, "..", ReplicaStatus.COMPLETED));
     assertBad(400, "field valueSchema is required", () -> admin.createStore(Map.of("name", "v",
         "keySchema", Schemas.KEY)));
     assertBad(409, "store steady already exists", () -> create("steady", 1));
@@ -305,7 +313,7 @@ class ControllerAdminTest {
         "/stores/steady/versions/x", null));
     assertBad(405, "DELETE is not allowed on /stores/steady/schemas", () -> admin.send("DELETE",
         "/stores/steady/schemas", null));
-    assertBad(413, "request body of 1048613 bytes exceeds the limit of 1048576 bytes", () -> admin.send("PATCH", "/stores/steady",
+    assertBad(413, "request body exceeds the limit of 1048576 bytes", () -> admin.send("PATCH", "/stores/steady",
         new RawJson("{\"pluginSettings\":{\"plugins.a.b\":\"" + "x".repeat(1 << 20) + "\"}}")));
     assertEquals(before, admin.getStore("steady"));
   }

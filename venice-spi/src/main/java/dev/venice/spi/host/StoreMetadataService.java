@@ -14,7 +14,9 @@ public interface StoreMetadataService {
 
   /**
    * Registers a listener called with a store's new metadata whenever it changes (including plugin
-   * settings), on a host thread. Listeners must not block.
+   * settings), on a host thread. Listeners must not block; one that throws is logged and skipped.
+   *
+   * @return closing it removes the listener
    */
-  void addListener(Consumer<StoreInfo> listener);
+  Subscription addListener(Consumer<StoreInfo> listener);
 }

@@ -24,6 +24,10 @@ final class AdminApiException extends RuntimeException {
     return new AdminApiException(404, "STORE_NOT_FOUND", "store " + store + " does not exist");
   }
 
+  static AdminApiException storeExists(String store) {
+    return new AdminApiException(409, "STORE_EXISTS", "store " + store + " already exists");
+  }
+
   int status() {
     return status;
   }

@@ -6,7 +6,7 @@ import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility.Incompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
-import org.apache.avro.SchemaParseException;
+import org.apache.avro.AvroRuntimeException;
 
 /** Parsing and compatibility checks of Avro schemas, with Avro's own rules. */
 final class AvroSchemas {
@@ -24,7 +24,7 @@ final class AvroSchemas {
     }
     try {
       return new Schema.Parser().parse(json);
-    } catch (SchemaParseException | NullPointerException e) {
+    } catch (AvroRuntimeException | NullPointerException e) {
       throw new AdminApiException(400, "INVALID_SCHEMA",
           what + " is not a valid Avro schema: " + e.getMessage());
     }

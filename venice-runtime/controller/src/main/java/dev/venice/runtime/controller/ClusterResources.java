@@ -14,6 +14,7 @@ import org.apache.helix.model.LeaderStandbySMD;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -78,44 +79,34 @@ final class ClusterResources implements AutoCloseable {
   }
 
   void createTopic(String topic, int partitions) {
-    try {
-      kafka.createTopics(List.of(new NewTopic(topic, partitions, kafkaReplicationFactor))).all()
-          .get(KAFKA_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw kafkaFailure("create topic " + topic, e.getCause());
-      }
-    } catch (TimeoutException e) {
-      throw kafkaFailure("create topic " + topic, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw kafkaFailure("create topic " + topic, e);
-    }
+    await(kafka.createTopics(List.of(new NewTopic(topic, partitions, kafkaReplicationFactor)))
+        .all(), "create topic " + topic, TopicExistsException.class);
   }
 
   void deleteTopic(String topic) {
-    try {
-      kafka.deleteTopics(List.of(topic)).all().get(KAFKA_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-        throw kafkaFailure("delete topic " + topic, e.getCause());
-      }
-    } catch (TimeoutException e) {
-      throw kafkaFailure("delete topic " + topic, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw kafkaFailure("delete topic " + topic, e);
-    }
+    await(kafka.deleteTopics(List.of(topic)).all(), "delete topic " + topic,
+        UnknownTopicOrPartitionException.class);
   }
 
   Set<String> topics() {
+    return await(kafka.listTopics().names(), "list topics", null);
+  }
+
+  /** Waits for a Kafka admin call; {@code harmless} is a failure that counts as done. */
+  private static <T> T await(KafkaFuture<T> future, String what,
+      Class<? extends Throwable> harmless) {
     try {
-      return kafka.listTopics().names().get(KAFKA_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      throw kafkaFailure("list topics", e);
+      return future.get(KAFKA_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (harmless != null && harmless.isInstance(e.getCause())) {
+        return null;
+      }
+      throw kafkaFailure(what, e.getCause());
+    } catch (TimeoutException e) {
+      throw kafkaFailure(what, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw kafkaFailure("list topics", e);
+      throw kafkaFailure(what, e);
     }
   }
 

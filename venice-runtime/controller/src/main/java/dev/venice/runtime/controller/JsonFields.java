@@ -2,6 +2,7 @@ package dev.venice.runtime.controller;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.venice.runtime.common.admin.AdminHttpServer;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -15,8 +16,7 @@ import java.util.stream.Collectors;
  * unknown fields, wrong types and out-of-range values are each a 400 naming the field.
  */
 final class JsonFields {
-  /** Request bodies larger than this are refused. */
-  static final int MAX_BODY_BYTES = 1 << 20;
+  private static final int MAX_BODY_BYTES = AdminHttpServer.MAX_BODY_BYTES;
 
   private final JsonNode body;
   private final String prefix;
@@ -29,8 +29,8 @@ final class JsonFields {
   /** Parses a body that must be a JSON object (an empty body counts as {@code {}}). */
   static JsonFields parse(byte[] raw, Set<String> allowed) {
     if (raw.length > MAX_BODY_BYTES) {
-      throw new AdminApiException(413, "BODY_TOO_LARGE", "request body of " + raw.length
-          + " bytes exceeds the limit of " + MAX_BODY_BYTES + " bytes");
+      throw new AdminApiException(413, "BODY_TOO_LARGE", "request body exceeds the limit of "
+          + MAX_BODY_BYTES + " bytes");
     }
     JsonNode node;
     try {

@@ -80,11 +80,10 @@ final class MetadataRepository {
     try {
       zk.multi(ops);
     } catch (ZkNodeExistsException e) {
-      throw new AdminApiException(409, "STORE_EXISTS", "store " + store.name() + " already exists");
+      throw AdminApiException.storeExists(store.name());
     } catch (RuntimeException e) {
       if (read(store.name()).isPresent()) {
-        throw new AdminApiException(409, "STORE_EXISTS", "store " + store.name()
-            + " already exists");
+        throw AdminApiException.storeExists(store.name());
       }
       throw e;
     }

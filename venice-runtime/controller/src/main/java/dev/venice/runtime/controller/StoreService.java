@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -45,6 +46,7 @@ import org.slf4j.LoggerFactory;
 final class StoreService {
   static final Pattern STORE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
   static final Pattern PLUGIN_SETTING = Pattern.compile("plugins\\.[a-z0-9]+(-[a-z0-9]+)*\\.[a-z0-9][a-z0-9.-]*");
+  static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,252}_[0-9]{1,5}");
   static final Caller CONTROLLER = new Caller("venice-controller", "internal");
   private static final Set<String> SETTINGS = Set.of("partitionCount", "replicationFactor",
       "compressionStrategy", "hybrid", "schemaCompatibility", "numVersionsToPreserve",
@@ -89,6 +91,7 @@ final class StoreService {
   }
 
   Store store(String name) {
+    checkName(name);
     return repo.read(name).orElseThrow(() -> AdminApiException.storeNotFound(name));
   }
 
@@ -127,15 +130,15 @@ final class StoreService {
     return mutate(AdminOperation.CREATE_STORE, name, caller, fields, dryRun,
         () -> {
           if (repo.read(name).isPresent()) {
-            throw new AdminApiException(409, "STORE_EXISTS", "store " + name + " already exists");
+            throw AdminApiException.storeExists(name);
           }
           return Map.of();
         },
         () -> {
-          repo.create(store, valueSchema.toString());
           if (store.hybrid() != null) {
             resources.createTopic(TopicNames.realTimeTopic(name), store.partitionCount());
           }
+          repo.create(store, valueSchema.toString());
           return store;
         },
         StoreService::state);
@@ -147,14 +150,17 @@ final class StoreService {
     checkPartitionChange(before, preview);
     return mutate(AdminOperation.UPDATE_STORE, name, caller, fields, dryRun, () -> state(before),
         () -> {
+          if (preview.hybrid() != null) {
+            resources.createTopic(TopicNames.realTimeTopic(name), preview.partitionCount());
+          }
+          AtomicReference<Store> replaced = new AtomicReference<>();
           Store updated = repo.update(name, current -> {
+            replaced.set(current);
             Store next = applySettings(fields, current);
             checkPartitionChange(current, next);
             return next;
           });
-          if (updated.hybrid() != null && before.hybrid() == null) {
-            resources.createTopic(TopicNames.realTimeTopic(name), updated.partitionCount());
-          } else if (updated.hybrid() == null && before.hybrid() != null) {
+          if (updated.hybrid() == null && replaced.get().hybrid() != null) {
             resources.deleteTopic(TopicNames.realTimeTopic(name));
           }
           return updated;
@@ -256,13 +262,14 @@ final class StoreService {
 
   void reportReplica(String name, int number, int partition, String instance,
       ReplicaStatus status) {
+    if (!INSTANCE_ID.matcher(instance).matches()) {
+      throw AdminApiException.badRequest("instance '" + JsonFields.abbreviate(instance)
+          + "' is not an instance id host_port");
+    }
     Version version = version(store(name), number);
     if (partition < 0 || partition >= version.partitionCount()) {
       throw AdminApiException.badRequest("store " + name + " version " + number + " has partitions"
           + " 0 to " + (version.partitionCount() - 1) + "; got partition " + partition);
-    }
-    if (instance.isBlank() || instance.contains("/")) {
-      throw AdminApiException.badRequest("instance '" + instance + "' is not an instance id");
     }
     repo.reportReplica(TopicNames.versionTopic(name, number), partition, instance, status);
   }
@@ -272,22 +279,31 @@ final class StoreService {
   /** Moves every push in progress on: online when all partitions are ready, else error. */
   void checkPushes() {
     for (String name : repo.storeNames()) {
-      Optional<Version> inProgress = repo.read(name).flatMap(Store::pushInProgress);
-      if (inProgress.isEmpty()) {
-        continue;
+      try {
+        checkPush(name);
+      } catch (RuntimeException e) {
+        LOG.warn("store {}: checking its push failed; will retry", name, e);
       }
-      Version version = inProgress.get();
-      Map<Integer, Map<String, ReplicaStatus>> reports =
-          repo.replicaStatuses(TopicNames.versionTopic(name, version.number()));
-      Optional<String> failure = failedReplica(version, reports);
-      if (failure.isPresent()) {
-        finish(name, version.number(), VersionStatus.ERROR, failure.get(), CONTROLLER, false);
-      } else if (allPartitionsReady(version, reports)) {
-        finish(name, version.number(), VersionStatus.ONLINE, "", CONTROLLER, false);
-      } else if (time.now().toEpochMilli() - version.createdAtMs() > pushTimeout.toMillis()) {
-        finish(name, version.number(), VersionStatus.ERROR, "push timed out after "
-            + pushTimeout.toSeconds() + " s: " + waitingFor(version, reports), CONTROLLER, false);
-      }
+    }
+  }
+
+  private void checkPush(String name) {
+    Optional<Version> inProgress = repo.read(name).flatMap(Store::pushInProgress);
+    if (inProgress.isEmpty()) {
+      return;
+    }
+    Version version = inProgress.get();
+    Map<Integer, Map<String, ReplicaStatus>> reports =
+        repo.replicaStatuses(TopicNames.versionTopic(name, version.number()));
+    Optional<String> failure = failedReplica(version, reports);
+    String waiting = waitingFor(version, reports);
+    if (failure.isPresent()) {
+      finish(name, version.number(), VersionStatus.ERROR, failure.get(), CONTROLLER, false);
+    } else if (waiting.isEmpty()) {
+      finish(name, version.number(), VersionStatus.ONLINE, "", CONTROLLER, false);
+    } else if (time.now().toEpochMilli() - version.createdAtMs() > pushTimeout.toMillis()) {
+      finish(name, version.number(), VersionStatus.ERROR, "push timed out after "
+          + pushTimeout.toSeconds() + " s: " + waiting, CONTROLLER, false);
     }
   }
 
@@ -305,7 +321,8 @@ final class StoreService {
           Store updated = repo.update(name, current -> {
             Version version = version(current, number);
             if (version.status() != VersionStatus.STARTED) {
-              return current;
+              throw new AdminApiException(409, "PUSH_NOT_IN_PROGRESS", "store " + name
+                  + " version " + number + " is already " + version.status());
             }
             Store next = current.withVersion(version.withStatus(status, detail));
             return status == VersionStatus.ONLINE && number > next.currentVersion()
@@ -339,8 +356,15 @@ final class StoreService {
         Store before = store(name);
         mutate(AdminOperation.DELETE_VERSION, name, CONTROLLER, Map.of("version", v.number()),
             false, () -> state(before), () -> {
+              Store updated = repo.update(name, current -> {
+                if (current.currentVersion() == v.number()) {
+                  throw new AdminApiException(409, "VERSION_IS_CURRENT", "store " + name
+                      + " version " + v.number() + " became current again; not retired");
+                }
+                return current.withoutVersion(v.number());
+              });
               dropVersionResources(name, v.number());
-              return repo.update(name, current -> current.withoutVersion(v.number()));
+              return updated;
             }, StoreService::state);
         LOG.info("store {}: retired version {}", name, v.number());
       }
@@ -370,7 +394,9 @@ final class StoreService {
     AdminMutation mutation = new AdminMutation(operation, cluster, store, caller, time.now(),
         beforeState, requestedState(requested), dryRun);
     AdminMutationHooks hookSet = hooks.get();
-    AdminVerdict verdict = hookSet.before(mutation);
+    // The controller's own transitions (online, failure, retirement) are reported, not offered
+    // for a veto: a vetoed transition would leave a push in progress forever.
+    AdminVerdict verdict = caller == CONTROLLER ? AdminVerdict.PROCEED : hookSet.before(mutation);
     if (verdict.vetoed()) {
       AdminApiException vetoed = new AdminApiException(403, "VETOED", operation + " of store "
           + store + " vetoed by plugin " + verdict.reason());
@@ -445,8 +471,10 @@ final class StoreService {
       hybrid = null;
     } else if (f.has("hybrid")) {
       JsonFields h = f.nested("hybrid", HYBRID_FIELDS);
-      hybrid = new HybridConfig(h.longValue("rewindSeconds", 0, Long.MAX_VALUE).orElse(86_400L),
-          h.longValue("offsetLagThreshold", 0, Long.MAX_VALUE).orElse(1000L));
+      HybridConfig base = s.hybrid() != null ? s.hybrid() : new HybridConfig(86_400L, 1000L);
+      hybrid = new HybridConfig(
+          h.longValue("rewindSeconds", 0, Long.MAX_VALUE).orElse(base.rewindSeconds()),
+          h.longValue("offsetLagThreshold", 0, Long.MAX_VALUE).orElse(base.offsetLagThreshold()));
     }
     Map<String, String> settings = new TreeMap<>(s.pluginSettings());
     if (f.has("pluginSettings")) {
@@ -522,16 +550,6 @@ final class StoreService {
     return store.version(number).orElseThrow(() -> new AdminApiException(404, "VERSION_NOT_FOUND",
         "store " + store.name() + " has no version " + number + " (versions: "
             + store.versions().stream().map(Version::number).toList() + ")"));
-  }
-
-  private static boolean allPartitionsReady(Version version,
-      Map<Integer, Map<String, ReplicaStatus>> reports) {
-    for (int p = 0; p < version.partitionCount(); p++) {
-      if (ready(reports, p) < version.replicationFactor()) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static Optional<String> failedReplica(Version version,

@@ -7,6 +7,7 @@ import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginManager;
 import dev.venice.spi.host.StoreInfo;
 import dev.venice.spi.host.StoreMetadataService;
+import dev.venice.spi.host.Subscription;
 import dev.venice.spi.plugin.Readiness;
 import dev.venice.spi.plugin.TimeSource;
 import io.micrometer.core.instrument.Gauge;
@@ -71,7 +72,7 @@ public final class VeniceController implements AutoCloseable {
               config.get(ControllerConfig.DEFAULT_REPLICATION_FACTOR),
               config.get(ControllerConfig.DEFAULT_VERSIONS_TO_PRESERVE)),
           config.get(ControllerConfig.PUSH_TIMEOUT),
-          store -> listeners.forEach(l -> l.accept(toInfo(store))));
+          store -> notifyListeners(listeners, toInfo(store)));
       AdminHttpServer.Builder adminBuilder = AdminHttpServer.builder("controller", plugins, registry)
           .bindAddress(host).port(config.get(ControllerConfig.ADMIN_PORT))
           .hostReadiness(this::readiness);
@@ -169,10 +170,22 @@ public final class VeniceController implements AutoCloseable {
       }
 
       @Override
-      public void addListener(Consumer<StoreInfo> listener) {
+      public Subscription addListener(Consumer<StoreInfo> listener) {
         listeners.add(listener);
+        return () -> listeners.remove(listener);
       }
     };
+  }
+
+  /** Plugins' store listeners; one that throws is logged and does not affect the others. */
+  private static void notifyListeners(List<Consumer<StoreInfo>> listeners, StoreInfo store) {
+    for (Consumer<StoreInfo> listener : listeners) {
+      try {
+        listener.accept(store);
+      } catch (RuntimeException | LinkageError e) {
+        LOG.warn("a store listener failed on store {}", store.name(), e);
+      }
+    }
   }
 
   static StoreInfo toInfo(Store store) {
@@ -193,26 +206,38 @@ public final class VeniceController implements AutoCloseable {
   private void closeQuietly() {
     if (monitor != null) {
       monitor.shutdownNow();
-      try {
-        monitor.awaitTermination(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      quietly("push monitor", () -> monitor.awaitTermination(10, TimeUnit.SECONDS));
     }
     if (election != null) {
-      election.close();
+      quietly("leader election", election::close);
     }
     if (admin != null) {
-      admin.close();
+      quietly("admin server", admin::close);
     }
     if (plugins != null) {
-      plugins.lifecycleHooks().onStop();
-      plugins.close();
+      quietly("plugins", () -> {
+        plugins.lifecycleHooks().onStop();
+        plugins.close();
+      });
     }
     if (resources != null) {
-      resources.close();
+      quietly("Helix and Kafka admin clients", resources::close);
     }
-    zk.close();
+    quietly("ZooKeeper client", zk::close);
     registry.close();
+  }
+
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  private void quietly(String what, Step step) {
+    try {
+      step.run();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception | LinkageError e) {
+      LOG.warn("controller of cluster {}: closing the {} failed", cluster, what, e);
+    }
   }
 }

@@ -78,9 +78,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         .setControllerListenerName(CONTROLLER_LISTENER)
         .run();
     KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config), Time.SYSTEM);
-    server.startup();
     EmbeddedKafka kafka = new EmbeddedKafka(server, "127.0.0.1:" + port);
     try {
+      server.startup();
       kafka.awaitReady(timeout);
     } catch (Exception e) {
       kafka.close();

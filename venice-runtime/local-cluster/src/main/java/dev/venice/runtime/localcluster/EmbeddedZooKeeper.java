@@ -28,7 +28,13 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         new ZooKeeperServer(dataDir.toFile(), dataDir.toFile(), TICK_MILLIS);
     ServerCnxnFactory connections =
         ServerCnxnFactory.createFactory(new InetSocketAddress("127.0.0.1", 0), 200);
-    connections.startup(server);
+    try {
+      connections.startup(server);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      connections.shutdown();
+      server.shutdown();
+      throw e;
+    }
     return new EmbeddedZooKeeper(server, connections);
   }
 

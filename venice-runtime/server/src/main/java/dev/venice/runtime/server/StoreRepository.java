@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.venice.runtime.common.meta.ReplicaStatus;
 import dev.venice.runtime.common.meta.Store;
 import dev.venice.runtime.common.meta.ZkPaths;
+import dev.venice.spi.host.Subscription;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -59,7 +60,13 @@ final class StoreRepository {
         public void handleDataChange(String dataPath, Object data) {
           Store updated = decode((byte[]) data);
           stores.put(name, updated);
-          listeners.forEach(l -> l.accept(updated));
+          for (Consumer<Store> listener : listeners) {
+            try {
+              listener.accept(updated);
+            } catch (RuntimeException | LinkageError e) {
+              LOG.warn("a store listener failed on store {}", name, e);
+            }
+          }
         }
 
         @Override
@@ -102,8 +109,9 @@ final class StoreRepository {
     }
   }
 
-  void addListener(Consumer<Store> listener) {
+  Subscription addListener(Consumer<Store> listener) {
     listeners.add(listener);
+    return () -> listeners.remove(listener);
   }
 
   /** Writes this replica's status where the controller's push monitor reads it. */

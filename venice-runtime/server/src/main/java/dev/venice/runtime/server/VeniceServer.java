@@ -7,6 +7,7 @@ import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginManager;
 import dev.venice.spi.host.StoreInfo;
 import dev.venice.spi.host.StoreMetadataService;
+import dev.venice.spi.host.Subscription;
 import dev.venice.spi.plugin.Readiness;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -193,8 +194,8 @@ public final class VeniceServer implements AutoCloseable {
       }
 
       @Override
-      public void addListener(Consumer<StoreInfo> listener) {
-        stores.addListener(store -> listener.accept(toInfo(store)));
+      public Subscription addListener(Consumer<StoreInfo> listener) {
+        return stores.addListener(store -> listener.accept(toInfo(store)));
       }
     };
   }

@@ -164,10 +164,16 @@ public final class AdminHttpServer implements AutoCloseable {
     return headers;
   }
 
-  /** Reads a request body. */
+  /** The largest request body read; a longer one is cut at one byte more, for callers to refuse. */
+  public static final int MAX_BODY_BYTES = 1 << 20;
+
+  /**
+   * Reads a request body, at most {@link #MAX_BODY_BYTES} + 1 bytes so a huge body cannot exhaust
+   * the heap: a result longer than the limit means the body was too large.
+   */
   public static byte[] readBody(HttpExchange exchange) throws IOException {
     try (InputStream in = exchange.getRequestBody()) {
-      return in.readAllBytes();
+      return in.readNBytes(MAX_BODY_BYTES + 1);
     }
   }
 

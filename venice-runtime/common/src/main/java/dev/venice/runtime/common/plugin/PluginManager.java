@@ -170,14 +170,10 @@ public final class PluginManager implements AutoCloseable {
   public synchronized void close() {
     for (int i = started.size() - 1; i >= 0; i--) {
       Started s = started.get(i);
-      try {
-        s.guard().callUnguarded((a, b) -> {
-          s.plugin().stop();
-          return null;
-        });
-      } catch (Exception e) {
-        LOG.warn("plugin {}: stop threw; going on", s.info().id(), e);
-      }
+      s.guard().apply("stop", s.plugin(), null, (plugin, unused) -> {
+        plugin.stop();
+        return null;
+      }, null);
       try {
         s.context().close();
       } catch (InterruptedException e) {
@@ -261,10 +257,11 @@ public final class PluginManager implements AutoCloseable {
         }
         provider = providers.next();
       } catch (ServiceConfigurationError e) {
+        // ServiceLoader goes on with the next provider after a broken one
         String name = directory != null ? directory.getFileName().toString() : "class-path";
         fail(name, "", where, "not-a-plugin", "broken " + SERVICE_FILE + " in " + where + ": "
             + e.getMessage());
-        return;
+        continue;
       }
       if (directory != null && provider.type().getClassLoader() != loader) {
         continue; // a class-path plugin seen through a directory's loader; found on its own
@@ -298,16 +295,14 @@ public final class PluginManager implements AutoCloseable {
     }
     Map<String, String> raw = new TreeMap<>(configById.getOrDefault(id, Map.of()));
     String enabled = raw.remove("enabled");
-    if (enabled == null || enabled.trim().equalsIgnoreCase("false")) {
-      rows.put(id, info(descriptor, PluginState.DISABLED, candidate.source(),
-          "set " + CONFIG_PREFIX + id + ".enabled=true to start it"));
-      return;
-    }
-    if (!enabled.trim().equalsIgnoreCase("true")) {
+    boolean on = enabled != null && enabled.trim().equalsIgnoreCase("true");
+    if (enabled != null && !on && !enabled.trim().equalsIgnoreCase("false")) {
       fail(id, descriptor, candidate.source(), "config", "bad value '" + enabled + "' for "
           + CONFIG_PREFIX + id + ".enabled: expected true or false");
       return;
     }
+    // Keys are checked for every plugin found, so a typo such as plugins.<id>.enable=true is an
+    // error instead of a plugin silently left off.
     PluginGuard guard = new PluginGuard(id, candidate.loader(), registry);
     PluginConfig pluginConfig;
     try {
@@ -319,6 +314,11 @@ public final class PluginManager implements AutoCloseable {
     } catch (Exception | LinkageError e) {
       fail(id, descriptor, candidate.source(), "config", "plugin " + id
           + ": declaring its configuration keys failed: " + e);
+      return;
+    }
+    if (!on) {
+      rows.put(id, info(descriptor, PluginState.DISABLED, candidate.source(),
+          "set " + CONFIG_PREFIX + id + ".enabled=true to start it"));
       return;
     }
     start(candidate, descriptor, guard, pluginConfig);
@@ -365,12 +365,26 @@ public final class PluginManager implements AutoCloseable {
     HostPluginContext context = new HostPluginContext(id, pluginConfig, registry, time, host,
         candidate.loader());
     CollectedExtensions extensions = new CollectedExtensions();
+    List<Runnable> schedules = new ArrayList<>();
     try {
       guard.callUnguarded((a, b) -> {
         candidate.plugin().start(context, extensions);
+        for (BackgroundTask task : extensions.backgroundTasks) {
+          String hookName = "task." + task.name();
+          long delay = Math.max(1, task.interval().toMillis());
+          schedules.add(() -> context.scheduler().scheduleWithFixedDelay(() -> guard.apply(
+              hookName, task, null, (t, unused) -> {
+                t.run();
+                return null;
+              }, null), delay, delay, TimeUnit.MILLISECONDS));
+        }
         return null;
       });
     } catch (Exception | LinkageError | AssertionError e) {
+      guard.apply("stop", candidate.plugin(), null, (plugin, unused) -> {
+        plugin.stop();
+        return null;
+      }, null);
       try {
         context.close();
       } catch (InterruptedException interrupted) {
@@ -384,14 +398,7 @@ public final class PluginManager implements AutoCloseable {
     PluginInfo info = info(descriptor, PluginState.STARTED, candidate.source(), "");
     rows.put(id, info);
     started.add(new Started(candidate.plugin(), guard, context, extensions, info));
-    for (BackgroundTask task : extensions.backgroundTasks) {
-      long delay = Math.max(1, task.interval().toMillis());
-      context.scheduler().scheduleWithFixedDelay(() -> guard.apply("task." + task.name(), task,
-          null, (t, unused) -> {
-            t.run();
-            return null;
-          }, null), delay, delay, TimeUnit.MILLISECONDS);
-    }
+    schedules.forEach(Runnable::run);
     LOG.info("plugin {} {} started from {}", id, descriptor.version(), candidate.source());
   }
 
@@ -407,8 +414,10 @@ public final class PluginManager implements AutoCloseable {
     for (Started s : started) {
       byPlugin.put(s.info().id(), s.extensions().httpEndpoints.stream()
           .map(endpoint -> new Guarded<>(s.guard(), endpoint)).toList());
-      s.extensions().storeDecorators.forEach(d -> store.add(new GuardedDecorators.Store(s.guard(), d)));
-      s.extensions().replicaDecorators.forEach(d -> replica.add(new GuardedDecorators.Replica(s.guard(), d)));
+      s.extensions().storeDecorators.forEach(d -> GuardedDecorators.store(s.guard(), d)
+          .ifPresent(store::add));
+      s.extensions().replicaDecorators.forEach(d -> GuardedDecorators.replica(s.guard(), d)
+          .ifPresent(replica::add));
     }
     endpoints = new PluginEndpoints(byPlugin);
     decorators = DecoratorStack.inDefaultOrder(store, replica);

@@ -14,6 +14,7 @@ import dev.venice.spi.controller.AdminVerdict;
 import dev.venice.spi.controller.Caller;
 import dev.venice.spi.host.StoreInfo;
 import dev.venice.spi.host.StoreMetadataService;
+import dev.venice.spi.host.Subscription;
 import dev.venice.spi.server.IngestionRecord;
 import dev.venice.spi.server.IngestionVerdict;
 import dev.venice.spi.server.RecordType;
@@ -128,7 +129,9 @@ class PluginFeaturesTest {
     }
 
     @Override
-    public void addListener(Consumer<StoreInfo> listener) {}
+    public Subscription addListener(Consumer<StoreInfo> listener) {
+      return () -> { };
+    }
   }
 
   private static StoreInfo store(String name, Map<String, String> settings) {

@@ -108,6 +108,17 @@ class PluginManagerTest {
   }
 
   @Test
+  void aTypoInTheEnabledKeyIsAnErrorNotASilentlyDisabledPlugin() throws IOException {
+    PluginJars.fixturePlugin(plugins, "dormant", Map.of("id", "dormant"));
+    config.put("plugins.dormant.enable", "true");
+    start();
+    assertEquals(PluginState.FAILED, row("dormant").state());
+    assertTrue(row("dormant").message().startsWith("unknown configuration key"
+        + " plugins.dormant.enable; plugin dormant accepts"), row("dormant").message());
+    assertHostWorks();
+  }
+
+  @Test
   void noPluginsMeansNoHooks() {
     manager = PluginManager.builder(BasicHostServices.minimal("server", "s", "test"))
         .pluginDirectory(plugins.resolve("missing")).build().start();
