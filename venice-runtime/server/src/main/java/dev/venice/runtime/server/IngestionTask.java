@@ -1,5 +1,7 @@
 package dev.venice.runtime.server;
 
+import dev.venice.runtime.metadata.ZkStoreRepository;
+
 import dev.venice.runtime.common.data.Compression;
 import dev.venice.runtime.common.data.Envelope;
 import dev.venice.runtime.common.data.VeniceWriter;
@@ -55,7 +57,7 @@ final class IngestionTask implements Runnable {
   private final String kafkaBootstrap;
   private final HybridConfig hybrid;
   private final String instanceId;
-  private final StoreRepository reporter;
+  private final ZkStoreRepository reporter;
   private final Supplier<IngestionHooks> hooks;
   private final Counter applied;
   private final Counter duplicates;
@@ -73,7 +75,7 @@ final class IngestionTask implements Runnable {
 
   IngestionTask(String topic, int partition, int partitionCount, PartitionStore storage,
       String kafkaBootstrap,
-      HybridConfig hybrid, String instanceId, StoreRepository reporter,
+      HybridConfig hybrid, String instanceId, ZkStoreRepository reporter,
       Supplier<IngestionHooks> hooks, MeterRegistry registry) {
     this.topic = topic;
     this.store = TopicNames.storeOf(topic);

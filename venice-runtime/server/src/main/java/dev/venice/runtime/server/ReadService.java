@@ -1,5 +1,7 @@
 package dev.venice.runtime.server;
 
+import dev.venice.runtime.metadata.ZkStoreRepository;
+
 import com.google.protobuf.ByteString;
 import dev.venice.runtime.common.data.AvroSerde;
 import dev.venice.runtime.common.data.Partitioner;
@@ -14,16 +16,11 @@ import dev.venice.runtime.protocol.GetRequest;
 import dev.venice.runtime.protocol.GetResponse;
 import dev.venice.runtime.protocol.KeyRequest;
 import dev.venice.runtime.protocol.KeyValue;
+import dev.venice.runtime.protocol.RequestHeaders;
 import dev.venice.runtime.protocol.VeniceReadGrpc;
 import dev.venice.spi.server.ReadDecision;
 import dev.venice.spi.server.ReadOutcome;
 import dev.venice.spi.server.ReadRequest;
-import io.grpc.Context;
-import io.grpc.Contexts;
-import io.grpc.Metadata;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -32,9 +29,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.ByteBuffer;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.avro.Schema;
@@ -49,17 +44,14 @@ import org.rocksdb.RocksDBException;
  * UNAVAILABLE} (partition not here or not ready).
  */
 final class ReadService extends VeniceReadGrpc.VeniceReadImplBase {
-  /** The request's headers (gRPC metadata), for read hooks. */
-  static final Context.Key<Map<String, String>> HEADERS = Context.key("venice-headers");
-
-  private final StoreRepository stores;
+  private final ZkStoreRepository stores;
   private final ReplicaManager replicas;
   private final Supplier<ReadHooks> hooks;
   private final Timer latency;
   private final Counter keysRead;
   private final Counter hookAnswers;
 
-  ReadService(StoreRepository stores, ReplicaManager replicas, Supplier<ReadHooks> hooks,
+  ReadService(ZkStoreRepository stores, ReplicaManager replicas, Supplier<ReadHooks> hooks,
       MeterRegistry registry) {
     this.stores = stores;
     this.replicas = replicas;
@@ -71,27 +63,6 @@ final class ReadService extends VeniceReadGrpc.VeniceReadImplBase {
         .register(registry);
     this.hookAnswers = Counter.builder("venice.server.read.hook.answers")
         .description("Lookups a read hook answered without touching storage").register(registry);
-  }
-
-  /** Copies the request's ASCII metadata into the gRPC context for the read hooks. */
-  static ServerInterceptor headerInterceptor() {
-    return new ServerInterceptor() {
-      @Override
-      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata metadata,
-          ServerCallHandler<Q, R> next) {
-        Map<String, String> headers = new HashMap<>();
-        for (String name : metadata.keys()) {
-          if (!name.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
-            String value = metadata.get(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER));
-            if (value != null) {
-              headers.put(name.toLowerCase(Locale.ROOT), value);
-            }
-          }
-        }
-        return Contexts.interceptCall(Context.current().withValue(HEADERS, Map.copyOf(headers)),
-            call, metadata, next);
-      }
-    };
   }
 
   @Override
@@ -210,9 +181,8 @@ final class ReadService extends VeniceReadGrpc.VeniceReadImplBase {
       latency.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
       return lookup;
     }
-    Map<String, String> headers = HEADERS.get();
     ReadRequest hookRequest = new ReadRequest(store, target.version.number(), partition, key,
-        headers == null ? Map.of() : headers);
+        RequestHeaders.KEY.get());
     ReadDecision decision = hookSet.beforeRead(hookRequest);
     Lookup lookup;
     if (decision.answered()) {

@@ -1,5 +1,7 @@
 package dev.venice.runtime.server;
 
+import dev.venice.runtime.metadata.ZkStoreRepository;
+
 import dev.venice.runtime.common.meta.Store;
 import dev.venice.runtime.common.meta.TopicNames;
 import dev.venice.runtime.common.meta.Version;
@@ -30,14 +32,14 @@ final class ReplicaManager implements AutoCloseable {
   record Replica(String topic, int partition, PartitionStore storage, IngestionTask ingestion) {}
 
   private final Path dataDir;
-  private final StoreRepository stores;
+  private final ZkStoreRepository stores;
   private final String kafkaBootstrap;
   private final String instanceId;
   private final Supplier<IngestionHooks> hooks;
   private final MeterRegistry registry;
   private final Map<String, Replica> replicas = new ConcurrentHashMap<>();
 
-  ReplicaManager(Path dataDir, StoreRepository stores, String kafkaBootstrap, String instanceId,
+  ReplicaManager(Path dataDir, ZkStoreRepository stores, String kafkaBootstrap, String instanceId,
       Supplier<IngestionHooks> hooks, MeterRegistry registry) {
     this.dataDir = dataDir;
     this.stores = stores;

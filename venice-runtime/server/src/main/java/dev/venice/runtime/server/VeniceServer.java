@@ -1,10 +1,13 @@
 package dev.venice.runtime.server;
 
+import dev.venice.runtime.metadata.ZkStoreRepository;
+
 import dev.venice.runtime.common.admin.AdminHttpServer;
 import dev.venice.runtime.common.config.ProcessConfig;
 import dev.venice.runtime.common.meta.Store;
 import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.runtime.protocol.RequestHeaders;
 import dev.venice.spi.host.StoreInfo;
 import dev.venice.spi.host.StoreMetadataService;
 import dev.venice.spi.host.Subscription;
@@ -65,7 +68,7 @@ public final class VeniceServer implements AutoCloseable {
     String kafka = config.get(ServerConfig.KAFKA_BOOTSTRAP_SERVERS);
     this.zk = new ZkClient(zkAddress, 30_000, 15_000, new BytesPushThroughSerializer());
     try {
-      StoreRepository stores = new StoreRepository(zk, cluster);
+      ZkStoreRepository stores = new ZkStoreRepository(zk, cluster);
       // The instance id is host_port of the gRPC port, so bind it first; the read service is
       // registered once the replicas it reads exist.
       MutableHandlerRegistry services = new MutableHandlerRegistry();
@@ -90,7 +93,7 @@ public final class VeniceServer implements AutoCloseable {
       plugins = pluginBuilder.build().start();
       services.addService(ServerInterceptors.intercept(
           new ReadService(stores, replicas, plugins::readHooks, registry),
-          ReadService.headerInterceptor()));
+          RequestHeaders.capture()));
       admin = AdminHttpServer.builder("server", plugins, registry)
           .bindAddress(host).port(config.get(ServerConfig.ADMIN_PORT))
           .hostReadiness(this::readiness)
@@ -181,7 +184,7 @@ public final class VeniceServer implements AutoCloseable {
         : Readiness.notReady("not connected to the cluster");
   }
 
-  private static StoreMetadataService storeMetadata(StoreRepository stores) {
+  private static StoreMetadataService storeMetadata(ZkStoreRepository stores) {
     return new StoreMetadataService() {
       @Override
       public List<String> storeNames() {

@@ -1,4 +1,4 @@
-package dev.venice.runtime.server;
+package dev.venice.runtime.metadata;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,11 +22,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's view of store metadata, read from ZooKeeper and kept current by a data watch per
- * store it has been asked about. Also where the server reports its replicas' ingestion status.
+ * A process's view of store metadata (servers, routers), read from ZooKeeper and kept current by a
+ * data watch per store it has been asked about. Also where servers report their replicas'
+ * ingestion status.
  */
-final class StoreRepository {
-  private static final Logger LOG = LoggerFactory.getLogger(StoreRepository.class);
+public final class ZkStoreRepository {
+  private static final java.util.regex.Pattern STORE_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
+  private static final Logger LOG = LoggerFactory.getLogger(ZkStoreRepository.class);
   private static final ObjectMapper JSON = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -36,18 +39,19 @@ final class StoreRepository {
   private final Map<String, Schema> keySchemas = new ConcurrentHashMap<>();
   private final List<Consumer<Store>> listeners = new CopyOnWriteArrayList<>();
 
-  StoreRepository(ZkClient zk, String cluster) {
+  /** A repository over {@code zk} for {@code cluster}. */
+  public ZkStoreRepository(ZkClient zk, String cluster) {
     this.zk = zk;
     this.cluster = cluster;
   }
 
   /** The store's metadata, if it exists. */
-  Optional<Store> store(String name) {
+  public Optional<Store> store(String name) {
     Store cached = stores.get(name);
     if (cached != null) {
       return Optional.of(cached);
     }
-    if (!ServerNames.isStoreName(name)) {
+    if (name == null || !STORE_NAME.matcher(name).matches()) {
       return Optional.empty();
     }
     String path = ZkPaths.store(cluster, name);
@@ -86,7 +90,7 @@ final class StoreRepository {
   }
 
   /** The store's key schema. */
-  Optional<Schema> keySchema(String name) {
+  public Optional<Schema> keySchema(String name) {
     Schema cached = keySchemas.get(name);
     if (cached != null) {
       return Optional.of(cached);
@@ -101,7 +105,23 @@ final class StoreRepository {
     }
   }
 
-  List<String> storeNames() {
+  /** The store's value schemas, id to schema JSON. */
+  public java.util.SortedMap<Integer, String> valueSchemas(String name) {
+    java.util.SortedMap<Integer, String> schemas = new java.util.TreeMap<>();
+    String dir = ZkPaths.valueSchemas(cluster, name);
+    try {
+      for (String id : zk.getChildren(dir)) {
+        byte[] data = zk.readData(dir + "/" + id);
+        schemas.put(Integer.parseInt(id), new String(data, StandardCharsets.UTF_8));
+      }
+    } catch (ZkNoNodeException e) {
+      return schemas;
+    }
+    return schemas;
+  }
+
+  /** The names of all stores, sorted. */
+  public List<String> storeNames() {
     try {
       return zk.getChildren(ZkPaths.stores(cluster)).stream().sorted().toList();
     } catch (ZkNoNodeException e) {
@@ -109,13 +129,14 @@ final class StoreRepository {
     }
   }
 
-  Subscription addListener(Consumer<Store> listener) {
+  /** Calls {@code listener} with a store's metadata whenever a watched store changes. */
+  public Subscription addListener(Consumer<Store> listener) {
     listeners.add(listener);
     return () -> listeners.remove(listener);
   }
 
-  /** Writes this replica's status where the controller's push monitor reads it. */
-  void report(String topic, int partition, String instance, ReplicaStatus status) {
+  /** Writes a replica's status where the controller's push monitor reads it. */
+  public void report(String topic, int partition, String instance, ReplicaStatus status) {
     String path = ZkPaths.replicaStatus(cluster, topic, partition, instance);
     byte[] data = status.name().getBytes(StandardCharsets.UTF_8);
     try {

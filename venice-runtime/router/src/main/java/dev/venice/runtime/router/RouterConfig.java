@@ -1,0 +1,39 @@
+package dev.venice.runtime.router;
+
+import dev.venice.runtime.common.config.ProcessConfig;
+import dev.venice.spi.config.ConfigKey;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The router's configuration keys. */
+public final class RouterConfig {
+  /** The cluster it routes for. */
+  public static final ConfigKey<String> CLUSTER_NAME =
+      ConfigKey.string("cluster.name", null, "the cluster this router serves");
+  /** ZooKeeper connect string. */
+  public static final ConfigKey<String> ZOOKEEPER_ADDRESS =
+      ConfigKey.string("zookeeper.address", null, "ZooKeeper connect string, host:port[,host:port]");
+  /** The host it binds to. */
+  public static final ConfigKey<String> HOST =
+      ConfigKey.string("host", "127.0.0.1", "host the router binds to and advertises");
+  /** The gRPC port thin clients connect to. */
+  public static final ConfigKey<Integer> GRPC_PORT =
+      ConfigKey.integer("grpc.port", 0, 0, 65535, "gRPC port for thin clients (0 picks one)");
+  /** The admin HTTP port (metrics, routing metadata). */
+  public static final ConfigKey<Integer> ADMIN_PORT =
+      ConfigKey.integer("admin.port", 0, 0, 65535, "admin HTTP port (0 picks a free port)");
+  /** Where plugin directories live. */
+  public static final ConfigKey<String> PLUGIN_DIR =
+      ConfigKey.string("plugin.dir", null, "directory holding one sub-directory per plugin");
+
+  static final List<ConfigKey<?>> KEYS =
+      List.of(CLUSTER_NAME, ZOOKEEPER_ADDRESS, HOST, GRPC_PORT, ADMIN_PORT, PLUGIN_DIR);
+
+  private RouterConfig() {}
+
+  /** Validates a router configuration. */
+  public static ProcessConfig parse(Map<String, String> raw) {
+    return ProcessConfig.of("router", KEYS, Set.of(CLUSTER_NAME, ZOOKEEPER_ADDRESS), raw);
+  }
+}

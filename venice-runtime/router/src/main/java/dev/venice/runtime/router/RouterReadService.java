@@ -1,0 +1,217 @@
+package dev.venice.runtime.router;
+
+import dev.venice.runtime.common.data.Partitioner;
+import dev.venice.runtime.common.meta.Store;
+import dev.venice.runtime.common.meta.TopicNames;
+import dev.venice.runtime.common.meta.Version;
+import dev.venice.runtime.common.meta.VersionStatus;
+import dev.venice.runtime.common.plugin.ReadHooks;
+import dev.venice.runtime.metadata.RoutingTable;
+import dev.venice.runtime.metadata.ZkStoreRepository;
+import dev.venice.runtime.protocol.BatchGetRequest;
+import dev.venice.runtime.protocol.BatchGetResponse;
+import dev.venice.runtime.protocol.GetRequest;
+import dev.venice.runtime.protocol.GetResponse;
+import dev.venice.runtime.protocol.KeyRequest;
+import dev.venice.runtime.protocol.KeyValue;
+import dev.venice.runtime.protocol.RequestHeaders;
+import dev.venice.runtime.protocol.VeniceReadGrpc;
+import dev.venice.spi.client.Replica;
+import dev.venice.spi.server.ReadDecision;
+import dev.venice.spi.server.ReadOutcome;
+import dev.venice.spi.server.ReadRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The router's read path: the same gRPC service as a server's, answered by forwarding. Each key's
+ * partition comes from the store's partitioner; each partition's request goes to a ready replica
+ * (round robin, the next one when a replica is unavailable). Read hooks run per key before
+ * forwarding and may answer; request headers go on to the server.
+ */
+final class RouterReadService extends VeniceReadGrpc.VeniceReadImplBase {
+  private final ZkStoreRepository stores;
+  private final RoutingTable routing;
+  private final ServerChannels channels;
+  private final Supplier<ReadHooks> hooks;
+  private final MeterRegistry registry;
+  private final AtomicInteger roundRobin = new AtomicInteger();
+  private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
+
+  RouterReadService(ZkStoreRepository stores, RoutingTable routing, ServerChannels channels,
+      Supplier<ReadHooks> hooks, MeterRegistry registry) {
+    this.stores = stores;
+    this.routing = routing;
+    this.channels = channels;
+    this.hooks = hooks;
+    this.registry = registry;
+  }
+
+  private record Target(String store, Version version) {
+    String topic() {
+      return TopicNames.versionTopic(store, version.number());
+    }
+  }
+
+  @Override
+  public void get(GetRequest request, StreamObserver<GetResponse> response) {
+    long start = System.nanoTime();
+    try {
+      Target target = resolve(request.getStore(), request.getVersion());
+      byte[] key = request.getKey().toByteArray();
+      int partition = Partitioner.partition(key, target.version().partitionCount());
+      ReadHooks hookSet = hooks.get();
+      ReadRequest hookRequest = hookSet.isEmpty() ? null : new ReadRequest(target.store(),
+          target.version().number(), partition, key, RequestHeaders.KEY.get());
+      ReadDecision decision = hookRequest == null ? ReadDecision.PROCEED
+          : hookSet.beforeRead(hookRequest);
+      GetResponse answer;
+      if (decision.answered()) {
+        answer = GetResponse.newBuilder().setVersion(target.version().number())
+            .setCompressionStrategy(target.version().compressionStrategy().name())
+            .setFound(decision.value() != null).build();
+      } else {
+        GetRequest forwarded = request.toBuilder().setVersion(target.version().number())
+            .setPartition(partition).build();
+        answer = forward(target, partition, stub -> stub.get(forwarded));
+      }
+      if (hookRequest != null) {
+        hookSet.afterRead(hookRequest, new ReadOutcome(answer.getFound(),
+            answer.getValue().size(), System.nanoTime() - start, decision.answered()));
+      }
+      response.onNext(answer);
+      response.onCompleted();
+      record(target.store(), "get", start, "ok");
+    } catch (StatusRuntimeException e) {
+      record(request.getStore(), "get", start, e.getStatus().getCode().name());
+      response.onError(e);
+    }
+  }
+
+  @Override
+  public void batchGet(BatchGetRequest request, StreamObserver<BatchGetResponse> response) {
+    long start = System.nanoTime();
+    try {
+      Target target = resolve(request.getStore(), request.getVersion());
+      BatchGetResponse.Builder answer = BatchGetResponse.newBuilder()
+          .setVersion(target.version().number())
+          .setCompressionStrategy(target.version().compressionStrategy().name());
+      byPartition(target, request).forEach((partition, forwarded) -> answer.addAllRecords(
+          forward(target, partition, stub -> stub.batchGet(forwarded)).getRecordsList()));
+      response.onNext(answer.build());
+      response.onCompleted();
+      record(target.store(), "batch_get", start, "ok");
+    } catch (StatusRuntimeException e) {
+      record(request.getStore(), "batch_get", start, e.getStatus().getCode().name());
+      response.onError(e);
+    }
+  }
+
+  @Override
+  public void streamingBatchGet(BatchGetRequest request, StreamObserver<KeyValue> response) {
+    long start = System.nanoTime();
+    ServerCallStreamObserver<KeyValue> stream = (ServerCallStreamObserver<KeyValue>) response;
+    try {
+      Target target = resolve(request.getStore(), request.getVersion());
+      for (Map.Entry<Integer, BatchGetRequest> group : byPartition(target, request).entrySet()) {
+        if (stream.isCancelled()) {
+          return;
+        }
+        // A replica that fails before streaming anything is skipped for the next one; values
+        // already relayed are never sent twice because the whole group comes from one replica.
+        List<KeyValue> values = forward(target, group.getKey(), stub -> {
+          List<KeyValue> relayed = new ArrayList<>();
+          Iterator<KeyValue> it = stub.streamingBatchGet(group.getValue());
+          it.forEachRemaining(relayed::add);
+          return relayed;
+        });
+        values.forEach(stream::onNext);
+      }
+      stream.onCompleted();
+      record(target.store(), "streaming_batch_get", start, "ok");
+    } catch (StatusRuntimeException e) {
+      record(request.getStore(), "streaming_batch_get", start, e.getStatus().getCode().name());
+      stream.onError(e);
+    }
+  }
+
+  private Map<Integer, BatchGetRequest> byPartition(Target target, BatchGetRequest request) {
+    Map<Integer, BatchGetRequest.Builder> groups = new TreeMap<>();
+    for (KeyRequest key : request.getKeysList()) {
+      int partition = Partitioner.partition(key.getKey().toByteArray(),
+          target.version().partitionCount());
+      groups.computeIfAbsent(partition, p -> BatchGetRequest.newBuilder()
+          .setStore(target.store()).setVersion(target.version().number()))
+          .addKeys(key.toBuilder().setPartition(partition));
+    }
+    Map<Integer, BatchGetRequest> built = new TreeMap<>();
+    groups.forEach((p, b) -> built.put(p, b.build()));
+    return built;
+  }
+
+  /** Sends to the partition's ready replicas in turn until one answers. */
+  private <T> T forward(Target target, int partition,
+      Function<VeniceReadGrpc.VeniceReadBlockingStub, T> call) {
+    List<Replica> replicas = routing.readyReplicas(target.topic(), partition);
+    if (replicas.isEmpty()) {
+      throw Status.UNAVAILABLE.withDescription("no ready replica for partition " + partition
+          + " of " + target.topic()).asRuntimeException();
+    }
+    int first = Math.floorMod(roundRobin.getAndIncrement(), replicas.size());
+    StatusRuntimeException last = null;
+    for (int i = 0; i < replicas.size(); i++) {
+      Replica replica = replicas.get((first + i) % replicas.size());
+      try {
+        return call.apply(channels.stub(replica).withInterceptors(
+            MetadataUtils.newAttachHeadersInterceptor(RequestHeaders.toMetadata(
+                RequestHeaders.KEY.get()))));
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+          throw e;
+        }
+        last = e;
+      }
+    }
+    throw Status.UNAVAILABLE.withDescription("every replica of partition " + partition + " of "
+        + target.topic() + " is unavailable; last: " + last.getStatus().getDescription())
+        .asRuntimeException();
+  }
+
+  private Target resolve(String storeName, int requestedVersion) {
+    Store store = stores.store(storeName).orElseThrow(() -> Status.NOT_FOUND
+        .withDescription("store " + storeName + " does not exist").asRuntimeException());
+    int number = requestedVersion > 0 ? requestedVersion : store.currentVersion();
+    Version version = store.version(number).filter(v -> v.status() == VersionStatus.ONLINE)
+        .orElseThrow(() -> Status.NOT_FOUND.withDescription(number == 0
+            ? "store " + storeName + " has no current version yet (no push has gone online)"
+            : "store " + storeName + " has no online version " + number).asRuntimeException());
+    return new Target(storeName, version);
+  }
+
+  private void record(String store, String kind, long start, String outcome) {
+    latencies.computeIfAbsent(store + "/" + kind, k -> Timer.builder("venice.router.read.latency")
+            .description("Router read latency per store and request kind")
+            .tag("store", store).tag("kind", kind)
+            .publishPercentiles(0.5, 0.99, 0.999).register(registry))
+        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    Counter.builder("venice.router.requests").description("Router requests by outcome")
+        .tag("store", store).tag("kind", kind).tag("outcome", outcome).register(registry)
+        .increment();
+  }
+}

@@ -1,0 +1,182 @@
+package dev.venice.runtime.router;
+
+import com.sun.net.httpserver.HttpExchange;
+import dev.venice.runtime.common.admin.AdminHttpServer;
+import dev.venice.runtime.common.config.ProcessConfig;
+import dev.venice.runtime.common.meta.RoutingMetadata;
+import dev.venice.runtime.common.meta.Store;
+import dev.venice.runtime.common.meta.TopicNames;
+import dev.venice.runtime.common.meta.Version;
+import dev.venice.runtime.common.plugin.BasicHostServices;
+import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.runtime.metadata.RoutingTable;
+import dev.venice.runtime.metadata.ZkStoreRepository;
+import dev.venice.runtime.protocol.RequestHeaders;
+import dev.venice.spi.client.Replica;
+import dev.venice.spi.host.RoutingService;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.helix.zookeeper.impl.client.ZkClient;
+import org.apache.helix.zookeeper.zkclient.serialize.BytesPushThroughSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One router process: thin clients read through its gRPC port; fast clients fetch routing
+ * metadata from {@code GET /metadata/<store>} on its admin port, which also serves {@code
+ * /health}, {@code /metrics} (per-store latency p50/p99/p999 and request counts) and {@code
+ * /plugins}.
+ */
+public final class VeniceRouter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(VeniceRouter.class);
+
+  private final String cluster;
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ZkClient zk;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private final ServerChannels channels = new ServerChannels();
+  private ZkStoreRepository stores;
+  private RoutingTable routing;
+  private PluginManager plugins;
+  private Server grpc;
+  private AdminHttpServer admin;
+
+  private VeniceRouter(ProcessConfig config) throws Exception {
+    this.cluster = config.get(RouterConfig.CLUSTER_NAME);
+    String zkAddress = config.get(RouterConfig.ZOOKEEPER_ADDRESS);
+    String host = config.get(RouterConfig.HOST);
+    this.zk = new ZkClient(zkAddress, 30_000, 15_000, new BytesPushThroughSerializer());
+    try {
+      stores = new ZkStoreRepository(zk, cluster);
+      routing = new RoutingTable(cluster, "router_" + host + "_" + ProcessHandle.current().pid()
+          + "_" + System.nanoTime(), zkAddress);
+      RoutingTable table = routing;
+      RoutingService routingService = (store, version, partition) ->
+          table.readyReplicas(TopicNames.versionTopic(store, version), partition);
+      PluginManager.Builder pluginBuilder = PluginManager.builder(new BasicHostServices("router",
+              host, cluster, null, routingService, null, Map.of()))
+          .config(config.raw()).classPath(VeniceRouter.class.getClassLoader())
+          .meterRegistry(registry);
+      String pluginDir = config.get(RouterConfig.PLUGIN_DIR);
+      if (pluginDir != null) {
+        pluginBuilder.pluginDirectory(Path.of(pluginDir));
+      }
+      plugins = pluginBuilder.build().start();
+      PluginManager started = plugins;
+      grpc = NettyServerBuilder.forAddress(new InetSocketAddress(host,
+              config.get(RouterConfig.GRPC_PORT)))
+          .addService(ServerInterceptors.intercept(new RouterReadService(stores, routing,
+              channels, started::readHooks, registry), RequestHeaders.capture()))
+          .addService(health.getHealthService())
+          .build().start();
+      admin = AdminHttpServer.builder("router", plugins, registry)
+          .bindAddress(host).port(config.get(RouterConfig.ADMIN_PORT))
+          .route("/metadata", this::metadata)
+          .start();
+      plugins.lifecycleHooks().onStart();
+      health.setStatus("", ServingStatus.SERVING);
+      plugins.lifecycleHooks().onReady();
+    } catch (Exception | Error e) {
+      closeAll();
+      throw e;
+    }
+    LOG.info("router of cluster {}: gRPC port {}, admin {}", cluster, grpc.getPort(), admin.url());
+  }
+
+  /** Starts a router with the settings of {@link RouterConfig}. */
+  public static VeniceRouter start(Map<String, String> config) throws Exception {
+    return new VeniceRouter(RouterConfig.parse(config));
+  }
+
+  /** The gRPC port thin clients connect to. */
+  public int grpcPort() {
+    return grpc.getPort();
+  }
+
+  /** The admin URL (routing metadata for fast clients). */
+  public String adminUrl() {
+    return admin.url();
+  }
+
+  private void metadata(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getRawPath();
+    String name = URLDecoder.decode(path.substring(Math.min(path.length(),
+        "/metadata/".length())), StandardCharsets.UTF_8);
+    Optional<RoutingMetadata> metadata = name.isEmpty() ? Optional.empty() : routingMetadata(name);
+    if (metadata.isEmpty()) {
+      AdminHttpServer.sendError(exchange, 404, "STORE_NOT_FOUND", name.isEmpty()
+          ? "GET /metadata/<store> names a store"
+          : "store " + name + " does not exist or has no current version");
+      return;
+    }
+    AdminHttpServer.sendJson(exchange, 200, metadata.get());
+  }
+
+  /** Routing metadata of a store's current version. */
+  Optional<RoutingMetadata> routingMetadata(String name) {
+    Optional<Store> found = stores.store(name);
+    if (found.isEmpty() || found.get().currentVersion() == 0) {
+      return Optional.empty();
+    }
+    Store store = found.get();
+    Version version = store.version(store.currentVersion()).orElseThrow();
+    String topic = TopicNames.versionTopic(name, version.number());
+    List<List<Replica>> replicas = new ArrayList<>();
+    for (int p = 0; p < version.partitionCount(); p++) {
+      replicas.add(routing.readyReplicas(topic, p));
+    }
+    return Optional.of(new RoutingMetadata(name, version.number(), version.partitionCount(),
+        version.compressionStrategy(), store.keySchema(), stores.valueSchemas(name), replicas,
+        store.pluginSettings()));
+  }
+
+  @Override
+  public void close() {
+    health.setStatus("", ServingStatus.NOT_SERVING);
+    if (plugins != null) {
+      plugins.lifecycleHooks().onDrain();
+    }
+    closeAll();
+  }
+
+  private void closeAll() {
+    if (grpc != null) {
+      grpc.shutdown();
+      try {
+        grpc.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      grpc.shutdownNow();
+    }
+    if (admin != null) {
+      admin.close();
+    }
+    channels.close();
+    if (routing != null) {
+      routing.close();
+    }
+    if (plugins != null) {
+      plugins.lifecycleHooks().onStop();
+      plugins.close();
+    }
+    zk.close();
+    registry.close();
+  }
+}
