@@ -53,9 +53,11 @@ final class AdminRoutes {
   private final Supplier<LeaderElection> election;
   private final ClusterResources resources;
   private final MeterRegistry registry;
+  private final String kafkaBootstrapServers;
 
   AdminRoutes(String cluster, StoreService stores, Supplier<LeaderElection> election,
-      ClusterResources resources, MeterRegistry registry) {
+      ClusterResources resources, MeterRegistry registry, String kafkaBootstrapServers) {
+    this.kafkaBootstrapServers = kafkaBootstrapServers;
     this.cluster = cluster;
     this.stores = stores;
     this.election = election;
@@ -234,6 +236,7 @@ final class AdminRoutes {
     body.put("leader", leadership == null ? null : leadership.leaderUrl().orElse(null));
     body.put("thisControllerIsLeader", leadership != null && leadership.isLeader());
     body.put("storageInstances", resources.storageInstances());
+    body.put("kafkaBootstrapServers", kafkaBootstrapServers);
     body.put("stores", stores.storeNames().size());
     return ok(body);
   }

@@ -76,7 +76,8 @@ public final class VeniceController implements AutoCloseable {
       AdminHttpServer.Builder adminBuilder = AdminHttpServer.builder("controller", plugins, registry)
           .bindAddress(host).port(config.get(ControllerConfig.ADMIN_PORT))
           .hostReadiness(this::readiness);
-      new AdminRoutes(cluster, stores, () -> election, resources, registry).mount(adminBuilder);
+      new AdminRoutes(cluster, stores, () -> election, resources, registry,
+          config.get(ControllerConfig.KAFKA_BOOTSTRAP_SERVERS)).mount(adminBuilder);
       plugins.lifecycleHooks().onStart();
       this.admin = adminBuilder.start();
       this.election = new LeaderElection(cluster, zkAddress, host, admin.port());

@@ -1,6 +1,7 @@
 package dev.venice.runtime.localcluster;
 
 import dev.venice.runtime.controller.VeniceController;
+import dev.venice.runtime.router.VeniceRouter;
 import dev.venice.runtime.server.VeniceServer;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -20,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Venice cluster in one JVM: embedded ZooKeeper, a KRaft Kafka broker, one or more controllers
- * and any number of storage servers, all on loopback and free ports, in a temporary directory deleted on {@link #close}.
+ * A Venice cluster in one JVM: embedded ZooKeeper, a KRaft Kafka broker, one or more controllers,
+ * storage servers and routers, all on loopback and free ports, in a temporary directory deleted on {@link #close}.
  * Startup fails fast with a message naming the part that did not come up.
  *
  * <pre>{@code
@@ -40,6 +41,7 @@ public final class LocalCluster implements AutoCloseable {
   private final List<VeniceController> controllers = new ArrayList<>();
   private final Map<String, String> serverConfig;
   private final List<VeniceServer> servers = new ArrayList<>();
+  private final List<VeniceRouter> routers = new ArrayList<>();
   private final Map<VeniceServer, Map<String, String>> serverSettings = new HashMap<>();
   private EmbeddedZooKeeper zooKeeper;
   private EmbeddedKafka kafka;
@@ -60,6 +62,9 @@ public final class LocalCluster implements AutoCloseable {
           () -> controllers.stream().anyMatch(VeniceController::isLeader));
       for (int i = 0; i < b.servers; i++) {
         addServer();
+      }
+      for (int i = 0; i < b.routers; i++) {
+        addRouter();
       }
     } catch (Exception | Error e) {
       close();
@@ -119,6 +124,37 @@ public final class LocalCluster implements AutoCloseable {
     servers.add(server);
     serverSettings.put(server, config);
     return server;
+  }
+
+  /** Starts one more router and returns it. */
+  public synchronized VeniceRouter addRouter() throws Exception {
+    Map<String, String> config = new HashMap<>();
+    config.put("cluster.name", clusterName);
+    config.put("zookeeper.address", zooKeeper.address());
+    VeniceRouter router = startPart("router " + (routers.size() + 1),
+        () -> VeniceRouter.start(config));
+    routers.add(router);
+    return router;
+  }
+
+  /** Stops a router. */
+  public synchronized void stopRouter(VeniceRouter router) {
+    if (routers.remove(router)) {
+      router.close();
+    }
+  }
+
+  /** The running routers, in start order. */
+  public synchronized List<VeniceRouter> routers() {
+    return List.copyOf(routers);
+  }
+
+  /** The admin URL of the first router, which clients are built with. */
+  public synchronized String routerUrl() {
+    if (routers.isEmpty()) {
+      throw new IllegalStateException("local cluster " + clusterName + " has no router");
+    }
+    return routers.get(0).adminUrl();
   }
 
   /** The running storage servers, in start order. */
@@ -186,6 +222,14 @@ public final class LocalCluster implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    for (int i = routers.size() - 1; i >= 0; i--) {
+      try {
+        routers.get(i).close();
+      } catch (RuntimeException e) {
+        LOG.warn("stopping router {} failed", i, e);
+      }
+    }
+    routers.clear();
     for (int i = servers.size() - 1; i >= 0; i--) {
       try {
         servers.get(i).close();
@@ -253,6 +297,7 @@ public final class LocalCluster implements AutoCloseable {
     private String clusterName = "venice-local";
     private int controllers = 1;
     private int servers;
+    private int routers;
     private Duration startupTimeout = Duration.ofSeconds(60);
     private final Map<String, String> controllerConfig = new HashMap<>();
     private final Map<String, String> serverConfig = new HashMap<>();
@@ -265,6 +310,15 @@ public final class LocalCluster implements AutoCloseable {
         throw new IllegalArgumentException("server count must not be negative");
       }
       this.servers = count;
+      return this;
+    }
+
+    /** How many routers to start; default 0. */
+    public Builder routers(int count) {
+      if (count < 0) {
+        throw new IllegalArgumentException("router count must not be negative");
+      }
+      this.routers = count;
       return this;
     }
 

@@ -37,8 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One router process: thin clients read through its gRPC port; fast clients fetch routing
- * metadata from {@code GET /metadata/<store>} on its admin port, which also serves {@code
+ * One router process: thin clients read through its gRPC port (found with {@code GET /discover}
+ * on the admin port); fast clients fetch routing metadata from {@code GET /metadata/<store>}.
+ * The admin port also serves {@code
  * /health}, {@code /metrics} (per-store latency p50/p99/p999 and request counts) and {@code
  * /plugins}.
  */
@@ -88,6 +89,8 @@ public final class VeniceRouter implements AutoCloseable {
       admin = AdminHttpServer.builder("router", plugins, registry)
           .bindAddress(host).port(config.get(RouterConfig.ADMIN_PORT))
           .route("/metadata", this::metadata)
+          .route("/discover", exchange -> AdminHttpServer.sendJson(exchange, 200, Map.of(
+              "cluster", cluster, "grpc", host + ":" + grpc.getPort())))
           .start();
       plugins.lifecycleHooks().onStart();
       health.setStatus("", ServingStatus.SERVING);

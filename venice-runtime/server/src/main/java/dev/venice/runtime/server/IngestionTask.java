@@ -310,7 +310,11 @@ final class IngestionTask implements Runnable {
         continue;
       }
       if (envelope.type() != Envelope.MessageType.CONTROL && record.key() != null) {
-        leaderWriter.copyFromRealTime(partition, record.key(), envelope, record.offset());
+        // real-time values are plain; the version topic holds them in the version's compression
+        Envelope copy = envelope.type() == Envelope.MessageType.PUT
+            ? envelope.withValue(Compression.compress(storage.compression(), envelope.value()))
+            : envelope;
+        leaderWriter.copyFromRealTime(partition, record.key(), copy, record.offset());
       }
     }
   }

@@ -120,7 +120,8 @@ final class ReadService extends VeniceReadGrpc.VeniceReadImplBase {
     Lookup lookup = lookup(target, key.getPartition(), key.getKey().toByteArray());
     KeyValue.Builder value = KeyValue.newBuilder().setKeyIndex(key.getKeyIndex());
     if (lookup.found()) {
-      value.setFound(true).setSchemaId(lookup.schemaId()).setValue(lookup.value());
+      value.setFound(true).setSchemaId(lookup.schemaId()).setValue(lookup.value())
+          .setCompressionStrategy(target.version.compressionStrategy().name());
     }
     return value.build();
   }

@@ -140,6 +140,12 @@ public record Envelope(
     }
   }
 
+  /** A copy with another value (e.g. compressed for the version topic). */
+  public Envelope withValue(byte[] newValue) {
+    return new Envelope(type, control, producerId, sequence, producerTimestampMs, upstreamOffset,
+        schemaId, newValue, compression);
+  }
+
   /** A copy stamped by a hybrid leader with the real-time offset it came from. */
   public Envelope withUpstream(String leaderProducerId, long leaderSequence, long rtOffset) {
     return new Envelope(type, control, leaderProducerId, leaderSequence, producerTimestampMs,

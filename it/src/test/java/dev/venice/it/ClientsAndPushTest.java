@@ -1,0 +1,289 @@
+package dev.venice.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.venice.runtime.client.VeniceClients;
+import dev.venice.runtime.common.controller.ControllerClient;
+import dev.venice.runtime.localcluster.LocalCluster;
+import dev.venice.runtime.push.OnlineProducer;
+import dev.venice.runtime.push.PushException;
+import dev.venice.runtime.push.PushJob;
+import dev.venice.spi.client.ForwardingStoreClient;
+import dev.venice.spi.client.RequestContext;
+import dev.venice.spi.client.StoreClient;
+import dev.venice.spi.client.StoreClientDecorator;
+import dev.venice.spi.client.UnknownStoreException;
+import dev.venice.spi.client.VeniceClientException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The user's read and write paths on a local cluster: push jobs from Avro and JSON-lines files,
+ * thin and fast clients (single, batch, streaming), a version swap under a running reader, the
+ * online producer, decorator stacking, and bad input.
+ */
+class ClientsAndPushTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static LocalCluster cluster;
+  private static ControllerClient admin;
+
+  @TempDir static Path files;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = LocalCluster.builder().servers(2).routers(1)
+        .controllerConfig("push.monitor.interval", "50ms").build();
+    admin = new ControllerClient(cluster.controllerUrl());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static VeniceClients.Builder clients(String store) {
+    return VeniceClients.builder(cluster.routerUrl(), store)
+        .metadataRefresh(Duration.ofMillis(200));
+  }
+
+  private static GenericRecord user(String name, int age) {
+    GenericRecord record = new GenericData.Record(Data.USER);
+    record.put("name", name);
+    record.put("age", age);
+    return record;
+  }
+
+  private static Path avroFile(String name, int count, int ageOffset) throws IOException {
+    Schema schema = SchemaBuilder.record("Row").fields()
+        .name("key").type(Data.KEY).noDefault()
+        .name("value").type(Data.USER).noDefault().endRecord();
+    Path file = files.resolve(name);
+    try (DataFileWriter<GenericRecord> writer =
+        new DataFileWriter<GenericRecord>(new GenericDatumWriter<>(schema))) {
+      writer.create(schema, file.toFile());
+      for (int i = 0; i < count; i++) {
+        GenericRecord row = new GenericData.Record(schema);
+        row.put("key", "p-" + i);
+        row.put("value", user("name-" + i, ageOffset + i));
+        writer.append(row);
+      }
+    }
+    return file;
+  }
+
+  private static Path jsonFile(String name, int count, int ageOffset) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      lines.add("{\"key\": \"p-" + i + "\", \"value\": {\"name\": \"name-" + i + "\", \"age\": "
+          + (ageOffset + i) + "}}");
+    }
+    return Files.write(files.resolve(name), lines);
+  }
+
+  private static int age(Object value) {
+    return (Integer) ((GenericRecord) value).get("age");
+  }
+
+  @Test
+  void pushesAreReadableThroughBothClientsAndSwapWithoutAFailedRead() throws Exception {
+    admin.createStore("people", Schemas.KEY, Schemas.USER_V1, 3, 2);
+    List<String> progress = new ArrayList<>();
+    PushJob.Result first = PushJob.create(cluster.controllerUrl(), "people",
+        avroFile("people.avro", 200, 0)).progress(p -> progress.add(p.phase())).run();
+    assertEquals(1, first.version());
+    assertEquals(200, first.records());
+    assertEquals("DONE", progress.get(progress.size() - 1));
+
+    try (StoreClient<String, Object> thin = clients("people").thin();
+        StoreClient<String, Object> fast = clients("people").fast()) {
+      for (StoreClient<String, Object> client : List.of(thin, fast)) {
+        for (int i = 0; i < 200; i += 7) {
+          assertEquals(i, age(client.get("p-" + i).join()));
+        }
+        assertNull(client.get("nobody").join());
+        Set<String> keys = new HashSet<>(List.of("p-1", "p-2", "p-150", "nobody"));
+        Map<String, Object> batch = client.batchGet(keys).join();
+        assertEquals(Set.of("p-1", "p-2", "p-150"), batch.keySet());
+        assertEquals(150, age(batch.get("p-150")));
+        Map<String, Object> streamed = new ConcurrentHashMap<>();
+        AtomicLong absent = new AtomicLong();
+        client.streamingBatchGet(keys, (key, value) -> {
+          if (value == null) {
+            absent.incrementAndGet();
+          } else {
+            streamed.put(key, value);
+          }
+        }).join();
+        assertEquals(batch.keySet(), streamed.keySet());
+        assertEquals(1, absent.get());
+      }
+
+      AtomicBoolean reading = new AtomicBoolean(true);
+      ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+      AtomicLong reads = new AtomicLong();
+      Thread reader = new Thread(() -> {
+        int i = 0;
+        while (reading.get()) {
+          int n = i++ % 200;
+          for (StoreClient<String, Object> client : List.of(thin, fast)) {
+            try {
+              int age = age(client.get("p-" + n).join());
+              if (age != n && age != 1000 + n) {
+                problems.add("p-" + n + " had age " + age);
+              }
+              reads.incrementAndGet();
+            } catch (RuntimeException e) {
+              problems.add("p-" + n + ": " + e);
+            }
+          }
+        }
+      }, "reader-during-swap");
+      reader.start();
+      PushJob.Result second = PushJob.create(cluster.controllerUrl(), "people",
+          jsonFile("people.jsonl", 200, 1000)).run();
+      assertEquals(2, second.version());
+      for (StoreClient<String, Object> client : List.of(thin, fast)) {
+        LocalCluster.waitFor("the new version's values", WAIT,
+            () -> age(client.get("p-3").join()) == 1003);
+      }
+      reading.set(false);
+      reader.join();
+      assertTrue(problems.isEmpty(), "reads failed or saw a third value during the swap: "
+          + problems);
+      assertTrue(reads.get() > 10, "the reader ran " + reads.get() + " reads");
+    }
+  }
+
+  @Test
+  void onlineProducerWritesAreReadableThroughBothClients() throws Exception {
+    admin.createStore(Map.of("name", "feed", "keySchema", Schemas.KEY,
+        "valueSchema", Schemas.USER_V1, "partitionCount", 2, "replicationFactor", 2,
+        "hybrid", Map.of("rewindSeconds", 3600, "offsetLagThreshold", 10),
+        "compressionStrategy", "GZIP"));
+    PushJob.create(cluster.controllerUrl(), "feed", jsonFile("feed.jsonl", 5, 0)).run();
+    try (OnlineProducer producer = OnlineProducer.create(cluster.controllerUrl(), "feed");
+        StoreClient<String, Object> thin = clients("feed").thin();
+        StoreClient<String, Object> fast = clients("feed").fast()) {
+      producer.put("live-1", user("live", 42)).join();
+      producer.put("p-0", user("updated", 7)).join();
+      producer.delete("p-1").join();
+      for (StoreClient<String, Object> client : List.of(thin, fast)) {
+        LocalCluster.waitFor("real-time writes visible", WAIT, () -> {
+          Object live = client.get("live-1").join();
+          return live != null && age(live) == 42 && age(client.get("p-0").join()) == 7
+              && client.get("p-1").join() == null;
+        });
+      }
+      IllegalArgumentException notHybrid = assertThrows(IllegalArgumentException.class,
+          () -> {
+            admin.createStore("batchonly", Schemas.KEY, Schemas.USER_V1, 1, 1);
+            OnlineProducer.create(cluster.controllerUrl(), "batchonly");
+          });
+      assertTrue(notHybrid.getMessage().startsWith("store batchonly is not hybrid"));
+    }
+  }
+
+  @Test
+  void decoratorsStackInBuilderOrderAndByConfiguration() throws Exception {
+    admin.createStore("decorated", Schemas.KEY, Schemas.USER_V1, 1, 1);
+    admin.updateStore("decorated", Map.of("pluginSettings",
+        Map.of("plugins.test-tag.tag", "from-store")));
+    PushJob.create(cluster.controllerUrl(), "decorated", jsonFile("decorated.jsonl", 3, 0)).run();
+    List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    TagPlugin.SEEN.clear();
+    try (StoreClient<String, Object> client = clients("decorated")
+        .decorate(recording("outer", calls))
+        .decorate(recording("inner", calls))
+        .pluginConfig(Map.of("plugins.test-tag.enabled", "true"))
+        .fast()) {
+      assertEquals(2, age(client.get("p-2").join()));
+      assertEquals(List.of("outer", "inner"), calls);
+      assertEquals(List.of("from-store:p-2"), List.copyOf(TagPlugin.SEEN));
+    }
+    try (StoreClient<String, Object> plain = clients("decorated").fast()) {
+      TagPlugin.SEEN.clear();
+      plain.get("p-2").join();
+      assertTrue(TagPlugin.SEEN.isEmpty(), "not enabled, not stacked");
+    }
+  }
+
+  private static StoreClientDecorator recording(String name, List<String> calls) {
+    return new StoreClientDecorator() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public <K, V> StoreClient<K, V> decorate(StoreClient<K, V> client) {
+        return new ForwardingStoreClient<>(client) {
+          @Override
+          public CompletableFuture<V> get(K key, RequestContext context) {
+            calls.add(name);
+            return super.get(key, context);
+          }
+        };
+      }
+    };
+  }
+
+  @Test
+  void badInputIsAClearErrorAndLeavesTheStoreAlone() throws Exception {
+    admin.createStore("careful", Schemas.KEY, Schemas.USER_V1, 2, 1);
+    PushJob.create(cluster.controllerUrl(), "careful", jsonFile("good.jsonl", 10, 0)).run();
+    Path bad = Files.write(files.resolve("bad.jsonl"), List.of(
+        "{\"key\": \"p-0\", \"value\": {\"name\": \"a\", \"age\": 1}}",
+        "",
+        "{\"key\": \"p-1\", \"value\": {\"name\": \"b\", \"age\": \"old\"}}"));
+    PushException failed = assertThrows(PushException.class,
+        () -> PushJob.create(cluster.controllerUrl(), "careful", bad).run());
+    assertTrue(failed.getMessage().startsWith("push into store careful: " + bad + " line 3 does"
+        + " not match the store's schemas"), failed.getMessage());
+    assertEquals(1, admin.getStore("careful").currentVersion(), "current version untouched");
+
+    PushException unknown = assertThrows(PushException.class,
+        () -> PushJob.create(cluster.controllerUrl(), "nope", bad).run());
+    assertTrue(unknown.getMessage().contains("store nope does not exist"), unknown.getMessage());
+    assertThrows(UnknownStoreException.class, () -> clients("nope").fast());
+    assertThrows(UnknownStoreException.class, () -> clients("nope").thin());
+
+    try (StoreClient<Object, Object> client = clients("careful").fast()) {
+      CompletionException wrongType = assertThrows(CompletionException.class,
+          () -> client.get(42).join());
+      VeniceClientException cause = assertInstanceOf(VeniceClientException.class,
+          wrongType.getCause());
+      assertTrue(cause.getMessage().startsWith("store careful: key 42 (Integer) does not match"
+          + " the key schema \"string\""), cause.getMessage());
+      assertEquals(0, age(client.get("p-0").join()));
+    }
+  }
+}

@@ -1,0 +1,210 @@
+package dev.venice.runtime.client;
+
+import dev.venice.runtime.common.data.Partitioner;
+import dev.venice.runtime.common.meta.RoutingMetadata;
+import dev.venice.spi.client.Replica;
+import dev.venice.spi.client.ReplicaDispatcher;
+import dev.venice.spi.client.ReplicaRequest;
+import dev.venice.spi.client.ReplicaResponse;
+import dev.venice.spi.client.ReplicaValue;
+import dev.venice.spi.client.RequestContext;
+import dev.venice.spi.client.RequestKind;
+import dev.venice.spi.client.StoreClient;
+import dev.venice.spi.client.StreamingCallback;
+import dev.venice.spi.client.UnknownStoreException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads straight from replicas. Routing metadata (current version, partition count, schemas, ready
+ * replicas) comes from a router, refreshed periodically and whenever a replica is unavailable or
+ * a version is gone. Each partition's request is a {@link ReplicaRequest} whose candidates start at
+ * a round-robin position; it passes the replica-level decorators and the innermost gRPC dispatcher
+ * sends it to the first candidate. When that replica is unavailable, the client retries the same
+ * request with the remaining candidates; batch gets are split by partition and merged.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+final class FastClient<K, V> implements StoreClient<K, V> {
+  private static final Logger LOG = LoggerFactory.getLogger(FastClient.class);
+
+  /** One consistent view of the store: its metadata and the serde built from it. */
+  private record View(RoutingMetadata metadata, StoreSerde serde) {}
+
+  private final String store;
+  private final RouterMetadataClient router;
+  private final ReplicaDispatcher dispatcher;
+  private final Consumer<RoutingMetadata> onRefresh;
+  private final Duration timeout;
+  private final AtomicInteger roundRobin = new AtomicInteger();
+  private volatile View view;
+
+  FastClient(String store, RouterMetadataClient router, UnaryOperator<ReplicaDispatcher> decorate,
+      ChannelPool channels, Duration timeout, ScheduledExecutorService refresher,
+      Duration refreshInterval, Consumer<RoutingMetadata> onRefresh) {
+    this.store = store;
+    this.router = router;
+    this.onRefresh = onRefresh;
+    this.timeout = timeout;
+    this.view = load();
+    this.dispatcher = decorate.apply(new GrpcReplicaDispatcher(channels, timeout));
+    refresher.scheduleWithFixedDelay(this::refreshQuietly, refreshInterval.toMillis(),
+        refreshInterval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private View load() {
+    RoutingMetadata metadata = router.metadata(store);
+    onRefresh.accept(metadata);
+    return new View(metadata, new StoreSerde(metadata));
+  }
+
+  private void refreshQuietly() {
+    try {
+      view = load();
+    } catch (RuntimeException e) {
+      LOG.warn("store {}: refreshing routing metadata from {} failed: {}", store,
+          router.routerUrl(), e.getMessage());
+    }
+  }
+
+  @Override
+  public String storeName() {
+    return store;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public CompletableFuture<V> get(K key, RequestContext context) {
+    View current = view;
+    byte[] keyBytes;
+    try {
+      keyBytes = current.serde().key(key);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    int partition = Partitioner.partition(keyBytes, current.metadata().partitionCount());
+    return send(current, RequestKind.SINGLE_GET, partition, List.of(keyBytes), context)
+        .thenApply(response -> response.values().isEmpty() ? null
+            : (V) decode(current, response.values().get(0)));
+  }
+
+  @Override
+  public CompletableFuture<Map<K, V>> batchGet(Set<K> keys, RequestContext context) {
+    Map<K, V> values = new java.util.concurrent.ConcurrentHashMap<>();
+    return perPartition(keys, context, RequestKind.BATCH_GET, (key, value) -> {
+      if (value != null) {
+        values.put(key, value);
+      }
+    }).thenApply(done -> new HashMap<>(values));
+  }
+
+  @Override
+  public CompletableFuture<Void> streamingBatchGet(Set<K> keys, RequestContext context,
+      StreamingCallback<K, V> callback) {
+    return perPartition(keys, context, RequestKind.STREAMING_BATCH_GET, callback);
+  }
+
+  /** Splits keys by partition, sends each group, and hands every key's answer to {@code sink}. */
+  @SuppressWarnings("unchecked")
+  private CompletableFuture<Void> perPartition(Set<K> keys, RequestContext context,
+      RequestKind kind, StreamingCallback<K, V> sink) {
+    View current = view;
+    Map<Integer, List<K>> keysByPartition = new HashMap<>();
+    Map<Integer, List<byte[]>> bytesByPartition = new HashMap<>();
+    try {
+      for (K key : keys) {
+        byte[] bytes = current.serde().key(key);
+        int partition = Partitioner.partition(bytes, current.metadata().partitionCount());
+        keysByPartition.computeIfAbsent(partition, p -> new ArrayList<>()).add(key);
+        bytesByPartition.computeIfAbsent(partition, p -> new ArrayList<>()).add(bytes);
+      }
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    List<CompletableFuture<Void>> parts = new ArrayList<>();
+    keysByPartition.forEach((partition, partKeys) -> parts.add(
+        send(current, kind, partition, bytesByPartition.get(partition), context)
+            .thenAccept(response -> {
+              Object[] answers = new Object[partKeys.size()];
+              for (ReplicaValue value : response.values()) {
+                answers[value.keyIndex()] = decode(current, value);
+              }
+              for (int i = 0; i < partKeys.size(); i++) {
+                sink.onRecord(partKeys.get(i), (V) answers[i]);
+              }
+            })));
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+  }
+
+  private CompletableFuture<ReplicaResponse> send(View current, RequestKind kind, int partition,
+      List<byte[]> keys, RequestContext context) {
+    ReplicaRequest request = new ReplicaRequest(store, current.metadata().currentVersion(),
+        partition, kind, keys, context, List.of());
+    return withFailover(current, candidates(current, request), false);
+  }
+
+  /** The request for {@code current}'s version, its ready replicas from a round-robin start. */
+  private ReplicaRequest candidates(View current, ReplicaRequest request) {
+    List<Replica> ready = current.metadata().replicas().get(request.partition());
+    List<Replica> candidates = new ArrayList<>(ready.size());
+    int first = ready.isEmpty() ? 0 : Math.floorMod(roundRobin.getAndIncrement(), ready.size());
+    for (int i = 0; i < ready.size(); i++) {
+      candidates.add(ready.get((first + i) % ready.size()));
+    }
+    return new ReplicaRequest(store, current.metadata().currentVersion(), request.partition(),
+        request.kind(), request.keys(), request.context(), candidates);
+  }
+
+  /**
+   * Retries on the remaining candidates while replicas are unavailable (refreshing routing), and
+   * once on a newer version when the request's version is gone.
+   */
+  private CompletableFuture<ReplicaResponse> withFailover(View used, ReplicaRequest request,
+      boolean versionRetried) {
+    return dispatcher.dispatch(request).handle((response, error) -> {
+      if (error == null) {
+        return CompletableFuture.completedFuture(response);
+      }
+      if (GrpcErrors.isUnavailable(error) && request.candidates().size() > 1) {
+        refreshQuietly();
+        return withFailover(used, request.withCandidates(
+            request.candidates().subList(1, request.candidates().size())), versionRetried);
+      }
+      if (!versionRetried
+          && GrpcErrors.map(store, error, timeout) instanceof UnknownStoreException) {
+        refreshQuietly();
+        View fresh = view;
+        // keys were partitioned for the old version: only retry if the layout is the same
+        if (fresh.metadata().currentVersion() != request.version()
+            && fresh.metadata().partitionCount() == used.metadata().partitionCount()) {
+          return withFailover(fresh, candidates(fresh, request), true);
+        }
+      }
+      return CompletableFuture.<ReplicaResponse>failedFuture(GrpcErrors.map(store, error,
+          timeout));
+    }).thenCompose(f -> f);
+  }
+
+  private Object decode(View current, ReplicaValue value) {
+    return current.serde().value(current.metadata().compressionStrategy(), value.schemaId(),
+        value.value());
+  }
+
+  @Override
+  public void close() {
+    // resources belong to the client's owner (see VeniceClients)
+  }
+}

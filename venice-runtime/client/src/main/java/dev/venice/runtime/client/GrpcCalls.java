@@ -1,0 +1,58 @@
+package dev.venice.runtime.client;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
+import dev.venice.runtime.protocol.RequestHeaders;
+import dev.venice.spi.client.RequestContext;
+import io.grpc.stub.AbstractStub;
+import io.grpc.stub.MetadataUtils;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** Small bridges between gRPC stubs and the SPI's futures and request context. */
+final class GrpcCalls {
+  private GrpcCalls() {}
+
+  /**
+   * A future that completes with the call's result, and whose cancellation cancels the gRPC call
+   * (so an abandoned attempt frees the server at once).
+   */
+  static <T> CompletableFuture<T> toCompletable(ListenableFuture<T> call) {
+    CompletableFuture<T> future = new CompletableFuture<>() {
+      @Override
+      public boolean cancel(boolean mayInterruptIfRunning) {
+        call.cancel(true);
+        return super.cancel(mayInterruptIfRunning);
+      }
+    };
+    Futures.addCallback(call, new FutureCallback<T>() {
+      @Override
+      public void onSuccess(T result) {
+        future.complete(result);
+      }
+
+      @Override
+      public void onFailure(Throwable t) {
+        future.completeExceptionally(t);
+      }
+    }, MoreExecutors.directExecutor());
+    return future;
+  }
+
+  /** The stub with the context's headers and its deadline (or {@code timeout}, if sooner). */
+  static <S extends AbstractStub<S>> S withContext(S stub, RequestContext context,
+      Duration timeout) {
+    long millis = timeout.toMillis();
+    if (context.deadline().isPresent()) {
+      millis = Math.min(millis, Math.max(0,
+          Duration.between(Instant.now(), context.deadline().get()).toMillis()));
+    }
+    S result = stub.withDeadlineAfter(millis, TimeUnit.MILLISECONDS);
+    return context.headers().isEmpty() ? result : result.withInterceptors(
+        MetadataUtils.newAttachHeadersInterceptor(RequestHeaders.toMetadata(context.headers())));
+  }
+}

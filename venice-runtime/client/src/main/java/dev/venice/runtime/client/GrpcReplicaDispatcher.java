@@ -1,0 +1,70 @@
+package dev.venice.runtime.client;
+
+import com.google.protobuf.ByteString;
+import dev.venice.runtime.protocol.BatchGetRequest;
+import dev.venice.runtime.protocol.GetRequest;
+import dev.venice.runtime.protocol.KeyRequest;
+import dev.venice.runtime.protocol.KeyValue;
+import dev.venice.runtime.protocol.VeniceReadGrpc;
+import dev.venice.spi.client.Replica;
+import dev.venice.spi.client.ReplicaDispatcher;
+import dev.venice.spi.client.ReplicaRequest;
+import dev.venice.spi.client.ReplicaResponse;
+import dev.venice.spi.client.ReplicaValue;
+import dev.venice.spi.client.RequestKind;
+import dev.venice.spi.client.ServiceUnavailableException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The innermost replica dispatcher: sends the request to the first candidate over gRPC. Cancelling
+ * the returned future cancels the gRPC call.
+ */
+final class GrpcReplicaDispatcher implements ReplicaDispatcher {
+  private final ChannelPool channels;
+  private final Duration timeout;
+
+  GrpcReplicaDispatcher(ChannelPool channels, Duration timeout) {
+    this.channels = channels;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public CompletableFuture<ReplicaResponse> dispatch(ReplicaRequest request) {
+    if (request.candidates().isEmpty()) {
+      return CompletableFuture.failedFuture(new ServiceUnavailableException(request.store(),
+          "no ready replica for partition " + request.partition() + " of version "
+              + request.version(), null));
+    }
+    Replica replica = request.candidates().get(0);
+    VeniceReadGrpc.VeniceReadFutureStub stub = GrpcCalls.withContext(
+        VeniceReadGrpc.newFutureStub(channels.channel(replica.host(), replica.port())),
+        request.context(), timeout);
+    if (request.kind() == RequestKind.SINGLE_GET) {
+      GetRequest get = GetRequest.newBuilder().setStore(request.store())
+          .setVersion(request.version()).setPartition(request.partition())
+          .setKey(ByteString.copyFrom(request.keys().get(0))).build();
+      return GrpcCalls.toCompletable(stub.get(get)).thenApply(response -> new ReplicaResponse(
+          replica, response.getFound() ? List.of(new ReplicaValue(0, response.getSchemaId(),
+              response.getValue().toByteArray())) : List.of()));
+    }
+    BatchGetRequest.Builder batch = BatchGetRequest.newBuilder().setStore(request.store())
+        .setVersion(request.version());
+    for (int i = 0; i < request.keys().size(); i++) {
+      batch.addKeys(KeyRequest.newBuilder().setKeyIndex(i).setPartition(request.partition())
+          .setKey(ByteString.copyFrom(request.keys().get(i))));
+    }
+    return GrpcCalls.toCompletable(stub.batchGet(batch.build())).thenApply(response -> {
+      List<ReplicaValue> values = new ArrayList<>();
+      for (KeyValue kv : response.getRecordsList()) {
+        if (kv.getFound()) {
+          values.add(new ReplicaValue(kv.getKeyIndex(), kv.getSchemaId(),
+              kv.getValue().toByteArray()));
+        }
+      }
+      return new ReplicaResponse(replica, values);
+    });
+  }
+}

@@ -1,0 +1,55 @@
+package dev.venice.runtime.client;
+
+import dev.venice.runtime.common.data.AvroSerde;
+import dev.venice.runtime.common.data.Compression;
+import dev.venice.runtime.common.meta.CompressionStrategy;
+import dev.venice.runtime.common.meta.RoutingMetadata;
+import dev.venice.spi.client.VeniceClientException;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.avro.Schema;
+
+/**
+ * Serializes keys with the store's key schema and deserializes values: decompressed, then decoded
+ * with the schema they were written with and projected onto the reader schema (the newest value
+ * schema the client knows).
+ */
+final class StoreSerde {
+  private final String store;
+  private final Schema keySchema;
+  private final Map<Integer, Schema> valueSchemas = new TreeMap<>();
+  private final Schema readerSchema;
+
+  StoreSerde(RoutingMetadata metadata) {
+    this.store = metadata.store();
+    this.keySchema = new Schema.Parser().parse(metadata.keySchema());
+    metadata.valueSchemas().forEach((id, json) -> valueSchemas.put(id,
+        new Schema.Parser().parse(json)));
+    this.readerSchema = ((TreeMap<Integer, Schema>) valueSchemas).lastEntry().getValue();
+  }
+
+  /** Serializes a key; a key of the wrong type is a {@link VeniceClientException} naming it. */
+  byte[] key(Object key) {
+    try {
+      return AvroSerde.serialize(keySchema, key);
+    } catch (IllegalArgumentException e) {
+      throw new VeniceClientException(store, "key " + key + " ("
+          + (key == null ? "null" : key.getClass().getSimpleName()) + ") does not match the key"
+          + " schema " + keySchema, e);
+    }
+  }
+
+  Object value(CompressionStrategy compression, int schemaId, byte[] stored) {
+    Schema writer = valueSchemas.get(schemaId);
+    if (writer == null) {
+      throw new VeniceClientException(store, "value written with schema id " + schemaId
+          + ", which this client does not know yet", null);
+    }
+    try {
+      return AvroSerde.deserialize(writer, readerSchema,
+          Compression.decompress(compression, stored));
+    } catch (IllegalArgumentException e) {
+      throw new VeniceClientException(store, "cannot decode a value: " + e.getMessage(), e);
+    }
+  }
+}

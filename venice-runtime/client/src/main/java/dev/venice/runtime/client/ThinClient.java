@@ -1,0 +1,155 @@
+package dev.venice.runtime.client;
+
+import com.google.protobuf.ByteString;
+import dev.venice.runtime.common.meta.CompressionStrategy;
+import dev.venice.runtime.protocol.BatchGetRequest;
+import dev.venice.runtime.protocol.GetRequest;
+import dev.venice.runtime.protocol.KeyRequest;
+import dev.venice.runtime.protocol.KeyValue;
+import dev.venice.runtime.protocol.VeniceReadGrpc;
+import dev.venice.spi.client.RequestContext;
+import dev.venice.spi.client.StoreClient;
+import dev.venice.spi.client.StreamingCallback;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Reads through a router: every request goes to the router's gRPC port, which finds the replicas.
+ * Keys are serialized and values decoded here, with the schemas the router serves.
+ *
+ * @param <K> the key type (an Avro datum of the key schema)
+ * @param <V> the value type (an Avro datum of the newest value schema)
+ */
+final class ThinClient<K, V> implements StoreClient<K, V> {
+  private final String store;
+  private final RouterMetadataClient router;
+  private final ManagedChannel channel;
+  private final Duration timeout;
+  private volatile StoreSerde serde;
+
+  ThinClient(String store, RouterMetadataClient router, ChannelPool channels, Duration timeout) {
+    this.store = store;
+    this.router = router;
+    this.timeout = timeout;
+    this.serde = new StoreSerde(router.metadata(store));
+    String[] address = router.grpcAddress(store).split(":");
+    this.channel = channels.channel(address[0], Integer.parseInt(address[1]));
+  }
+
+  @Override
+  public String storeName() {
+    return store;
+  }
+
+  @Override
+  public CompletableFuture<V> get(K key, RequestContext context) {
+    byte[] keyBytes;
+    try {
+      keyBytes = serde.key(key);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    GetRequest request = GetRequest.newBuilder().setStore(store).setPartition(-1)
+        .setKey(ByteString.copyFrom(keyBytes)).build();
+    return GrpcCalls.toCompletable(GrpcCalls.withContext(VeniceReadGrpc.newFutureStub(channel),
+            context, timeout).get(request))
+        .handle((response, error) -> {
+          if (error != null) {
+            throw GrpcErrors.map(store, error, timeout);
+          }
+          return response.getFound() ? decode(response.getCompressionStrategy(),
+              response.getSchemaId(), response.getValue()) : null;
+        });
+  }
+
+  @Override
+  public CompletableFuture<Map<K, V>> batchGet(Set<K> keys, RequestContext context) {
+    List<K> order = new ArrayList<>(keys);
+    BatchGetRequest request;
+    try {
+      request = batch(order);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return GrpcCalls.toCompletable(GrpcCalls.withContext(VeniceReadGrpc.newFutureStub(channel),
+            context, timeout).batchGet(request))
+        .handle((response, error) -> {
+          if (error != null) {
+            throw GrpcErrors.map(store, error, timeout);
+          }
+          Map<K, V> values = new HashMap<>();
+          for (KeyValue kv : response.getRecordsList()) {
+            if (kv.getFound()) {
+              values.put(order.get(kv.getKeyIndex()), decode(response.getCompressionStrategy(),
+                  kv.getSchemaId(), kv.getValue()));
+            }
+          }
+          return values;
+        });
+  }
+
+  @Override
+  public CompletableFuture<Void> streamingBatchGet(Set<K> keys, RequestContext context,
+      StreamingCallback<K, V> callback) {
+    List<K> order = new ArrayList<>(keys);
+    BatchGetRequest request;
+    try {
+      request = batch(order);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    GrpcCalls.withContext(VeniceReadGrpc.newStub(channel), context, timeout)
+        .streamingBatchGet(request, new StreamObserver<>() {
+          @Override
+          public void onNext(KeyValue kv) {
+            callback.onRecord(order.get(kv.getKeyIndex()), kv.getFound()
+                ? decode(kv.getCompressionStrategy(), kv.getSchemaId(), kv.getValue()) : null);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            done.completeExceptionally(GrpcErrors.map(store, t, timeout));
+          }
+
+          @Override
+          public void onCompleted() {
+            done.complete(null);
+          }
+        });
+    return done;
+  }
+
+  private BatchGetRequest batch(List<K> keys) {
+    BatchGetRequest.Builder request = BatchGetRequest.newBuilder().setStore(store);
+    for (int i = 0; i < keys.size(); i++) {
+      request.addKeys(KeyRequest.newBuilder().setKeyIndex(i).setPartition(-1)
+          .setKey(ByteString.copyFrom(serde.key(keys.get(i)))));
+    }
+    return request.build();
+  }
+
+  @SuppressWarnings("unchecked")
+  private V decode(String compression, int schemaId, ByteString value) {
+    try {
+      return (V) serde.value(CompressionStrategy.valueOf(compression), schemaId,
+          value.toByteArray());
+    } catch (RuntimeException unknownSchema) {
+      serde = new StoreSerde(router.metadata(store));
+      return (V) serde.value(CompressionStrategy.valueOf(compression), schemaId,
+          value.toByteArray());
+    }
+  }
+
+  @Override
+  public void close() {
+    // the channel belongs to the client's pool, closed by its owner
+  }
+}

@@ -1,0 +1,222 @@
+package dev.venice.runtime.client;
+
+import dev.venice.runtime.common.meta.RoutingMetadata;
+import dev.venice.runtime.common.plugin.BasicHostServices;
+import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.spi.client.DecoratorStack;
+import dev.venice.spi.client.ForwardingStoreClient;
+import dev.venice.spi.client.ReplicaDispatchDecorator;
+import dev.venice.spi.client.StoreClient;
+import dev.venice.spi.client.StoreClientDecorator;
+import dev.venice.spi.host.StoreInfo;
+import dev.venice.spi.host.StoreMetadataService;
+import dev.venice.spi.host.Subscription;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+
+/**
+ * Builds store clients.
+ *
+ * <pre>{@code
+ * StoreClient<String, GenericRecord> users = VeniceClients.builder(routerUrl, "users")
+ *     .decorate(myRateLimiter)          // explicit decorators, outermost first
+ *     .pluginConfig(Map.of("plugins.hedging.enabled", "true"))  // plus configured ones
+ *     .fast();
+ * GenericRecord alice = users.get("alice").join();
+ * }</pre>
+ *
+ * <p>Decorators added with {@link Builder#decorate} run in the order added, outside any decorator
+ * switched on by {@link Builder#pluginConfig} (those are found with {@code ServiceLoader} on the
+ * class path and stacked in their default order). Per-store plugin settings come with the store's
+ * routing metadata and reach the plugins, without a restart, on the next metadata refresh.
+ */
+public final class VeniceClients {
+  private VeniceClients() {}
+
+  /**
+   * A builder of clients of {@code store}, reading through (thin) or routing metadata from (fast)
+   * the router whose admin URL is {@code routerUrl}.
+   */
+  public static Builder builder(String routerUrl, String store) {
+    return new Builder(routerUrl, store);
+  }
+
+  /** Configures and builds one client. */
+  public static final class Builder {
+    private final String routerUrl;
+    private final String store;
+    private final List<StoreClientDecorator> storeDecorators = new ArrayList<>();
+    private final List<ReplicaDispatchDecorator> replicaDecorators = new ArrayList<>();
+    private Map<String, String> pluginConfig = Map.of();
+    private Duration requestTimeout = Duration.ofSeconds(10);
+    private Duration metadataRefresh = Duration.ofSeconds(5);
+    private MeterRegistry registry = new SimpleMeterRegistry();
+
+    private Builder(String routerUrl, String store) {
+      this.routerUrl = Objects.requireNonNull(routerUrl, "routerUrl");
+      this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /** Adds a store-level decorator inside those added before it. */
+    public Builder decorate(StoreClientDecorator decorator) {
+      storeDecorators.add(Objects.requireNonNull(decorator, "decorator"));
+      return this;
+    }
+
+    /** Adds a replica-level decorator (fast client only) inside those added before it. */
+    public Builder decorate(ReplicaDispatchDecorator decorator) {
+      replicaDecorators.add(Objects.requireNonNull(decorator, "decorator"));
+      return this;
+    }
+
+    /**
+     * Plugin configuration: {@code plugins.<id>.enabled=true} switches on a decorator plugin found
+     * on the class path, {@code plugins.<id>.<key>} tunes it.
+     */
+    public Builder pluginConfig(Map<String, String> config) {
+      this.pluginConfig = Map.copyOf(config);
+      return this;
+    }
+
+    /** How long one request may take; default 10 s. */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** How often the fast client refreshes routing metadata; default 5 s. */
+    public Builder metadataRefresh(Duration interval) {
+      this.metadataRefresh = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    /** The registry decorator plugins record metrics in. */
+    public Builder meterRegistry(MeterRegistry meterRegistry) {
+      this.registry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+      return this;
+    }
+
+    /** A thin client: every request goes through the router. */
+    public <K, V> StoreClient<K, V> thin() {
+      Resources resources = new Resources(this, false);
+      try {
+        StoreClient<K, V> client = new ThinClient<>(store, resources.router, resources.channels,
+            requestTimeout);
+        resources.metadata.accept(resources.router.metadata(store));
+        return resources.wrap(client);
+      } catch (RuntimeException e) {
+        resources.close();
+        throw e;
+      }
+    }
+
+    /** A fast client: requests go straight to replicas, through the replica-level decorators. */
+    public <K, V> StoreClient<K, V> fast() {
+      Resources resources = new Resources(this, true);
+      try {
+        StoreClient<K, V> client = new FastClient<>(store, resources.router,
+            next -> resources.stack.decorateDispatcher(next, store), resources.channels,
+            requestTimeout, resources.refresher, metadataRefresh, resources.metadata);
+        return resources.wrap(client);
+      } catch (RuntimeException e) {
+        resources.close();
+        throw e;
+      }
+    }
+  }
+
+  /** What one client owns: channels, the refresher thread, its plugins. */
+  private static final class Resources implements AutoCloseable {
+    final RouterMetadataClient router;
+    final ChannelPool channels = new ChannelPool();
+    final ScheduledExecutorService refresher;
+    final PluginManager plugins;
+    final DecoratorStack stack;
+    final List<Consumer<StoreInfo>> listeners = new CopyOnWriteArrayList<>();
+    volatile StoreInfo info;
+    final Consumer<RoutingMetadata> metadata = this::onMetadata;
+
+    Resources(Builder b, boolean fast) {
+      this.router = new RouterMetadataClient(b.routerUrl);
+      this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "venice-client-" + b.store);
+        t.setDaemon(true);
+        return t;
+      });
+      this.plugins = PluginManager.builder(new BasicHostServices("client", "client-" + b.store,
+              "", storeMetadata(), null, null, Map.of()))
+          .config(b.pluginConfig).classPath(Thread.currentThread().getContextClassLoader())
+          .meterRegistry(b.registry).build().start();
+      DecoratorStack configured = plugins.decorators();
+      DecoratorStack.Builder stacked = DecoratorStack.builder();
+      b.storeDecorators.forEach(stacked::decorate);
+      configured.storeDecorators().forEach(stacked::decorate);
+      if (fast) {
+        b.replicaDecorators.forEach(stacked::decorate);
+        configured.replicaDecorators().forEach(stacked::decorate);
+      }
+      this.stack = stacked.build();
+    }
+
+    private void onMetadata(RoutingMetadata m) {
+      StoreInfo updated = new StoreInfo(m.store(), m.currentVersion(), m.partitionCount(),
+          m.replicas().isEmpty() ? 0 : m.replicas().get(0).size(), m.compressionStrategy().name(),
+          false, m.pluginSettings());
+      StoreInfo previous = info;
+      info = updated;
+      if (previous != null && !previous.pluginSettings().equals(updated.pluginSettings())) {
+        listeners.forEach(l -> l.accept(updated));
+      }
+    }
+
+    private StoreMetadataService storeMetadata() {
+      return new StoreMetadataService() {
+        @Override
+        public List<String> storeNames() {
+          StoreInfo current = info;
+          return current == null ? List.of() : List.of(current.name());
+        }
+
+        @Override
+        public Optional<StoreInfo> store(String name) {
+          StoreInfo current = info;
+          return current != null && current.name().equals(name) ? Optional.of(current)
+              : Optional.empty();
+        }
+
+        @Override
+        public Subscription addListener(Consumer<StoreInfo> listener) {
+          listeners.add(listener);
+          return () -> listeners.remove(listener);
+        }
+      };
+    }
+
+    <K, V> StoreClient<K, V> wrap(StoreClient<K, V> client) {
+      return new ForwardingStoreClient<>(stack.decorateClient(client)) {
+        @Override
+        public void close() {
+          super.close();
+          Resources.this.close();
+        }
+      };
+    }
+
+    @Override
+    public void close() {
+      refresher.shutdownNow();
+      channels.close();
+      plugins.close();
+    }
+  }
+}

@@ -1,0 +1,317 @@
+package dev.venice.runtime.push;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.venice.runtime.common.controller.ControllerClient;
+import dev.venice.runtime.common.controller.ControllerException;
+import dev.venice.runtime.common.controller.StoreSchemas;
+import dev.venice.runtime.common.controller.ValueSchema;
+import dev.venice.runtime.common.data.AvroSerde;
+import dev.venice.runtime.common.data.Compression;
+import dev.venice.runtime.common.data.VeniceWriter;
+import dev.venice.runtime.common.meta.PushStatus;
+import dev.venice.runtime.common.meta.TopicNames;
+import dev.venice.runtime.common.meta.Version;
+import dev.venice.runtime.common.meta.VersionStatus;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
+
+/**
+ * Pushes a file as a new version of a store: asks the controller for the version, writes every
+ * record into the version topic (partitioned with the store's partitioner, compressed with the
+ * version's strategy) between start-of-push and end-of-push, and waits until the version is online.
+ *
+ * <p>Input: an Avro container file of records with a {@code key} and a {@code value} field whose
+ * schemas are the store's key schema and one of its registered value schemas; or JSON lines, one
+ * {@code {"key": ..., "value": ...}} object per line in Avro's JSON encoding of the store's key
+ * schema and newest value schema. A record that does not fit stops the push with its record (or
+ * line) number and the reason; the version is killed, so the store's current version is untouched.
+ */
+public final class PushJob {
+  /** Input formats. */
+  public enum Format {
+    /** An Avro container file. */
+    AVRO,
+    /** JSON lines in Avro's JSON encoding. */
+    JSON_LINES;
+
+    /** The format a file name suggests: {@code .avro} is Avro, anything else JSON lines. */
+    public static Format of(Path file) {
+      return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".avro") ? AVRO
+          : JSON_LINES;
+    }
+  }
+
+  /**
+   * What a push did.
+   *
+   * @param store the store
+   * @param version the version it created, now current
+   * @param records records written
+   * @param bytes key and value bytes written (before compression)
+   * @param duration from start to online
+   */
+  public record Result(String store, int version, long records, long bytes, Duration duration) {}
+
+  private final ControllerClient admin;
+  private final String store;
+  private final Path input;
+  private final Format format;
+  private final Duration onlineTimeout;
+  private final Consumer<PushProgress> progress;
+
+  private PushJob(ControllerClient admin, String store, Path input, Format format,
+      Duration onlineTimeout, Consumer<PushProgress> progress) {
+    this.admin = admin;
+    this.store = store;
+    this.input = input;
+    this.format = format;
+    this.onlineTimeout = onlineTimeout;
+    this.progress = progress;
+  }
+
+  /** A push of {@code input} into {@code store} through the controller at {@code controllerUrl}. */
+  public static PushJob create(String controllerUrl, String store, Path input) {
+    return new PushJob(new ControllerClient(controllerUrl), store, input, Format.of(input),
+        Duration.ofMinutes(30), p -> { });
+  }
+
+  /** The same push reading {@code inputFormat}. */
+  public PushJob format(Format inputFormat) {
+    return new PushJob(admin, store, input, Objects.requireNonNull(inputFormat), onlineTimeout,
+        progress);
+  }
+
+  /** The same push, waiting at most {@code timeout} for the version to go online. */
+  public PushJob onlineTimeout(Duration timeout) {
+    return new PushJob(admin, store, input, format, timeout, progress);
+  }
+
+  /** The same push, reporting progress to {@code listener} (every 1000 records and at the end). */
+  public PushJob progress(Consumer<PushProgress> listener) {
+    return new PushJob(admin, store, input, format, onlineTimeout, listener);
+  }
+
+  /**
+   * Runs the push.
+   *
+   * @throws PushException naming the store, file and record when anything fails
+   */
+  public Result run() {
+    if (!Files.isReadable(input)) {
+      throw new PushException("push into store " + store + ": cannot read input file " + input,
+          null);
+    }
+    StoreSchemas schemas;
+    JsonNode cluster;
+    try {
+      schemas = admin.schemas(store);
+      cluster = admin.cluster();
+    } catch (ControllerException e) {
+      throw new PushException("push into store " + store + ": " + e.getMessage(), e);
+    }
+    Schema keySchema = new Schema.Parser().parse(schemas.keySchema());
+    long start = System.nanoTime();
+    try (RecordSource source = open(keySchema, schemas.valueSchemas())) {
+      Version version = admin.startPush(store);
+      String topic = TopicNames.versionTopic(store, version.number());
+      long[] counts = new long[2];
+      AtomicReference<Throwable> sendFailure = new AtomicReference<>();
+      try (VeniceWriter writer = new VeniceWriter(cluster.get("kafkaBootstrapServers").asText(),
+          topic, version.partitionCount())) {
+        writer.startOfPush(version.compressionStrategy()).join();
+        SourceRecord record;
+        while ((record = source.next()) != null) {
+          byte[] key = AvroSerde.serialize(keySchema, record.key());
+          byte[] value = AvroSerde.serialize(record.valueSchema(), record.value());
+          CompletableFuture<?> sent = writer.put(key, Compression.compress(
+              version.compressionStrategy(), value), record.schemaId());
+          sent.whenComplete((ok, error) -> {
+            if (error != null) {
+              sendFailure.compareAndSet(null, error);
+            }
+          });
+          counts[0]++;
+          counts[1] += key.length + value.length;
+          if (sendFailure.get() != null) {
+            throw new PushException("push into " + topic + ": Kafka refused a record: "
+                + sendFailure.get(), sendFailure.get());
+          }
+          if (counts[0] % 1000 == 0) {
+            progress.accept(new PushProgress(counts[0], counts[1], System.nanoTime() - start,
+                "WRITING"));
+          }
+        }
+        writer.endOfPush().join();
+        writer.flush();
+      } catch (RuntimeException e) {
+        killQuietly(version.number());
+        throw e instanceof PushException p ? p : new PushException("push into " + topic
+            + " failed: " + e, e);
+      }
+      progress.accept(new PushProgress(counts[0], counts[1], System.nanoTime() - start,
+          "WAITING_FOR_ONLINE"));
+      awaitOnline(version.number());
+      progress.accept(new PushProgress(counts[0], counts[1], System.nanoTime() - start, "DONE"));
+      return new Result(store, version.number(), counts[0], counts[1],
+          Duration.ofNanos(System.nanoTime() - start));
+    } catch (IOException e) {
+      throw new PushException("push into store " + store + ": reading " + input + " failed: "
+          + e.getMessage(), e);
+    }
+  }
+
+  private void awaitOnline(int version) {
+    long deadline = System.nanoTime() + onlineTimeout.toNanos();
+    while (true) {
+      PushStatus status = admin.pushStatus(store, version);
+      if (status.status() == VersionStatus.ONLINE) {
+        return;
+      }
+      if (status.status() != VersionStatus.STARTED) {
+        throw new PushException("push of store " + store + " version " + version + " ended "
+            + status.status() + ": " + status.detail(), null);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new PushException("push of store " + store + " version " + version
+            + " not online after " + onlineTimeout.toSeconds() + " s: " + status.detail(), null);
+      }
+      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+    }
+  }
+
+  private void killQuietly(int version) {
+    try {
+      admin.killPush(store, version);
+    } catch (ControllerException e) {
+      // the push may already have ended; the caller reports the original failure
+    }
+  }
+
+  /** One input record: key datum, value datum, the value's schema and its id. */
+  private record SourceRecord(Object key, Object value, Schema valueSchema, int schemaId) {}
+
+  private interface RecordSource extends AutoCloseable {
+    /** The next record, or null at the end; a bad record is a {@link PushException}. */
+    SourceRecord next() throws IOException;
+
+    @Override
+    void close() throws IOException;
+  }
+
+  private RecordSource open(Schema keySchema, List<ValueSchema> valueSchemas) throws IOException {
+    return format == Format.AVRO ? avro(keySchema, valueSchemas)
+        : jsonLines(keySchema, valueSchemas.get(valueSchemas.size() - 1));
+  }
+
+  private RecordSource avro(Schema keySchema, List<ValueSchema> valueSchemas) throws IOException {
+    DataFileReader<GenericRecord> reader;
+    try {
+      reader = new DataFileReader<>(input.toFile(), new GenericDatumReader<>());
+    } catch (IOException | AvroRuntimeException e) {
+      throw new PushException("push into store " + store + ": " + input
+          + " is not an Avro container file: " + e.getMessage(), e);
+    }
+    Schema fileSchema = reader.getSchema();
+    Schema.Field key = fileSchema.getType() == Schema.Type.RECORD ? fileSchema.getField("key")
+        : null;
+    Schema.Field value = key == null ? null : fileSchema.getField("value");
+    if (key == null || value == null) {
+      reader.close();
+      throw new PushException("push into store " + store + ": records of " + input
+          + " need a 'key' and a 'value' field; the file's schema is " + fileSchema, null);
+    }
+    if (!key.schema().equals(keySchema)) {
+      reader.close();
+      throw new PushException("push into store " + store + ": the key field of " + input + " is "
+          + key.schema() + " but the store's key schema is " + keySchema, null);
+    }
+    int schemaId = valueSchemas.stream()
+        .filter(v -> new Schema.Parser().parse(v.schema()).equals(value.schema()))
+        .mapToInt(ValueSchema::id).findFirst().orElse(-1);
+    if (schemaId < 0) {
+      reader.close();
+      throw new PushException("push into store " + store + ": the value schema of " + input
+          + " is not registered for the store; register it first (venice schema add)", null);
+    }
+    long[] number = {0};
+    return new RecordSource() {
+      @Override
+      public SourceRecord next() {
+        if (!reader.hasNext()) {
+          return null;
+        }
+        number[0]++;
+        try {
+          GenericRecord record = reader.next();
+          return new SourceRecord(record.get("key"), record.get("value"), value.schema(),
+              schemaId);
+        } catch (AvroRuntimeException e) {
+          throw new PushException("push into store " + store + ": " + input + " record "
+              + number[0] + " is unreadable: " + e.getMessage(), e);
+        }
+      }
+
+      @Override
+      public void close() throws IOException {
+        reader.close();
+      }
+    };
+  }
+
+  private RecordSource jsonLines(Schema keySchema, ValueSchema valueSchema) throws IOException {
+    Schema value = new Schema.Parser().parse(valueSchema.schema());
+    Schema line = SchemaBuilder.record("PushLine").namespace("dev.venice.push").fields()
+        .name("key").type(keySchema).noDefault()
+        .name("value").type(value).noDefault()
+        .endRecord();
+    GenericDatumReader<GenericRecord> datumReader = new GenericDatumReader<>(line);
+    BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8);
+    long[] number = {0};
+    return new RecordSource() {
+      @Override
+      public SourceRecord next() throws IOException {
+        String text;
+        do {
+          text = reader.readLine();
+          number[0]++;
+        } while (text != null && text.isBlank());
+        if (text == null) {
+          return null;
+        }
+        try {
+          GenericRecord record = datumReader.read(null,
+              DecoderFactory.get().jsonDecoder(line, text));
+          return new SourceRecord(record.get("key"), record.get("value"), value,
+              valueSchema.id());
+        } catch (IOException | AvroRuntimeException e) {
+          throw new PushException("push into store " + store + ": " + input + " line "
+              + number[0] + " does not match the store's schemas (key " + keySchema
+              + ", value schema " + valueSchema.id() + "): " + e.getMessage(), e);
+        }
+      }
+
+      @Override
+      public void close() throws IOException {
+        reader.close();
+      }
+    };
+  }
+}
