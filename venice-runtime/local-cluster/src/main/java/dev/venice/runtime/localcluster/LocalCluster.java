@@ -40,6 +40,7 @@ public final class LocalCluster implements AutoCloseable {
   private final Map<String, String> controllerConfig;
   private final List<VeniceController> controllers = new ArrayList<>();
   private final Map<String, String> serverConfig;
+  private final Map<String, String> routerConfig;
   private final List<VeniceServer> servers = new ArrayList<>();
   private final List<VeniceRouter> routers = new ArrayList<>();
   private final Map<VeniceServer, Map<String, String>> serverSettings = new HashMap<>();
@@ -51,6 +52,7 @@ public final class LocalCluster implements AutoCloseable {
     this.workDir = Files.createTempDirectory("venice-local-cluster-");
     this.controllerConfig = new HashMap<>(b.controllerConfig);
     this.serverConfig = new HashMap<>(b.serverConfig);
+    this.routerConfig = new HashMap<>(b.routerConfig);
     try {
       zooKeeper = startPart("ZooKeeper", () -> EmbeddedZooKeeper.start(workDir.resolve("zk")));
       kafka = startPart("Kafka", () -> EmbeddedKafka.start(workDir.resolve("kafka"),
@@ -128,7 +130,7 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Starts one more router and returns it. */
   public synchronized VeniceRouter addRouter() throws Exception {
-    Map<String, String> config = new HashMap<>();
+    Map<String, String> config = new HashMap<>(routerConfig);
     config.put("cluster.name", clusterName);
     config.put("zookeeper.address", zooKeeper.address());
     VeniceRouter router = startPart("router " + (routers.size() + 1),
@@ -301,8 +303,15 @@ public final class LocalCluster implements AutoCloseable {
     private Duration startupTimeout = Duration.ofSeconds(60);
     private final Map<String, String> controllerConfig = new HashMap<>();
     private final Map<String, String> serverConfig = new HashMap<>();
+    private final Map<String, String> routerConfig = new HashMap<>();
 
     private Builder() {}
+
+    /** Adds a router setting (see the router's configuration keys). */
+    public Builder routerConfig(String key, String value) {
+      routerConfig.put(key, value);
+      return this;
+    }
 
     /** How many storage servers to start; default 0. */
     public Builder servers(int count) {

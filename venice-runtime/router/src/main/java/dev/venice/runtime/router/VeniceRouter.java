@@ -112,6 +112,11 @@ public final class VeniceRouter implements AutoCloseable {
     return grpc.getPort();
   }
 
+  /** The plugins of this router. */
+  public PluginManager plugins() {
+    return plugins;
+  }
+
   /** The admin URL (routing metadata for fast clients). */
   public String adminUrl() {
     return admin.url();

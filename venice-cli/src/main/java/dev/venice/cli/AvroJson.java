@@ -1,0 +1,47 @@
+package dev.venice.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.JsonEncoder;
+import org.apache.avro.io.EncoderFactory;
+
+/** Converts between JSON given on the command line and Avro data, with Avro's JSON encoding. */
+final class AvroJson {
+  private AvroJson() {}
+
+  /** Parses {@code json} as a datum of {@code schema}; a mismatch names the option and schema. */
+  static Object parse(String option, Schema schema, String json) {
+    try {
+      return new GenericDatumReader<>(schema).read(null,
+          DecoderFactory.get().jsonDecoder(schema, json));
+    } catch (IOException | AvroRuntimeException e) {
+      throw new CliException(option + " " + json + " is not JSON of the schema " + schema + ": "
+          + e.getMessage());
+    }
+  }
+
+  /** The JSON of a datum (its own schema for records; {@code schema} otherwise). */
+  static JsonNode toJson(Schema schema, Object datum) {
+    if (datum == null) {
+      return null;
+    }
+    Schema actual = datum instanceof GenericData.Record r ? r.getSchema() : schema;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      JsonEncoder encoder = EncoderFactory.get().jsonEncoder(actual, out);
+      new GenericDatumWriter<>(actual).write(datum, encoder);
+      encoder.flush();
+      return Output.JSON.readTree(out.toString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot print a value as JSON: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package dev.venice.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.venice.runtime.common.controller.ControllerClient;
+import dev.venice.runtime.localcluster.LocalCluster;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code venice cluster start|status}. */
+@Command(name = "cluster", description = "Run a local cluster, or see a cluster's state.",
+    mixinStandardHelpOptions = true,
+    subcommands = {ClusterCommand.Start.class, ClusterCommand.Status.class})
+final class ClusterCommand {
+
+  /** How a local cluster is shaped; shared with quickstart. */
+  static final class Shape {
+    @Option(names = "--controllers", defaultValue = "1", description = "Controllers (default 1).")
+    int controllers;
+    @Option(names = "--servers", defaultValue = "3", description = "Storage servers (default 3).")
+    int servers;
+    @Option(names = "--routers", defaultValue = "1", description = "Routers (default 1).")
+    int routers;
+    @Option(names = "--plugin-dir", paramLabel = "DIR",
+        description = "Plugin directory for every process (one sub-directory per plugin).")
+    String pluginDir;
+    @Option(names = "--plugin-config", paramLabel = "KEY=VALUE",
+        description = "A plugins.<id>.<key> setting for every process (repeatable).")
+    java.util.Map<String, String> pluginConfig = new java.util.HashMap<>();
+
+    LocalCluster start() throws Exception {
+      LocalCluster.Builder builder = LocalCluster.builder().controllers(controllers)
+          .servers(servers).routers(routers);
+      if (pluginDir != null) {
+        builder.controllerConfig("plugin.dir", pluginDir).serverConfig("plugin.dir", pluginDir)
+            .routerConfig("plugin.dir", pluginDir);
+      }
+      pluginConfig.forEach((key, value) -> {
+        builder.controllerConfig(key, value).serverConfig(key, value).routerConfig(key, value);
+      });
+      return builder.build();
+    }
+  }
+
+  static void printEndpoints(PrintWriter out, LocalClusterState state) {
+    out.println("cluster     " + state.cluster());
+    out.println("zookeeper   " + state.zookeeper());
+    out.println("kafka       " + state.kafka());
+    state.controllers().forEach(u -> out.println("controller  " + u
+        + "   (admin API, /metrics, /plugins)"));
+    state.routers().forEach(u -> out.println("router      " + u
+        + "   (/metadata/<store>, /metrics)"));
+    state.servers().forEach(u -> out.println("server      " + u
+        + "   (/partitions, /metrics)"));
+    out.flush();
+  }
+
+  static void awaitCtrlC(LocalCluster cluster, PrintWriter out) throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LocalClusterState.clear();
+      cluster.close();
+      stopped.countDown();
+    }, "venice-local-cluster-stop"));
+    out.println("Ctrl-C stops the cluster.");
+    out.flush();
+    stopped.await();
+  }
+
+  @Command(name = "start", description = "Run a local cluster (ZooKeeper, Kafka, controllers,"
+      + " servers, routers) on loopback until Ctrl-C, printing its endpoints. Other venice"
+      + " commands use it by default.", mixinStandardHelpOptions = true,
+      footer = {"", "Example:", "  venice cluster start --servers 3"})
+  static final class Start implements Callable<Integer> {
+    @Mixin GlobalOptions options;
+    @Mixin Shape shape;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      LocalCluster cluster = shape.start();
+      LocalClusterState state = LocalClusterState.write(cluster);
+      if (options.json) {
+        Output.print(out, options, state, "");
+      } else {
+        printEndpoints(out, state);
+      }
+      awaitCtrlC(cluster, out);
+      return 0;
+    }
+  }
+
+  @Command(name = "status", description = "Show the cluster's leader controller, storage"
+      + " instances and store count.", mixinStandardHelpOptions = true,
+      footer = {"", "Example:", "  venice cluster status --controller http://127.0.0.1:5555"})
+  static final class Status implements Callable<Integer> {
+    @Mixin GlobalOptions options;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      JsonNode status = new ControllerClient(options.controllerUrl()).cluster();
+      Output.print(spec.commandLine().getOut(), options, status,
+          "cluster            " + status.path("cluster").asText()
+              + "\nleader controller  " + status.path("leader").asText()
+              + "\nstorage instances  " + status.path("storageInstances")
+              + "\nstores             " + status.path("stores").asInt());
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.venice.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+
+/** Prints a result as JSON ({@code --json}) or as text. */
+final class Output {
+  static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  private Output() {}
+
+  static void print(PrintWriter out, GlobalOptions options, Object json, String text) {
+    if (options.json) {
+      try {
+        out.println(JSON.writeValueAsString(json));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("cannot print the result as JSON: " + e.getMessage(), e);
+      }
+    } else {
+      out.println(text);
+    }
+    out.flush();
+  }
+
+  static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

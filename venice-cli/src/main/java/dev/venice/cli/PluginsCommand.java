@@ -1,0 +1,109 @@
+package dev.venice.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code venice plugins list}. */
+@Command(name = "plugins", description = "See which plugins each process loaded.",
+    mixinStandardHelpOptions = true, subcommands = PluginsCommand.ListPlugins.class)
+final class PluginsCommand {
+
+  @Command(name = "list", description = "List each process's plugins: id, version, SPI range,"
+      + " state, source (and why one failed).", mixinStandardHelpOptions = true,
+      footer = {"", "Examples:",
+          "  venice plugins list",
+          "  venice plugins list --url http://127.0.0.1:5555 --json"})
+  static final class ListPlugins implements Callable<Integer> {
+    @Mixin GlobalOptions options;
+    @Spec CommandSpec spec;
+    @Option(names = "--url", paramLabel = "ADMIN_URL",
+        description = "Admin URL of a process (repeatable); default: every process of the local"
+            + " cluster, or the --controller.")
+    List<String> urls;
+
+    @Override
+    public Integer call() throws Exception {
+      Map<String, String> processes = processes();
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      List<Map<String, Object>> result = new ArrayList<>();
+      StringBuilder text = new StringBuilder(String.format("%-28s %-18s %-10s %-11s %-9s %s%n",
+          "PROCESS", "ID", "VERSION", "SPI", "STATE", "SOURCE / MESSAGE"));
+      for (Map.Entry<String, String> process : processes.entrySet()) {
+        JsonNode plugins = fetch(http, process.getValue());
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("process", process.getKey());
+        row.put("url", process.getValue());
+        row.put("plugins", plugins);
+        result.add(row);
+        if (plugins.isEmpty()) {
+          text.append(String.format("%-28s (no plugins)%n", process.getKey()));
+        }
+        for (JsonNode p : plugins) {
+          String message = p.path("message").asText();
+          text.append(String.format("%-28s %-18s %-10s %-11s %-9s %s%n", process.getKey(),
+              p.path("id").asText(), p.path("version").asText(),
+              p.path("spiVersionRange").asText(), p.path("state").asText(),
+              p.path("source").asText() + (message.isEmpty() ? "" : " - " + message)));
+        }
+      }
+      Output.print(spec.commandLine().getOut(), options, result, text.toString().trim());
+      return 0;
+    }
+
+    private Map<String, String> processes() {
+      Map<String, String> processes = new LinkedHashMap<>();
+      if (urls != null && !urls.isEmpty()) {
+        urls.forEach(u -> processes.put(u, u));
+        return processes;
+      }
+      if (options.controller != null) {
+        processes.put("controller", options.controller);
+        return processes;
+      }
+      LocalClusterState state = LocalClusterState.read().orElseThrow(() -> new CliException(
+          "no --url or --controller given and no local cluster running"));
+      for (int i = 0; i < state.controllers().size(); i++) {
+        processes.put("controller-" + (i + 1), state.controllers().get(i));
+      }
+      for (int i = 0; i < state.servers().size(); i++) {
+        processes.put("server-" + (i + 1), state.servers().get(i));
+      }
+      for (int i = 0; i < state.routers().size(); i++) {
+        processes.put("router-" + (i + 1), state.routers().get(i));
+      }
+      return processes;
+    }
+
+    private static JsonNode fetch(HttpClient http, String url) {
+      try {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
+            url.replaceAll("/+$", "") + "/plugins")).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+          throw new CliException(url + "/plugins answered " + response.statusCode());
+        }
+        return Output.JSON.readTree(response.body());
+      } catch (IOException e) {
+        throw new CliException("process at " + url + " is unreachable: " + e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CliException("interrupted");
+      }
+    }
+  }
+}

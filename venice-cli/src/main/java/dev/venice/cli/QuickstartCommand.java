@@ -1,0 +1,213 @@
+package dev.venice.cli;
+
+import dev.venice.runtime.client.VeniceClients;
+import dev.venice.runtime.common.controller.ControllerClient;
+import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.runtime.localcluster.LocalCluster;
+import dev.venice.runtime.push.PushJob;
+import dev.venice.spi.client.DecoratorOrder;
+import dev.venice.spi.client.ForwardingStoreClient;
+import dev.venice.spi.client.RequestContext;
+import dev.venice.spi.client.StoreClient;
+import dev.venice.spi.client.StoreClientDecorator;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.HdrHistogram.Histogram;
+import org.apache.avro.generic.GenericRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code venice quickstart}. */
+@Command(name = "quickstart", description = "Start a local cluster, create a demo store, push a"
+    + " generated data set, read it back through a decorated fast client, and show where to look."
+    + " Keeps the cluster running until Ctrl-C unless --exit-after-demo.",
+    mixinStandardHelpOptions = true, footer = {"", "Examples:",
+        "  venice quickstart",
+        "  venice quickstart --exit-after-demo --records 2000"})
+final class QuickstartCommand implements Callable<Integer> {
+  static final String STORE = "demo-users";
+  static final String VALUE_SCHEMA = """
+      {"type": "record", "name": "User", "namespace": "dev.venice.demo", "fields": [
+        {"name": "name", "type": "string"},
+        {"name": "age", "type": "int"},
+        {"name": "city", "type": "string", "default": ""}]}""";
+  private static final String[] CITIES = {"Amsterdam", "Bangalore", "Dublin", "Mountain View",
+      "New York", "Paris", "Sunnyvale", "Toronto"};
+
+  @Mixin GlobalOptions options;
+  @Mixin ClusterCommand.Shape shape;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--records", defaultValue = "10000", description = "Records to push"
+      + " (default 10000).")
+  int records;
+
+  @Option(names = "--exit-after-demo", description = "Stop the cluster and exit after the demo.")
+  boolean exitAfterDemo;
+
+  @Override
+  public Integer call() throws Exception {
+    if (records < 1) {
+      throw new CliException("--records must be at least 1, got " + records);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    long start = System.nanoTime();
+    out.printf("Starting a local cluster: ZooKeeper, Kafka, %d controller(s), %d servers,"
+        + " %d router(s)...%n", shape.controllers, shape.servers, shape.routers);
+    out.flush();
+    LocalCluster cluster = shape.start();
+    try {
+      LocalClusterState state = LocalClusterState.write(cluster);
+      GlobalOptions local = new GlobalOptions();
+      local.controller = state.controller();
+      local.router = state.router();
+      local.json = options.json;
+      out.printf("  up in %.1f s%n", (System.nanoTime() - start) / 1e9);
+
+      ControllerClient admin = new ControllerClient(state.controller(), "quickstart",
+          java.time.Duration.ofSeconds(30));
+      admin.createStore(Map.of("name", STORE, "keySchema", "\"string\"",
+          "valueSchema", VALUE_SCHEMA, "partitionCount", 3,
+          "replicationFactor", Math.min(2, Math.max(1, shape.servers)),
+          "compressionStrategy", "ZSTD"));
+      out.printf("Created store %s: key \"string\", value record User{name, age, city},"
+          + " 3 partitions, ZSTD%n", STORE);
+
+      Path data = Files.createTempFile("venice-demo-", ".jsonl");
+      try {
+        List<String> lines = new ArrayList<>(records);
+        for (int i = 0; i < records; i++) {
+          lines.add("{\"key\": \"user-" + i + "\", \"value\": {\"name\": \"User " + i
+              + "\", \"age\": " + (18 + i % 60) + ", \"city\": \"" + CITIES[i % CITIES.length]
+              + "\"}}");
+        }
+        Files.write(data, lines);
+        out.printf("Pushing %,d generated records:%n", records);
+        out.flush();
+        PushJob.Result pushed = PushCommand.push(local, spec.commandLine().getErr(), STORE, data,
+            PushJob.Format.JSON_LINES);
+        out.printf("  version %d online: %,d records, %,d bytes in %.1f s%n", pushed.version(),
+            pushed.records(), pushed.bytes(), pushed.duration().toMillis() / 1e3);
+      } finally {
+        Files.deleteIfExists(data);
+      }
+
+      Map<String, Object> report = readBack(state, out);
+      out.println("Plugins loaded (venice plugins list shows details):");
+      out.printf("  %-10s %s%n", "controller", summary(cluster.controllers().get(0).plugins()));
+      if (!cluster.servers().isEmpty()) {
+        out.printf("  %-10s %s%n", "server", summary(cluster.servers().get(0).plugins()));
+      }
+      if (!cluster.routers().isEmpty()) {
+        out.printf("  %-10s %s%n", "router", summary(cluster.routers().get(0).plugins()));
+      }
+      out.println();
+      out.println("Where to look:");
+      ClusterCommand.printEndpoints(out, state);
+      out.println("Try: venice store describe --store " + STORE
+          + "   |   venice get --store " + STORE + " --key '\"user-7\"'");
+      if (options.json) {
+        report.put("endpoints", state);
+        Output.print(out, options, report, "");
+      }
+      if (exitAfterDemo) {
+        out.println("Demo done; stopping the cluster (--exit-after-demo).");
+        out.flush();
+        return 0;
+      }
+      ClusterCommand.awaitCtrlC(cluster, out);
+      cluster = null;
+      return 0;
+    } finally {
+      if (cluster != null && exitAfterDemo) {
+        LocalClusterState.clear();
+        cluster.close();
+      }
+    }
+  }
+
+  private static String summary(PluginManager plugins) {
+    List<String> rows = plugins.plugins().stream().map(p -> p.id() + " " + p.version() + " "
+        + p.state()).toList();
+    return rows.isEmpty() ? "none" : String.join(", ", rows);
+  }
+
+  /** Reads every record back through a fast client with a latency-recording decorator. */
+  private Map<String, Object> readBack(LocalClusterState state, PrintWriter out) {
+    Histogram latencies = new Histogram(3);
+    StoreClientDecorator timing = new StoreClientDecorator() {
+      @Override
+      public String name() {
+        return "latency-recorder";
+      }
+
+      @Override
+      public int order() {
+        return DecoratorOrder.TRACING;
+      }
+
+      @Override
+      public <K, V> StoreClient<K, V> decorate(StoreClient<K, V> client) {
+        return new ForwardingStoreClient<>(client) {
+          @Override
+          public CompletableFuture<V> get(K key, RequestContext context) {
+            long begin = System.nanoTime();
+            return super.get(key, context).whenComplete((v, e) -> {
+              synchronized (latencies) {
+                latencies.recordValue(Math.max(1, (System.nanoTime() - begin) / 1000));
+              }
+            });
+          }
+        };
+      }
+    };
+    int mismatches = 0;
+    try (StoreClient<String, GenericRecord> client = VeniceClients.builder(state.router(), STORE)
+        .decorate(timing).pluginConfig(shape.pluginConfig).fast()) {
+      for (int i = 0; i < records; i++) {
+        GenericRecord user = client.get("user-" + i).join();
+        if (user == null || !user.get("name").toString().equals("User " + i)) {
+          mismatches++;
+        }
+      }
+      Set<String> batch = new HashSet<>();
+      for (int i = 0; i < Math.min(100, records); i++) {
+        batch.add("user-" + i);
+      }
+      long batchStart = System.nanoTime();
+      int batchFound = client.batchGet(batch).join().size();
+      long batchMicros = (System.nanoTime() - batchStart) / 1000;
+      out.printf("Read back %,d records one by one through a fast client decorated with"
+          + " [latency-recorder]: %s%n", records, mismatches == 0 ? "all match"
+              : mismatches + " did not match");
+      out.printf("  single get latency: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n",
+          latencies.getValueAtPercentile(50) / 1e3, latencies.getValueAtPercentile(99) / 1e3,
+          latencies.getValueAtPercentile(99.9) / 1e3, latencies.getMaxValue() / 1e3);
+      out.printf("  batch get of %d keys: %d found in %.2f ms%n", batch.size(), batchFound,
+          batchMicros / 1e3);
+      out.flush();
+      if (mismatches > 0) {
+        throw new CliException("read back " + mismatches + " records that do not match what was"
+            + " pushed");
+      }
+      Map<String, Object> report = new LinkedHashMap<>();
+      report.put("records", records);
+      report.put("p50Millis", latencies.getValueAtPercentile(50) / 1e3);
+      report.put("p99Millis", latencies.getValueAtPercentile(99) / 1e3);
+      report.put("batchFound", batchFound);
+      return report;
+    }
+  }
+}

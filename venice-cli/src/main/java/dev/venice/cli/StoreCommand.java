@@ -1,0 +1,167 @@
+package dev.venice.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.venice.runtime.common.controller.ControllerClient;
+import dev.venice.runtime.common.meta.Store;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code venice store create|list|describe|update|delete}. */
+@Command(name = "store", description = "Create, list, describe, update and delete stores.",
+    mixinStandardHelpOptions = true,
+    subcommands = {StoreCommand.Create.class, StoreCommand.ListStores.class,
+        StoreCommand.Describe.class, StoreCommand.Update.class, StoreCommand.Delete.class})
+final class StoreCommand {
+
+  /** Shared by the store commands: the controller client and printing. */
+  abstract static class Base implements Callable<Integer> {
+    @Mixin GlobalOptions options;
+    @Spec CommandSpec spec;
+
+    ControllerClient admin() {
+      return new ControllerClient(options.controllerUrl());
+    }
+
+    void print(Object json, String text) {
+      Output.print(spec.commandLine().getOut(), options, json, text);
+    }
+  }
+
+  @Command(name = "create", description = "Create a store with its key and first value schema.",
+      mixinStandardHelpOptions = true, footer = {"", "Example:",
+          "  venice store create --store users --key-schema '\"string\"' --value-schema @user.avsc"
+              + " --partitions 3 --replication 2"})
+  static final class Create extends Base {
+    @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
+    String store;
+    @Option(names = "--key-schema", required = true, paramLabel = "AVRO|@FILE",
+        description = "Avro key schema, inline or @file.")
+    String keySchema;
+    @Option(names = "--value-schema", required = true, paramLabel = "AVRO|@FILE",
+        description = "Avro value schema, inline or @file.")
+    String valueSchema;
+    @Option(names = "--partitions", description = "Partition count.")
+    Integer partitions;
+    @Option(names = "--replication", description = "Replication factor.")
+    Integer replication;
+    @Option(names = "--compression", description = "NO_OP, GZIP or ZSTD.")
+    String compression;
+    @Option(names = "--hybrid-rewind-seconds",
+        description = "Make the store hybrid, replaying this many seconds of real-time writes.")
+    Long hybridRewind;
+
+    @Override
+    public Integer call() {
+      Map<String, Object> request = new LinkedHashMap<>();
+      request.put("name", store);
+      request.put("keySchema", Inputs.textOrFile("--key-schema", keySchema));
+      request.put("valueSchema", Inputs.textOrFile("--value-schema", valueSchema));
+      if (partitions != null) {
+        request.put("partitionCount", partitions);
+      }
+      if (replication != null) {
+        request.put("replicationFactor", replication);
+      }
+      if (compression != null) {
+        request.put("compressionStrategy", compression);
+      }
+      if (hybridRewind != null) {
+        request.put("hybrid", Map.of("rewindSeconds", hybridRewind));
+      }
+      Store created = admin().createStore(request);
+      print(created, "created store " + created.name() + " (" + created.partitionCount()
+          + " partitions, replication " + created.replicationFactor() + ")");
+      return 0;
+    }
+  }
+
+  @Command(name = "list", description = "List the stores.", mixinStandardHelpOptions = true)
+  static final class ListStores extends Base {
+    @Override
+    public Integer call() {
+      List<String> stores = admin().listStores();
+      print(Map.of("stores", stores), stores.isEmpty() ? "(no stores)"
+          : String.join("\n", stores));
+      return 0;
+    }
+  }
+
+  @Command(name = "describe", description = "Show a store's settings and versions.",
+      mixinStandardHelpOptions = true)
+  static final class Describe extends Base {
+    @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
+    String store;
+
+    @Override
+    public Integer call() {
+      Store s = admin().getStore(store);
+      String versions = s.versions().isEmpty() ? "none" : s.versions().stream()
+          .map(v -> "v" + v.number() + " " + v.status()).collect(Collectors.joining(", "));
+      print(s, "store            " + s.name()
+          + "\ncurrent version  " + s.currentVersion()
+          + "\nversions         " + versions
+          + "\npartitions       " + s.partitionCount()
+          + "\nreplication      " + s.replicationFactor()
+          + "\ncompression      " + s.compressionStrategy()
+          + "\nhybrid           " + (s.hybrid() == null ? "no" : "rewind "
+              + s.hybrid().rewindSeconds() + " s")
+          + "\nschema checks    " + s.schemaCompatibility()
+          + "\nplugin settings  " + s.pluginSettings());
+      return 0;
+    }
+  }
+
+  @Command(name = "update", description = "Change a store's settings.",
+      mixinStandardHelpOptions = true, footer = {"", "Examples:",
+          "  venice store update --store users --set replicationFactor=3",
+          "  venice store update --store users --set 'pluginSettings={\"plugins.hedging.delay\":\"5ms\"}'"})
+  static final class Update extends Base {
+    @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
+    String store;
+    @Option(names = "--set", required = true, paramLabel = "FIELD=JSON",
+        description = "A field and its new value as JSON (a bare word is taken as a string).")
+    Map<String, String> changes;
+
+    @Override
+    public Integer call() {
+      Map<String, Object> body = new LinkedHashMap<>();
+      changes.forEach((field, value) -> body.put(field, parse(value)));
+      Store updated = admin().updateStore(store, body);
+      print(updated, "updated store " + updated.name());
+      return 0;
+    }
+
+    private static Object parse(String value) {
+      try {
+        JsonNode node = Output.JSON.readTree(value);
+        return node == null ? value : node;
+      } catch (java.io.IOException notJson) {
+        return value;
+      }
+    }
+  }
+
+  @Command(name = "delete", description = "Delete a store with all its versions.",
+      mixinStandardHelpOptions = true)
+  static final class Delete extends Base {
+    @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
+    String store;
+
+    @Override
+    public Integer call() {
+      admin().deleteStore(store);
+      print(Map.of("deleted", store), "deleted store " + store);
+      return 0;
+    }
+  }
+
+}
