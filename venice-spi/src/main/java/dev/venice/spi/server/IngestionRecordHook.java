@@ -15,4 +15,13 @@ public interface IngestionRecordHook {
 
   /** After the record was applied; {@link IngestionRecord#timings()} is complete. */
   default void afterApply(IngestionRecord record) {}
+
+  /** A partition replica opened and is about to ingest (records follow in offset order). */
+  default void onPartitionOpened(PartitionEvent event) {}
+
+  /** The replica consumed end-of-push: the batch data is complete and reads are served. */
+  default void onEndOfPush(PartitionEvent event) {}
+
+  /** The replica closed (moved away, dropped or the server stopping); drop its state. */
+  default void onPartitionClosed(PartitionEvent event) {}
 }

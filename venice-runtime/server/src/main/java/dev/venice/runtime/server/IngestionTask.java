@@ -12,6 +12,7 @@ import dev.venice.runtime.common.plugin.IngestionHooks;
 import dev.venice.spi.server.IngestionRecord;
 import dev.venice.spi.server.IngestionStage;
 import dev.venice.spi.server.IngestionVerdict;
+import dev.venice.spi.server.PartitionEvent;
 import dev.venice.spi.server.RecordType;
 import dev.venice.spi.server.StageTimings;
 import io.micrometer.core.instrument.Counter;
@@ -148,6 +149,11 @@ final class IngestionTask implements Runnable {
       } else {
         versionConsumer.seekToBeginning(List.of(tp));
       }
+      boolean resumed = checkpoint >= 0;
+      hooks.get().partitionOpened(event(resumed));
+      if (storage.endOfPushReceived()) {
+        hooks.get().endOfPush(event(resumed));
+      }
       reporter.report(topic, partition, instanceId,
           storage.endOfPushReceived() ? ReplicaStatus.COMPLETED : ReplicaStatus.STARTED);
       while (running) {
@@ -171,6 +177,7 @@ final class IngestionTask implements Runnable {
       }
     } finally {
       stopLeading();
+      hooks.get().partitionClosed(event(false));
       if (versionConsumer != null) {
         versionConsumer.close(Duration.ofSeconds(5));
       }
@@ -207,6 +214,7 @@ final class IngestionTask implements Runnable {
           envelope.compression());
       case END_OF_PUSH -> {
         storage.endOfPush(offset, envelope.producerId(), envelope.sequence());
+        hooks.get().endOfPush(event(false));
         reporter.report(topic, partition, instanceId, ReplicaStatus.COMPLETED);
       }
       default -> deadLetter(offset, "unknown-control", envelope.control().name());
@@ -255,6 +263,11 @@ final class IngestionTask implements Runnable {
       timings.record(IngestionStage.APPLY, System.nanoTime() - applyStart);
       hookSet.afterApply(hookRecord);
     }
+  }
+
+  private PartitionEvent event(boolean resumed) {
+    return new PartitionEvent(store, TopicNames.versionOf(topic), partition, resumed,
+        hybrid != null);
   }
 
   /** Same producer, sequence already applied: a replay. A jump ahead is a gap, counted. */

@@ -3,6 +3,7 @@ package dev.venice.runtime.common.plugin;
 import dev.venice.spi.server.IngestionRecord;
 import dev.venice.spi.server.IngestionRecordHook;
 import dev.venice.spi.server.IngestionVerdict;
+import dev.venice.spi.server.PartitionEvent;
 
 /**
  * The started plugins' ingestion-record hooks. A hook that throws counts as {@link
@@ -31,5 +32,20 @@ public final class IngestionHooks {
   /** Runs every after-hook. */
   public void afterApply(IngestionRecord record) {
     hooks.each("ingestion.after", record, null, (hook, r, unused) -> hook.afterApply(r));
+  }
+
+  /** Tells every hook a partition replica opened. */
+  public void partitionOpened(PartitionEvent event) {
+    hooks.each("ingestion.opened", event, null, (hook, e, unused) -> hook.onPartitionOpened(e));
+  }
+
+  /** Tells every hook a partition replica reached end-of-push. */
+  public void endOfPush(PartitionEvent event) {
+    hooks.each("ingestion.end-of-push", event, null, (hook, e, unused) -> hook.onEndOfPush(e));
+  }
+
+  /** Tells every hook a partition replica closed. */
+  public void partitionClosed(PartitionEvent event) {
+    hooks.each("ingestion.closed", event, null, (hook, e, unused) -> hook.onPartitionClosed(e));
   }
 }
