@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         GetCommand.class,
         BatchGetCommand.class,
         PluginsCommand.class,
+        DumpAuditLogCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Examples:",
         "  venice quickstart --exit-after-demo",

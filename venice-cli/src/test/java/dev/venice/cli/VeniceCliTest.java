@@ -32,7 +32,8 @@ class VeniceCliTest {
   static void start() throws Exception {
     System.setProperty("venice.home", dir.resolve("home").toString());
     cluster = LocalCluster.builder().servers(1).routers(1)
-        .controllerConfig("push.monitor.interval", "50ms").build();
+        .controllerConfig("push.monitor.interval", "50ms")
+        .controllerConfig("plugins.audit-log.enabled", "true").build();
   }
 
   @AfterAll
@@ -119,6 +120,34 @@ class VeniceCliTest {
   }
 
   @Test
+  void dumpAuditLogPrintsTheStoresEvents() throws Exception {
+    venice(withCluster("store", "create", "--store", "audited-cli", "--key-schema", "\"int\"",
+        "--value-schema", "\"string\""));
+    venice(withCluster("store", "update", "--store", "audited-cli", "--set",
+        "replicationFactor=1"));
+    venice(withCluster("store", "delete", "--store", "audited-cli"));
+    JsonNode[] events = new JsonNode[1];
+    dev.venice.runtime.localcluster.LocalCluster.waitFor("three events", java.time.Duration
+        .ofSeconds(30), () -> {
+          try {
+            events[0] = venice(withCluster("dump-audit-log", "--store", "audited-cli",
+                "--json")).json();
+            return events[0].size() == 3;
+          } catch (Exception e) {
+            return false;
+          }
+        });
+    assertEquals("CREATE_STORE", events[0].get(0).get("operation").asText());
+    assertEquals("UPDATE_STORE", events[0].get(1).get("operation").asText());
+    assertEquals("DELETE_STORE", events[0].get(2).get("operation").asText());
+    assertEquals("anonymous", events[0].get(1).get("principal").asText());
+    assertTrue(events[0].get(1).get("after").asText().contains("\"replicationFactor\":1"));
+    Run text = venice(withCluster("dump-audit-log", "--store", "audited-cli", "--limit", "1"));
+    assertTrue(text.out().contains("DELETE_STORE  audited-cli  by anonymous"), text.out());
+    assertEquals(1, venice(withCluster("dump-audit-log", "--since", "yesterday")).status());
+  }
+
+  @Test
   void failuresExitNonZeroWithOneLine() {
     Run unknown = venice(withCluster("store", "describe", "--store", "nope"));
     assertEquals(1, unknown.status());
@@ -150,7 +179,7 @@ class VeniceCliTest {
   void everyCommandHasHelpWithExamples() {
     for (String[] command : new String[][] {{"quickstart"}, {"cluster", "start"},
         {"cluster", "status"}, {"store", "create"}, {"store", "update"}, {"schema", "add"},
-        {"push"}, {"get"}, {"batch-get"}, {"plugins", "list"}}) {
+        {"push"}, {"get"}, {"batch-get"}, {"plugins", "list"}, {"dump-audit-log"}}) {
       List<String> args = new ArrayList<>(List.of(command));
       args.add("--help");
       Run help = venice(args.toArray(String[]::new));

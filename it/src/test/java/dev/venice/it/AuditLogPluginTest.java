@@ -1,0 +1,88 @@
+package dev.venice.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.venice.runtime.common.controller.ControllerClient;
+import dev.venice.runtime.common.plugin.PluginInfo;
+import dev.venice.runtime.common.plugin.PluginState;
+import dev.venice.runtime.localcluster.LocalCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The audit-log plugin, loaded from the plugin directory its module builds and switched on by
+ * configuration only: a store's create, update and delete each land on the audit topic once, read
+ * back with a plain Kafka consumer and the event schema the plugin ships.
+ */
+class AuditLogPluginTest {
+  private static final Path SCHEMA = Path.of(System.getProperty("controller.plugin.dir"))
+      .resolve("../../src/main/resources/dev/venice/plugins/auditlog/AuditEvent-v1.avsc");
+
+  @Test
+  void createUpdateDeleteEachProduceOneEvent() throws Exception {
+    Path pluginDir = Path.of(System.getProperty("controller.plugin.dir"));
+    try (LocalCluster cluster = LocalCluster.builder()
+        .controllerConfig("plugin.dir", pluginDir.toString())
+        .controllerConfig("plugins.audit-log.enabled", "true").build()) {
+      PluginInfo plugin = cluster.controllers().get(0).plugins().plugins().stream()
+          .filter(p -> p.id().equals("audit-log")).findFirst().orElseThrow();
+      assertEquals(PluginState.STARTED, plugin.state(), plugin.message());
+      assertEquals(pluginDir.resolve("audit-log").toString(), plugin.source());
+
+      ControllerClient admin = new ControllerClient(cluster.controllerUrl(), "auditor",
+          Duration.ofSeconds(30));
+      admin.createStore("audited", Schemas.KEY, Schemas.USER_V1, 2, 1);
+      admin.updateStore("audited", Map.of("partitionCount", 4));
+      admin.deleteStore("audited");
+
+      Schema schema = new Schema.Parser().parse(Files.readString(SCHEMA));
+      BinaryMessageDecoder<GenericRecord> decoder =
+          new BinaryMessageDecoder<>(GenericData.get(), schema);
+      List<GenericRecord> events = new ArrayList<>();
+      try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+              "bootstrap.servers", cluster.kafkaBootstrapServers()),
+          new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        TopicPartition audit = new TopicPartition("venice-admin-audit-log", 0);
+        consumer.assign(List.of(audit));
+        consumer.seekToBeginning(List.of(audit));
+        LocalCluster.waitFor("three audit events", Duration.ofSeconds(30), () -> {
+          for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+            try {
+              events.add(decoder.decode(record.value()));
+            } catch (java.io.IOException e) {
+              throw new IllegalStateException(e);
+            }
+          }
+          return events.size() >= 3;
+        });
+      }
+      assertEquals(List.of("CREATE_STORE", "UPDATE_STORE", "DELETE_STORE"), events.stream()
+          .map(e -> e.get("operation").toString()).toList());
+      for (GenericRecord event : events) {
+        assertEquals("audited", event.get("store").toString());
+        assertEquals("auditor", event.get("principal").toString());
+        assertTrue(event.get("address").toString().startsWith("127.0.0.1:"));
+        assertEquals(cluster.clusterName(), event.get("cluster").toString());
+        assertEquals(true, event.get("success"));
+      }
+      GenericRecord update = events.get(1);
+      assertTrue(update.get("before").toString().contains("\"partitionCount\":2"));
+      assertTrue(update.get("after").toString().contains("\"partitionCount\":4"));
+      assertEquals("{\"partitionCount\":4}", update.get("requested").toString());
+    }
+  }
+}

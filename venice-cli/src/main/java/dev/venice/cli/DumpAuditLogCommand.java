@@ -1,0 +1,148 @@
+package dev.venice.cli;
+
+import dev.venice.plugins.auditlog.AuditEvents;
+import dev.venice.runtime.common.controller.ControllerClient;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code venice dump-audit-log}. */
+@Command(name = "dump-audit-log", description = "Print recent admin audit events (written by"
+    + " the audit-log controller plugin), oldest first.", mixinStandardHelpOptions = true,
+    footer = {"", "Examples:",
+        "  venice dump-audit-log --limit 10",
+        "  venice dump-audit-log --store users --since 1h --json",
+        "  venice dump-audit-log --since 2026-11-25T08:00:00Z"})
+final class DumpAuditLogCommand implements Callable<Integer> {
+  @Mixin GlobalOptions options;
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-s", "--store"}, description = "Only events about this store.")
+  String store;
+  @Option(names = "--since", paramLabel = "TIME",
+      description = "Only events at or after TIME: an ISO-8601 instant, or an age like 30m, 2h, 1d.")
+  String since;
+  @Option(names = "--limit", defaultValue = "20", description = "At most this many (the newest;"
+      + " default 20).")
+  int limit;
+  @Option(names = "--topic", defaultValue = "venice-admin-audit-log",
+      description = "The audit topic (default venice-admin-audit-log).")
+  String topic;
+
+  @Override
+  public Integer call() throws IOException {
+    if (limit < 1) {
+      throw new CliException("--limit must be at least 1, got " + limit);
+    }
+    long sinceMs = since == null ? -1 : parseSince(since);
+    String kafka = new ControllerClient(options.controllerUrl()).cluster()
+        .path("kafkaBootstrapServers").asText();
+    Deque<GenericRecord> newest = new ArrayDeque<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+            "bootstrap.servers", kafka, "client.id", "venice-dump-audit-log"),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+      if (infos == null || infos.isEmpty()) {
+        throw new CliException("no audit topic " + topic + " in Kafka at " + kafka
+            + ": is the audit-log plugin enabled on the controller?");
+      }
+      List<TopicPartition> partitions = infos.stream()
+          .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+      consumer.assign(partitions);
+      seek(consumer, partitions, sinceMs);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          GenericRecord event = AuditEvents.decode(record.value());
+          if (store == null || store.equals(String.valueOf(event.get("store")))) {
+            newest.addLast(event);
+            if (newest.size() > limit) {
+              newest.removeFirst();
+            }
+          }
+        }
+      }
+    }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (GenericRecord event : newest) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      for (org.apache.avro.Schema.Field field : event.getSchema().getFields()) {
+        Object value = event.get(field.name());
+        row.put(field.name(), value instanceof CharSequence ? value.toString() : value);
+      }
+      rows.add(row);
+    }
+    Output.print(spec.commandLine().getOut(), options, rows, rows.isEmpty() ? "(no events)"
+        : rows.stream().map(DumpAuditLogCommand::line).collect(Collectors.joining("\n")));
+    return 0;
+  }
+
+  private static void seek(KafkaConsumer<byte[], byte[]> consumer,
+      List<TopicPartition> partitions, long sinceMs) {
+    if (sinceMs < 0) {
+      consumer.seekToBeginning(partitions);
+      return;
+    }
+    Map<TopicPartition, Long> query = new LinkedHashMap<>();
+    partitions.forEach(p -> query.put(p, sinceMs));
+    Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
+    for (TopicPartition p : partitions) {
+      OffsetAndTimestamp at = found.get(p);
+      if (at != null) {
+        consumer.seek(p, at.offset());
+      } else {
+        consumer.seekToEnd(List.of(p));
+      }
+    }
+  }
+
+  private static long parseSince(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (t.matches("\\d+[smhd]")) {
+        long n = Long.parseLong(t.substring(0, t.length() - 1));
+        Duration age = switch (t.charAt(t.length() - 1)) {
+          case 's' -> Duration.ofSeconds(n);
+          case 'm' -> Duration.ofMinutes(n);
+          case 'h' -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        };
+        return Instant.now().minus(age).toEpochMilli();
+      }
+      return Instant.parse(text.trim()).toEpochMilli();
+    } catch (DateTimeParseException | ArithmeticException e) {
+      throw new CliException("--since " + text + " is neither an ISO-8601 instant"
+          + " (2026-11-25T08:00:00Z) nor an age (30m, 2h, 1d)");
+    }
+  }
+
+  private static String line(Map<String, Object> e) {
+    return Instant.ofEpochMilli((Long) e.get("timestampMs")) + "  " + e.get("operation") + "  "
+        + (e.get("store") == null ? "(cluster " + e.get("cluster") + ")" : e.get("store"))
+        + "  by " + e.get("principal") + " from " + e.get("address") + "  "
+        + (Boolean.TRUE.equals(e.get("success")) ? "ok" : "FAILED: " + e.get("error"))
+        + "  requested " + e.get("requested");
+  }
+}

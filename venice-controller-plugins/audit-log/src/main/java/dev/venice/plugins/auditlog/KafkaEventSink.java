@@ -1,0 +1,74 @@
+package dev.venice.plugins.auditlog;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Sends events to the audit topic with an idempotent producer ({@code acks=all}): an event the
+ * future reports sent is durable in Kafka and never duplicated by the producer's retries.
+ */
+final class KafkaEventSink implements EventSink {
+  private final String topic;
+  private final KafkaProducer<byte[], byte[]> producer;
+
+  KafkaEventSink(Map<String, String> kafka, AuditLogConfig config) {
+    this.topic = config.topic();
+    Map<String, Object> settings = new HashMap<>(kafka);
+    settings.put(ProducerConfig.ACKS_CONFIG, "all");
+    settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    settings.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    settings.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+        (int) config.deliveryTimeout().toMillis());
+    settings.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+        (int) Math.min(30_000, config.deliveryTimeout().toMillis()));
+    settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, config.deliveryTimeout().toMillis());
+    settings.put(ProducerConfig.CLIENT_ID_CONFIG, "venice-audit-log");
+    this.producer = new KafkaProducer<>(settings, new ByteArraySerializer(),
+        new ByteArraySerializer());
+  }
+
+  /** Creates the audit topic (one partition, so events keep one total order) if it is missing. */
+  static void ensureTopic(Map<String, String> kafka, AuditLogConfig config)
+      throws InterruptedException, TimeoutException {
+    try (Admin admin = Admin.create(new HashMap<>(kafka))) {
+      admin.createTopics(List.of(new NewTopic(config.topic(), 1,
+          (short) config.replicationFactor()))).all().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException("cannot create the audit topic " + config.topic() + ": "
+            + e.getCause(), e.getCause());
+      }
+    }
+  }
+
+  @Override
+  public CompletableFuture<Void> send(byte[] key, byte[] event) {
+    CompletableFuture<Void> sent = new CompletableFuture<>();
+    producer.send(new ProducerRecord<>(topic, key, event), (metadata, error) -> {
+      if (error != null) {
+        sent.completeExceptionally(error);
+      } else {
+        sent.complete(null);
+      }
+    });
+    return sent;
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(10));
+  }
+}
