@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /** Small bridges between gRPC stubs and the SPI's futures and request context. */
 final class GrpcCalls {
@@ -41,6 +42,32 @@ final class GrpcCalls {
       }
     }, MoreExecutors.directExecutor());
     return future;
+  }
+
+  /**
+   * {@code call} mapped through {@code fn}; cancelling the result cancels {@code call} (a plain
+   * {@code thenApply} would leave the gRPC call running).
+   */
+  static <T, R> CompletableFuture<R> map(CompletableFuture<T> call, Function<T, R> fn) {
+    CompletableFuture<R> mapped = new CompletableFuture<>() {
+      @Override
+      public boolean cancel(boolean mayInterruptIfRunning) {
+        call.cancel(mayInterruptIfRunning);
+        return super.cancel(mayInterruptIfRunning);
+      }
+    };
+    call.whenComplete((value, error) -> {
+      if (error != null) {
+        mapped.completeExceptionally(error);
+      } else {
+        try {
+          mapped.complete(fn.apply(value));
+        } catch (RuntimeException e) {
+          mapped.completeExceptionally(e);
+        }
+      }
+    });
+    return mapped;
   }
 
   /** The stub with the context's headers and its deadline (or {@code timeout}, if sooner). */

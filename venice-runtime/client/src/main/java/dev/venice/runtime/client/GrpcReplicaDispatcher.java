@@ -46,7 +46,7 @@ final class GrpcReplicaDispatcher implements ReplicaDispatcher {
       GetRequest get = GetRequest.newBuilder().setStore(request.store())
           .setVersion(request.version()).setPartition(request.partition())
           .setKey(ByteString.copyFrom(request.keys().get(0))).build();
-      return GrpcCalls.toCompletable(stub.get(get)).thenApply(response -> new ReplicaResponse(
+      return GrpcCalls.map(GrpcCalls.toCompletable(stub.get(get)), response -> new ReplicaResponse(
           replica, response.getFound() ? List.of(new ReplicaValue(0, response.getSchemaId(),
               response.getValue().toByteArray())) : List.of()));
     }
@@ -56,7 +56,7 @@ final class GrpcReplicaDispatcher implements ReplicaDispatcher {
       batch.addKeys(KeyRequest.newBuilder().setKeyIndex(i).setPartition(request.partition())
           .setKey(ByteString.copyFrom(request.keys().get(i))));
     }
-    return GrpcCalls.toCompletable(stub.batchGet(batch.build())).thenApply(response -> {
+    return GrpcCalls.map(GrpcCalls.toCompletable(stub.batchGet(batch.build())), response -> {
       List<ReplicaValue> values = new ArrayList<>();
       for (KeyValue kv : response.getRecordsList()) {
         if (kv.getFound()) {

@@ -1,0 +1,102 @@
+package dev.venice.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.venice.runtime.client.VeniceClients;
+import dev.venice.runtime.common.controller.ControllerClient;
+import dev.venice.runtime.localcluster.LocalCluster;
+import dev.venice.runtime.push.PushJob;
+import dev.venice.spi.client.StoreClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The hedging decorator, found on the class path and switched on by configuration only, against a
+ * replica made slow by a test decorator inside it: every answer is right, none waits for the slow
+ * replica, the slow calls are cancelled, and hedges stay within the budget.
+ */
+class HedgingPluginTest {
+  @TempDir Path dir;
+
+  @Test
+  void hedgingCutsTheSlowPathAndStaysWithinBudget() throws Exception {
+    try (LocalCluster cluster = LocalCluster.builder().servers(2).routers(1)
+        .controllerConfig("push.monitor.interval", "50ms").build()) {
+      new ControllerClient(cluster.controllerUrl())
+          .createStore("hedged", Schemas.KEY, Schemas.USER_V1, 1, 2);
+      List<String> lines = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        lines.add("{\"key\": \"k" + i + "\", \"value\": {\"name\": \"n\", \"age\": " + i + "}}");
+      }
+      PushJob.create(cluster.controllerUrl(), "hedged",
+          Files.write(dir.resolve("hedged.jsonl"), lines)).run();
+
+      // Hedging needs two ready replicas; Helix's external view may trail the push by a moment.
+      HttpClient http = HttpClient.newHttpClient();
+      LocalCluster.waitFor("both replicas in the routing metadata", Duration.ofSeconds(30), () -> {
+        try {
+          String body = http.send(HttpRequest.newBuilder(URI.create(cluster.routerUrl()
+              + "/metadata/hedged")).build(), HttpResponse.BodyHandlers.ofString()).body();
+          return new ObjectMapper().readTree(body).get("replicas").get(0).size() == 2;
+        } catch (Exception e) {
+          return false;
+        }
+      });
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      String slow = cluster.servers().get(0).instanceId();
+      SlowReplicaPlugin.DELAYED.set(0);
+      SlowReplicaPlugin.CANCELLED.set(0);
+      long slowest;
+      try (StoreClient<String, GenericRecord> client = VeniceClients
+          .builder(cluster.routerUrl(), "hedged").meterRegistry(registry)
+          .pluginConfig(Map.of(
+              "plugins.hedging.enabled", "true",
+              "plugins.hedging.delay", "5ms",
+              "plugins.hedging.budget", "0.8",
+              "plugins.hedging.min-hedges", "10",
+              "plugins.test-slow-replica.enabled", "true",
+              "plugins.test-slow-replica.replica", slow,
+              "plugins.test-slow-replica.delay", "3s"))
+          .fast()) {
+        slowest = 0;
+        for (int round = 0; round < 2; round++) {
+          for (int i = 0; i < 100; i++) {
+            long start = System.nanoTime();
+            assertEquals(i, client.get("k" + i).join().get("age"), "k" + i);
+            slowest = Math.max(slowest, System.nanoTime() - start);
+          }
+        }
+      }
+      double requests = registry.get("venice.client.hedging.requests").counter().count();
+      double sent = registry.get("venice.client.hedging.hedges.sent").counter().count();
+      double won = registry.get("venice.client.hedging.hedges.won").counter().count();
+      assertEquals(200, requests);
+      assertTrue(SlowReplicaPlugin.DELAYED.get() > 50, "round robin sent calls to the slow"
+          + " replica: " + SlowReplicaPlugin.DELAYED.get());
+      assertTrue(won >= 50 && won <= sent, "hedges won " + won + " of " + sent);
+      assertEquals(SlowReplicaPlugin.DELAYED.get(), SlowReplicaPlugin.CANCELLED.get(),
+          "every call to the slow replica lost and was cancelled before reaching the server;"
+              + " sent " + sent + ", won " + won + ", budget exhausted " + registry.get(
+                  "venice.client.hedging.budget.exhausted").counter().count() + ", slowest "
+              + slowest / 1_000_000 + " ms");
+      assertTrue(sent <= 0.8 * requests + 10, "hedges " + sent + " within the budget (80% + 10)");
+      assertTrue(slowest < TimeUnit.SECONDS.toNanos(2), "no answer waited for the 3 s replica: "
+          + slowest / 1_000_000 + " ms");
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package dev.venice.plugins.hedging;
+
+import dev.venice.spi.client.ReplicaDispatcher;
+import dev.venice.spi.client.ReplicaRequest;
+import dev.venice.spi.client.ReplicaResponse;
+import dev.venice.spi.client.RequestKind;
+import dev.venice.spi.plugin.TimeSource;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Hedges one store's single and batch gets. The request goes to the first candidate; if no answer
+ * has come after the hedge delay, and the budget allows, the same request goes to the second
+ * candidate. The first successful answer completes the request and the other call is cancelled (a
+ * cancelled dispatch cancels its gRPC call). When the budget is spent, no hedge is sent and the
+ * first call is left alone. Streaming batch gets and partitions with a single replica pass through.
+ */
+final class HedgingDispatcher implements ReplicaDispatcher {
+  private static final long DELAY_REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  private final ReplicaDispatcher next;
+  private final Supplier<HedgingConfig> config;
+  private final SlidingWindow window;
+  private final HedgingMetrics metrics;
+  private final ScheduledExecutorService timer;
+  private final TimeSource time;
+  private volatile long cachedDelayNanos = -1;
+  private volatile long cachedAt;
+
+  HedgingDispatcher(ReplicaDispatcher next, Supplier<HedgingConfig> config, SlidingWindow window,
+      HedgingMetrics metrics, ScheduledExecutorService timer, TimeSource time) {
+    this.next = next;
+    this.config = config;
+    this.window = window;
+    this.metrics = metrics;
+    this.timer = timer;
+    this.time = time;
+  }
+
+  @Override
+  public CompletableFuture<ReplicaResponse> dispatch(ReplicaRequest request) {
+    if (request.kind() == RequestKind.STREAMING_BATCH_GET || request.candidates().size() < 2) {
+      return next.dispatch(request);
+    }
+    HedgingConfig settings = config.get();
+    metrics.requests.increment();
+    window.recordRequest();
+    long start = time.nanoTime();
+    Race race = new Race(start);
+    CompletableFuture<ReplicaResponse> primary = next.dispatch(request);
+    race.primary = primary;
+    primary.whenComplete((response, error) -> {
+      if (error == null) {
+        window.recordLatency(time.nanoTime() - start);
+      }
+      race.finish(response, error, false);
+    });
+    if (!race.result.isDone()) {
+      race.timer = timer.schedule(() -> hedge(request, race, settings),
+          delayNanos(settings), TimeUnit.NANOSECONDS);
+    }
+    return race.result;
+  }
+
+  private void hedge(ReplicaRequest request, Race race, HedgingConfig settings) {
+    if (race.result.isDone()) {
+      return;
+    }
+    if (!window.tryHedge(settings.budget(), settings.minHedges())) {
+      metrics.budgetExhausted.increment();
+      return;
+    }
+    metrics.hedgesSent.increment();
+    race.pending.incrementAndGet();
+    CompletableFuture<ReplicaResponse> hedge = next.dispatch(request.withCandidates(
+        request.candidates().subList(1, request.candidates().size())));
+    race.hedge = hedge;
+    hedge.whenComplete((response, error) -> race.finish(response, error, true));
+    if (race.result.isDone()) {
+      hedge.cancel(true); // the primary answered while the hedge was being sent
+    }
+  }
+
+  private long delayNanos(HedgingConfig settings) {
+    if (settings.mode() == HedgingConfig.Mode.FIXED) {
+      return settings.delay().toNanos();
+    }
+    long now = time.nanoTime();
+    if (cachedDelayNanos < 0 || now - cachedAt > DELAY_REFRESH_NANOS) {
+      long observed = window.percentileNanos(settings.percentile());
+      cachedDelayNanos = Math.max(settings.minDelay().toNanos(), observed);
+      cachedAt = now;
+    }
+    return cachedDelayNanos;
+  }
+
+  /** The first call and its hedge racing for one result. */
+  private final class Race {
+    final CompletableFuture<ReplicaResponse> result = new CompletableFuture<>() {
+      @Override
+      public boolean cancel(boolean mayInterruptIfRunning) {
+        cancelAll();
+        return super.cancel(mayInterruptIfRunning);
+      }
+    };
+    /** Attempts still in flight; the race fails only when the last one fails. */
+    final AtomicInteger pending = new AtomicInteger(1);
+    final long start;
+    volatile CompletableFuture<ReplicaResponse> primary;
+    volatile CompletableFuture<ReplicaResponse> hedge;
+    volatile ScheduledFuture<?> timer;
+
+    Race(long start) {
+      this.start = start;
+    }
+
+    void finish(ReplicaResponse response, Throwable error, boolean fromHedge) {
+      if (error == null) {
+        if (result.complete(response)) {
+          if (fromHedge) {
+            metrics.hedgesWon.increment();
+            long p99 = window.percentileNanos(99);
+            long took = time.nanoTime() - start;
+            if (p99 > took) {
+              metrics.latencySaved.record((p99 - took) / 1e6);
+            }
+          }
+          cancelAll();
+        }
+        return;
+      }
+      if (pending.decrementAndGet() == 0) {
+        ScheduledFuture<?> t = timer;
+        if (t != null) {
+          t.cancel(false); // a failed first call is not hedged: the client's failover retries
+        }
+        result.completeExceptionally(error);
+      }
+    }
+
+    void cancelAll() {
+      ScheduledFuture<?> t = timer;
+      if (t != null) {
+        t.cancel(false);
+      }
+      CompletableFuture<ReplicaResponse> p = primary;
+      if (p != null && !p.isDone()) {
+        p.cancel(true);
+      }
+      CompletableFuture<ReplicaResponse> h = hedge;
+      if (h != null && !h.isDone()) {
+        h.cancel(true);
+      }
+    }
+  }
+}
