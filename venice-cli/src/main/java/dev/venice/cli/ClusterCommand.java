@@ -34,6 +34,10 @@ final class ClusterCommand {
     java.util.Map<String, String> pluginConfig = new java.util.HashMap<>();
 
     LocalCluster start() throws Exception {
+      return builder().build();
+    }
+
+    LocalCluster.Builder builder() {
       LocalCluster.Builder builder = LocalCluster.builder().controllers(controllers)
           .servers(servers).routers(routers);
       if (pluginDir != null) {
@@ -43,7 +47,7 @@ final class ClusterCommand {
       pluginConfig.forEach((key, value) -> {
         builder.controllerConfig(key, value).serverConfig(key, value).routerConfig(key, value);
       });
-      return builder.build();
+      return builder;
     }
   }
 

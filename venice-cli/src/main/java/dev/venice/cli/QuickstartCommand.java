@@ -10,6 +10,7 @@ import dev.venice.spi.client.ForwardingStoreClient;
 import dev.venice.spi.client.RequestContext;
 import dev.venice.spi.client.StoreClient;
 import dev.venice.spi.client.StoreClientDecorator;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.apache.avro.generic.GenericRecord;
 import picocli.CommandLine.Command;
@@ -57,6 +59,11 @@ final class QuickstartCommand implements Callable<Integer> {
   @Option(names = "--exit-after-demo", description = "Stop the cluster and exit after the demo.")
   boolean exitAfterDemo;
 
+  @Option(names = "--no-plugins", description = "Run the demo without the plugins of the build"
+      + " (by default: audit-log on the controller, bloom-filter on the servers, hedging on the"
+      + " demo's fast client).")
+  boolean noPlugins;
+
   @Override
   public Integer call() throws Exception {
     if (records < 1) {
@@ -67,7 +74,11 @@ final class QuickstartCommand implements Callable<Integer> {
     out.printf("Starting a local cluster: ZooKeeper, Kafka, %d controller(s), %d servers,"
         + " %d router(s)...%n", shape.controllers, shape.servers, shape.routers);
     out.flush();
-    LocalCluster cluster = shape.start();
+    LocalCluster.Builder builder = shape.builder();
+    if (!noPlugins) {
+      withBuildPlugins(builder, out);
+    }
+    LocalCluster cluster = builder.build();
     try {
       LocalClusterState state = LocalClusterState.write(cluster);
       GlobalOptions local = new GlobalOptions();
@@ -138,6 +149,41 @@ final class QuickstartCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Switches on the plugins this build made: audit-log (on the CLI's class path) for the
+   * controllers and, when run from a source tree, the server plugins laid out under {@code
+   * venice-server-plugins/<module>/target/plugin/<id>/}, gathered into one plugin directory.
+   */
+  private void withBuildPlugins(LocalCluster.Builder builder, PrintWriter out) throws IOException {
+    builder.controllerConfig("plugins.audit-log.enabled", "true");
+    String repo = System.getProperty("venice.repo");
+    if (repo == null || shape.pluginDir != null) {
+      return;
+    }
+    Path modules = Path.of(repo, "venice-server-plugins");
+    if (!Files.isDirectory(modules)) {
+      return;
+    }
+    Path pluginDir = Files.createTempDirectory("venice-quickstart-plugins-");
+    pluginDir.toFile().deleteOnExit(); // after the links registered below (reverse order)
+    try (Stream<Path> built = Files.list(modules)) {
+      for (Path module : built.toList()) {
+        Path laidOut = module.resolve("target/plugin");
+        if (Files.isDirectory(laidOut)) {
+          try (Stream<Path> ids = Files.list(laidOut)) {
+            for (Path id : ids.toList()) {
+              Files.createSymbolicLink(pluginDir.resolve(id.getFileName()), id.toAbsolutePath())
+                  .toFile().deleteOnExit();
+              builder.serverConfig("plugins." + id.getFileName() + ".enabled", "true");
+            }
+          }
+        }
+      }
+    }
+    builder.serverConfig("plugin.dir", pluginDir.toString());
+    out.println("  server plugins from this build: " + pluginDir);
+  }
+
   private static String summary(PluginManager plugins) {
     List<String> rows = plugins.plugins().stream().map(p -> p.id() + " " + p.version() + " "
         + p.state()).toList();
@@ -174,8 +220,12 @@ final class QuickstartCommand implements Callable<Integer> {
       }
     };
     int mismatches = 0;
+    Map<String, String> clientPlugins = new java.util.HashMap<>(shape.pluginConfig);
+    if (!noPlugins) {
+      clientPlugins.putIfAbsent("plugins.hedging.enabled", "true");
+    }
     try (StoreClient<String, GenericRecord> client = VeniceClients.builder(state.router(), STORE)
-        .decorate(timing).pluginConfig(shape.pluginConfig).fast()) {
+        .decorate(timing).pluginConfig(clientPlugins).fast()) {
       for (int i = 0; i < records; i++) {
         GenericRecord user = client.get("user-" + i).join();
         if (user == null || !user.get("name").toString().equals("User " + i)) {
@@ -190,8 +240,8 @@ final class QuickstartCommand implements Callable<Integer> {
       int batchFound = client.batchGet(batch).join().size();
       long batchMicros = (System.nanoTime() - batchStart) / 1000;
       out.printf("Read back %,d records one by one through a fast client decorated with"
-          + " [latency-recorder]: %s%n", records, mismatches == 0 ? "all match"
-              : mismatches + " did not match");
+          + " [latency-recorder%s]: %s%n", records, noPlugins ? "" : ", hedging",
+          mismatches == 0 ? "all match" : mismatches + " did not match");
       out.printf("  single get latency: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n",
           latencies.getValueAtPercentile(50) / 1e3, latencies.getValueAtPercentile(99) / 1e3,
           latencies.getValueAtPercentile(99.9) / 1e3, latencies.getMaxValue() / 1e3);

@@ -194,7 +194,8 @@ class VeniceCliTest {
     Run demo = venice("quickstart", "--exit-after-demo", "--records", "300", "--servers", "2");
     assertEquals(0, demo.status(), demo.err());
     assertTrue(demo.out().contains("Read back 300 records one by one through a fast client"
-        + " decorated with [latency-recorder]: all match"), demo.out());
+        + " decorated with [latency-recorder, hedging]: all match"), demo.out());
+    assertTrue(demo.out().contains("controller audit-log 1.0.0 STARTED"), demo.out());
     assertTrue(demo.out().contains("version 1 online: 300 records"), demo.out());
   }
 }
