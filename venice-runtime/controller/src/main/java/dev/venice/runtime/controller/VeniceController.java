@@ -72,7 +72,7 @@ public final class VeniceController implements AutoCloseable {
               config.get(ControllerConfig.DEFAULT_REPLICATION_FACTOR),
               config.get(ControllerConfig.DEFAULT_VERSIONS_TO_PRESERVE)),
           config.get(ControllerConfig.PUSH_TIMEOUT),
-          store -> notifyListeners(listeners, toInfo(store)));
+          store -> notifyListeners(listeners, store.toStoreInfo()));
       AdminHttpServer.Builder adminBuilder = AdminHttpServer.builder("controller", plugins, registry)
           .bindAddress(host).port(config.get(ControllerConfig.ADMIN_PORT))
           .hostReadiness(this::readiness);
@@ -167,7 +167,7 @@ public final class VeniceController implements AutoCloseable {
 
       @Override
       public Optional<StoreInfo> store(String name) {
-        return repo.read(name).map(VeniceController::toInfo);
+        return repo.read(name).map(Store::toStoreInfo);
       }
 
       @Override
@@ -189,11 +189,6 @@ public final class VeniceController implements AutoCloseable {
     }
   }
 
-  static StoreInfo toInfo(Store store) {
-    return new StoreInfo(store.name(), store.currentVersion(), store.partitionCount(),
-        store.replicationFactor(), store.compressionStrategy().name(), store.hybrid() != null,
-        store.pluginSettings());
-  }
 
   /** Stops serving, gives up leadership, and stops the plugins. */
   @Override

@@ -11,6 +11,7 @@ import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginManager;
 import dev.venice.runtime.metadata.RoutingTable;
 import dev.venice.runtime.metadata.ZkStoreRepository;
+import dev.venice.runtime.protocol.GrpcServers;
 import dev.venice.runtime.protocol.RequestHeaders;
 import dev.venice.spi.client.Replica;
 import dev.venice.spi.host.RoutingService;
@@ -30,7 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.apache.helix.zookeeper.impl.client.ZkClient;
 import org.apache.helix.zookeeper.zkclient.serialize.BytesPushThroughSerializer;
 import org.slf4j.Logger;
@@ -164,15 +164,7 @@ public final class VeniceRouter implements AutoCloseable {
   }
 
   private void closeAll() {
-    if (grpc != null) {
-      grpc.shutdown();
-      try {
-        grpc.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      grpc.shutdownNow();
-    }
+    GrpcServers.stop(grpc);
     if (admin != null) {
       admin.close();
     }

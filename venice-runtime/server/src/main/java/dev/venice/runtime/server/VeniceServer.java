@@ -7,6 +7,7 @@ import dev.venice.runtime.common.config.ProcessConfig;
 import dev.venice.runtime.common.meta.Store;
 import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.runtime.protocol.GrpcServers;
 import dev.venice.runtime.protocol.RequestHeaders;
 import dev.venice.spi.host.StoreInfo;
 import dev.venice.spi.host.StoreMetadataService;
@@ -25,7 +26,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.helix.HelixAdmin;
 import org.apache.helix.HelixManager;
@@ -193,21 +193,16 @@ public final class VeniceServer implements AutoCloseable {
 
       @Override
       public Optional<StoreInfo> store(String name) {
-        return stores.store(name).map(VeniceServer::toInfo);
+        return stores.store(name).map(Store::toStoreInfo);
       }
 
       @Override
       public Subscription addListener(Consumer<StoreInfo> listener) {
-        return stores.addListener(store -> listener.accept(toInfo(store)));
+        return stores.addListener(store -> listener.accept(store.toStoreInfo()));
       }
     };
   }
 
-  private static StoreInfo toInfo(Store store) {
-    return new StoreInfo(store.name(), store.currentVersion(), store.partitionCount(),
-        store.replicationFactor(), store.compressionStrategy().name(), store.hybrid() != null,
-        store.pluginSettings());
-  }
 
   /**
    * Stops serving: health goes NOT_SERVING, plugins drain, the server leaves the cluster (Helix
@@ -226,15 +221,7 @@ public final class VeniceServer implements AutoCloseable {
     if (participant != null) {
       participant.disconnect();
     }
-    if (grpc != null) {
-      grpc.shutdown();
-      try {
-        grpc.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      grpc.shutdownNow();
-    }
+    GrpcServers.stop(grpc);
     if (admin != null) {
       admin.close();
     }

@@ -44,6 +44,12 @@ public record Store(
     pluginSettings = Map.copyOf(pluginSettings);
   }
 
+  /** The store as plugins see it ({@link dev.venice.spi.host.StoreInfo}). */
+  public dev.venice.spi.host.StoreInfo toStoreInfo() {
+    return new dev.venice.spi.host.StoreInfo(name, currentVersion, partitionCount,
+        replicationFactor, compressionStrategy.name(), hybrid != null, pluginSettings);
+  }
+
   /** One version, if it exists. */
   public Optional<Version> version(int number) {
     return versions.stream().filter(v -> v.number() == number).findFirst();
