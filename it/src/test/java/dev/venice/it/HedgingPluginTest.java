@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.venice.runtime.client.VeniceClients;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.localcluster.LocalCluster;
+import dev.venice.runtime.localcluster.fault.ReplicaLatencyPlugin;
 import dev.venice.runtime.push.PushJob;
 import dev.venice.spi.client.StoreClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -59,8 +60,8 @@ class HedgingPluginTest {
       });
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       String slow = cluster.servers().get(0).instanceId();
-      SlowReplicaPlugin.DELAYED.set(0);
-      SlowReplicaPlugin.CANCELLED.set(0);
+      ReplicaLatencyPlugin.DELAYED.set(0);
+      ReplicaLatencyPlugin.CANCELLED.set(0);
       long slowest;
       try (StoreClient<String, GenericRecord> client = VeniceClients
           .builder(cluster.routerUrl(), "hedged").meterRegistry(registry)
@@ -69,9 +70,9 @@ class HedgingPluginTest {
               "plugins.hedging.delay", "5ms",
               "plugins.hedging.budget", "0.8",
               "plugins.hedging.min-hedges", "10",
-              "plugins.test-slow-replica.enabled", "true",
-              "plugins.test-slow-replica.replica", slow,
-              "plugins.test-slow-replica.delay", "3s"))
+              "plugins.fault-replica-latency.enabled", "true",
+              "plugins.fault-replica-latency.replica", slow,
+              "plugins.fault-replica-latency.delay", "3s"))
           .fast()) {
         slowest = 0;
         for (int round = 0; round < 2; round++) {
@@ -86,10 +87,10 @@ class HedgingPluginTest {
       double sent = registry.get("venice.client.hedging.hedges.sent").counter().count();
       double won = registry.get("venice.client.hedging.hedges.won").counter().count();
       assertEquals(200, requests);
-      assertTrue(SlowReplicaPlugin.DELAYED.get() > 50, "round robin sent calls to the slow"
-          + " replica: " + SlowReplicaPlugin.DELAYED.get());
+      assertTrue(ReplicaLatencyPlugin.DELAYED.get() > 50, "round robin sent calls to the slow"
+          + " replica: " + ReplicaLatencyPlugin.DELAYED.get());
       assertTrue(won >= 50 && won <= sent, "hedges won " + won + " of " + sent);
-      assertEquals(SlowReplicaPlugin.DELAYED.get(), SlowReplicaPlugin.CANCELLED.get(),
+      assertEquals(ReplicaLatencyPlugin.DELAYED.get(), ReplicaLatencyPlugin.CANCELLED.get(),
           "every call to the slow replica lost and was cancelled before reaching the server;"
               + " sent " + sent + ", won " + won + ", budget exhausted " + registry.get(
                   "venice.client.hedging.budget.exhausted").counter().count() + ", slowest "

@@ -1,4 +1,4 @@
-package dev.venice.it;
+package dev.venice.runtime.localcluster.fault;
 
 import dev.venice.spi.client.DecoratorOrder;
 import dev.venice.spi.client.ReplicaDispatchDecorator;
@@ -17,21 +17,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Test fault injection as a replica-level decorator plugin, innermost by default order: calls to
- * {@code plugins.test-slow-replica.replica} wait {@code delay} before they are sent. Cancelling a
- * delayed call cancels it before it reaches the server, and is counted.
+ * Fault injection for tests and benchmarks, as a client decorator plugin (replica level, innermost
+ * by {@link DecoratorOrder#FAULT_INJECTION}): calls to the replica {@code
+ * plugins.fault-replica-latency.replica} (an instance id) wait {@code delay} before they are sent.
+ * Cancelling a delayed call stops it before it reaches the server, and is counted. Off unless
+ * {@code plugins.fault-replica-latency.enabled=true}.
  */
-public final class SlowReplicaPlugin implements VenicePlugin {
-  static final ConfigKey<String> REPLICA = ConfigKey.string("replica", "", "instance to slow");
+public final class ReplicaLatencyPlugin implements VenicePlugin {
+  static final ConfigKey<String> REPLICA = ConfigKey.string("replica", "",
+      "instance id (host_port) of the replica to slow down");
   static final ConfigKey<Duration> DELAY = ConfigKey.duration("delay", Duration.ofSeconds(2),
-      Duration.ZERO, Duration.ofMinutes(1), "added latency");
-  /** Delayed calls, and those cancelled before they were sent. */
+      Duration.ZERO, Duration.ofMinutes(1), "latency added before each call to that replica");
+  /** Calls delayed so far (in this JVM). */
   public static final AtomicInteger DELAYED = new AtomicInteger();
+  /** Delayed calls cancelled before they were sent. */
   public static final AtomicInteger CANCELLED = new AtomicInteger();
 
   @Override
   public PluginDescriptor descriptor() {
-    return new PluginDescriptor("test-slow-replica", "1.0.0", "[1.0,2.0)", "slows one replica");
+    return new PluginDescriptor("fault-replica-latency", "1.0.0", "[1.0,2.0)",
+        "adds latency to client calls to one replica (tests, benchmarks)");
   }
 
   @Override
@@ -46,7 +51,7 @@ public final class SlowReplicaPlugin implements VenicePlugin {
     extensions.addReplicaDecorator(new ReplicaDispatchDecorator() {
       @Override
       public String name() {
-        return "test-slow-replica";
+        return "fault-replica-latency";
       }
 
       @Override
