@@ -13,13 +13,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Fault injection for tests and benchmarks, as a client decorator plugin (replica level, innermost
  * by {@link DecoratorOrder#FAULT_INJECTION}): calls to the replica {@code
- * plugins.fault-replica-latency.replica} (an instance id) wait {@code delay} before they are sent.
+ * plugins.fault-replica-latency.replica} (an instance id) wait {@code delay} before they are sent
+ * (a {@code probability} of them: 1 by default).
  * Cancelling a delayed call stops it before it reaches the server, and is counted. Off unless
  * {@code plugins.fault-replica-latency.enabled=true}.
  */
@@ -28,6 +30,8 @@ public final class ReplicaLatencyPlugin implements VenicePlugin {
       "instance id (host_port) of the replica to slow down");
   static final ConfigKey<Duration> DELAY = ConfigKey.duration("delay", Duration.ofSeconds(2),
       Duration.ZERO, Duration.ofMinutes(1), "latency added before each call to that replica");
+  static final ConfigKey<Double> PROBABILITY = ConfigKey.decimal("probability", 1, 0, 1,
+      "fraction of calls to that replica that are delayed (the rest go straight through)");
   /** Calls delayed so far (in this JVM). */
   public static final AtomicInteger DELAYED = new AtomicInteger();
   /** Delayed calls cancelled before they were sent. */
@@ -41,13 +45,14 @@ public final class ReplicaLatencyPlugin implements VenicePlugin {
 
   @Override
   public List<ConfigKey<?>> configKeys() {
-    return List.of(REPLICA, DELAY);
+    return List.of(REPLICA, DELAY, PROBABILITY);
   }
 
   @Override
   public void start(PluginContext context, Extensions extensions) {
     String slow = context.config().get(REPLICA);
     long delayNanos = context.config().get(DELAY).toNanos();
+    double probability = context.config().get(PROBABILITY);
     extensions.addReplicaDecorator(new ReplicaDispatchDecorator() {
       @Override
       public String name() {
@@ -62,7 +67,8 @@ public final class ReplicaLatencyPlugin implements VenicePlugin {
       @Override
       public ReplicaDispatcher decorate(ReplicaDispatcher next, String store) {
         return request -> {
-          if (!request.candidates().get(0).instanceId().equals(slow)) {
+          if (!request.candidates().get(0).instanceId().equals(slow)
+              || ThreadLocalRandom.current().nextDouble() >= probability) {
             return next.dispatch(request);
           }
           DELAYED.incrementAndGet();
