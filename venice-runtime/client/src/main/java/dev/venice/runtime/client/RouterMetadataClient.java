@@ -14,22 +14,30 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Fetches routing metadata and the gRPC address from a router's admin port. */
+/**
+ * Fetches routing metadata and gRPC addresses from routers' admin ports, asking the routers in turn
+ * until one answers.
+ */
 final class RouterMetadataClient {
   private static final ObjectMapper JSON = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-  private final String routerUrl;
+  private final List<String> routerUrls;
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5)).build();
 
-  RouterMetadataClient(String routerUrl) {
-    this.routerUrl = routerUrl.replaceAll("/+$", "");
+  RouterMetadataClient(List<String> routerUrls) {
+    if (routerUrls.isEmpty()) {
+      throw new IllegalArgumentException("a client needs at least one router URL");
+    }
+    this.routerUrls = routerUrls.stream().map(u -> u.replaceAll("/+$", "")).toList();
   }
 
   String routerUrl() {
-    return routerUrl;
+    return String.join(", ", routerUrls);
   }
 
   /** The store's routing metadata; an unknown store is an {@link UnknownStoreException}. */
@@ -37,24 +45,48 @@ final class RouterMetadataClient {
     HttpResponse<byte[]> response = get("/metadata/" + URLEncoder.encode(store,
         StandardCharsets.UTF_8), store);
     if (response.statusCode() == 404) {
-      throw new UnknownStoreException(store, "the router at " + routerUrl
+      throw new UnknownStoreException(store, "the router at " + routerUrl()
           + " knows no readable store of that name");
     }
     return parse(response, store, RoutingMetadata.class);
   }
 
-  /** The router's gRPC address, {@code host:port}. */
-  String grpcAddress(String store) {
-    return parse(get("/discover", store), store, JsonNode.class).get("grpc").asText();
+  /** The gRPC addresses ({@code host:port}) of the routers that answer. */
+  List<String> grpcAddresses(String store) {
+    List<String> addresses = new ArrayList<>();
+    ServiceUnavailableException last = null;
+    for (String url : routerUrls) {
+      try {
+        addresses.add(parse(get(url, "/discover", store), store, JsonNode.class).get("grpc")
+            .asText());
+      } catch (ServiceUnavailableException e) {
+        last = e;
+      }
+    }
+    if (addresses.isEmpty()) {
+      throw last;
+    }
+    return addresses;
   }
 
   private HttpResponse<byte[]> get(String path, String store) {
+    ServiceUnavailableException last = null;
+    for (String url : routerUrls) {
+      try {
+        return get(url, path, store);
+      } catch (ServiceUnavailableException e) {
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  private HttpResponse<byte[]> get(String url, String path, String store) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create(routerUrl + path))
+      return http.send(HttpRequest.newBuilder(URI.create(url + path))
           .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
-      throw new ServiceUnavailableException(store, "router at " + routerUrl + " unreachable: "
-          + e, e);
+      throw new ServiceUnavailableException(store, "router at " + url + " unreachable: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ServiceUnavailableException(store, "interrupted", e);
@@ -63,14 +95,14 @@ final class RouterMetadataClient {
 
   private <T> T parse(HttpResponse<byte[]> response, String store, Class<T> type) {
     if (response.statusCode() != 200) {
-      throw new ServiceUnavailableException(store, "router at " + routerUrl + " answered "
+      throw new ServiceUnavailableException(store, "router at " + response.uri() + " answered "
           + response.statusCode() + ": " + new String(response.body(), StandardCharsets.UTF_8),
           null);
     }
     try {
       return JSON.readValue(response.body(), type);
     } catch (IOException e) {
-      throw new ServiceUnavailableException(store, "router at " + routerUrl
+      throw new ServiceUnavailableException(store, "router at " + response.uri()
           + " sent unreadable metadata: " + e.getMessage(), e);
     }
   }

@@ -19,10 +19,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
- * Reads through a router: every request goes to the router's gRPC port, which finds the replicas.
- * Keys are serialized and values decoded here, with the schemas the router serves.
+ * Reads through routers: every request goes to a router's gRPC port, which finds the replicas.
+ * With several routers, a request whose router is unavailable is sent to the next one (and later
+ * requests stay there). Keys are serialized and values decoded here, with the schemas the routers
+ * serve.
  *
  * @param <K> the key type (an Avro datum of the key schema)
  * @param <V> the value type (an Avro datum of the newest value schema)
@@ -30,7 +34,8 @@ import java.util.concurrent.CompletableFuture;
 final class ThinClient<K, V> implements StoreClient<K, V> {
   private final String store;
   private final RouterMetadataClient router;
-  private final ManagedChannel channel;
+  private final List<ManagedChannel> routers = new ArrayList<>();
+  private final AtomicInteger current = new AtomicInteger();
   private final Duration timeout;
   private volatile StoreSerde serde;
 
@@ -39,8 +44,11 @@ final class ThinClient<K, V> implements StoreClient<K, V> {
     this.router = router;
     this.timeout = timeout;
     this.serde = new StoreSerde(router.metadata(store));
-    String[] address = router.grpcAddress(store).split(":");
-    this.channel = channels.channel(address[0], Integer.parseInt(address[1]));
+    for (String grpc : router.grpcAddresses(store)) {
+      int colon = grpc.lastIndexOf(':');
+      routers.add(channels.channel(grpc.substring(0, colon),
+          Integer.parseInt(grpc.substring(colon + 1))));
+    }
   }
 
   @Override
@@ -58,8 +66,8 @@ final class ThinClient<K, V> implements StoreClient<K, V> {
     }
     GetRequest request = GetRequest.newBuilder().setStore(store).setPartition(-1)
         .setKey(ByteString.copyFrom(keyBytes)).build();
-    return GrpcCalls.toCompletable(GrpcCalls.withContext(VeniceReadGrpc.newFutureStub(channel),
-            context, timeout).get(request))
+    return viaRouters(channel -> GrpcCalls.toCompletable(GrpcCalls.withContext(
+            VeniceReadGrpc.newFutureStub(channel), context, timeout).get(request)), 0)
         .handle((response, error) -> {
           if (error != null) {
             throw GrpcErrors.map(store, error, timeout);
@@ -78,8 +86,8 @@ final class ThinClient<K, V> implements StoreClient<K, V> {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return GrpcCalls.toCompletable(GrpcCalls.withContext(VeniceReadGrpc.newFutureStub(channel),
-            context, timeout).batchGet(request))
+    return viaRouters(channel -> GrpcCalls.toCompletable(GrpcCalls.withContext(
+            VeniceReadGrpc.newFutureStub(channel), context, timeout).batchGet(request)), 0)
         .handle((response, error) -> {
           if (error != null) {
             throw GrpcErrors.map(store, error, timeout);
@@ -106,7 +114,8 @@ final class ThinClient<K, V> implements StoreClient<K, V> {
       return CompletableFuture.failedFuture(e);
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
-    GrpcCalls.withContext(VeniceReadGrpc.newStub(channel), context, timeout)
+    GrpcCalls.withContext(VeniceReadGrpc.newStub(routers.get(Math.floorMod(current.get(),
+            routers.size()))), context, timeout)
         .streamingBatchGet(request, new StreamObserver<>() {
           @Override
           public void onNext(KeyValue kv) {
@@ -125,6 +134,23 @@ final class ThinClient<K, V> implements StoreClient<K, V> {
           }
         });
     return done;
+  }
+
+  /** Sends through the current router, moving on to the next while routers are unavailable. */
+  private <T> CompletableFuture<T> viaRouters(Function<ManagedChannel, CompletableFuture<T>> call,
+      int tried) {
+    int index = current.get();
+    return call.apply(routers.get(Math.floorMod(index, routers.size())))
+        .handle((value, error) -> {
+          if (error == null) {
+            return CompletableFuture.completedFuture(value);
+          }
+          if (GrpcErrors.isUnavailable(error) && tried + 1 < routers.size()) {
+            current.compareAndSet(index, index + 1);
+            return viaRouters(call, tried + 1);
+          }
+          return CompletableFuture.<T>failedFuture(error);
+        }).thenCompose(f -> f);
   }
 
   private BatchGetRequest batch(List<K> keys) {

@@ -48,12 +48,20 @@ public final class VeniceClients {
    * the router whose admin URL is {@code routerUrl}.
    */
   public static Builder builder(String routerUrl, String store) {
-    return new Builder(routerUrl, store);
+    return new Builder(List.of(routerUrl), store);
+  }
+
+  /**
+   * A builder of clients of {@code store} that know several routers: metadata comes from the first
+   * that answers, and a thin client moves to the next router when one is unavailable.
+   */
+  public static Builder builder(List<String> routerUrls, String store) {
+    return new Builder(routerUrls, store);
   }
 
   /** Configures and builds one client. */
   public static final class Builder {
-    private final String routerUrl;
+    private final List<String> routerUrls;
     private final String store;
     private final List<StoreClientDecorator> storeDecorators = new ArrayList<>();
     private final List<ReplicaDispatchDecorator> replicaDecorators = new ArrayList<>();
@@ -62,8 +70,8 @@ public final class VeniceClients {
     private Duration metadataRefresh = Duration.ofSeconds(5);
     private MeterRegistry registry = new SimpleMeterRegistry();
 
-    private Builder(String routerUrl, String store) {
-      this.routerUrl = Objects.requireNonNull(routerUrl, "routerUrl");
+    private Builder(List<String> routerUrls, String store) {
+      this.routerUrls = List.copyOf(routerUrls);
       this.store = Objects.requireNonNull(store, "store");
     }
 
@@ -147,7 +155,7 @@ public final class VeniceClients {
     final Consumer<RoutingMetadata> metadata = this::onMetadata;
 
     Resources(Builder b, boolean fast) {
-      this.router = new RouterMetadataClient(b.routerUrl);
+      this.router = new RouterMetadataClient(b.routerUrls);
       this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "venice-client-" + b.store);
         t.setDaemon(true);

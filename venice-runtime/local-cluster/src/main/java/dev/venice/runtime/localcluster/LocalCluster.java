@@ -1,5 +1,8 @@
 package dev.venice.runtime.localcluster;
 
+import dev.venice.runtime.common.controller.ControllerClient;
+import dev.venice.runtime.common.meta.PushStatus;
+import dev.venice.runtime.common.meta.VersionStatus;
 import dev.venice.runtime.controller.VeniceController;
 import dev.venice.runtime.router.VeniceRouter;
 import dev.venice.runtime.server.VeniceServer;
@@ -17,6 +20,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.apache.helix.HelixAdmin;
+import org.apache.helix.manager.zk.ZKHelixAdmin;
+import org.apache.helix.model.ExternalView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +50,10 @@ public final class LocalCluster implements AutoCloseable {
   private final Map<String, String> routerConfig;
   private final List<VeniceServer> servers = new ArrayList<>();
   private final List<VeniceRouter> routers = new ArrayList<>();
+  private final List<ExternalProcess> external = new ArrayList<>();
+  private final FaultInjector faults = new FaultInjector();
+  private final Duration startupTimeout;
+  private HelixAdmin helixAdmin;
   private final Map<VeniceServer, Map<String, String>> serverSettings = new HashMap<>();
   private EmbeddedZooKeeper zooKeeper;
   private EmbeddedKafka kafka;
@@ -53,6 +64,7 @@ public final class LocalCluster implements AutoCloseable {
     this.controllerConfig = new HashMap<>(b.controllerConfig);
     this.serverConfig = new HashMap<>(b.serverConfig);
     this.routerConfig = new HashMap<>(b.routerConfig);
+    this.startupTimeout = b.startupTimeout;
     try {
       zooKeeper = startPart("ZooKeeper", () -> EmbeddedZooKeeper.start(workDir.resolve("zk")));
       kafka = startPart("Kafka", () -> EmbeddedKafka.start(workDir.resolve("kafka"),
@@ -67,6 +79,12 @@ public final class LocalCluster implements AutoCloseable {
       }
       for (int i = 0; i < b.routers; i++) {
         addRouter();
+      }
+      for (int i = 0; i < b.externalServers; i++) {
+        addExternalServer();
+      }
+      for (int i = 0; i < b.externalRouters; i++) {
+        addExternalRouter();
       }
     } catch (Exception | Error e) {
       close();
@@ -126,6 +144,135 @@ public final class LocalCluster implements AutoCloseable {
     servers.add(server);
     serverSettings.put(server, config);
     return server;
+  }
+
+  /**
+   * Starts one more storage server in a JVM of its own (so it can be stalled and crashed), with
+   * fixed ports and its own data directory, and waits until it is healthy.
+   */
+  public synchronized ExternalProcess addExternalServer() throws Exception {
+    Map<String, String> config = new HashMap<>(serverConfig);
+    String name = "server-x" + (externalCount(ExternalProcess.Kind.SERVER) + 1);
+    config.put("cluster.name", clusterName);
+    config.put("zookeeper.address", zooKeeper.address());
+    config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    config.put("data.dir", workDir.resolve("external").resolve(name + "-data").toString());
+    config.put("grpc.port", Integer.toString(FreePorts.next()));
+    config.put("admin.port", Integer.toString(FreePorts.next()));
+    return startExternal(ExternalProcess.Kind.SERVER, name, config);
+  }
+
+  /** Starts one more router in a JVM of its own and waits until it is healthy. */
+  public synchronized ExternalProcess addExternalRouter() throws Exception {
+    Map<String, String> config = new HashMap<>(routerConfig);
+    String name = "router-x" + (externalCount(ExternalProcess.Kind.ROUTER) + 1);
+    config.put("cluster.name", clusterName);
+    config.put("zookeeper.address", zooKeeper.address());
+    config.put("grpc.port", Integer.toString(FreePorts.next()));
+    config.put("admin.port", Integer.toString(FreePorts.next()));
+    return startExternal(ExternalProcess.Kind.ROUTER, name, config);
+  }
+
+  private ExternalProcess startExternal(ExternalProcess.Kind kind, String name,
+      Map<String, String> config) throws Exception {
+    ExternalProcess process = new ExternalProcess(kind, name, workDir.resolve("external"),
+        config);
+    external.add(process);
+    startPart(kind + " " + name, () -> process.start(startupTimeout));
+    return process;
+  }
+
+  private long externalCount(ExternalProcess.Kind kind) {
+    return external.stream().filter(p -> p.kind() == kind).count();
+  }
+
+  /** The external servers, in start order. */
+  public synchronized List<ExternalProcess> externalServers() {
+    return external.stream().filter(p -> p.kind() == ExternalProcess.Kind.SERVER).toList();
+  }
+
+  /** The external routers, in start order. */
+  public synchronized List<ExternalProcess> externalRouters() {
+    return external.stream().filter(p -> p.kind() == ExternalProcess.Kind.ROUTER).toList();
+  }
+
+  /** The admin URLs of every router, in-process ones first. */
+  public synchronized List<String> routerUrls() {
+    List<String> urls = new ArrayList<>(routers.stream().map(VeniceRouter::adminUrl).toList());
+    externalRouters().forEach(r -> urls.add(r.adminUrl()));
+    return urls;
+  }
+
+  /** Stalls, crashes and slows parts of this cluster; faults are undone on close. */
+  public FaultInjector faults() {
+    return faults;
+  }
+
+  /**
+   * Waits until a partition of a version has {@code count} replicas in LEADER or STANDBY state in
+   * Helix's external view.
+   *
+   * @throws IllegalStateException with the replicas and states that were there at the deadline
+   */
+  public void awaitReadyReplicas(String topic, int partition, int count, Duration timeout) {
+    String partitionName = topic + "_" + partition;
+    String[] seen = {"no external view"};
+    waitFor(() -> "partition " + partition + " of " + topic + " to have " + count
+        + " ready replicas; it had " + seen[0], timeout, () -> {
+          ExternalView view = helix().getResourceExternalView(clusterName, topic);
+          Map<String, String> states = view == null ? null : view.getStateMap(partitionName);
+          seen[0] = states == null ? "no external view" : states.toString();
+          return states != null && states.values().stream()
+              .filter(s -> s.equals("LEADER") || s.equals("STANDBY")).count() >= count;
+        });
+  }
+
+  /**
+   * Waits until a Helix instance (a server's {@code host_grpcPort}) serves some partition again.
+   *
+   * @throws IllegalStateException naming the instance and the resources checked
+   */
+  public void awaitInExternalView(String instanceId, Duration timeout) {
+    waitFor(() -> instanceId + " back in the external view of any of "
+        + helix().getResourcesInCluster(clusterName), timeout, () -> {
+          for (String resource : helix().getResourcesInCluster(clusterName)) {
+            ExternalView view = helix().getResourceExternalView(clusterName, resource);
+            if (view != null && view.getPartitionSet().stream()
+                .map(view::getStateMap).filter(java.util.Objects::nonNull)
+                .anyMatch(states -> "LEADER".equals(states.get(instanceId))
+                    || "STANDBY".equals(states.get(instanceId)))) {
+              return true;
+            }
+          }
+          return false;
+        });
+  }
+
+  /**
+   * Waits until a version is online.
+   *
+   * @throws IllegalStateException with the push status (what it still waits for) at the deadline
+   */
+  public void awaitVersionOnline(String store, int version, Duration timeout) {
+    ControllerClient admin = new ControllerClient(controllerUrl());
+    String[] status = {"unknown"};
+    waitFor(() -> "store " + store + " version " + version + " online; it is " + status[0],
+        timeout, () -> {
+          PushStatus push = admin.pushStatus(store, version);
+          status[0] = push.status() + (push.detail().isEmpty() ? "" : " (" + push.detail() + ")");
+          if (push.status() == VersionStatus.ERROR || push.status() == VersionStatus.KILLED) {
+            throw new IllegalStateException("store " + store + " version " + version + " ended "
+                + status[0]);
+          }
+          return push.status() == VersionStatus.ONLINE;
+        });
+  }
+
+  private synchronized HelixAdmin helix() {
+    if (helixAdmin == null) {
+      helixAdmin = new ZKHelixAdmin(zooKeeper.address());
+    }
+    return helixAdmin;
   }
 
   /** Starts one more router and returns it. */
@@ -212,11 +359,16 @@ public final class LocalCluster implements AutoCloseable {
    * @throws IllegalStateException naming {@code what} when it did not hold within {@code timeout}
    */
   public static void waitFor(String what, Duration timeout, BooleanSupplier condition) {
+    waitFor(() -> what, timeout, condition);
+  }
+
+  /** As {@link #waitFor(String, Duration, BooleanSupplier)}, describing what is missing last. */
+  public static void waitFor(Supplier<String> what, Duration timeout, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("gave up after " + timeout.toMillis() + " ms waiting for "
-            + what);
+            + what.get());
       }
       LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
     }
@@ -224,6 +376,15 @@ public final class LocalCluster implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    faults.close();
+    for (int i = external.size() - 1; i >= 0; i--) {
+      external.get(i).stop();
+    }
+    external.clear();
+    if (helixAdmin != null) {
+      helixAdmin.close();
+      helixAdmin = null;
+    }
     for (int i = routers.size() - 1; i >= 0; i--) {
       try {
         routers.get(i).close();
@@ -300,6 +461,8 @@ public final class LocalCluster implements AutoCloseable {
     private int controllers = 1;
     private int servers;
     private int routers;
+    private int externalServers;
+    private int externalRouters;
     private Duration startupTimeout = Duration.ofSeconds(60);
     private final Map<String, String> controllerConfig = new HashMap<>();
     private final Map<String, String> serverConfig = new HashMap<>();
@@ -319,6 +482,18 @@ public final class LocalCluster implements AutoCloseable {
         throw new IllegalArgumentException("server count must not be negative");
       }
       this.servers = count;
+      return this;
+    }
+
+    /** How many servers to start in JVMs of their own (for real stalls and crashes); default 0. */
+    public Builder externalServers(int count) {
+      this.externalServers = count;
+      return this;
+    }
+
+    /** How many routers to start in JVMs of their own; default 0. */
+    public Builder externalRouters(int count) {
+      this.externalRouters = count;
       return this;
     }
 
