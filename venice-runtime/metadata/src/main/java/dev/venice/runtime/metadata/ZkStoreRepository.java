@@ -135,6 +135,26 @@ public final class ZkStoreRepository {
     return () -> listeners.remove(listener);
   }
 
+  /** This repository as the SPI's read-only store metadata service, for plugins. */
+  public dev.venice.spi.host.StoreMetadataService asStoreMetadataService() {
+    return new dev.venice.spi.host.StoreMetadataService() {
+      @Override
+      public List<String> storeNames() {
+        return ZkStoreRepository.this.storeNames();
+      }
+
+      @Override
+      public Optional<dev.venice.spi.host.StoreInfo> store(String name) {
+        return ZkStoreRepository.this.store(name).map(Store::toStoreInfo);
+      }
+
+      @Override
+      public Subscription addListener(Consumer<dev.venice.spi.host.StoreInfo> listener) {
+        return ZkStoreRepository.this.addListener(store -> listener.accept(store.toStoreInfo()));
+      }
+    };
+  }
+
   /** Writes a replica's status where the controller's push monitor reads it. */
   public void report(String topic, int partition, String instance, ReplicaStatus status) {
     String path = ZkPaths.replicaStatus(cluster, topic, partition, instance);

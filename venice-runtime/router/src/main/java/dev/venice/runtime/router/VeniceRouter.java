@@ -71,7 +71,7 @@ public final class VeniceRouter implements AutoCloseable {
       RoutingService routingService = (store, version, partition) ->
           table.readyReplicas(TopicNames.versionTopic(store, version), partition);
       PluginManager.Builder pluginBuilder = PluginManager.builder(new BasicHostServices("router",
-              host, cluster, null, routingService, null, Map.of()))
+              host, cluster, stores.asStoreMetadataService(), routingService, null, Map.of()))
           .config(config.raw()).classPath(VeniceRouter.class.getClassLoader())
           .meterRegistry(registry);
       String pluginDir = config.get(RouterConfig.PLUGIN_DIR);

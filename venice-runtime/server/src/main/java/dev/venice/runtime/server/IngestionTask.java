@@ -1,7 +1,5 @@
 package dev.venice.runtime.server;
 
-import dev.venice.runtime.metadata.ZkStoreRepository;
-
 import dev.venice.runtime.common.data.Compression;
 import dev.venice.runtime.common.data.Envelope;
 import dev.venice.runtime.common.data.VeniceWriter;
@@ -9,6 +7,7 @@ import dev.venice.runtime.common.meta.HybridConfig;
 import dev.venice.runtime.common.meta.ReplicaStatus;
 import dev.venice.runtime.common.meta.TopicNames;
 import dev.venice.runtime.common.plugin.IngestionHooks;
+import dev.venice.runtime.metadata.ZkStoreRepository;
 import dev.venice.spi.server.IngestionRecord;
 import dev.venice.spi.server.IngestionStage;
 import dev.venice.spi.server.IngestionVerdict;

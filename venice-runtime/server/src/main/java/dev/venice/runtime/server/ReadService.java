@@ -1,7 +1,5 @@
 package dev.venice.runtime.server;
 
-import dev.venice.runtime.metadata.ZkStoreRepository;
-
 import com.google.protobuf.ByteString;
 import dev.venice.runtime.common.data.AvroSerde;
 import dev.venice.runtime.common.data.Partitioner;
@@ -10,6 +8,7 @@ import dev.venice.runtime.common.meta.TopicNames;
 import dev.venice.runtime.common.meta.Version;
 import dev.venice.runtime.common.meta.VersionStatus;
 import dev.venice.runtime.common.plugin.ReadHooks;
+import dev.venice.runtime.metadata.ZkStoreRepository;
 import dev.venice.runtime.protocol.BatchGetRequest;
 import dev.venice.runtime.protocol.BatchGetResponse;
 import dev.venice.runtime.protocol.GetRequest;
@@ -30,7 +29,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.avro.Schema;
 import org.rocksdb.RocksDBException;

@@ -1,11 +1,10 @@
 package dev.venice.runtime.server;
 
-import dev.venice.runtime.metadata.ZkStoreRepository;
-
 import dev.venice.runtime.common.meta.Store;
 import dev.venice.runtime.common.meta.TopicNames;
 import dev.venice.runtime.common.meta.Version;
 import dev.venice.runtime.common.plugin.IngestionHooks;
+import dev.venice.runtime.metadata.ZkStoreRepository;
 import dev.venice.spi.host.PartitionStats;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;

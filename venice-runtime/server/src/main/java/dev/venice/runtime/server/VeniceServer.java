@@ -1,32 +1,25 @@
 package dev.venice.runtime.server;
 
-import dev.venice.runtime.metadata.ZkStoreRepository;
-
 import dev.venice.runtime.common.admin.AdminHttpServer;
 import dev.venice.runtime.common.config.ProcessConfig;
-import dev.venice.runtime.common.meta.Store;
 import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.runtime.metadata.ZkStoreRepository;
 import dev.venice.runtime.protocol.GrpcServers;
 import dev.venice.runtime.protocol.RequestHeaders;
-import dev.venice.spi.host.StoreInfo;
-import dev.venice.spi.host.StoreMetadataService;
-import dev.venice.spi.host.Subscription;
 import dev.venice.spi.plugin.Readiness;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
-import io.grpc.util.MutableHandlerRegistry;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.util.MutableHandlerRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import org.apache.helix.HelixAdmin;
 import org.apache.helix.HelixManager;
 import org.apache.helix.HelixManagerFactory;
@@ -82,7 +75,7 @@ public final class VeniceServer implements AutoCloseable {
       replicas = new ReplicaManager(Path.of(config.get(ServerConfig.DATA_DIR)), stores, kafka,
           instanceId, () -> plugins.ingestionHooks(), registry);
       PluginManager.Builder pluginBuilder = PluginManager.builder(new BasicHostServices("server",
-              instanceId, cluster, storeMetadata(stores), null, replicas::stats,
+              instanceId, cluster, stores.asStoreMetadataService(), null, replicas::stats,
               Map.of("bootstrap.servers", kafka)))
           .config(config.raw()).classPath(VeniceServer.class.getClassLoader())
           .meterRegistry(registry);
@@ -183,26 +176,6 @@ public final class VeniceServer implements AutoCloseable {
     return participant != null && participant.isConnected() ? Readiness.READY
         : Readiness.notReady("not connected to the cluster");
   }
-
-  private static StoreMetadataService storeMetadata(ZkStoreRepository stores) {
-    return new StoreMetadataService() {
-      @Override
-      public List<String> storeNames() {
-        return stores.storeNames();
-      }
-
-      @Override
-      public Optional<StoreInfo> store(String name) {
-        return stores.store(name).map(Store::toStoreInfo);
-      }
-
-      @Override
-      public Subscription addListener(Consumer<StoreInfo> listener) {
-        return stores.addListener(store -> listener.accept(store.toStoreInfo()));
-      }
-    };
-  }
-
 
   /**
    * Stops serving: health goes NOT_SERVING, plugins drain, the server leaves the cluster (Helix
