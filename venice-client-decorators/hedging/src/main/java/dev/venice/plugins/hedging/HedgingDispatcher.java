@@ -53,12 +53,7 @@ final class HedgingDispatcher implements ReplicaDispatcher {
     Race race = new Race(start);
     CompletableFuture<ReplicaResponse> primary = next.dispatch(request);
     race.primary = primary;
-    primary.whenComplete((response, error) -> {
-      if (error == null) {
-        window.recordLatency(time.nanoTime() - start);
-      }
-      race.finish(response, error, false);
-    });
+    primary.whenComplete((response, error) -> race.finish(response, error, false));
     if (!race.result.isDone()) {
       race.timer = timer.schedule(() -> hedge(request, race, settings),
           delayNanos(settings), TimeUnit.NANOSECONDS);
@@ -121,6 +116,9 @@ final class HedgingDispatcher implements ReplicaDispatcher {
     void finish(ReplicaResponse response, Throwable error, boolean fromHedge) {
       if (error == null) {
         if (result.complete(response)) {
+          // the answer's latency, whichever attempt gave it: a slow first call that lost to its
+          // hedge still says how long answers take, so the percentile is not biased low
+          window.recordLatency(time.nanoTime() - start);
           if (fromHedge) {
             metrics.hedgesWon.increment();
             long p99 = window.percentileNanos(99);

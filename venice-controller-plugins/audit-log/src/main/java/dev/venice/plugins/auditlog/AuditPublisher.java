@@ -50,7 +50,9 @@ final class AuditPublisher implements AutoCloseable {
 
   /** Queues an event; when the queue is full the event is dropped (counted, logged). */
   void offer(GenericRecord event) {
-    if (queue.offer(event)) {
+    if (!running) {
+      dropped("shutdown", event, null);
+    } else if (queue.offer(event)) {
       queued.increment();
     } else {
       dropped("queue-full", event, null);

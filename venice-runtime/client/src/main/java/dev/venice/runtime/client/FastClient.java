@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 final class FastClient<K, V> implements StoreClient<K, V> {
   private static final Logger LOG = LoggerFactory.getLogger(FastClient.class);
+  private static final long MIN_REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
   /** One consistent view of the store: its metadata and the serde built from it. */
   private record View(RoutingMetadata metadata, StoreSerde serde) {}
@@ -59,6 +60,7 @@ final class FastClient<K, V> implements StoreClient<K, V> {
     this.router = router;
     this.onRefresh = onRefresh;
     this.timeout = timeout;
+    this.refresher = refresher;
     this.view = load();
     this.dispatcher = decorate.apply(new GrpcReplicaDispatcher(channels, timeout));
     refresher.scheduleWithFixedDelay(this::refreshQuietly, refreshInterval.toMillis(),
@@ -71,7 +73,20 @@ final class FastClient<K, V> implements StoreClient<K, V> {
     return new View(metadata, new StoreSerde(metadata));
   }
 
+  /**
+   * Refreshes routing soon, on the refresher thread (never on a gRPC callback thread), at most
+   * every {@link #MIN_REFRESH_NANOS}: a burst of failed requests makes one refresh, not a storm.
+   */
+  private void refreshSoon() {
+    long now = System.nanoTime();
+    long last = lastRefresh.get();
+    if (now - last >= MIN_REFRESH_NANOS && lastRefresh.compareAndSet(last, now)) {
+      refresher.execute(this::refreshQuietly);
+    }
+  }
+
   private void refreshQuietly() {
+    lastRefresh.set(System.nanoTime());
     try {
       view = load();
     } catch (RuntimeException e) {
@@ -179,7 +194,7 @@ final class FastClient<K, V> implements StoreClient<K, V> {
         return CompletableFuture.completedFuture(response);
       }
       if (GrpcErrors.isUnavailable(error) && request.candidates().size() > 1) {
-        refreshQuietly();
+        refreshSoon();
         return withFailover(used, request.withCandidates(
             request.candidates().subList(1, request.candidates().size())), versionRetried);
       }

@@ -36,6 +36,8 @@ public final class ZkStoreRepository {
   private final ZkClient zk;
   private final String cluster;
   private final Map<String, Store> stores = new ConcurrentHashMap<>();
+  /** Store names with a data watch: one each, also for names not (yet) created. */
+  private final java.util.Set<String> watched = ConcurrentHashMap.newKeySet();
   private final Map<String, Schema> keySchemas = new ConcurrentHashMap<>();
   private final List<Consumer<Store>> listeners = new CopyOnWriteArrayList<>();
 
@@ -59,26 +61,28 @@ public final class ZkStoreRepository {
       if (stores.containsKey(name)) {
         return Optional.of(stores.get(name));
       }
-      zk.subscribeDataChanges(path, new IZkDataListener() {
-        @Override
-        public void handleDataChange(String dataPath, Object data) {
-          Store updated = decode((byte[]) data);
-          stores.put(name, updated);
-          for (Consumer<Store> listener : listeners) {
-            try {
-              listener.accept(updated);
-            } catch (RuntimeException | LinkageError e) {
-              LOG.warn("a store listener failed on store {}", name, e);
+      if (watched.add(name)) {
+        zk.subscribeDataChanges(path, new IZkDataListener() {
+          @Override
+          public void handleDataChange(String dataPath, Object data) {
+            Store updated = decode((byte[]) data);
+            stores.put(name, updated);
+            for (Consumer<Store> listener : listeners) {
+              try {
+                listener.accept(updated);
+              } catch (RuntimeException | LinkageError e) {
+                LOG.warn("a store listener failed on store {}", name, e);
+              }
             }
           }
-        }
 
-        @Override
-        public void handleDataDeleted(String dataPath) {
-          stores.remove(name);
-          keySchemas.remove(name);
-        }
-      });
+          @Override
+          public void handleDataDeleted(String dataPath) {
+            stores.remove(name);
+            keySchemas.remove(name);
+          }
+        });
+      }
       try {
         Store store = decode(zk.readData(path));
         stores.put(name, store);

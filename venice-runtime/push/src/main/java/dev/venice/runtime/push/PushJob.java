@@ -159,16 +159,29 @@ public final class PushJob {
                 "WRITING"));
           }
         }
-        writer.endOfPush().join();
+        // every record acknowledged before end-of-push: a late failure must not go online
         writer.flush();
+        if (sendFailure.get() != null) {
+          throw new PushException("push into " + topic + ": Kafka refused a record: "
+              + sendFailure.get(), sendFailure.get());
+        }
+        writer.endOfPush().join();
       } catch (RuntimeException e) {
         killQuietly(version.number());
         throw e instanceof PushException p ? p : new PushException("push into " + topic
             + " failed: " + e, e);
+      } catch (IOException e) {
+        killQuietly(version.number());
+        throw e;
       }
       progress.accept(new PushProgress(counts[0], counts[1], System.nanoTime() - start,
           "WAITING_FOR_ONLINE"));
-      awaitOnline(version.number());
+      try {
+        awaitOnline(version.number());
+      } catch (PushException e) {
+        killQuietly(version.number());
+        throw e;
+      }
       progress.accept(new PushProgress(counts[0], counts[1], System.nanoTime() - start, "DONE"));
       return new Result(store, version.number(), counts[0], counts[1],
           Duration.ofNanos(System.nanoTime() - start));

@@ -53,6 +53,7 @@ final class RouterReadService extends VeniceReadGrpc.VeniceReadImplBase {
   private final MeterRegistry registry;
   private final AtomicInteger roundRobin = new AtomicInteger();
   private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
+  private final Map<String, Counter> requests = new ConcurrentHashMap<>();
 
   RouterReadService(ZkStoreRepository stores, RoutingTable routing, ServerChannels channels,
       Supplier<ReadHooks> hooks, MeterRegistry registry) {
@@ -83,9 +84,16 @@ final class RouterReadService extends VeniceReadGrpc.VeniceReadImplBase {
           : hookSet.beforeRead(hookRequest);
       GetResponse answer;
       if (decision.answered()) {
-        answer = GetResponse.newBuilder().setVersion(target.version().number())
-            .setCompressionStrategy(target.version().compressionStrategy().name())
-            .setFound(decision.value() != null).build();
+        // a hook answers with the record as stored: 4-byte schema id, then the value
+        GetResponse.Builder hooked = GetResponse.newBuilder()
+            .setVersion(target.version().number())
+            .setCompressionStrategy(target.version().compressionStrategy().name());
+        byte[] stored = decision.value();
+        if (stored != null && stored.length >= 4) {
+          hooked.setFound(true).setSchemaId(java.nio.ByteBuffer.wrap(stored).getInt())
+              .setValue(com.google.protobuf.ByteString.copyFrom(stored, 4, stored.length - 4));
+        }
+        answer = hooked.build();
       } else {
         GetRequest forwarded = request.toBuilder().setVersion(target.version().number())
             .setPartition(partition).build();
@@ -210,8 +218,9 @@ final class RouterReadService extends VeniceReadGrpc.VeniceReadImplBase {
             .tag("store", store).tag("kind", kind)
             .publishPercentiles(0.5, 0.99, 0.999).register(registry))
         .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-    Counter.builder("venice.router.requests").description("Router requests by outcome")
-        .tag("store", store).tag("kind", kind).tag("outcome", outcome).register(registry)
+    requests.computeIfAbsent(store + "/" + kind + "/" + outcome, k -> Counter
+        .builder("venice.router.requests").description("Router requests by outcome")
+        .tag("store", store).tag("kind", kind).tag("outcome", outcome).register(registry))
         .increment();
   }
 }

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -71,6 +72,9 @@ final class IngestionTask implements Runnable {
   private KafkaConsumer<byte[], byte[]> realTimeConsumer;
   private VeniceWriter leaderWriter;
   private long catchUpTarget = -1;
+  private volatile boolean copyFailed;
+  /** Whether this thread is copying the real-time topic right now (not just told to lead). */
+  private volatile boolean leading;
   private final Map<String, Long> lastSequences = new HashMap<>();
 
   IngestionTask(String topic, int partition, int partitionCount, PartitionStore storage,
@@ -109,9 +113,20 @@ final class IngestionTask implements Runnable {
     leader = true;
   }
 
-  /** Makes this replica a standby again. */
+  /**
+   * Makes this replica a standby again, returning once it no longer copies the real-time topic, so
+   * Helix never has two replicas copying at once.
+   */
   void demote() {
     leader = false;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (leading && thread.isAlive() && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+    if (leading) {
+      LOG.error("{} partition {}: still copying the real-time topic 30 s after demotion", topic,
+          partition);
+    }
   }
 
   boolean isLeader() {
@@ -122,8 +137,12 @@ final class IngestionTask implements Runnable {
     return storage.endOfPushReceived() && !failed;
   }
 
-  /** Stops the thread and waits for it; the storage stays open. */
-  void stop() {
+  /**
+   * Stops the thread and waits for it; the storage stays open.
+   *
+   * @return whether the thread ended (only then may the storage be closed)
+   */
+  boolean stop() {
     running = false;
     KafkaConsumer<byte[], byte[]> consumer = versionConsumer;
     if (consumer != null) {
@@ -134,6 +153,7 @@ final class IngestionTask implements Runnable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    return !thread.isAlive();
   }
 
   @Override
@@ -195,7 +215,7 @@ final class IngestionTask implements Runnable {
       deadLetter(record.offset(), "undecodable", e.getMessage());
       return;
     }
-    if (isDuplicate(envelope)) {
+    if (isDuplicate(envelope) || isStaleCopy(envelope)) {
       duplicates.increment();
       storage.skip(record.offset());
       return;
@@ -269,6 +289,14 @@ final class IngestionTask implements Runnable {
         hybrid != null);
   }
 
+  /**
+   * A real-time record copied again: by a new leader resuming, or by an old leader still copying
+   * after a handover. Real-time records are applied in real-time offset order, once.
+   */
+  private boolean isStaleCopy(Envelope envelope) throws RocksDBException {
+    return envelope.upstreamOffset() >= 0 && envelope.upstreamOffset() <= storage.upstreamOffset();
+  }
+
   /** Same producer, sequence already applied: a replay. A jump ahead is a gap, counted. */
   private boolean isDuplicate(Envelope envelope) throws RocksDBException {
     Long last = lastSequences.get(envelope.producerId());
@@ -298,6 +326,13 @@ final class IngestionTask implements Runnable {
 
   /** As leader of a hybrid partition: catch up with the version topic, then copy real-time. */
   private void leadRealTime(TopicPartition versionPartition) throws RocksDBException {
+    if (copyFailed) {
+      // A copy into the version topic failed: start again after the last real-time record this
+      // replica has applied, so nothing acknowledged in the real-time topic is skipped.
+      LOG.warn("{} partition {}: copying the real-time topic failed; resuming from the last"
+          + " applied real-time offset", topic, partition);
+      stopLeading();
+    }
     if (realTimeConsumer == null) {
       if (catchUpTarget < 0) {
         catchUpTarget = versionConsumer.endOffsets(List.of(versionPartition))
@@ -326,7 +361,12 @@ final class IngestionTask implements Runnable {
         Envelope copy = envelope.type() == Envelope.MessageType.PUT
             ? envelope.withValue(Compression.compress(storage.compression(), envelope.value()))
             : envelope;
-        leaderWriter.copyFromRealTime(partition, record.key(), copy, record.offset());
+        leaderWriter.copyFromRealTime(partition, record.key(), copy, record.offset())
+            .whenComplete((sent, error) -> {
+              if (error != null) {
+                copyFailed = true;
+              }
+            });
       }
     }
   }
@@ -349,12 +389,14 @@ final class IngestionTask implements Runnable {
       }
     }
     leaderWriter = new VeniceWriter(kafkaBootstrap, topic, partitionCount);
+    leading = true;
     LOG.info("{} partition {}: leading, copying {} from offset {}", topic, partition, rt,
         realTimeConsumer.position(rt));
   }
 
   private void stopLeading() {
     catchUpTarget = -1;
+    copyFailed = false;
     if (realTimeConsumer != null) {
       realTimeConsumer.close(Duration.ofSeconds(5));
       realTimeConsumer = null;
@@ -363,6 +405,7 @@ final class IngestionTask implements Runnable {
       leaderWriter.close();
       leaderWriter = null;
     }
+    leading = false;
   }
 
   private KafkaConsumer<byte[], byte[]> consumer(String role) {

@@ -46,6 +46,9 @@ final class PartitionStore implements AutoCloseable {
   private final RocksDB db;
   private final ColumnFamilyHandle data;
   private final ColumnFamilyHandle meta;
+  private final java.util.concurrent.atomic.AtomicInteger readers =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private volatile boolean closed;
   private volatile long appliedRecords;
   private volatile boolean endOfPush;
   private volatile CompressionStrategy compression;
@@ -77,9 +80,20 @@ final class PartitionStore implements AutoCloseable {
     }
   }
 
-  /** The stored record of {@code key}: schema id then value, or {@code null}. */
+  /**
+   * The stored record of {@code key}: schema id then value, or {@code null}. A read racing with
+   * {@link #close()} fails cleanly instead of touching a closed database.
+   */
   byte[] get(byte[] key) throws RocksDBException {
-    return db.get(data, key);
+    readers.incrementAndGet();
+    try {
+      if (closed) {
+        throw new RocksDBException("partition " + dir.getFileName() + " is closed");
+      }
+      return db.get(data, key);
+    } finally {
+      readers.decrementAndGet();
+    }
   }
 
   /** The last applied offset, -1 before the first record. */
@@ -196,6 +210,11 @@ final class PartitionStore implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (readers.get() > 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
     data.close();
     meta.close();
     db.close();

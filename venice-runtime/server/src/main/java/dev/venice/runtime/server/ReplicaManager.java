@@ -86,9 +86,14 @@ final class ReplicaManager implements AutoCloseable {
   synchronized void close(String topic, int partition) {
     Replica replica = replicas.remove(id(topic, partition));
     if (replica != null) {
-      replica.ingestion().stop();
-      replica.storage().close();
-      LOG.info("closed {}", id(topic, partition));
+      if (replica.ingestion().stop()) {
+        replica.storage().close();
+        LOG.info("closed {}", id(topic, partition));
+      } else {
+        // never close RocksDB under a thread that may still write to it
+        LOG.error("{}: ingestion did not stop within 30 s; its RocksDB is left open",
+            id(topic, partition));
+      }
     }
   }
 

@@ -73,6 +73,10 @@ final class PartitionFilters implements IngestionRecordHook, ReadHook {
       return;
     }
     BloomFilterConfig config = BloomFilterConfig.from(context.configForStore(event.store()));
+    if (!config.storeEnabled()) {
+      filters.remove(id);
+      return;
+    }
     filters.put(id, new Filter(BloomFilter.create(Funnels.byteArrayFunnel(),
         config.expectedKeys(), config.falsePositiveRate()), config, new LongAdder()));
   }
@@ -80,10 +84,16 @@ final class PartitionFilters implements IngestionRecordHook, ReadHook {
   @Override
   public IngestionVerdict beforeApply(IngestionRecord record) {
     if (record.type() == RecordType.PUT) {
-      Filter filter = filters.get(new Id(record.store(), record.version(), record.partition()));
+      Id id = new Id(record.store(), record.version(), record.partition());
+      Filter filter = filters.get(id);
       if (filter != null) {
-        filter.bloom().put(record.key());
-        filter.keys().increment();
+        try {
+          filter.bloom().put(record.key());
+          filter.keys().increment();
+        } catch (RuntimeException e) {
+          filters.remove(id); // a key that missed the filter could become a false negative
+          throw e;
+        }
       }
     }
     return IngestionVerdict.ACCEPT;

@@ -99,9 +99,10 @@ public final class VeniceWriter implements AutoCloseable {
     producer.flush();
   }
 
+  /** Closes the producer, waiting at most 10 s for records still in flight. */
   @Override
   public void close() {
-    producer.close();
+    producer.close(java.time.Duration.ofSeconds(10));
   }
 
   private CompletableFuture<Void> control(Envelope.ControlType type,

@@ -6,8 +6,8 @@ import dev.venice.spi.host.StoreInfo;
 import dev.venice.spi.plugin.PluginContext;
 import dev.venice.spi.plugin.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,12 +69,14 @@ final class HostPluginContext implements PluginContext {
   @Override
   public synchronized ScheduledExecutorService scheduler() {
     if (scheduler == null) {
-      scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
         Thread thread = new Thread(runnable, "plugin-" + pluginId);
         thread.setDaemon(true);
         thread.setContextClassLoader(loader);
         return thread;
       });
+      executor.setRemoveOnCancelPolicy(true); // e.g. hedge timers cancelled by a fast answer
+      scheduler = executor;
     }
     return scheduler;
   }

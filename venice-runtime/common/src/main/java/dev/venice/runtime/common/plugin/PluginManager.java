@@ -72,12 +72,12 @@ public final class PluginManager implements AutoCloseable {
   private final List<PluginClassLoader> loaders = new ArrayList<>();
   private boolean startCalled;
 
-  private ReadHooks readHooks = new ReadHooks(new Hooks<>(List.of()));
-  private IngestionHooks ingestionHooks = new IngestionHooks(new Hooks<>(List.of()));
-  private AdminMutationHooks adminMutationHooks = new AdminMutationHooks(new Hooks<>(List.of()));
-  private LifecycleHooks lifecycleHooks = new LifecycleHooks(new Hooks<>(List.of()));
-  private PluginEndpoints endpoints = new PluginEndpoints(Map.of());
-  private DecoratorStack decorators = DecoratorStack.empty();
+  private volatile ReadHooks readHooks = new ReadHooks(new Hooks<>(List.of()));
+  private volatile IngestionHooks ingestionHooks = new IngestionHooks(new Hooks<>(List.of()));
+  private volatile AdminMutationHooks adminMutationHooks = new AdminMutationHooks(new Hooks<>(List.of()));
+  private volatile LifecycleHooks lifecycleHooks = new LifecycleHooks(new Hooks<>(List.of()));
+  private volatile PluginEndpoints endpoints = new PluginEndpoints(Map.of());
+  private volatile DecoratorStack decorators = DecoratorStack.empty();
 
   private record Candidate(VenicePlugin plugin, ClassLoader loader, String source) {}
 
@@ -136,32 +136,32 @@ public final class PluginManager implements AutoCloseable {
   }
 
   /** The started plugins' read hooks. */
-  public synchronized ReadHooks readHooks() {
+  public ReadHooks readHooks() {
     return readHooks;
   }
 
   /** The started plugins' ingestion-record hooks. */
-  public synchronized IngestionHooks ingestionHooks() {
+  public IngestionHooks ingestionHooks() {
     return ingestionHooks;
   }
 
   /** The started plugins' admin-mutation hooks. */
-  public synchronized AdminMutationHooks adminMutationHooks() {
+  public AdminMutationHooks adminMutationHooks() {
     return adminMutationHooks;
   }
 
   /** The started plugins' lifecycle hooks. */
-  public synchronized LifecycleHooks lifecycleHooks() {
+  public LifecycleHooks lifecycleHooks() {
     return lifecycleHooks;
   }
 
   /** The started plugins' HTTP endpoints. */
-  public synchronized PluginEndpoints endpoints() {
+  public PluginEndpoints endpoints() {
     return endpoints;
   }
 
   /** The started plugins' client decorators, in the default order. */
-  public synchronized DecoratorStack decorators() {
+  public DecoratorStack decorators() {
     return decorators;
   }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Fault injection for tests and benchmarks, as a client decorator plugin (replica level, innermost
@@ -73,14 +74,18 @@ public final class ReplicaLatencyPlugin implements VenicePlugin {
           }
           DELAYED.incrementAndGet();
           CompletableFuture<ReplicaResponse> sent = new CompletableFuture<>();
-          ScheduledFuture<?> later = context.scheduler().schedule(() ->
-              next.dispatch(request).whenComplete((r, e) -> {
-                if (e != null) {
-                  sent.completeExceptionally(e);
-                } else {
-                  sent.complete(r);
-                }
-              }), delayNanos, TimeUnit.NANOSECONDS);
+          AtomicReference<CompletableFuture<ReplicaResponse>> call = new AtomicReference<>();
+          ScheduledFuture<?> later = context.scheduler().schedule(() -> {
+            CompletableFuture<ReplicaResponse> dispatched = next.dispatch(request);
+            call.set(dispatched);
+            dispatched.whenComplete((r, e) -> {
+              if (e != null) {
+                sent.completeExceptionally(e);
+              } else {
+                sent.complete(r);
+              }
+            });
+          }, delayNanos, TimeUnit.NANOSECONDS);
           return new CompletableFuture<ReplicaResponse>() {
             {
               sent.whenComplete((r, e) -> {
@@ -96,6 +101,10 @@ public final class ReplicaLatencyPlugin implements VenicePlugin {
             public boolean cancel(boolean mayInterrupt) {
               if (later.cancel(false)) {
                 CANCELLED.incrementAndGet();
+              }
+              CompletableFuture<ReplicaResponse> dispatched = call.get();
+              if (dispatched != null) {
+                dispatched.cancel(mayInterrupt);
               }
               return super.cancel(mayInterrupt);
             }
