@@ -51,6 +51,9 @@ final class FastClient<K, V> implements StoreClient<K, V> {
   private final Consumer<RoutingMetadata> onRefresh;
   private final Duration timeout;
   private final AtomicInteger roundRobin = new AtomicInteger();
+  private final ScheduledExecutorService refresher;
+  private final java.util.concurrent.atomic.AtomicLong lastRefresh =
+      new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
   private volatile View view;
 
   FastClient(String store, RouterMetadataClient router, UnaryOperator<ReplicaDispatcher> decorate,
