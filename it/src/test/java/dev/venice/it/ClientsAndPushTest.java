@@ -59,7 +59,8 @@ class ClientsAndPushTest {
   @BeforeAll
   static void start() throws Exception {
     cluster = LocalCluster.builder().servers(2).routers(1)
-        .controllerConfig("push.monitor.interval", "50ms").build();
+        .controllerConfig("push.monitor.interval", "50ms")
+        .routerConfig("plugins.test-probe.enabled", "true").build();
     admin = new ControllerClient(cluster.controllerUrl());
   }
 
@@ -254,6 +255,34 @@ class ClientsAndPushTest {
         };
       }
     };
+  }
+
+  @Test
+  void routerReadHooksAnswerSingleBatchAndStreamingReads() throws Exception {
+    admin.createStore("hooked", Schemas.KEY, Schemas.USER_V1, 2, 1);
+    Path file = Files.write(files.resolve("hooked.jsonl"), List.of(
+        "{\"key\": \"open-1\", \"value\": {\"name\": \"a\", \"age\": 1}}",
+        "{\"key\": \"blocked-1\", \"value\": {\"name\": \"b\", \"age\": 2}}"));
+    PushJob.create(cluster.controllerUrl(), "hooked", file).run();
+    try (StoreClient<String, Object> thin = clients("hooked").thin();
+        StoreClient<String, Object> fast = clients("hooked").fast()) {
+      assertEquals(2, age(fast.get("blocked-1").join()), "servers have no hook: stored value");
+      assertNull(thin.get("blocked-1").join(), "the router's read hook answered absent");
+      assertEquals(1, age(thin.get("open-1").join()));
+      Map<String, Object> batch = thin.batchGet(Set.of("open-1", "blocked-1")).join();
+      assertEquals(Set.of("open-1"), batch.keySet());
+      Map<String, Object> streamed = new ConcurrentHashMap<>();
+      List<String> absent = new java.util.concurrent.CopyOnWriteArrayList<>();
+      thin.streamingBatchGet(Set.of("open-1", "blocked-1"), (key, value) -> {
+        if (value == null) {
+          absent.add(key);
+        } else {
+          streamed.put(key, value);
+        }
+      }).join();
+      assertEquals(Set.of("open-1"), streamed.keySet());
+      assertEquals(List.of("blocked-1"), absent);
+    }
   }
 
   @Test

@@ -115,8 +115,8 @@ final class FastClient<K, V> implements StoreClient<K, V> {
     }
     int partition = Partitioner.partition(keyBytes, current.metadata().partitionCount());
     return send(current, RequestKind.SINGLE_GET, partition, List.of(keyBytes), context)
-        .thenApply(response -> response.values().isEmpty() ? null
-            : (V) decode(current, response.values().get(0)));
+        .thenApply(answer -> answer.response().values().isEmpty() ? null
+            : (V) decode(answer.view(), answer.response().values().get(0)));
   }
 
   @Override
@@ -155,10 +155,11 @@ final class FastClient<K, V> implements StoreClient<K, V> {
     List<CompletableFuture<Void>> parts = new ArrayList<>();
     keysByPartition.forEach((partition, partKeys) -> parts.add(
         send(current, kind, partition, bytesByPartition.get(partition), context)
-            .thenAccept(response -> {
+            .thenAccept(answer -> {
+              ReplicaResponse response = answer.response();
               Object[] answers = new Object[partKeys.size()];
               for (ReplicaValue value : response.values()) {
-                answers[value.keyIndex()] = decode(current, value);
+                answers[value.keyIndex()] = decode(answer.view(), value);
               }
               for (int i = 0; i < partKeys.size(); i++) {
                 sink.onRecord(partKeys.get(i), (V) answers[i]);
@@ -167,7 +168,10 @@ final class FastClient<K, V> implements StoreClient<K, V> {
     return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
   }
 
-  private CompletableFuture<ReplicaResponse> send(View current, RequestKind kind, int partition,
+  /** A replica's answer and the view (version, compression, schemas) it must be decoded with. */
+  private record Answer(View view, ReplicaResponse response) {}
+
+  private CompletableFuture<Answer> send(View current, RequestKind kind, int partition,
       List<byte[]> keys, RequestContext context) {
     ReplicaRequest request = new ReplicaRequest(store, current.metadata().currentVersion(),
         partition, kind, keys, context, List.of());
@@ -190,11 +194,11 @@ final class FastClient<K, V> implements StoreClient<K, V> {
    * Retries on the remaining candidates while replicas are unavailable (refreshing routing), and
    * once on a newer version when the request's version is gone.
    */
-  private CompletableFuture<ReplicaResponse> withFailover(View used, ReplicaRequest request,
+  private CompletableFuture<Answer> withFailover(View used, ReplicaRequest request,
       boolean versionRetried) {
     return dispatcher.dispatch(request).handle((response, error) -> {
       if (error == null) {
-        return CompletableFuture.completedFuture(response);
+        return CompletableFuture.completedFuture(new Answer(used, response));
       }
       if (GrpcErrors.isUnavailable(error) && request.candidates().size() > 1) {
         refreshSoon();
@@ -211,8 +215,7 @@ final class FastClient<K, V> implements StoreClient<K, V> {
           return withFailover(fresh, candidates(fresh, request), true);
         }
       }
-      return CompletableFuture.<ReplicaResponse>failedFuture(GrpcErrors.map(store, error,
-          timeout));
+      return CompletableFuture.<Answer>failedFuture(GrpcErrors.map(store, error, timeout));
     }).thenCompose(f -> f);
   }
 

@@ -84,16 +84,11 @@ final class RouterReadService extends VeniceReadGrpc.VeniceReadImplBase {
           : hookSet.beforeRead(hookRequest);
       GetResponse answer;
       if (decision.answered()) {
-        // a hook answers with the record as stored: 4-byte schema id, then the value
-        GetResponse.Builder hooked = GetResponse.newBuilder()
-            .setVersion(target.version().number())
-            .setCompressionStrategy(target.version().compressionStrategy().name());
-        byte[] stored = decision.value();
-        if (stored != null && stored.length >= 4) {
-          hooked.setFound(true).setSchemaId(java.nio.ByteBuffer.wrap(stored).getInt())
-              .setValue(com.google.protobuf.ByteString.copyFrom(stored, 4, stored.length - 4));
-        }
-        answer = hooked.build();
+        KeyValue hooked = stored(KeyValue.newBuilder(), decision.value(), target);
+        answer = GetResponse.newBuilder().setVersion(target.version().number())
+            .setCompressionStrategy(target.version().compressionStrategy().name())
+            .setFound(hooked.getFound()).setSchemaId(hooked.getSchemaId())
+            .setValue(hooked.getValue()).build();
       } else {
         GetRequest forwarded = request.toBuilder().setVersion(target.version().number())
             .setPartition(partition).build();
@@ -117,12 +112,16 @@ final class RouterReadService extends VeniceReadGrpc.VeniceReadImplBase {
     long start = System.nanoTime();
     try {
       Target target = resolve(request.getStore(), request.getVersion());
+      HookedBatch hooked = beforeHooks(target, request);
       BatchGetResponse.Builder answer = BatchGetResponse.newBuilder()
           .setVersion(target.version().number())
-          .setCompressionStrategy(target.version().compressionStrategy().name());
-      byPartition(target, request).forEach((partition, forwarded) -> answer.addAllRecords(
+          .setCompressionStrategy(target.version().compressionStrategy().name())
+          .addAllRecords(hooked.answered());
+      byPartition(target, hooked.forward()).forEach((partition, forwarded) -> answer.addAllRecords(
           forward(target, partition, stub -> stub.batchGet(forwarded)).getRecordsList()));
-      response.onNext(answer.build());
+      BatchGetResponse built = answer.build();
+      hooked.after(built.getRecordsList(), System.nanoTime() - start);
+      response.onNext(built);
       response.onCompleted();
       record(target.store(), "batch_get", start, "ok");
     } catch (StatusRuntimeException e) {
@@ -131,13 +130,74 @@ final class RouterReadService extends VeniceReadGrpc.VeniceReadImplBase {
     }
   }
 
+  /**
+   * The read hooks' part of a batch: keys a before-hook answered, the request for the rest, and the
+   * after-hooks to run once every key is answered. Without hooks, everything is forwarded.
+   */
+  private record HookedBatch(List<KeyValue> answered, BatchGetRequest forward,
+      Map<Integer, ReadRequest> hookRequests, ReadHooks hooks, java.util.Set<Integer> byHook) {
+    void after(List<KeyValue> values, long latencyNanos) {
+      if (hookRequests.isEmpty()) {
+        return;
+      }
+      for (KeyValue kv : values) {
+        ReadRequest hookRequest = hookRequests.get(kv.getKeyIndex());
+        if (hookRequest != null) {
+          hooks.afterRead(hookRequest, new ReadOutcome(kv.getFound(), kv.getValue().size(),
+              latencyNanos, byHook.contains(kv.getKeyIndex())));
+        }
+      }
+    }
+  }
+
+  private HookedBatch beforeHooks(Target target, BatchGetRequest request) {
+    ReadHooks hookSet = hooks.get();
+    if (hookSet.isEmpty()) {
+      return new HookedBatch(List.of(), request, Map.of(), hookSet, java.util.Set.of());
+    }
+    List<KeyValue> answered = new ArrayList<>();
+    java.util.Set<Integer> byHook = new java.util.HashSet<>();
+    Map<Integer, ReadRequest> hookRequests = new java.util.HashMap<>();
+    BatchGetRequest.Builder rest = request.toBuilder().clearKeys();
+    Map<String, String> headers = RequestHeaders.KEY.get();
+    for (KeyRequest key : request.getKeysList()) {
+      byte[] bytes = key.getKey().toByteArray();
+      ReadRequest hookRequest = new ReadRequest(target.store(), target.version().number(),
+          Partitioner.partition(bytes, target.version().partitionCount()), bytes, headers);
+      hookRequests.put(key.getKeyIndex(), hookRequest);
+      ReadDecision decision = hookSet.beforeRead(hookRequest);
+      if (decision.answered()) {
+        answered.add(stored(KeyValue.newBuilder().setKeyIndex(key.getKeyIndex()),
+            decision.value(), target));
+        byHook.add(key.getKeyIndex());
+      } else {
+        rest.addKeys(key);
+      }
+    }
+    return new HookedBatch(answered, rest.build(), hookRequests, hookSet, byHook);
+  }
+
+  /** A value a hook answered with, as stored (4-byte schema id, then the value), or absent. */
+  private static KeyValue stored(KeyValue.Builder kv, byte[] stored, Target target) {
+    if (stored != null && stored.length >= 4) {
+      kv.setFound(true).setSchemaId(java.nio.ByteBuffer.wrap(stored).getInt())
+          .setValue(com.google.protobuf.ByteString.copyFrom(stored, 4, stored.length - 4))
+          .setCompressionStrategy(target.version().compressionStrategy().name());
+    }
+    return kv.build();
+  }
+
   @Override
   public void streamingBatchGet(BatchGetRequest request, StreamObserver<KeyValue> response) {
     long start = System.nanoTime();
     ServerCallStreamObserver<KeyValue> stream = (ServerCallStreamObserver<KeyValue>) response;
     try {
       Target target = resolve(request.getStore(), request.getVersion());
-      for (Map.Entry<Integer, BatchGetRequest> group : byPartition(target, request).entrySet()) {
+      HookedBatch hooked = beforeHooks(target, request);
+      hooked.answered().forEach(stream::onNext);
+      hooked.after(hooked.answered(), System.nanoTime() - start);
+      for (Map.Entry<Integer, BatchGetRequest> group : byPartition(target, hooked.forward())
+          .entrySet()) {
         if (stream.isCancelled()) {
           return;
         }
@@ -150,6 +210,7 @@ final class RouterReadService extends VeniceReadGrpc.VeniceReadImplBase {
           return relayed;
         });
         values.forEach(stream::onNext);
+        hooked.after(values, System.nanoTime() - start);
       }
       stream.onCompleted();
       record(target.store(), "streaming_batch_get", start, "ok");
