@@ -2,6 +2,8 @@ package dev.venice.runtime.localcluster;
 
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.common.meta.PushStatus;
+import dev.venice.runtime.common.meta.ReplicaStatus;
+import dev.venice.runtime.common.meta.TopicNames;
 import dev.venice.runtime.common.meta.VersionStatus;
 import dev.venice.runtime.controller.VeniceController;
 import dev.venice.runtime.router.VeniceRouter;
@@ -209,21 +211,27 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /**
-   * Waits until a partition of a version has {@code count} replicas in LEADER or STANDBY state in
-   * Helix's external view.
+   * Waits until a partition of a version has {@code count} ready replicas: in LEADER or STANDBY
+   * state in Helix's external view <em>and</em> reporting COMPLETED (caught up with end-of-push)
+   * to the controller.
    *
-   * @throws IllegalStateException with the replicas and states that were there at the deadline
+   * @throws IllegalStateException with the replicas, states and reports seen at the deadline
    */
   public void awaitReadyReplicas(String topic, int partition, int count, Duration timeout) {
     String partitionName = topic + "_" + partition;
+    ControllerClient admin = new ControllerClient(controllerUrl());
     String[] seen = {"no external view"};
     waitFor(() -> "partition " + partition + " of " + topic + " to have " + count
         + " ready replicas; it had " + seen[0], timeout, () -> {
           ExternalView view = helix().getResourceExternalView(clusterName, topic);
           Map<String, String> states = view == null ? null : view.getStateMap(partitionName);
-          seen[0] = states == null ? "no external view" : states.toString();
-          return states != null && states.values().stream()
-              .filter(s -> s.equals("LEADER") || s.equals("STANDBY")).count() >= count;
+          Map<String, ReplicaStatus> reports = admin.pushStatus(TopicNames.storeOf(topic),
+              TopicNames.versionOf(topic)).partitions().get(partition).replicas();
+          seen[0] = "states " + states + ", reports " + reports;
+          return states != null && states.entrySet().stream()
+              .filter(e -> e.getValue().equals("LEADER") || e.getValue().equals("STANDBY"))
+              .filter(e -> reports.get(e.getKey()) == ReplicaStatus.COMPLETED)
+              .count() >= count;
         });
   }
 
