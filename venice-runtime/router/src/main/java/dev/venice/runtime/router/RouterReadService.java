@@ -20,6 +20,7 @@ import dev.venice.spi.client.Replica;
 import dev.venice.spi.server.ReadDecision;
 import dev.venice.spi.server.ReadOutcome;
 import dev.venice.spi.server.ReadRequest;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
@@ -33,6 +34,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,9 +56,11 @@ final class RouterReadService extends VeniceReadGrpc.VeniceReadImplBase {
   private final AtomicInteger roundRobin = new AtomicInteger();
   private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
   private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+  private final java.util.concurrent.Executor pool;
 
   RouterReadService(ZkStoreRepository stores, RoutingTable routing, ServerChannels channels,
-      Supplier<ReadHooks> hooks, MeterRegistry registry) {
+      Supplier<ReadHooks> hooks, MeterRegistry registry, java.util.concurrent.Executor pool) {
+    this.pool = pool;
     this.stores = stores;
     this.routing = routing;
     this.channels = channels;
@@ -117,8 +121,15 @@ final class RouterReadService extends VeniceReadGrpc.VeniceReadImplBase {
           .setVersion(target.version().number())
           .setCompressionStrategy(target.version().compressionStrategy().name())
           .addAllRecords(hooked.answered());
-      byPartition(target, hooked.forward()).forEach((partition, forwarded) -> answer.addAllRecords(
-          forward(target, partition, stub -> stub.batchGet(forwarded)).getRecordsList()));
+      // partitions in parallel, each in this call's gRPC context (deadline, headers)
+      java.util.concurrent.Executor inContext = Context.current().fixedContextExecutor(pool);
+      List<CompletableFuture<BatchGetResponse>> parts = new ArrayList<>();
+      byPartition(target, hooked.forward()).forEach((partition, forwarded) -> parts.add(
+          CompletableFuture.supplyAsync(() -> forward(target, partition,
+              stub -> stub.batchGet(forwarded)), inContext)));
+      for (CompletableFuture<BatchGetResponse> part : parts) {
+        answer.addAllRecords(join(part).getRecordsList());
+      }
       BatchGetResponse built = answer.build();
       hooked.after(built.getRecordsList(), System.nanoTime() - start);
       response.onNext(built);
@@ -232,6 +243,18 @@ final class RouterReadService extends VeniceReadGrpc.VeniceReadImplBase {
     Map<Integer, BatchGetRequest> built = new TreeMap<>();
     groups.forEach((p, b) -> built.put(p, b.build()));
     return built;
+  }
+
+  private static <T> T join(CompletableFuture<T> part) {
+    try {
+      return part.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof StatusRuntimeException status) {
+        throw status;
+      }
+      throw Status.INTERNAL.withDescription(String.valueOf(e.getCause())).withCause(e)
+          .asRuntimeException();
+    }
   }
 
   /** Sends to the partition's ready replicas in turn until one answers. */

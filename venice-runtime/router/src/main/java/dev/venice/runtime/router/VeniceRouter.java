@@ -52,6 +52,13 @@ public final class VeniceRouter implements AutoCloseable {
   private final ZkClient zk;
   private final HealthStatusManager health = new HealthStatusManager();
   private final ServerChannels channels = new ServerChannels();
+  /** Forwards the partitions of one batch get in parallel. */
+  private final java.util.concurrent.ExecutorService forwarders =
+      java.util.concurrent.Executors.newFixedThreadPool(8, runnable -> {
+        Thread thread = new Thread(runnable, "router-forward");
+        thread.setDaemon(true);
+        return thread;
+      });
   private ZkStoreRepository stores;
   private RoutingTable routing;
   private PluginManager plugins;
@@ -83,7 +90,7 @@ public final class VeniceRouter implements AutoCloseable {
       grpc = NettyServerBuilder.forAddress(new InetSocketAddress(host,
               config.get(RouterConfig.GRPC_PORT)))
           .addService(ServerInterceptors.intercept(new RouterReadService(stores, routing,
-              channels, started::readHooks, registry), RequestHeaders.capture()))
+              channels, started::readHooks, registry, forwarders), RequestHeaders.capture()))
           .addService(health.getHealthService())
           .build().start();
       admin = AdminHttpServer.builder("router", plugins, registry)
@@ -168,6 +175,7 @@ public final class VeniceRouter implements AutoCloseable {
     if (admin != null) {
       admin.close();
     }
+    forwarders.shutdownNow();
     channels.close();
     if (routing != null) {
       routing.close();
