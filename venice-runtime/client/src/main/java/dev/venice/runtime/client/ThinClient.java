@@ -113,19 +113,35 @@ final class ThinClient<K, V> implements StoreClient<K, V> {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+    return viaRouters(channel -> stream(channel, request, context, order, callback), 0)
+        .handle((ok, error) -> {
+          if (error != null) {
+            throw GrpcErrors.map(store, error, timeout);
+          }
+          return ok;
+        });
+  }
+
+  /**
+   * One streaming attempt through one router. It reports "unavailable" (so the next router is
+   * tried) only if no value was delivered yet: values are never delivered twice.
+   */
+  private CompletableFuture<Void> stream(ManagedChannel channel, BatchGetRequest request,
+      RequestContext context, List<K> order, StreamingCallback<K, V> callback) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    GrpcCalls.withContext(VeniceReadGrpc.newStub(routers.get(Math.floorMod(current.get(),
-            routers.size()))), context, timeout)
+    boolean[] delivered = {false};
+    GrpcCalls.withContext(VeniceReadGrpc.newStub(channel), context, timeout)
         .streamingBatchGet(request, new StreamObserver<>() {
           @Override
           public void onNext(KeyValue kv) {
+            delivered[0] = true;
             callback.onRecord(order.get(kv.getKeyIndex()), kv.getFound()
                 ? decode(kv.getCompressionStrategy(), kv.getSchemaId(), kv.getValue()) : null);
           }
 
           @Override
           public void onError(Throwable t) {
-            done.completeExceptionally(GrpcErrors.map(store, t, timeout));
+            done.completeExceptionally(delivered[0] ? GrpcErrors.map(store, t, timeout) : t);
           }
 
           @Override
