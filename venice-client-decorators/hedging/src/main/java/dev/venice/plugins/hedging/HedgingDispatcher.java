@@ -75,7 +75,7 @@ final class HedgingDispatcher implements ReplicaDispatcher {
         request.candidates().subList(1, request.candidates().size())));
     race.hedge = hedge;
     hedge.whenComplete((response, error) -> race.finish(response, error, true));
-    if (race.result.isDone()) {
+    if (race.won.get()) {
       hedge.cancel(true); // the primary answered while the hedge was being sent
     }
   }
@@ -102,6 +102,9 @@ final class HedgingDispatcher implements ReplicaDispatcher {
         return super.cancel(mayInterruptIfRunning);
       }
     };
+    /** Set by the first successful answer. */
+    final java.util.concurrent.atomic.AtomicBoolean won =
+        new java.util.concurrent.atomic.AtomicBoolean();
     /** Attempts still in flight; the race fails only when the last one fails. */
     final AtomicInteger pending = new AtomicInteger(1);
     final long start;
@@ -115,23 +118,25 @@ final class HedgingDispatcher implements ReplicaDispatcher {
 
     void finish(ReplicaResponse response, Throwable error, boolean fromHedge) {
       if (error == null) {
-        if (result.complete(response)) {
+        if (won.compareAndSet(false, true)) {
+          // losers first: whoever sees the result also sees the other call cancelled
+          cancelAll();
+          long took = time.nanoTime() - start;
           // the answer's latency, whichever attempt gave it: a slow first call that lost to its
           // hedge still says how long answers take, so the percentile is not biased low
-          window.recordLatency(time.nanoTime() - start);
+          window.recordLatency(took);
           if (fromHedge) {
             metrics.hedgesWon.increment();
             long p99 = window.percentileNanos(99);
-            long took = time.nanoTime() - start;
             if (p99 > took) {
               metrics.latencySaved.record((p99 - took) / 1e6);
             }
           }
-          cancelAll();
+          result.complete(response);
         }
         return;
       }
-      if (pending.decrementAndGet() == 0) {
+      if (pending.decrementAndGet() == 0 && !won.get()) {
         ScheduledFuture<?> t = timer;
         if (t != null) {
           t.cancel(false); // a failed first call is not hedged: the client's failover retries
