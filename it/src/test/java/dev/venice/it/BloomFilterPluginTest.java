@@ -56,6 +56,7 @@ class BloomFilterPluginTest {
       }
       PushJob.create(cluster.controllerUrl(), "sparse",
           Files.write(dir.resolve("sparse.jsonl"), lines)).run();
+      cluster.awaitRoutable("sparse", java.time.Duration.ofSeconds(60));
 
       try (StoreClient<String, Object> client = VeniceClients
           .builder(cluster.routerUrl(), "sparse").fast()) {

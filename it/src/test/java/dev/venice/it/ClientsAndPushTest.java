@@ -120,6 +120,7 @@ class ClientsAndPushTest {
     List<String> progress = new ArrayList<>();
     PushJob.Result first = PushJob.create(cluster.controllerUrl(), "people",
         avroFile("people.avro", 200, 0)).progress(p -> progress.add(p.phase())).run();
+    cluster.awaitRoutable("people", WAIT);
     assertEquals(1, first.version());
     assertEquals(200, first.records());
     assertEquals("DONE", progress.get(progress.size() - 1));
@@ -171,6 +172,7 @@ class ClientsAndPushTest {
       reader.start();
       PushJob.Result second = PushJob.create(cluster.controllerUrl(), "people",
           jsonFile("people.jsonl", 200, 1000)).run();
+    cluster.awaitRoutable("people", WAIT);
       assertEquals(2, second.version());
       for (StoreClient<String, Object> client : List.of(thin, fast)) {
         LocalCluster.waitFor("the new version's values", WAIT,
@@ -191,6 +193,7 @@ class ClientsAndPushTest {
         "hybrid", Map.of("rewindSeconds", 3600, "offsetLagThreshold", 10),
         "compressionStrategy", "GZIP"));
     PushJob.create(cluster.controllerUrl(), "feed", jsonFile("feed.jsonl", 5, 0)).run();
+    cluster.awaitRoutable("feed", WAIT);
     try (OnlineProducer producer = OnlineProducer.create(cluster.controllerUrl(), "feed");
         StoreClient<String, Object> thin = clients("feed").thin();
         StoreClient<String, Object> fast = clients("feed").fast()) {
@@ -219,6 +222,7 @@ class ClientsAndPushTest {
     admin.updateStore("decorated", Map.of("pluginSettings",
         Map.of("plugins.test-tag.tag", "from-store")));
     PushJob.create(cluster.controllerUrl(), "decorated", jsonFile("decorated.jsonl", 3, 0)).run();
+    cluster.awaitRoutable("decorated", WAIT);
     List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
     TagPlugin.SEEN.clear();
     try (StoreClient<String, Object> client = clients("decorated")
@@ -264,6 +268,7 @@ class ClientsAndPushTest {
         "{\"key\": \"open-1\", \"value\": {\"name\": \"a\", \"age\": 1}}",
         "{\"key\": \"blocked-1\", \"value\": {\"name\": \"b\", \"age\": 2}}"));
     PushJob.create(cluster.controllerUrl(), "hooked", file).run();
+    cluster.awaitRoutable("hooked", WAIT);
     try (StoreClient<String, Object> thin = clients("hooked").thin();
         StoreClient<String, Object> fast = clients("hooked").fast()) {
       assertEquals(2, age(fast.get("blocked-1").join()), "servers have no hook: stored value");
@@ -289,6 +294,7 @@ class ClientsAndPushTest {
   void badInputIsAClearErrorAndLeavesTheStoreAlone() throws Exception {
     admin.createStore("careful", Schemas.KEY, Schemas.USER_V1, 2, 1);
     PushJob.create(cluster.controllerUrl(), "careful", jsonFile("good.jsonl", 10, 0)).run();
+    cluster.awaitRoutable("careful", WAIT);
     Path bad = Files.write(files.resolve("bad.jsonl"), List.of(
         "{\"key\": \"p-0\", \"value\": {\"name\": \"a\", \"age\": 1}}",
         "",

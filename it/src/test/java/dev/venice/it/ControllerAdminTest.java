@@ -133,7 +133,8 @@ class ControllerAdminTest {
     create("versions", 3);
     Version v1 = admin.startPush("versions");
     assertEquals(1, v1.number());
-    assertTrue(controller().kafkaTopics().contains("versions_v1"));
+    LocalCluster.waitFor("versions_v1 listed by Kafka", WAIT,
+        () -> controller().kafkaTopics().contains("versions_v1"));
     assertTrue(controller().helixResources().contains("versions_v1"));
     PushStatus status = admin.pushStatus("versions", 1);
     assertEquals(VersionStatus.STARTED, status.status());
@@ -188,7 +189,8 @@ class ControllerAdminTest {
     assertEquals(VersionStatus.KILLED, admin.killPush("failing", 3).status());
     reportAllReady("failing", v3);
     assertEquals(1, admin.getStore("failing").currentVersion());
-    assertFalse(controller().kafkaTopics().contains("failing_v3"));
+    LocalCluster.waitFor("failing_v3 gone from Kafka", WAIT,
+        () -> !controller().kafkaTopics().contains("failing_v3"));
   }
 
   @Test
@@ -202,7 +204,8 @@ class ControllerAdminTest {
     assertEquals(new HybridConfig(600, 100), admin.createStore(request).hybrid());
     assertEquals(new HybridConfig(600, 7), admin.updateStore("hybrid",
         Map.of("hybrid", Map.of("offsetLagThreshold", 7))).hybrid(), "omitted fields are kept");
-    assertTrue(controller().kafkaTopics().contains("hybrid_rt"));
+    LocalCluster.waitFor("hybrid_rt listed by Kafka", WAIT,
+        () -> controller().kafkaTopics().contains("hybrid_rt"));
     ControllerException fixed = refused(() -> admin.updateStore("hybrid",
         Map.of("partitionCount", 4)));
     assertEquals("HYBRID_PARTITIONS_FIXED", fixed.errorType());

@@ -90,6 +90,7 @@ class FaultScenariosTest {
       cluster.awaitInExternalView(victim.instanceId(), WAIT);
       cluster.awaitReadyReplicas("crashy_v1", 0, 2, WAIT);
       cluster.awaitReadyReplicas("crashy_v1", 1, 2, WAIT);
+      cluster.awaitRoutable("crashy", WAIT);
       try (StoreClient<String, GenericRecord> client = VeniceClients
           .builder(cluster.routerUrl(), "crashy").fast()) {
         for (int i = 0; i < 6000; i++) {
@@ -109,6 +110,7 @@ class FaultScenariosTest {
           .createStore("routed", Schemas.KEY, Schemas.USER_V1, 2, 2);
       PushJob.create(cluster.controllerUrl(), "routed", jsonLines(dir, "routed.jsonl", 200))
           .run();
+      cluster.awaitRoutable("routed", WAIT);
       ExternalProcess first = cluster.externalRouters().get(0);
       AtomicBoolean reading = new AtomicBoolean(true);
       AtomicLong reads = new AtomicLong();
@@ -148,9 +150,10 @@ class FaultScenariosTest {
       PushJob.create(cluster.controllerUrl(), "stalled", jsonLines(dir, "stalled.jsonl", 100))
           .run();
       cluster.awaitReadyReplicas("stalled_v1", 0, 2, WAIT);
+      cluster.awaitRoutable("stalled", WAIT);
       Map<String, String> plugins = new HashMap<>(Map.of("plugins.hedging.enabled", "true",
-          "plugins.hedging.delay", "5ms", "plugins.hedging.budget", "0.8",
-          "plugins.hedging.min-hedges", "10"));
+          "plugins.hedging.delay", "20ms", "plugins.hedging.budget", "0.8",
+          "plugins.hedging.min-hedges", "50"));
       try (StoreClient<String, GenericRecord> client = VeniceClients
           .builder(cluster.routerUrl(), "stalled").pluginConfig(plugins)
           .requestTimeout(Duration.ofSeconds(30)).fast()) {

@@ -10,11 +10,6 @@ import dev.venice.runtime.localcluster.fault.ReplicaLatencyPlugin;
 import dev.venice.runtime.push.PushJob;
 import dev.venice.spi.client.StoreClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,17 +42,7 @@ class HedgingPluginTest {
       PushJob.create(cluster.controllerUrl(), "hedged",
           Files.write(dir.resolve("hedged.jsonl"), lines)).run();
 
-      // Hedging needs two ready replicas; Helix's external view may trail the push by a moment.
-      HttpClient http = HttpClient.newHttpClient();
-      LocalCluster.waitFor("both replicas in the routing metadata", Duration.ofSeconds(30), () -> {
-        try {
-          String body = http.send(HttpRequest.newBuilder(URI.create(cluster.routerUrl()
-              + "/metadata/hedged")).build(), HttpResponse.BodyHandlers.ofString()).body();
-          return new ObjectMapper().readTree(body).get("replicas").get(0).size() == 2;
-        } catch (Exception e) {
-          return false;
-        }
-      });
+      cluster.awaitRoutable("hedged", Duration.ofSeconds(60));
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       String slow = cluster.servers().get(0).instanceId();
       ReplicaLatencyPlugin.DELAYED.set(0);
@@ -67,7 +52,7 @@ class HedgingPluginTest {
           .builder(cluster.routerUrl(), "hedged").meterRegistry(registry)
           .pluginConfig(Map.of(
               "plugins.hedging.enabled", "true",
-              "plugins.hedging.delay", "5ms",
+              "plugins.hedging.delay", "20ms",
               "plugins.hedging.budget", "0.8",
               "plugins.hedging.min-hedges", "10",
               "plugins.fault-replica-latency.enabled", "true",

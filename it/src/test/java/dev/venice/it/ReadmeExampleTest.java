@@ -55,6 +55,7 @@ class ReadmeExampleTest {
           .createStore("users", Schemas.KEY, Schemas.USER_V1, 1, 1);
       PushJob.create(cluster.controllerUrl(), "users", Files.write(dir.resolve("u.jsonl"),
           List.of("{\"key\": \"ann\", \"value\": {\"name\": \"Ann\", \"age\": 31}}"))).run();
+      cluster.awaitRoutable("users", java.time.Duration.ofSeconds(60));
       String routerUrl = cluster.routerUrl();
       TagPlugin.SEEN.clear();
 

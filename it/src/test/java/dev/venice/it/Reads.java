@@ -15,7 +15,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Reads straight from one storage server over gRPC, as the fast client will. */
+/**
+ * Reads version 1 straight from one storage server over gRPC, as the fast client does (naming the
+ * version, rather than relying on the server's view of the current one catching up).
+ */
 final class Reads implements AutoCloseable {
   private final ManagedChannel channel;
   private final VeniceReadGrpc.VeniceReadBlockingStub stub;
@@ -27,7 +30,7 @@ final class Reads implements AutoCloseable {
   }
 
   GetResponse get(String store, byte[] key) {
-    return stub.get(GetRequest.newBuilder().setStore(store).setPartition(-1)
+    return stub.get(GetRequest.newBuilder().setStore(store).setVersion(1).setPartition(-1)
         .setKey(ByteString.copyFrom(key)).build());
   }
 
@@ -43,7 +46,7 @@ final class Reads implements AutoCloseable {
   }
 
   private static BatchGetRequest batch(String store, List<byte[]> keys) {
-    BatchGetRequest.Builder request = BatchGetRequest.newBuilder().setStore(store);
+    BatchGetRequest.Builder request = BatchGetRequest.newBuilder().setStore(store).setVersion(1);
     for (int i = 0; i < keys.size(); i++) {
       request.addKeys(KeyRequest.newBuilder().setKeyIndex(i).setPartition(-1)
           .setKey(ByteString.copyFrom(keys.get(i))));

@@ -45,6 +45,9 @@ class ServerPluginHooksTest {
   @Test
   void hooksSeeRecordsReadsHeadersAndLifecycle() throws Exception {
     ProbePlugin.LIFECYCLE.clear();
+    ProbePlugin.INGESTED.clear();
+    ProbePlugin.OUTCOMES.clear();
+    ProbePlugin.TRACEPARENTS.clear();
     try (LocalCluster cluster = LocalCluster.builder().servers(1)
         .controllerConfig("push.monitor.interval", "50ms")
         .serverConfig("plugins.test-probe.enabled", "true").build()) {
@@ -115,7 +118,7 @@ class ServerPluginHooksTest {
   }
 
   private static GetRequest get(String key) {
-    return GetRequest.newBuilder().setStore("packed").setPartition(-1)
+    return GetRequest.newBuilder().setStore("packed").setVersion(1).setPartition(-1)
         .setKey(ByteString.copyFrom(Data.key(key))).build();
   }
 }

@@ -1,14 +1,22 @@
 package dev.venice.runtime.localcluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.common.meta.PushStatus;
 import dev.venice.runtime.common.meta.ReplicaStatus;
+import dev.venice.runtime.common.meta.Store;
 import dev.venice.runtime.common.meta.TopicNames;
+import dev.venice.runtime.common.meta.Version;
 import dev.venice.runtime.common.meta.VersionStatus;
 import dev.venice.runtime.controller.VeniceController;
 import dev.venice.runtime.router.VeniceRouter;
 import dev.venice.runtime.server.VeniceServer;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +51,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalCluster implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String clusterName;
   private final Path workDir;
@@ -273,6 +282,50 @@ public final class LocalCluster implements AutoCloseable {
                 + status[0]);
           }
           return push.status() == VersionStatus.ONLINE;
+        });
+  }
+
+  /**
+   * Waits until every router routes the store's current version: its routing metadata names that
+   * version with {@code replicationFactor} ready replicas for every partition. A version goes
+   * online on the servers' reports; Helix's routing view follows a moment later.
+   *
+   * @throws IllegalStateException naming the router and what it listed at the deadline
+   */
+  public void awaitRoutable(String store, Duration timeout) {
+    ControllerClient admin = new ControllerClient(controllerUrl());
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    String[] seen = {"nothing yet"};
+    waitFor(() -> "every router to route store " + store + "; last seen: " + seen[0], timeout,
+        () -> {
+          Store current = admin.getStore(store);
+          int replicas = current.version(current.currentVersion())
+              .map(Version::replicationFactor).orElse(Integer.MAX_VALUE);
+          for (String router : routerUrls()) {
+            try {
+              HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
+                  router + "/metadata/" + store)).timeout(Duration.ofSeconds(2)).build(),
+                  HttpResponse.BodyHandlers.ofString());
+              seen[0] = router + " answered " + response.statusCode() + " " + response.body();
+              JsonNode metadata = JSON.readTree(response.body());
+              if (response.statusCode() != 200
+                  || metadata.path("currentVersion").asInt() != current.currentVersion()) {
+                return false;
+              }
+              for (JsonNode partition : metadata.path("replicas")) {
+                if (partition.size() < replicas) {
+                  return false;
+                }
+              }
+            } catch (IOException e) {
+              seen[0] = router + " unreachable: " + e;
+              return false;
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return false;
+            }
+          }
+          return true;
         });
   }
 
