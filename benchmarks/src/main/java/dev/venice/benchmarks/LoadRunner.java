@@ -1,7 +1,5 @@
 package dev.venice.benchmarks;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import dev.venice.runtime.client.VeniceClients;
 import dev.venice.runtime.common.controller.ControllerClient;
@@ -18,10 +16,6 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,7 +89,7 @@ public final class LoadRunner implements Callable<Integer> {
       }
       PushJob.create(cluster.controllerUrl(), "bench", Files.write(data, lines)).run();
       Files.delete(data);
-      awaitTwoReplicas(cluster.routerUrl());
+      cluster.awaitRoutable("bench", Duration.ofSeconds(60));
 
       VeniceServer slow = cluster.servers().get(0);
       List<Result> results = new ArrayList<>();
@@ -198,24 +192,6 @@ public final class LoadRunner implements Callable<Integer> {
   private static double hedges(SimpleMeterRegistry registry) {
     var counter = registry.find("venice.client.hedging.hedges.sent").counter();
     return counter == null ? 0 : counter.count();
-  }
-
-  private static void awaitTwoReplicas(String routerUrl) {
-    HttpClient http = HttpClient.newHttpClient();
-    LocalCluster.waitFor("two ready replicas per partition", Duration.ofSeconds(60), () -> {
-      try {
-        String body = http.send(HttpRequest.newBuilder(URI.create(routerUrl + "/metadata/bench"))
-            .build(), HttpResponse.BodyHandlers.ofString()).body();
-        JsonNode replicas = new ObjectMapper().readTree(body).path("replicas");
-        boolean ready = replicas.size() == 2;
-        for (JsonNode partition : replicas) {
-          ready &= partition.size() == 2;
-        }
-        return ready;
-      } catch (Exception e) {
-        return false;
-      }
-    });
   }
 
   private void write(String command, List<Result> results, Histogram[] baseline)

@@ -170,16 +170,19 @@ class ClientsAndPushTest {
         }
       }, "reader-during-swap");
       reader.start();
-      PushJob.Result second = PushJob.create(cluster.controllerUrl(), "people",
-          jsonFile("people.jsonl", 200, 1000)).run();
-    cluster.awaitRoutable("people", WAIT);
-      assertEquals(2, second.version());
-      for (StoreClient<String, Object> client : List.of(thin, fast)) {
-        LocalCluster.waitFor("the new version's values", WAIT,
-            () -> age(client.get("p-3").join()) == 1003);
+      try {
+        PushJob.Result second = PushJob.create(cluster.controllerUrl(), "people",
+            jsonFile("people.jsonl", 200, 1000)).run();
+        cluster.awaitRoutable("people", WAIT);
+        assertEquals(2, second.version());
+        for (StoreClient<String, Object> client : List.of(thin, fast)) {
+          LocalCluster.waitFor("the new version's values", WAIT,
+              () -> age(client.get("p-3").join()) == 1003);
+        }
+      } finally {
+        reading.set(false);
+        reader.join();
       }
-      reading.set(false);
-      reader.join();
       assertTrue(problems.isEmpty(), "reads failed or saw a third value during the swap: "
           + problems);
       assertTrue(reads.get() > 10, "the reader ran " + reads.get() + " reads");

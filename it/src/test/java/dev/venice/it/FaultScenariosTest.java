@@ -130,12 +130,15 @@ class FaultScenariosTest {
           }
         }, "reader");
         reader.start();
-        LocalCluster.waitFor("reads through the first router", WAIT, () -> reads.get() > 100);
-        cluster.faults().kill(first);
-        long atKill = reads.get();
-        LocalCluster.waitFor("reads after the kill", WAIT, () -> reads.get() > atKill + 300);
-        reading.set(false);
-        reader.join();
+        try {
+          LocalCluster.waitFor("reads through the first router", WAIT, () -> reads.get() > 100);
+          cluster.faults().kill(first);
+          long atKill = reads.get();
+          LocalCluster.waitFor("reads after the kill", WAIT, () -> reads.get() > atKill + 300);
+        } finally {
+          reading.set(false);
+          reader.join();
+        }
       }
       assertTrue(failures.isEmpty(), "reads failed when the router died: " + failures);
     }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -109,6 +110,7 @@ final class QuickstartCommand implements Callable<Integer> {
         out.flush();
         PushJob.Result pushed = PushCommand.push(local, spec.commandLine().getErr(), STORE, data,
             PushJob.Format.JSON_LINES);
+        cluster.awaitRoutable(STORE, Duration.ofSeconds(60));
         out.printf("  version %d online: %,d records, %,d bytes in %.1f s%n", pushed.version(),
             pushed.records(), pushed.bytes(), pushed.duration().toMillis() / 1e3);
       } finally {

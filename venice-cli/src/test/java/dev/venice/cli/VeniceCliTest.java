@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -91,6 +92,7 @@ class VeniceCliTest {
     assertEquals(0, pushed.status(), pushed.err());
     assertEquals(1, pushed.json().get("version").asInt());
     assertEquals(2, pushed.json().get("records").asInt());
+    cluster.awaitRoutable("cli-users", Duration.ofSeconds(60));
 
     Run got = venice(withCluster("get", "--store", "cli-users", "--key", "\"ann\"", "--json"));
     assertEquals(0, got.status(), got.err());
