@@ -7,6 +7,7 @@ import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.common.plugin.PluginInfo;
 import dev.venice.runtime.common.plugin.PluginState;
 import dev.venice.runtime.localcluster.LocalCluster;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,7 +64,7 @@ class AuditLogPluginTest {
           for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
             try {
               events.add(decoder.decode(record.value()));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
               throw new IllegalStateException(e);
             }
           }

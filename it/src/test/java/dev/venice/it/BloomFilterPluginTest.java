@@ -19,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -56,7 +57,7 @@ class BloomFilterPluginTest {
       }
       PushJob.create(cluster.controllerUrl(), "sparse",
           Files.write(dir.resolve("sparse.jsonl"), lines)).run();
-      cluster.awaitRoutable("sparse", java.time.Duration.ofSeconds(60));
+      cluster.awaitRoutable("sparse", Duration.ofSeconds(60));
 
       try (StoreClient<String, Object> client = VeniceClients
           .builder(cluster.routerUrl(), "sparse").fast()) {

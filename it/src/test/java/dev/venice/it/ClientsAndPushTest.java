@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.Schema;
@@ -226,7 +227,7 @@ class ClientsAndPushTest {
         Map.of("plugins.test-tag.tag", "from-store")));
     PushJob.create(cluster.controllerUrl(), "decorated", jsonFile("decorated.jsonl", 3, 0)).run();
     cluster.awaitRoutable("decorated", WAIT);
-    List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> calls = new CopyOnWriteArrayList<>();
     TagPlugin.SEEN.clear();
     try (StoreClient<String, Object> client = clients("decorated")
         .decorate(recording("outer", calls))
@@ -280,7 +281,7 @@ class ClientsAndPushTest {
       Map<String, Object> batch = thin.batchGet(Set.of("open-1", "blocked-1")).join();
       assertEquals(Set.of("open-1"), batch.keySet());
       Map<String, Object> streamed = new ConcurrentHashMap<>();
-      List<String> absent = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<String> absent = new CopyOnWriteArrayList<>();
       thin.streamingBatchGet(Set.of("open-1", "blocked-1"), (key, value) -> {
         if (value == null) {
           absent.add(key);

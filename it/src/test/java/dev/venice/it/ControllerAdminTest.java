@@ -18,6 +18,7 @@ import dev.venice.runtime.controller.VeniceController;
 import dev.venice.runtime.localcluster.LocalCluster;
 import dev.venice.spi.controller.AdminOperation;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -259,7 +260,7 @@ class ControllerAdminTest {
     int perThread = 5;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
-      List<Future<?>> done = new java.util.ArrayList<>();
+      List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int thread = t;
         done.add(pool.submit(() -> {

@@ -40,7 +40,7 @@ class FastClientFailoverTest {
       }
       PushJob.create(cluster.controllerUrl(), "spread",
           Files.write(files.resolve("spread.jsonl"), lines)).run();
-      cluster.awaitRoutable("spread", java.time.Duration.ofSeconds(60));
+      cluster.awaitRoutable("spread", Duration.ofSeconds(60));
 
       Set<String> servedBy = ConcurrentHashMap.newKeySet();
       ReplicaDispatchDecorator observer = new ReplicaDispatchDecorator() {

@@ -13,6 +13,7 @@ import dev.venice.spi.client.StoreClient;
 import dev.venice.spi.client.StoreClientDecorator;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -55,7 +56,7 @@ class ReadmeExampleTest {
           .createStore("users", Schemas.KEY, Schemas.USER_V1, 1, 1);
       PushJob.create(cluster.controllerUrl(), "users", Files.write(dir.resolve("u.jsonl"),
           List.of("{\"key\": \"ann\", \"value\": {\"name\": \"Ann\", \"age\": 31}}"))).run();
-      cluster.awaitRoutable("users", java.time.Duration.ofSeconds(60));
+      cluster.awaitRoutable("users", Duration.ofSeconds(60));
       String routerUrl = cluster.routerUrl();
       TagPlugin.SEEN.clear();
 

@@ -22,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -205,7 +206,7 @@ class ServerIngestionTest {
       LocalCluster.waitFor(key + " readable on " + server.instanceId(), WAIT, () -> {
         try {
           GetResponse got = reads.get("live", Data.key(key));
-          return got.getFound() && java.util.Arrays.equals(expected, got.getValue().toByteArray());
+          return got.getFound() && Arrays.equals(expected, got.getValue().toByteArray());
         } catch (StatusRuntimeException notYet) {
           return false;
         }

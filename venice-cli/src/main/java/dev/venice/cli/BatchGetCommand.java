@@ -2,6 +2,7 @@ package dev.venice.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.venice.spi.client.StoreClient;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -30,7 +31,7 @@ final class BatchGetCommand extends StoreCommand.Base {
     JsonNode array;
     try {
       array = Output.JSON.readTree(keys);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new CliException("--keys is not JSON: " + e.getMessage());
     }
     if (array == null || !array.isArray()) {

@@ -4,13 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.localcluster.LocalCluster;
 import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code venice cluster start|status}. */
 @Command(name = "cluster", description = "Run a local cluster, or see a cluster's state.",
@@ -31,7 +33,7 @@ final class ClusterCommand {
     String pluginDir;
     @Option(names = "--plugin-config", paramLabel = "KEY=VALUE",
         description = "A plugins.<id>.<key> setting for every process (repeatable).")
-    java.util.Map<String, String> pluginConfig = new java.util.HashMap<>();
+    Map<String, String> pluginConfig = new HashMap<>();
 
     LocalCluster start() throws Exception {
       return builder().build();

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,9 +29,9 @@ import org.HdrHistogram.Histogram;
 import org.apache.avro.generic.GenericRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code venice quickstart}. */
 @Command(name = "quickstart", description = "Start a local cluster, create a demo store, push a"
@@ -89,7 +90,7 @@ final class QuickstartCommand implements Callable<Integer> {
       out.printf("  up in %.1f s%n", (System.nanoTime() - start) / 1e9);
 
       ControllerClient admin = new ControllerClient(state.controller(), "quickstart",
-          java.time.Duration.ofSeconds(30));
+          Duration.ofSeconds(30));
       admin.createStore(Map.of("name", STORE, "keySchema", "\"string\"",
           "valueSchema", VALUE_SCHEMA, "partitionCount", 3,
           "replicationFactor", Math.min(2, Math.max(1, shape.servers)),
@@ -222,7 +223,7 @@ final class QuickstartCommand implements Callable<Integer> {
       }
     };
     int mismatches = 0;
-    Map<String, String> clientPlugins = new java.util.HashMap<>(shape.pluginConfig);
+    Map<String, String> clientPlugins = new HashMap<>(shape.pluginConfig);
     if (!noPlugins) {
       clientPlugins.putIfAbsent("plugins.hedging.enabled", "true");
     }

@@ -3,7 +3,7 @@ package dev.venice.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.common.meta.Store;
-
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +11,9 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code venice store create|list|describe|update|delete}. */
 @Command(name = "store", description = "Create, list, describe, update and delete stores.",
@@ -144,7 +144,7 @@ final class StoreCommand {
       try {
         JsonNode node = Output.JSON.readTree(value);
         return node == null ? value : node;
-      } catch (java.io.IOException notJson) {
+      } catch (IOException notJson) {
         return value;
       }
     }

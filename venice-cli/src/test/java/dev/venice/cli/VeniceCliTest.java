@@ -129,7 +129,7 @@ class VeniceCliTest {
         "replicationFactor=1"));
     venice(withCluster("store", "delete", "--store", "audited-cli"));
     JsonNode[] events = new JsonNode[1];
-    dev.venice.runtime.localcluster.LocalCluster.waitFor("three events", java.time.Duration
+    dev.venice.runtime.localcluster.LocalCluster.waitFor("three events", Duration
         .ofSeconds(30), () -> {
           try {
             events[0] = venice(withCluster("dump-audit-log", "--store", "audited-cli",

@@ -2,6 +2,7 @@ package dev.venice.spi.host;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * A store's metadata as plugins see it.
@@ -35,7 +36,7 @@ public record StoreInfo(
    */
   public Map<String, String> settingsFor(String pluginId) {
     String prefix = "plugins." + pluginId + ".";
-    Map<String, String> result = new java.util.TreeMap<>();
+    Map<String, String> result = new TreeMap<>();
     pluginSettings.forEach((k, v) -> {
       if (k.startsWith(prefix)) {
         result.put(k.substring(prefix.length()), v);

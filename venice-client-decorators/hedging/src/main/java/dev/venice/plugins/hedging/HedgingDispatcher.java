@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -103,8 +104,7 @@ final class HedgingDispatcher implements ReplicaDispatcher {
       }
     };
     /** Set by the first successful answer. */
-    final java.util.concurrent.atomic.AtomicBoolean won =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    final AtomicBoolean won = new AtomicBoolean();
     /** Attempts still in flight; the race fails only when the last one fails. */
     final AtomicInteger pending = new AtomicInteger(1);
     final long start;

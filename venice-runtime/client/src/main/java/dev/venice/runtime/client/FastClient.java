@@ -19,9 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -52,8 +54,7 @@ final class FastClient<K, V> implements StoreClient<K, V> {
   private final Duration timeout;
   private final AtomicInteger roundRobin = new AtomicInteger();
   private final ScheduledExecutorService refresher;
-  private final java.util.concurrent.atomic.AtomicLong lastRefresh =
-      new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+  private final AtomicLong lastRefresh = new AtomicLong(System.nanoTime());
   private volatile View view;
 
   FastClient(String store, RouterMetadataClient router, UnaryOperator<ReplicaDispatcher> decorate,
@@ -121,7 +122,7 @@ final class FastClient<K, V> implements StoreClient<K, V> {
 
   @Override
   public CompletableFuture<Map<K, V>> batchGet(Set<K> keys, RequestContext context) {
-    Map<K, V> values = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<K, V> values = new ConcurrentHashMap<>();
     return perPartition(keys, context, RequestKind.BATCH_GET, (key, value) -> {
       if (value != null) {
         values.put(key, value);

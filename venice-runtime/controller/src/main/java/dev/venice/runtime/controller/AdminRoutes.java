@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -92,7 +93,7 @@ final class AdminRoutes {
 
   private HttpHandler handler(Route route) {
     return exchange -> {
-      String method = exchange.getRequestMethod().toUpperCase(java.util.Locale.ROOT);
+      String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
       String operation = method + " " + exchange.getHttpContext().getPath();
       try {
         if (!method.equals("GET") && !method.equals("HEAD") && redirectedToLeader(exchange)) {

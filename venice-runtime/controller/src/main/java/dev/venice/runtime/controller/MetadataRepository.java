@@ -8,6 +8,7 @@ import dev.venice.runtime.common.meta.Store;
 import dev.venice.runtime.common.meta.ZkPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -126,7 +127,7 @@ final class MetadataRepository {
       for (String id : zk.getChildren(dir)) {
         byte[] data = zk.readData(dir + "/" + id);
         schemas.add(new ValueSchema(Integer.parseInt(id), new String(data,
-            java.nio.charset.StandardCharsets.UTF_8)));
+            StandardCharsets.UTF_8)));
       }
       schemas.sort(Comparator.comparingInt(ValueSchema::id));
       return schemas;
@@ -175,7 +176,7 @@ final class MetadataRepository {
         byte[] data = zk.readData(dir + "/" + partition + "/" + instance, true);
         if (data != null) {
           replicas.put(instance, ReplicaStatus.valueOf(new String(data,
-              java.nio.charset.StandardCharsets.UTF_8)));
+              StandardCharsets.UTF_8)));
         }
       }
       result.put(Integer.parseInt(partition), replicas);
@@ -200,7 +201,7 @@ final class MetadataRepository {
   }
 
   private static byte[] bytes(String text) {
-    return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   static byte[] encode(Object value) {

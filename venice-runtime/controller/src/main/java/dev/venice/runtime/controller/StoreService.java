@@ -22,6 +22,7 @@ import dev.venice.spi.controller.Caller;
 import dev.venice.spi.plugin.TimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -584,7 +585,7 @@ final class StoreService {
   }
 
   private static Set<String> union(Set<String> a, Set<String> b) {
-    Set<String> all = new java.util.HashSet<>(a);
+    Set<String> all = new HashSet<>(a);
     all.addAll(b);
     return Set.copyOf(all);
   }

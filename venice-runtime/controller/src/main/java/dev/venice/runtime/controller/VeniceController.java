@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -140,7 +141,7 @@ public final class VeniceController implements AutoCloseable {
   }
 
   /** The topics in Kafka (for tests and the CLI's status). */
-  public java.util.Set<String> kafkaTopics() {
+  public Set<String> kafkaTopics() {
     return resources.topics();
   }
 

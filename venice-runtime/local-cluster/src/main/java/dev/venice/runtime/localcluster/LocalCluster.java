@@ -255,7 +255,7 @@ public final class LocalCluster implements AutoCloseable {
           for (String resource : helix().getResourcesInCluster(clusterName)) {
             ExternalView view = helix().getResourceExternalView(clusterName, resource);
             if (view != null && view.getPartitionSet().stream()
-                .map(view::getStateMap).filter(java.util.Objects::nonNull)
+                .map(view::getStateMap).filter(Objects::nonNull)
                 .anyMatch(states -> "LEADER".equals(states.get(instanceId))
                     || "STANDBY".equals(states.get(instanceId)))) {
               return true;

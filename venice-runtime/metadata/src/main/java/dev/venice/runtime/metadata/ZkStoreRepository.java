@@ -11,9 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.apache.avro.Schema;
 import org.apache.helix.zookeeper.impl.client.ZkClient;
 import org.apache.helix.zookeeper.zkclient.IZkDataListener;
@@ -27,8 +31,7 @@ import org.slf4j.LoggerFactory;
  * ingestion status.
  */
 public final class ZkStoreRepository {
-  private static final java.util.regex.Pattern STORE_NAME =
-      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
+  private static final Pattern STORE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
   private static final Logger LOG = LoggerFactory.getLogger(ZkStoreRepository.class);
   private static final ObjectMapper JSON = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -37,7 +40,7 @@ public final class ZkStoreRepository {
   private final String cluster;
   private final Map<String, Store> stores = new ConcurrentHashMap<>();
   /** Store names with a data watch: one each, also for names not (yet) created. */
-  private final java.util.Set<String> watched = ConcurrentHashMap.newKeySet();
+  private final Set<String> watched = ConcurrentHashMap.newKeySet();
   private final Map<String, Schema> keySchemas = new ConcurrentHashMap<>();
   private final List<Consumer<Store>> listeners = new CopyOnWriteArrayList<>();
 
@@ -110,8 +113,8 @@ public final class ZkStoreRepository {
   }
 
   /** The store's value schemas, id to schema JSON. */
-  public java.util.SortedMap<Integer, String> valueSchemas(String name) {
-    java.util.SortedMap<Integer, String> schemas = new java.util.TreeMap<>();
+  public SortedMap<Integer, String> valueSchemas(String name) {
+    SortedMap<Integer, String> schemas = new TreeMap<>();
     String dir = ZkPaths.valueSchemas(cluster, name);
     try {
       for (String id : zk.getChildren(dir)) {

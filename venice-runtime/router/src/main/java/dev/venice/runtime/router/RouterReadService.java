@@ -29,13 +29,19 @@ import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -56,10 +62,10 @@ final class RouterReadService extends VeniceReadGrpc.VeniceReadImplBase {
   private final AtomicInteger roundRobin = new AtomicInteger();
   private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
   private final Map<String, Counter> requests = new ConcurrentHashMap<>();
-  private final java.util.concurrent.Executor pool;
+  private final Executor pool;
 
   RouterReadService(ZkStoreRepository stores, RoutingTable routing, ServerChannels channels,
-      Supplier<ReadHooks> hooks, MeterRegistry registry, java.util.concurrent.Executor pool) {
+      Supplier<ReadHooks> hooks, MeterRegistry registry, Executor pool) {
     this.pool = pool;
     this.stores = stores;
     this.routing = routing;
@@ -122,7 +128,7 @@ final class RouterReadService extends VeniceReadGrpc.VeniceReadImplBase {
           .setCompressionStrategy(target.version().compressionStrategy().name())
           .addAllRecords(hooked.answered());
       // partitions in parallel, each in this call's gRPC context (deadline, headers)
-      java.util.concurrent.Executor inContext = Context.current().fixedContextExecutor(pool);
+      Executor inContext = Context.current().fixedContextExecutor(pool);
       List<CompletableFuture<BatchGetResponse>> parts = new ArrayList<>();
       byPartition(target, hooked.forward()).forEach((partition, forwarded) -> parts.add(
           CompletableFuture.supplyAsync(() -> forward(target, partition,
@@ -146,7 +152,7 @@ final class RouterReadService extends VeniceReadGrpc.VeniceReadImplBase {
    * after-hooks to run once every key is answered. Without hooks, everything is forwarded.
    */
   private record HookedBatch(List<KeyValue> answered, BatchGetRequest forward,
-      Map<Integer, ReadRequest> hookRequests, ReadHooks hooks, java.util.Set<Integer> byHook) {
+      Map<Integer, ReadRequest> hookRequests, ReadHooks hooks, Set<Integer> byHook) {
     void after(List<KeyValue> values, long latencyNanos) {
       if (hookRequests.isEmpty()) {
         return;
@@ -164,11 +170,11 @@ final class RouterReadService extends VeniceReadGrpc.VeniceReadImplBase {
   private HookedBatch beforeHooks(Target target, BatchGetRequest request) {
     ReadHooks hookSet = hooks.get();
     if (hookSet.isEmpty()) {
-      return new HookedBatch(List.of(), request, Map.of(), hookSet, java.util.Set.of());
+      return new HookedBatch(List.of(), request, Map.of(), hookSet, Set.of());
     }
     List<KeyValue> answered = new ArrayList<>();
-    java.util.Set<Integer> byHook = new java.util.HashSet<>();
-    Map<Integer, ReadRequest> hookRequests = new java.util.HashMap<>();
+    Set<Integer> byHook = new HashSet<>();
+    Map<Integer, ReadRequest> hookRequests = new HashMap<>();
     BatchGetRequest.Builder rest = request.toBuilder().clearKeys();
     Map<String, String> headers = RequestHeaders.KEY.get();
     for (KeyRequest key : request.getKeysList()) {
@@ -191,7 +197,7 @@ final class RouterReadService extends VeniceReadGrpc.VeniceReadImplBase {
   /** A value a hook answered with, as stored (4-byte schema id, then the value), or absent. */
   private static KeyValue stored(KeyValue.Builder kv, byte[] stored, Target target) {
     if (stored != null && stored.length >= 4) {
-      kv.setFound(true).setSchemaId(java.nio.ByteBuffer.wrap(stored).getInt())
+      kv.setFound(true).setSchemaId(ByteBuffer.wrap(stored).getInt())
           .setValue(com.google.protobuf.ByteString.copyFrom(stored, 4, stored.length - 4))
           .setCompressionStrategy(target.version().compressionStrategy().name());
     }
@@ -248,7 +254,7 @@ final class RouterReadService extends VeniceReadGrpc.VeniceReadImplBase {
   private static <T> T join(CompletableFuture<T> part) {
     try {
       return part.join();
-    } catch (java.util.concurrent.CompletionException e) {
+    } catch (CompletionException e) {
       if (e.getCause() instanceof StatusRuntimeException status) {
         throw status;
       }

@@ -31,6 +31,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.helix.zookeeper.impl.client.ZkClient;
 import org.apache.helix.zookeeper.zkclient.serialize.BytesPushThroughSerializer;
 import org.slf4j.Logger;
@@ -53,12 +55,11 @@ public final class VeniceRouter implements AutoCloseable {
   private final HealthStatusManager health = new HealthStatusManager();
   private final ServerChannels channels = new ServerChannels();
   /** Forwards the partitions of one batch get in parallel. */
-  private final java.util.concurrent.ExecutorService forwarders =
-      java.util.concurrent.Executors.newFixedThreadPool(8, runnable -> {
-        Thread thread = new Thread(runnable, "router-forward");
-        thread.setDaemon(true);
-        return thread;
-      });
+  private final ExecutorService forwarders = Executors.newFixedThreadPool(8, runnable -> {
+    Thread thread = new Thread(runnable, "router-forward");
+    thread.setDaemon(true);
+    return thread;
+  });
   private ZkStoreRepository stores;
   private RoutingTable routing;
   private PluginManager plugins;

@@ -2,12 +2,16 @@ package dev.venice.runtime.server;
 
 import dev.venice.runtime.common.meta.CompressionStrategy;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -46,8 +50,7 @@ final class PartitionStore implements AutoCloseable {
   private final RocksDB db;
   private final ColumnFamilyHandle data;
   private final ColumnFamilyHandle meta;
-  private final java.util.concurrent.atomic.AtomicInteger readers =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger readers = new AtomicInteger();
   private volatile boolean closed;
   private volatile long appliedRecords;
   private volatile boolean endOfPush;
@@ -203,7 +206,7 @@ final class PartitionStore implements AutoCloseable {
   long sizeOnDisk() {
     try (Stream<Path> files = Files.walk(dir)) {
       return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
-    } catch (IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       return -1;
     }
   }
@@ -211,7 +214,7 @@ final class PartitionStore implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (readers.get() > 0 && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
@@ -229,7 +232,7 @@ final class PartitionStore implements AutoCloseable {
       return;
     }
     try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
     }

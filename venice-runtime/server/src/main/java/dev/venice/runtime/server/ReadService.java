@@ -29,6 +29,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.avro.Schema;
 import org.rocksdb.RocksDBException;
@@ -177,7 +178,7 @@ final class ReadService extends VeniceReadGrpc.VeniceReadImplBase {
     ReadHooks hookSet = hooks.get();
     if (hookSet.isEmpty()) {
       Lookup lookup = read(replica, key, topic);
-      latency.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+      latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       return lookup;
     }
     ReadRequest hookRequest = new ReadRequest(store, target.version.number(), partition, key,
@@ -193,7 +194,7 @@ final class ReadService extends VeniceReadGrpc.VeniceReadImplBase {
     long elapsed = System.nanoTime() - start;
     hookSet.afterRead(hookRequest, new ReadOutcome(lookup.found(), lookup.value().size(),
         elapsed, decision.answered()));
-    latency.record(elapsed, java.util.concurrent.TimeUnit.NANOSECONDS);
+    latency.record(elapsed, TimeUnit.NANOSECONDS);
     return lookup;
   }
 

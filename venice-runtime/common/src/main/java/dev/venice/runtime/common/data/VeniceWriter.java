@@ -1,6 +1,7 @@
 package dev.venice.runtime.common.data;
 
 import dev.venice.runtime.common.meta.CompressionStrategy;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -102,7 +103,7 @@ public final class VeniceWriter implements AutoCloseable {
   /** Closes the producer, waiting at most 10 s for records still in flight. */
   @Override
   public void close() {
-    producer.close(java.time.Duration.ofSeconds(10));
+    producer.close(Duration.ofSeconds(10));
   }
 
   private CompletableFuture<Void> control(Envelope.ControlType type,

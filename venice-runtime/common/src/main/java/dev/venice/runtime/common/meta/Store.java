@@ -1,5 +1,6 @@
 package dev.venice.runtime.common.meta;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +63,7 @@ public record Store(
 
   /** A copy with {@code version} added or replaced, versions kept in number order. */
   public Store withVersion(Version version) {
-    List<Version> updated = new java.util.ArrayList<>(versions);
+    List<Version> updated = new ArrayList<>(versions);
     updated.removeIf(v -> v.number() == version.number());
     updated.add(version);
     updated.sort(Comparator.comparingInt(Version::number));

@@ -2,6 +2,7 @@ package dev.venice.runtime.common.plugin;
 
 import dev.venice.runtime.common.plugin.PluginGuard.BiCall;
 import dev.venice.runtime.common.plugin.PluginGuard.Call;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
@@ -53,7 +54,7 @@ final class Hooks<H> {
 
   /** Calls every hook and collects the results, {@code fallback} for a hook that throws. */
   <A, R> List<Decision<R>> all(String hookName, A arg, Call<H, A, R> fn, R fallback) {
-    java.util.ArrayList<Decision<R>> results = new java.util.ArrayList<>(entries.length);
+    ArrayList<Decision<R>> results = new ArrayList<>(entries.length);
     for (Guarded<H> entry : entries) {
       results.add(new Decision<>(entry.guard().pluginId(),
           entry.guard().apply(hookName, entry.hook(), arg, fn, fallback)));

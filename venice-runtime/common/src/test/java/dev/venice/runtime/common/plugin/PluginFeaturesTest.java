@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -194,7 +195,7 @@ class PluginFeaturesTest {
 
       // Background task: a throwing run is contained and the schedule goes on.
       Class<?> plugin = app.loadClass("fixture.features.FeaturesPlugin");
-      var runs = (java.util.concurrent.atomic.AtomicInteger) plugin.getField("TASK_RUNS").get(null);
+      var runs = (AtomicInteger) plugin.getField("TASK_RUNS").get(null);
       Await.until(() -> runs.get() >= 3, Duration.ofSeconds(10),
           () -> "background task ran only " + runs.get() + " times");
       assertEquals(1.0, registry.get("venice.plugins.hook.errors").tag("hook", "task.tick")

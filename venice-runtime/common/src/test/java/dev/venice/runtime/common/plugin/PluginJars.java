@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.venice.runtime.common.plugin.fixture.ConfigurableTestPlugin;
 import dev.venice.spi.plugin.VenicePlugin;
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
@@ -67,9 +68,9 @@ public final class PluginJars {
       files.add(file.toString());
     }
     Path out = Files.createDirectories(work.resolve("classes"));
-    String classPath = System.getProperty("java.class.path") + java.io.File.pathSeparator
+    String classPath = System.getProperty("java.class.path") + File.pathSeparator
         + libraries.stream().map(Path::toString)
-            .collect(Collectors.joining(java.io.File.pathSeparator));
+            .collect(Collectors.joining(File.pathSeparator));
     List<String> args = new ArrayList<>(List.of("-d", out.toString(), "-cp", classPath,
         "--release", "17", "-proc:none"));
     args.addAll(files);
