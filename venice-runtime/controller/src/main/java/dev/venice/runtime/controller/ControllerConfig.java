@@ -1,6 +1,7 @@
 package dev.venice.runtime.controller;
 
 import dev.venice.runtime.common.config.ProcessConfig;
+import dev.venice.runtime.common.plugin.PluginManager;
 import dev.venice.spi.config.ConfigKey;
 import java.time.Duration;
 import java.util.List;
@@ -25,8 +26,7 @@ public final class ControllerConfig {
   public static final ConfigKey<Integer> ADMIN_PORT =
       ConfigKey.integer("admin.port", 0, 0, 65535, "admin API port (0 picks a free port)");
   /** Where plugin directories live. */
-  public static final ConfigKey<String> PLUGIN_DIR =
-      ConfigKey.string("plugin.dir", null, "directory holding one sub-directory per plugin");
+  public static final ConfigKey<String> PLUGIN_DIR = PluginManager.PLUGIN_DIR;
   /** Replication factor of the Kafka topics the controller creates. */
   public static final ConfigKey<Integer> KAFKA_REPLICATION_FACTOR = ConfigKey.integer(
       "kafka.replication.factor", 1, 1, 16, "replication factor of version and real-time topics");

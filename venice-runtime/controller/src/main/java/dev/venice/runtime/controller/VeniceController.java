@@ -13,7 +13,6 @@ import dev.venice.spi.plugin.TimeSource;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,17 +55,12 @@ public final class VeniceController implements AutoCloseable {
       resources.setUpCluster(); // before our own znodes: Helix refuses an existing cluster path
       MetadataRepository repo = new MetadataRepository(zk, cluster);
       List<Consumer<StoreInfo>> listeners = new CopyOnWriteArrayList<>();
-      String pluginDir = config.get(ControllerConfig.PLUGIN_DIR);
       String host = config.get(ControllerConfig.ADMIN_HOST);
-      PluginManager.Builder pluginBuilder = PluginManager.builder(new BasicHostServices(
+      this.plugins = PluginManager.builder(new BasicHostServices(
               "controller", host, cluster, storeMetadata(repo, listeners), null, null,
               Map.of("bootstrap.servers", config.get(ControllerConfig.KAFKA_BOOTSTRAP_SERVERS))))
-          .config(config.raw()).classPath(VeniceController.class.getClassLoader())
-          .meterRegistry(registry);
-      if (pluginDir != null) {
-        pluginBuilder.pluginDirectory(Path.of(pluginDir));
-      }
-      this.plugins = pluginBuilder.build().start();
+          .processConfig(config).classPath(VeniceController.class.getClassLoader())
+          .meterRegistry(registry).build().start();
       StoreService stores = new StoreService(cluster, repo, resources,
           plugins::adminMutationHooks, TimeSource.SYSTEM,
           new StoreService.Settings(config.get(ControllerConfig.DEFAULT_PARTITION_COUNT),

@@ -1,6 +1,7 @@
 package dev.venice.runtime.router;
 
 import dev.venice.runtime.common.config.ProcessConfig;
+import dev.venice.runtime.common.plugin.PluginManager;
 import dev.venice.spi.config.ConfigKey;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +25,7 @@ public final class RouterConfig {
   public static final ConfigKey<Integer> ADMIN_PORT =
       ConfigKey.integer("admin.port", 0, 0, 65535, "admin HTTP port (0 picks a free port)");
   /** Where plugin directories live. */
-  public static final ConfigKey<String> PLUGIN_DIR =
-      ConfigKey.string("plugin.dir", null, "directory holding one sub-directory per plugin");
+  public static final ConfigKey<String> PLUGIN_DIR = PluginManager.PLUGIN_DIR;
 
   static final List<ConfigKey<?>> KEYS =
       List.of(CLUSTER_NAME, ZOOKEEPER_ADDRESS, HOST, GRPC_PORT, ADMIN_PORT, PLUGIN_DIR);

@@ -26,7 +26,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -78,15 +77,10 @@ public final class VeniceRouter implements AutoCloseable {
       RoutingTable table = routing;
       RoutingService routingService = (store, version, partition) ->
           table.readyReplicas(TopicNames.versionTopic(store, version), partition);
-      PluginManager.Builder pluginBuilder = PluginManager.builder(new BasicHostServices("router",
-              host, cluster, stores.asStoreMetadataService(), routingService, null, Map.of()))
-          .config(config.raw()).classPath(VeniceRouter.class.getClassLoader())
-          .meterRegistry(registry);
-      String pluginDir = config.get(RouterConfig.PLUGIN_DIR);
-      if (pluginDir != null) {
-        pluginBuilder.pluginDirectory(Path.of(pluginDir));
-      }
-      plugins = pluginBuilder.build().start();
+      plugins = PluginManager.builder(new BasicHostServices("router", host, cluster,
+              stores.asStoreMetadataService(), routingService, null, Map.of()))
+          .processConfig(config).classPath(VeniceRouter.class.getClassLoader())
+          .meterRegistry(registry).build().start();
       PluginManager started = plugins;
       grpc = NettyServerBuilder.forAddress(new InetSocketAddress(host,
               config.get(RouterConfig.GRPC_PORT)))

@@ -74,16 +74,11 @@ public final class VeniceServer implements AutoCloseable {
       this.instanceId = host + "_" + grpcPort;
       replicas = new ReplicaManager(Path.of(config.get(ServerConfig.DATA_DIR)), stores, kafka,
           instanceId, () -> plugins.ingestionHooks(), registry);
-      PluginManager.Builder pluginBuilder = PluginManager.builder(new BasicHostServices("server",
-              instanceId, cluster, stores.asStoreMetadataService(), null, replicas::stats,
+      plugins = PluginManager.builder(new BasicHostServices("server", instanceId, cluster,
+              stores.asStoreMetadataService(), null, replicas::stats,
               Map.of("bootstrap.servers", kafka)))
-          .config(config.raw()).classPath(VeniceServer.class.getClassLoader())
-          .meterRegistry(registry);
-      String pluginDir = config.get(ServerConfig.PLUGIN_DIR);
-      if (pluginDir != null) {
-        pluginBuilder.pluginDirectory(Path.of(pluginDir));
-      }
-      plugins = pluginBuilder.build().start();
+          .processConfig(config).classPath(VeniceServer.class.getClassLoader())
+          .meterRegistry(registry).build().start();
       services.addService(ServerInterceptors.intercept(
           new ReadService(stores, replicas, plugins::readHooks, registry),
           RequestHeaders.capture()));

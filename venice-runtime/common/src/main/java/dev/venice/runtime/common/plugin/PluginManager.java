@@ -1,5 +1,6 @@
 package dev.venice.runtime.common.plugin;
 
+import dev.venice.runtime.common.config.ProcessConfig;
 import dev.venice.runtime.common.plugin.Hooks.Guarded;
 import dev.venice.spi.SemanticVersion;
 import dev.venice.spi.SpiVersion;
@@ -56,6 +57,9 @@ import org.slf4j.LoggerFactory;
 public final class PluginManager implements AutoCloseable {
   /** The prefix of every plugin configuration key. */
   public static final String CONFIG_PREFIX = "plugins.";
+  /** The process setting naming the directory that holds one sub-directory per plugin. */
+  public static final ConfigKey<String> PLUGIN_DIR =
+      ConfigKey.string("plugin.dir", null, "directory holding one sub-directory per plugin");
   private static final String SERVICE_FILE = "META-INF/services/" + VenicePlugin.class.getName();
   private static final Pattern ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
   private static final Logger LOG = LoggerFactory.getLogger(PluginManager.class);
@@ -491,6 +495,16 @@ public final class PluginManager implements AutoCloseable {
     public Builder config(Map<String, String> processConfig) {
       this.config = Map.copyOf(processConfig);
       return this;
+    }
+
+    /**
+     * The process's validated configuration: its {@code plugins.*} keys, and plugins loaded from
+     * {@link #PLUGIN_DIR} where that is set.
+     */
+    public Builder processConfig(ProcessConfig process) {
+      config(process.raw());
+      String directory = process.get(PLUGIN_DIR);
+      return directory == null ? this : pluginDirectory(Path.of(directory));
     }
 
     /** Loads plugins from {@code directory/<id>/*.jar}, each in its own class loader. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.venice.runtime.common.config.ProcessConfig;
 import dev.venice.spi.http.PluginHttpRequest;
 import dev.venice.spi.http.PluginHttpResponse;
 import dev.venice.spi.plugin.Readiness;
@@ -22,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,8 +48,12 @@ class PluginManagerTest {
 
   private PluginManager start() throws IOException {
     PluginJars.fixturePlugin(plugins, "healthy", Map.of("id", "healthy"));
+    Map<String, String> settings = new HashMap<>(config);
+    settings.put("plugin.dir", plugins.toString());
     manager = PluginManager.builder(BasicHostServices.minimal("server", "localhost_1", "test"))
-        .pluginDirectory(plugins).config(config).meterRegistry(registry).build().start();
+        .processConfig(ProcessConfig.of("server", List.of(PluginManager.PLUGIN_DIR), Set.of(),
+            settings))
+        .meterRegistry(registry).build().start();
     return manager;
   }
 
