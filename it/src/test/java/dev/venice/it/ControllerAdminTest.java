@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.venice.runtime.common.admin.AdminHttpServer;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.common.controller.ControllerException;
 import dev.venice.runtime.common.meta.HybridConfig;
@@ -17,6 +18,7 @@ import dev.venice.runtime.common.meta.VersionStatus;
 import dev.venice.runtime.controller.VeniceController;
 import dev.venice.runtime.localcluster.LocalCluster;
 import dev.venice.spi.controller.AdminOperation;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,7 +44,7 @@ class ControllerAdminTest {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    cluster = LocalCluster.builder()
+    cluster = LocalCluster.builder().servers(1)
         .controllerConfig("push.monitor.interval", "50ms")
         .controllerConfig("plugins.test-guard.enabled", "true")
         .controllerConfig("plugins.test-guard.max-partitions", "64")
@@ -69,11 +71,23 @@ class ControllerAdminTest {
     return assertThrows(ControllerException.class, call::run);
   }
 
-  /** Reports every partition of a version as ready, as servers do when they reach end-of-push. */
+  /** The one storage server's Helix instance id. */
+  private static String server() {
+    return cluster.servers().get(0).instanceId();
+  }
+
+  /**
+   * Reports every partition of a version as ready, as servers do when they reach end-of-push, once
+   * the server has opened it (and reported STARTED itself, which would otherwise overwrite ours).
+   */
   private static void reportAllReady(String store, Version version) {
     for (int p = 0; p < version.partitionCount(); p++) {
-      admin.reportReplica(store, version.number(), p, "localhost_7000", ReplicaStatus.COMPLETED);
+      report(store, version.number(), p, ReplicaStatus.COMPLETED);
     }
+  }
+
+  private static void report(String store, int version, int partition, ReplicaStatus status) {
+    ReplicaReports.report(admin, server(), store, version, partition, status, WAIT);
   }
 
   private static void awaitStatus(String store, int version, VersionStatus status) {
@@ -173,11 +187,11 @@ class ControllerAdminTest {
     reportAllReady("failing", v1);
     awaitStatus("failing", 1, VersionStatus.ONLINE);
 
-    Version v2 = admin.startPush("failing");
-    admin.reportReplica("failing", 2, 0, "localhost_7000", ReplicaStatus.COMPLETED);
-    admin.reportReplica("failing", 2, 1, "localhost_7001", ReplicaStatus.ERROR);
+    admin.startPush("failing");
+    report("failing", 2, 0, ReplicaStatus.COMPLETED);
+    report("failing", 2, 1, ReplicaStatus.ERROR);
     awaitStatus("failing", 2, VersionStatus.ERROR);
-    assertEquals("replica localhost_7001 of partition 1 reported ERROR",
+    assertEquals("replica " + server() + " of partition 1 reported ERROR",
         admin.pushStatus("failing", 2).detail());
     assertEquals(1, admin.getStore("failing").currentVersion());
     LocalCluster.waitFor("failing_v2 dropped", WAIT,
@@ -188,7 +202,16 @@ class ControllerAdminTest {
     Version v3 = admin.startPush("failing");
     assertEquals(3, v3.number(), "version numbers are never reused");
     assertEquals(VersionStatus.KILLED, admin.killPush("failing", 3).status());
-    reportAllReady("failing", v3);
+    LocalCluster.waitFor("a report for killed failing_v3 refused: its replicas are dropped", WAIT,
+        () -> {
+          try {
+            admin.reportReplica("failing", 3, 0, server(), ReplicaStatus.COMPLETED);
+            return false;
+          } catch (ControllerException e) {
+            assertEquals("PARTITION_NOT_ASSIGNED", e.errorType(), e.getMessage());
+            return true;
+          }
+        });
     assertEquals(1, admin.getStore("failing").currentVersion());
     LocalCluster.waitFor("failing_v3 gone from Kafka", WAIT,
         () -> !controller().kafkaTopics().contains("failing_v3"));
@@ -307,8 +330,6 @@ class ControllerAdminTest {
         "v", Schemas.KEY, "[\"int\", \"int\"]", 1, 1));
     assertBad(400, "store name 'steady/key-schema' is invalid", () -> admin.send("GET",
         "/stores/steady%2Fkey-schema", null));
-    assertBad(400, "instance '..' is not an instance id", () -> admin.reportReplica("steady", 1,
-        0, "..", ReplicaStatus.COMPLETED));
     assertBad(400, "field valueSchema is required", () -> admin.createStore(Map.of("name", "v",
         "keySchema", Schemas.KEY)));
     assertBad(409, "store steady already exists", () -> create("steady", 1));
@@ -320,6 +341,215 @@ class ControllerAdminTest {
     assertBad(413, "request body exceeds the limit of 1048576 bytes", () -> admin.send("PATCH", "/stores/steady",
         new RawJson("{\"pluginSettings\":{\"plugins.a.b\":\"" + "x".repeat(1 << 20) + "\"}}")));
     assertEquals(before, admin.getStore("steady"));
+  }
+
+  @Test
+  void aMisspelledDryRunIsRefusedAndTheStoreStays() throws Exception {
+    create("rehearsed", 1);
+    RawHttp http = new RawHttp(cluster.controllerUrl(), WAIT);
+    for (String value : List.of("maybe", "yes", "1", "TRUE", "")) {
+      RawHttp.Answer answer = http.send("DELETE", "/stores/rehearsed?dryRun=" + value, null, null);
+      assertEquals(400, answer.status(), answer.toString());
+      assertEquals("query parameter dryRun: expected true or false (lower case), got '" + value
+          + "'", answer.json().get("error").asText());
+    }
+    RawHttp.Answer misspelled = http.send("DELETE", "/stores/rehearsed?dryrun=true", null, null);
+    assertEquals(400, misspelled.status(), misspelled.toString());
+    assertEquals("unknown query parameter dryrun for DELETE /stores/{store}; accepted: dryRun",
+        misspelled.json().get("error").asText());
+    assertEquals(400, http.send("GET", "/stores/rehearsed?verbose=true", null, null).status());
+    RawHttp.Answer rehearsal = http.send("DELETE", "/stores/rehearsed?dryRun=true", null, null);
+    assertEquals(200, rehearsal.status(), rehearsal.toString());
+    assertTrue(rehearsal.json().get("dryRun").asBoolean());
+    assertEquals("rehearsed", admin.getStore("rehearsed").name(), "the store is still there");
+  }
+
+  @Test
+  void bodiesMethodsAndEncodingsAreCheckedBeforeAnythingChanges() throws Exception {
+    RawHttp http = new RawHttp(cluster.controllerUrl(), WAIT);
+    String body = AdminHttpServer.JSON.writeValueAsString(Map.of("name", "strict", "keySchema", Schemas.KEY,
+        "valueSchema", Schemas.USER_V1));
+    for (String bad : List.of(body + " garbage", body + "{\"x\":1}", "  \n ",
+        body.replace("{", "{\"name\": \"twice\", "))) {
+      RawHttp.Answer answer = http.json("POST", "/stores", bad);
+      assertEquals(400, answer.status(), bad + " -> " + answer);
+      assertTrue(answer.json().get("error").asText().startsWith("malformed JSON body: "),
+          answer.toString());
+    }
+    RawHttp.Answer plain = http.send("POST", "/stores", "text/plain",
+        body.getBytes(StandardCharsets.UTF_8));
+    assertEquals(415, plain.status(), plain.toString());
+    assertEquals(415, http.send("POST", "/stores", null, body.getBytes(StandardCharsets.UTF_8))
+        .status());
+    assertFalse(admin.listStores().contains("strict"), "nothing was created");
+
+    for (String path : List.of("/leader", "/metrics", "/health", "/plugins", "/cluster")) {
+      RawHttp.Answer wrong = http.json("POST", path, "{}");
+      assertEquals(405, wrong.status(), path + " -> " + wrong);
+      assertEquals("GET, HEAD", wrong.headers().get("allow"), path);
+      assertTrue(wrong.isJsonError(), wrong.toString());
+    }
+    RawHttp.Answer deleteList = http.send("DELETE", "/stores", null, null);
+    assertEquals(405, deleteList.status());
+    assertEquals("GET, HEAD, POST", deleteList.headers().get("allow"));
+
+    for (String target : List.of("/stores/%zz", "/stores/a%C3%28", "/stores/x?dryRun=%G1",
+        "/stores/a|b")) {
+      RawHttp.Answer answer = http.send("DELETE", target, null, null);
+      assertEquals(400, answer.status(), target + " -> " + answer);
+      assertTrue(answer.isJsonError(), target + " -> " + answer);
+    }
+
+    create("big-patch", 1);
+    byte[] huge = ("{\"pluginSettings\":{\"plugins.a.b\":\"" + "x".repeat(10 << 20) + "\"}}")
+        .getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < 2; i++) {
+      RawHttp.Answer tooLarge = http.send("PATCH", "/stores/big-patch", "application/json", huge);
+      assertEquals(413, tooLarge.status(), tooLarge.toString());
+      assertTrue(tooLarge.isJsonError(), "a complete JSON answer: " + tooLarge);
+    }
+    assertEquals(Map.of(), admin.getStore("big-patch").pluginSettings());
+  }
+
+  @Test
+  void schemasThatCannotHoldAValueAreRefused() {
+    Map<String, String> empty = new LinkedHashMap<>();
+    empty.put("[]", "can hold no value: an empty union []");
+    empty.put("{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[]}",
+        "can hold no value: enum E has no symbols");
+    empty.put("{\"type\":\"record\",\"name\":\"Node\",\"fields\":[{\"name\":\"next\","
+        + "\"type\":\"Node\"}]}", "can hold no value: record Node contains itself at /next");
+    empty.put("{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\","
+        + "\"type\":[]}]}", "can hold no value: an empty union [] at /a");
+    empty.put("{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":-1}",
+        "has an invalid logical type decimal at the top");
+    empty.put("{\"type\":\"record\",\"name\":\"Money\",\"fields\":[{\"name\":\"amount\","
+        + "\"type\":{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":4,"
+        + "\"scale\":9}}]}", "has an invalid logical type decimal at /amount");
+    create("evolving", 1);
+    for (Map.Entry<String, String> bad : empty.entrySet()) {
+      ControllerException key = refused(() -> admin.createStore("hollow", bad.getKey(),
+          Schemas.USER_V1, 1, 1));
+      assertEquals("INVALID_SCHEMA", key.errorType(), key.getMessage());
+      assertTrue(key.getMessage().startsWith("key schema of store hollow " + bad.getValue()),
+          key.getMessage());
+      ControllerException value = refused(() -> admin.createStore("hollow", Schemas.KEY,
+          bad.getKey(), 1, 1));
+      assertTrue(value.getMessage().startsWith("value schema of store hollow " + bad.getValue()),
+          value.getMessage());
+      ControllerException added = refused(() -> admin.addValueSchema("evolving", bad.getKey()));
+      assertEquals(400, added.status(), added.getMessage());
+    }
+    assertFalse(admin.listStores().contains("hollow"));
+    assertEquals(1, admin.schemas("evolving").valueSchemas().size());
+    admin.createStore("linked", Schemas.KEY, "{\"type\":\"record\",\"name\":\"Link\","
+        + "\"fields\":[{\"name\":\"next\",\"type\":[\"null\",\"Link\"]}]}", 1, 1);
+  }
+
+  @Test
+  void aDocOrAliasOnlyEditIsANewSchemaVersion() {
+    create("described", 1);
+    String documented = Schemas.USER_V1.replace("\"name\":\"User\",",
+        "\"name\":\"User\",\"doc\":\"a user\",");
+    assertEquals(2, admin.addValueSchema("described", documented));
+    assertEquals(2, admin.addValueSchema("described", documented), "identical: same id");
+    String aliased = Schemas.USER_V1.replace("{\"name\":\"name\",\"type\":\"string\"}",
+        "{\"name\":\"name\",\"type\":\"string\",\"aliases\":[\"fullName\"]}");
+    assertEquals(3, admin.addValueSchema("described", aliased));
+    assertTrue(admin.schemas("described").valueSchemas().get(2).schema().contains("fullName"));
+    assertEquals(1, admin.addValueSchema("described", Schemas.USER_V1), "the original: id 1");
+  }
+
+  @Test
+  void replicaReportsComeOnlyFromLiveInstancesForTheirPartitions() {
+    create("reported", 2);
+    admin.startPush("reported");
+    ControllerException stranger = refused(() -> admin.reportReplica("reported", 1, 0,
+        "localhost_7000", ReplicaStatus.COMPLETED));
+    assertEquals(409, stranger.status());
+    assertEquals("INSTANCE_NOT_LIVE", stranger.errorType());
+    assertFalse(admin.pushStatus("reported", 1).partitions().get(0).replicas()
+        .containsKey("localhost_7000"), "nothing stored");
+    assertBad(400, "instance '..' is not an instance id", () -> admin.reportReplica("reported", 1,
+        0, "..", ReplicaStatus.COMPLETED));
+    report("reported", 1, 0, ReplicaStatus.COMPLETED);
+    assertEquals(ReplicaStatus.COMPLETED, admin.pushStatus("reported", 1).partitions().get(0)
+        .replicas().get(server()));
+  }
+
+  @Test
+  void concurrentDeletesDeleteOnceAndLeaveNoTopicOrResource() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    try {
+      for (int round = 0; round < 3; round++) {
+        String name = "doomed" + round;
+        create(name, 2);
+        if (round == 0) {
+          admin.startPush(name); // a push in progress when the deletes come
+        }
+        List<Future<Integer>> deletes = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          deletes.add(pool.submit(() -> status(() -> admin.deleteStore(name))));
+        }
+        Future<Integer> push = pool.submit(() -> status(() -> admin.startPush(name)));
+        List<Integer> statuses = new ArrayList<>();
+        for (Future<Integer> delete : deletes) {
+          statuses.add(delete.get(60, TimeUnit.SECONDS));
+        }
+        assertEquals(1, statuses.stream().filter(s -> s == 200).count(), "round " + round + ": "
+            + statuses);
+        assertEquals(4, statuses.stream().filter(s -> s == 404).count(), "round " + round + ": "
+            + statuses);
+        int pushed = push.get(60, TimeUnit.SECONDS);
+        assertTrue(pushed == 200 || pushed == 404 || pushed == 409, "start push: " + pushed);
+        assertFalse(admin.listStores().contains(name));
+        LocalCluster.waitFor(() -> "no topic or Helix resource of " + name + " left: "
+            + controller().kafkaTopics() + " " + controller().helixResources(), WAIT,
+            () -> controller().kafkaTopics().stream().noneMatch(t -> t.startsWith(name + "_"))
+                && controller().helixResources().stream().noneMatch(
+                    r -> r.startsWith(name + "_")));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** 200 when {@code call} succeeds, else the controller's status. */
+  private static int status(Runnable call) {
+    try {
+      call.run();
+      return 200;
+    } catch (ControllerException e) {
+      return e.status();
+    }
+  }
+
+  @Test
+  void emptyAndShrinkingPushesNeedToBeAskedFor() {
+    create("sized", 1);
+    ControllerException empty = refused(() -> admin.startPush("sized", 0, false, false));
+    assertEquals(409, empty.status());
+    assertEquals("EMPTY_PUSH", empty.errorType());
+    Version v1 = admin.startPush("sized", 100, false, false);
+    assertEquals(100L, v1.recordCount());
+    reportAllReady("sized", v1);
+    awaitStatus("sized", 1, VersionStatus.ONLINE);
+
+    ControllerException shrink = refused(() -> admin.startPush("sized", 40, false, false));
+    assertEquals("PUSH_WOULD_SHRINK_STORE", shrink.errorType());
+    assertEquals("push into store sized has 40 records, 60% fewer than the 100 of current version"
+        + " 1 (the limit is 50%, push.max.shrink.fraction); push with force (venice push --force)"
+        + " if this is intended", shrink.getMessage());
+    assertEquals(List.of(1), admin.getStore("sized").versions().stream().map(Version::number)
+        .toList(), "no version was created");
+
+    int half = admin.startPush("sized", 50, false, false).number();
+    admin.killPush("sized", half);
+    int forced = admin.startPush("sized", 10, false, true).number();
+    admin.killPush("sized", forced);
+    int allowed = admin.startPush("sized", 0, true, false).number();
+    admin.killPush("sized", allowed);
+    assertEquals(1, admin.getStore("sized").currentVersion());
   }
 
   private static void assertBad(int status, String messageStart, Runnable call) {

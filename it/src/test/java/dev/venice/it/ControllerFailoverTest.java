@@ -25,7 +25,7 @@ class ControllerFailoverTest {
 
   @Test
   void theStandbyRedirectsMutationsAndTakesOverWhenTheLeaderGoes() throws Exception {
-    try (LocalCluster cluster = LocalCluster.builder().controllers(2)
+    try (LocalCluster cluster = LocalCluster.builder().controllers(2).servers(1)
         .controllerConfig("push.monitor.interval", "50ms").build()) {
       VeniceController leader = cluster.leader(WAIT);
       VeniceController standby = cluster.controllers().stream().filter(c -> c != leader)
@@ -49,7 +49,8 @@ class ControllerFailoverTest {
       LocalCluster.waitFor("the standby to lead", WAIT, standby::isLeader);
 
       for (int p = 0; p < v1.partitionCount(); p++) {
-        viaStandby.reportReplica("failover", 1, p, "localhost_7000", ReplicaStatus.COMPLETED);
+        ReplicaReports.report(viaStandby, cluster.servers().get(0).instanceId(), "failover", 1, p,
+            ReplicaStatus.COMPLETED, WAIT);
       }
       LocalCluster.waitFor("version 1 online under the new leader", WAIT,
           () -> viaStandby.pushStatus("failover", 1).status() == VersionStatus.ONLINE);
@@ -67,17 +68,18 @@ class ControllerFailoverTest {
 
   @Test
   void aPushThatTimesOutIsMarkedErrorAndNeverServes() throws Exception {
-    try (LocalCluster cluster = LocalCluster.builder()
+    try (LocalCluster cluster = LocalCluster.builder().servers(1)
         .controllerConfig("push.monitor.interval", "50ms")
-        .controllerConfig("push.timeout", "3s").build()) {
+        .controllerConfig("push.timeout", "6s").build()) {
       ControllerClient admin = new ControllerClient(cluster.controllerUrl());
       admin.createStore("slow", Schemas.KEY, Schemas.USER_V1, 2, 1);
       admin.startPush("slow");
-      admin.reportReplica("slow", 1, 0, "localhost_7000", ReplicaStatus.COMPLETED);
+      ReplicaReports.report(admin, cluster.servers().get(0).instanceId(), "slow", 1, 0,
+          ReplicaStatus.COMPLETED, WAIT);
       LocalCluster.waitFor("the push to time out", WAIT,
           () -> admin.pushStatus("slow", 1).status() == VersionStatus.ERROR);
       String detail = admin.pushStatus("slow", 1).detail();
-      assertTrue(detail.startsWith("push timed out after 3 s: ")
+      assertTrue(detail.startsWith("push timed out after 6 s: ")
           && detail.contains("partition 1 has 0 of 1 replicas ready"), detail);
       assertEquals(0, admin.getStore("slow").currentVersion());
     }

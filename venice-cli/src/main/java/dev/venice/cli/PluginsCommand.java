@@ -99,7 +99,8 @@ final class PluginsCommand {
         }
         return Output.JSON.readTree(response.body());
       } catch (IOException e) {
-        throw new CliException("process at " + url + " is unreachable: " + e);
+        throw new CliException("process at " + url + " is unreachable ("
+            + (e.getMessage() == null ? "connection failed" : e.getMessage()) + ")");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CliException("interrupted");

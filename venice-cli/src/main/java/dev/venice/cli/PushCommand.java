@@ -2,25 +2,24 @@ package dev.venice.cli;
 
 import dev.venice.runtime.push.PushJob;
 import dev.venice.runtime.push.PushProgress;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
-import org.apache.avro.file.DataFileReader;
-import org.apache.avro.generic.GenericDatumReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code venice push}. */
 @Command(name = "push", description = "Push a file as a new version of a store and wait until"
     + " it serves: an Avro container file with 'key' and 'value' fields, or JSON lines"
-    + " {\"key\": ..., \"value\": ...}.", mixinStandardHelpOptions = true,
+    + " {\"key\": ..., \"value\": ...} (one object per line, no other fields). The whole file is"
+    + " checked before anything changes; an empty file, or one with more than half fewer records"
+    + " than the current version, is refused unless --allow-empty or --force is given.",
+    mixinStandardHelpOptions = true,
     footer = {"", "Examples:",
         "  venice push --store users --file users.avro",
-        "  venice push --store users --file users.jsonl --json"})
+        "  venice push --store users --file users.jsonl --json",
+        "  venice push --store users --file sample.jsonl --force"})
 final class PushCommand extends StoreCommand.Base {
   @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
   String store;
@@ -28,10 +27,17 @@ final class PushCommand extends StoreCommand.Base {
   Path file;
   @Option(names = "--format", description = "AVRO or JSON_LINES (default: from the file name).")
   PushJob.Format format;
+  @Option(names = "--allow-empty", description = "Let an input with no records replace the"
+      + " current version.")
+  boolean allowEmpty;
+  @Option(names = "--force", description = "Let an input with far fewer records than the current"
+      + " version replace it (beyond the controller's push.max.shrink.fraction, default 50%%).")
+  boolean force;
 
   @Override
   public Integer call() {
-    PushJob.Result result = push(options, spec.commandLine().getErr(), store, file, format);
+    PushJob.Result result = push(options, spec.commandLine().getErr(), PushJob.create(
+        options.controllerUrl(), store, file).allowEmpty(allowEmpty).force(force), format, file);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("store", result.store());
     json.put("version", result.version());
@@ -43,47 +49,26 @@ final class PushCommand extends StoreCommand.Base {
     return 0;
   }
 
-  /** Runs a push with a progress bar on {@code err} (unless printing JSON). */
-  static PushJob.Result push(GlobalOptions options, PrintWriter err, String store, Path file,
-      PushJob.Format format) {
-    PushJob.Format chosen = format != null ? format : PushJob.Format.of(file);
-    long total = count(file, chosen);
-    ProgressBar bar = new ProgressBar(err, total, !options.json);
-    PushJob.Result result = PushJob.create(options.controllerUrl(), store, file).format(chosen)
-        .progress(bar::update).run();
-    bar.finish();
-    return result;
-  }
-
-  private static long count(Path file, PushJob.Format format) {
+  /** Runs {@code job} with a progress bar on {@code err} (unless printing JSON). */
+  static PushJob.Result push(GlobalOptions options, PrintWriter err, PushJob job,
+      PushJob.Format format, Path file) {
+    ProgressBar bar = new ProgressBar(err, !options.json);
     try {
-      if (format == PushJob.Format.AVRO) {
-        try (DataFileReader<Object> reader = new DataFileReader<>(file.toFile(),
-            new GenericDatumReader<>())) {
-          long n = 0;
-          for (; reader.hasNext(); reader.next()) {
-            n++;
-          }
-          return n;
-        }
-      }
-      try (Stream<String> lines = Files.lines(file)) {
-        return lines.filter(l -> !l.isBlank()).count();
-      }
-    } catch (IOException | RuntimeException e) {
-      return -1; // the push itself reports what is wrong with the file
+      return job.format(format != null ? format : PushJob.Format.of(file))
+          .progress(bar::update).run();
+    } finally {
+      bar.finish();
     }
   }
 
   /** One line redrawn in place: records, bytes, rate, ETA. */
   static final class ProgressBar {
     private final PrintWriter out;
-    private final long total;
     private final boolean enabled;
+    private boolean drawn;
 
-    ProgressBar(PrintWriter out, long total, boolean enabled) {
+    ProgressBar(PrintWriter out, boolean enabled) {
       this.out = out;
-      this.total = total;
       this.enabled = enabled;
     }
 
@@ -91,6 +76,13 @@ final class PushCommand extends StoreCommand.Base {
       if (!enabled) {
         return;
       }
+      drawn = true;
+      if (p.phase().equals("CHECKING")) {
+        out.print(String.format("\rchecking the input: %,d records", p.records()));
+        out.flush();
+        return;
+      }
+      long total = p.totalRecords();
       double rate = p.recordsPerSecond();
       String done = total > 0 ? String.format("%3d%% ", Math.min(100, p.records() * 100 / total))
           : "";
@@ -106,7 +98,7 @@ final class PushCommand extends StoreCommand.Base {
     }
 
     void finish() {
-      if (enabled) {
+      if (enabled && drawn) {
         out.println();
         out.flush();
       }

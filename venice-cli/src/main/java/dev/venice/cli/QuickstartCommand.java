@@ -109,8 +109,8 @@ final class QuickstartCommand implements Callable<Integer> {
         Files.write(data, lines);
         out.printf("Pushing %,d generated records:%n", records);
         out.flush();
-        PushJob.Result pushed = PushCommand.push(local, spec.commandLine().getErr(), STORE, data,
-            PushJob.Format.JSON_LINES);
+        PushJob.Result pushed = PushCommand.push(local, spec.commandLine().getErr(),
+            PushJob.create(local.controllerUrl(), STORE, data), PushJob.Format.JSON_LINES, data);
         cluster.awaitRoutable(STORE, Duration.ofSeconds(60));
         out.printf("  version %d online: %,d records, %,d bytes in %.1f s%n", pushed.version(),
             pushed.records(), pushed.bytes(), pushed.duration().toMillis() / 1e3);

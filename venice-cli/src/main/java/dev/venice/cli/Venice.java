@@ -1,10 +1,10 @@
 package dev.venice.cli;
 
 import dev.venice.runtime.common.controller.ControllerException;
-import dev.venice.spi.client.VeniceClientException;
-import dev.venice.spi.config.ConfigException;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.concurrent.CompletionException;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -38,7 +38,9 @@ public final class Venice implements Runnable {
   }
 
   /**
-   * Runs the command with the given output streams.
+   * Runs the command with the given output streams. Every failure is one line on {@code err},
+   * {@code venice <command>: <reason>}, naming the flag, file, line or store at fault and no Java
+   * class; {@code --verbose} adds the stack trace below it.
    *
    * @return 0 on success, 1 when the command failed, 2 for a usage error
    */
@@ -48,29 +50,58 @@ public final class Venice implements Runnable {
     cli.setErr(err);
     cli.setExpandAtFiles(false); // '@file' is ours: schemas given as files
     cli.setExecutionExceptionHandler((error, command, parsed) -> {
-      boolean verbose = command.getParseResult().hasMatchedOption("--verbose");
       Throwable cause = error instanceof CompletionException && error.getCause() != null
           ? error.getCause() : error;
-      err.println(command.getCommandName() + ": " + describe(cause));
-      if (verbose) {
+      err.println(errorLine(command, describe(cause)));
+      if (command.getParseResult().hasMatchedOption("--verbose")) {
         cause.printStackTrace(err);
       }
       err.flush();
       return 1;
     });
+    cli.setParameterExceptionHandler((error, arguments) -> {
+      CommandLine command = error.getCommandLine();
+      err.println(errorLine(command, oneLine(error.getMessage()) + " (see '"
+          + command.getCommandSpec().qualifiedName() + " --help')"));
+      err.flush();
+      return 2;
+    });
     return cli.execute(args);
   }
 
-  private static String describe(Throwable error) {
+  private static String errorLine(CommandLine command, String reason) {
+    return command.getCommandSpec().qualifiedName() + ": " + reason;
+  }
+
+  /**
+   * The reason a command failed, for a person: the message without Java class names (they mean
+   * nothing to an operator; {@code --verbose} shows them), on one line, never empty.
+   */
+  static String describe(Throwable error) {
+    String message = error.getMessage();
     if (error instanceof ControllerException c && c.status() > 0) {
-      return c.getMessage() + " (" + c.status() + " " + c.errorType() + ")";
+      message = message + " (" + c.status() + " " + c.errorType() + ")";
     }
-    if (error instanceof CliException || error instanceof ControllerException
-        || error instanceof VeniceClientException || error instanceof ConfigException
-        || error instanceof IllegalArgumentException || error instanceof IllegalStateException) {
-      return error.getMessage();
+    message = message == null ? "" : JAVA_CLASS.matcher(message).replaceAll("");
+    message = oneLine(message);
+    if (message.isEmpty() || message.equals("null")) {
+      return "failed without a reason (" + kind(error) + "); run again with --verbose for details";
     }
-    return error.toString();
+    return message;
+  }
+
+  /** A fully qualified Java class name, with the ": " that follows it in a toString. */
+  private static final Pattern JAVA_CLASS = Pattern.compile(
+      "\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error)\\b(?::\\s*)?");
+
+  private static String oneLine(String text) {
+    return text == null ? "" : text.strip().replaceAll("\\s*\\R\\s*", "; ");
+  }
+
+  /** {@code NullPointerException} as "a null pointer", for the rare failure without a message. */
+  private static String kind(Throwable error) {
+    return error.getClass().getSimpleName().replaceAll("(Exception|Error)$", "")
+        .replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
   }
 
   @Override

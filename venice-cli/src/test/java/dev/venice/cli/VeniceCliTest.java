@@ -12,10 +12,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** Real {@code venice} commands against a real local cluster, output parsed, failures checked. */
 class VeniceCliTest {
@@ -45,6 +49,10 @@ class VeniceCliTest {
     System.clearProperty("venice.home");
   }
 
+  private static Run venice(List<String> args) {
+    return venice(args.toArray(String[]::new));
+  }
+
   private static Run venice(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -52,13 +60,17 @@ class VeniceCliTest {
     return new Run(status, out.toString().trim(), err.toString().trim());
   }
 
-  private static String[] withCluster(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
+  private static List<String> withCluster(String... args) {
+    return withCluster(List.of(args));
+  }
+
+  private static List<String> withCluster(List<String> args) {
+    List<String> all = new ArrayList<>(args);
     all.add("--controller");
     all.add(cluster.controllerUrl());
     all.add("--router");
     all.add(cluster.routerUrl());
-    return all.toArray(String[]::new);
+    return all;
   }
 
   @Test
@@ -153,28 +165,158 @@ class VeniceCliTest {
   void failuresExitNonZeroWithOneLine() {
     Run unknown = venice(withCluster("store", "describe", "--store", "nope"));
     assertEquals(1, unknown.status());
-    assertEquals("describe: store nope does not exist (404 STORE_NOT_FOUND)", unknown.err());
+    assertEquals("venice store describe: store nope does not exist (404 STORE_NOT_FOUND)",
+        unknown.err());
 
     Run badFlag = venice(withCluster("store", "list", "--colour"));
     assertEquals(2, badFlag.status());
-    assertTrue(badFlag.err().startsWith("Unknown option: '--colour'"), badFlag.err());
+    assertEquals("venice store list: Unknown option: '--colour' (see 'venice store list --help')",
+        badFlag.err());
 
     Run unreachable = venice("store", "list", "--controller", "http://127.0.0.1:1");
     assertEquals(1, unreachable.status());
-    assertTrue(unreachable.err().startsWith("list: controller at http://127.0.0.1:1/stores is"
-        + " unreachable"), unreachable.err());
+    assertTrue(unreachable.err().startsWith("venice store list: controller at"
+        + " http://127.0.0.1:1 is unreachable"), unreachable.err());
     assertTrue(!unreachable.err().contains("\tat "), "no stack trace without --verbose");
     assertTrue(venice("store", "list", "--controller", "http://127.0.0.1:1", "--verbose").err()
         .contains("\tat "), "--verbose prints the stack trace");
 
     Run badKey = venice(withCluster("get", "--store", "nope", "--key", "1"));
     assertEquals(1, badKey.status());
-    assertTrue(badKey.err().startsWith("get: store nope does not exist"), badKey.err());
+    assertTrue(badKey.err().startsWith("venice get: store nope does not exist"), badKey.err());
 
     Run noCluster = venice("store", "list");
     assertEquals(1, noCluster.status());
     assertTrue(noCluster.err().contains("no --controller given and no local cluster running"),
         noCluster.err());
+  }
+
+  /** A fully qualified Java class name, which an operator should never have to read. */
+  private static final Pattern JAVA_CLASS = Pattern.compile(
+      "\\b(?:[a-z][a-z0-9_]*\\.){2,}[A-Z][A-Za-z0-9_$]*\\b");
+
+  /**
+   * Walks every command of the tree with bad arguments (an unknown flag, no arguments, a word for
+   * each number, a file that does not exist, an empty and a malformed JSON key, a store that does
+   * not exist, an unreachable controller) and checks every error's shape: one line, {@code venice
+   * <command>: <reason>}, no Java class name, no empty or "null" reason, exit status 1 or 2.
+   */
+  @Test
+  void everyCommandFailsWithOneClearLine() throws Exception {
+    List<CommandLine> leaves = new ArrayList<>();
+    collectLeaves(new CommandLine(new Venice()), leaves);
+    assertTrue(leaves.size() >= 14, "commands found: " + leaves.size());
+    Path emptyFile = Files.writeString(dir.resolve("empty.jsonl"), "");
+    int checked = 0;
+    for (CommandLine leaf : leaves) {
+      CommandSpec spec = leaf.getCommandSpec();
+      List<String> path = new ArrayList<>(List.of(spec.qualifiedName().split(" ")));
+      path.remove(0);
+      List<List<String>> attempts = new ArrayList<>();
+      attempts.add(with(path, "--no-such-flag"));
+      if (spec.options().stream().anyMatch(OptionSpec::required)) {
+        attempts.add(with(path));
+      }
+      boolean startsACluster = spec.name().equals("quickstart") || spec.qualifiedName()
+          .equals("venice cluster start");
+      for (OptionSpec option : spec.options()) {
+        Class<?> type = option.type();
+        if (type == int.class || type == Integer.class || type == long.class
+            || type == Long.class) {
+          attempts.add(filled(path, spec, option.longestName(), "several"));
+        }
+      }
+      if (!startsACluster) {
+        for (String store : new String[] {"no-such-store", "bad/name", "", "x".repeat(200)}) {
+          if (spec.findOption("--store") != null && spec.findOption("--store").required()
+              && !(store.equals("no-such-store") && spec.name().equals("create"))) {
+            attempts.add(withCluster(filled(path, spec, "--store", store)));
+          }
+        }
+        attempts.add(with(filled(path, spec, null, null), List.of("--controller",
+            "http://127.0.0.1:1", "--router", "http://127.0.0.1:1")));
+        if (spec.findOption("--file") != null) {
+          attempts.add(withCluster(filled(path, spec, "--file", "/no/such/file.jsonl")));
+          attempts.add(withCluster(filled(path, spec, "--file", emptyFile.toString())));
+        }
+        for (String json : new String[] {"", "{\"unclosed\": ", "\"a\" trailing"}) {
+          if (spec.findOption("--key") != null) {
+            attempts.add(withCluster(filled(path, spec, "--key", json)));
+          }
+          if (spec.findOption("--keys") != null) {
+            attempts.add(withCluster(filled(path, spec, "--keys", json)));
+          }
+        }
+        if (spec.findOption("--value-schema") != null) {
+          attempts.add(withCluster(filled(path, spec, "--value-schema", "[]")));
+          attempts.add(withCluster(filled(path, spec, "--value-schema", "@/no/such.avsc")));
+        }
+      }
+      for (List<String> attempt : attempts) {
+        Run run = venice(attempt.toArray(String[]::new));
+        String shown = String.join(" ", attempt) + " -> " + run.status() + " " + run.err();
+        assertTrue(run.status() == 1 || run.status() == 2, shown);
+        assertEquals(1, run.err().lines().count(), shown);
+        assertTrue(run.err().startsWith(spec.qualifiedName() + ": "), shown);
+        String reason = run.err().substring(spec.qualifiedName().length() + 2);
+        assertTrue(!reason.isBlank() && !reason.endsWith(": ") && !reason.endsWith("null")
+            && !reason.contains(": null"), shown);
+        assertTrue(!JAVA_CLASS.matcher(reason).find(), shown);
+        checked++;
+      }
+    }
+    assertTrue(checked > 60, "errors checked: " + checked);
+  }
+
+  private static void collectLeaves(CommandLine command, List<CommandLine> leaves) {
+    if (command.getCommandSpec().name().equals("help")) {
+      return; // picocli's own help command
+    }
+    if (command.getSubcommands().isEmpty()) {
+      leaves.add(command);
+    }
+    for (CommandLine sub : command.getSubcommands().values()) {
+      if (!leaves.contains(sub) && sub != command) {
+        collectLeaves(sub, leaves);
+      }
+    }
+  }
+
+  private static List<String> with(List<String> path, String... more) {
+    return with(path, List.of(more));
+  }
+
+  private static List<String> with(List<String> path, List<String> more) {
+    List<String> args = new ArrayList<>(path);
+    args.addAll(more);
+    return args;
+  }
+
+  /** The command with every required option given a plausible value, {@code name} as given. */
+  private static List<String> filled(List<String> path, CommandSpec spec, String name,
+      String value) {
+    List<String> args = new ArrayList<>(path);
+    for (OptionSpec option : spec.options()) {
+      if (option.longestName().equals(name)) {
+        continue;
+      }
+      if (option.required()) {
+        args.add(option.longestName());
+        args.add(switch (option.longestName()) {
+          case "--key" -> "\"k\"";
+          case "--keys" -> "[\"k\"]";
+          case "--key-schema", "--value-schema", "--schema" -> "\"string\"";
+          case "--set" -> "numVersionsToPreserve=2";
+          case "--file" -> dir.resolve("absent.jsonl").toString();
+          default -> "some-store";
+        });
+      }
+    }
+    if (name != null && spec.findOption(name) != null) {
+      args.add(name);
+      args.add(value);
+    }
+    return args;
   }
 
   @Test

@@ -1,26 +1,18 @@
 package dev.venice.runtime.controller;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import dev.venice.runtime.common.admin.AdminHandler;
+import dev.venice.runtime.common.admin.AdminHttpException;
 import dev.venice.runtime.common.admin.AdminHttpServer;
+import dev.venice.runtime.common.admin.AdminRequest;
+import dev.venice.runtime.common.admin.AdminResponse;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.common.meta.ReplicaStatus;
 import dev.venice.spi.controller.Caller;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The controller's admin API (HTTP + JSON), resource style with Venice's nouns:
@@ -33,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * DELETE /stores/{store}                           delete with all versions
  * GET    /stores/{store}/schemas                   key and value schemas
  * POST   /stores/{store}/schemas                   register a value schema {"schema": ...}
- * POST   /stores/{store}/versions                  start a push (new version)
+ * GET    /stores/{store}/versions                  the versions
+ * POST   /stores/{store}/versions                  start a push {"recordCount", "allowEmpty", "force"}
  * GET    /stores/{store}/versions/{n}              push status with replica reports
  * POST   /stores/{store}/versions/{n}/replicas     report a replica {"partition","instance","status"}
  * POST   /stores/{store}/versions/{n}/kill         kill a push in progress
@@ -42,195 +35,105 @@ import org.slf4j.LoggerFactory;
  * GET    /leader                                   the leader controller's URL
  * </pre>
  *
- * Mutations take {@code ?dryRun=true} (validate and ask the plugins, change nothing). A standby
- * answers a mutation with 307 to the same path on the leader. Errors are {@code {"error",
- * "errorType"}} with a 4xx for anything the caller can fix.
+ * Mutations (except replica reports) take {@code ?dryRun=true|false} (validate and ask the
+ * plugins, change nothing); no route takes another query parameter. A standby answers a mutation
+ * with 307 to the same path on the leader. Errors are {@code {"error", "errorType"}} with a 4xx
+ * for anything the caller can fix (see {@link AdminHttpServer} for the checks every route gets).
  */
 final class AdminRoutes {
-  private static final Logger LOG = LoggerFactory.getLogger(AdminRoutes.class);
+  private static final Set<String> DRY_RUN = Set.of("dryRun");
 
   private final String cluster;
   private final StoreService stores;
   private final Supplier<LeaderElection> election;
   private final ClusterResources resources;
-  private final MeterRegistry registry;
   private final String kafkaBootstrapServers;
 
   AdminRoutes(String cluster, StoreService stores, Supplier<LeaderElection> election,
-      ClusterResources resources, MeterRegistry registry, String kafkaBootstrapServers) {
+      ClusterResources resources, String kafkaBootstrapServers) {
     this.kafkaBootstrapServers = kafkaBootstrapServers;
     this.cluster = cluster;
     this.stores = stores;
     this.election = election;
     this.resources = resources;
-    this.registry = registry;
   }
 
   /** Mounts the routes on an admin server builder. */
   void mount(AdminHttpServer.Builder server) {
-    server.route("/stores", handler(this::stores));
-    server.route("/cluster", handler(this::cluster));
-    server.route("/leader", handler(this::leader));
+    server.route("GET", "/stores", r -> ok(Map.of("cluster", cluster, "stores",
+        stores.storeNames())));
+    server.route("POST", "/stores", DRY_RUN, onLeader(r -> {
+      Object created = stores.create(JsonFields.of(r, StoreService.CREATE_FIELDS), caller(r),
+          dryRun(r));
+      return dryRun(r) ? dryRunAnswer(r, "CREATE_STORE") : AdminResponse.json(201, created);
+    }));
+    server.route("GET", "/stores/{store}", r -> ok(stores.store(store(r))));
+    server.route("PATCH", "/stores/{store}", DRY_RUN, onLeader(r -> done(r, "UPDATE_STORE",
+        stores.update(store(r), JsonFields.of(r, StoreService.UPDATE_FIELDS), caller(r),
+            dryRun(r)))));
+    server.route("DELETE", "/stores/{store}", DRY_RUN, onLeader(r -> {
+      stores.delete(store(r), caller(r), dryRun(r));
+      return done(r, "DELETE_STORE", Map.of("cluster", cluster, "name", store(r),
+          "deleted", true));
+    }));
+    server.route("GET", "/stores/{store}/schemas", r -> ok(stores.schemas(store(r))));
+    server.route("POST", "/stores/{store}/schemas", DRY_RUN, onLeader(r -> {
+      String schema = JsonFields.of(r, Set.of("schema")).requiredText("schema");
+      int id = stores.addValueSchema(store(r), schema, caller(r), dryRun(r));
+      return done(r, "ADD_VALUE_SCHEMA", Map.of("store", store(r), "id", id));
+    }));
+    server.route("GET", "/stores/{store}/versions", r -> ok(stores.store(store(r)).versions()));
+    server.route("POST", "/stores/{store}/versions", DRY_RUN, onLeader(r -> {
+      Object version = stores.startPush(store(r), JsonFields.of(r, StoreService.PUSH_FIELDS),
+          caller(r), dryRun(r));
+      return dryRun(r) ? dryRunAnswer(r, "CREATE_VERSION") : AdminResponse.json(201, version);
+    }));
+    server.route("PUT", "/stores/{store}/current-version", DRY_RUN, onLeader(r -> {
+      int version = JsonFields.of(r, Set.of("version")).integer("version", 1, Integer.MAX_VALUE)
+          .orElseThrow(() -> AdminHttpException.badRequest("field version is required"));
+      return done(r, "SWAP_VERSION", stores.setCurrentVersion(store(r), version, caller(r),
+          dryRun(r)));
+    }));
+    server.route("GET", "/stores/{store}/versions/{version}",
+        r -> ok(stores.pushStatus(store(r), version(r))));
+    server.route("POST", "/stores/{store}/versions/{version}/kill", DRY_RUN, onLeader(r -> {
+      JsonFields.of(r, Set.of());
+      return done(r, "KILL_PUSH", stores.killPush(store(r), version(r), caller(r), dryRun(r)));
+    }));
+    server.route("POST", "/stores/{store}/versions/{version}/replicas", onLeader(r -> {
+      JsonFields report = JsonFields.of(r, Set.of("partition", "instance", "status"));
+      stores.reportReplica(store(r), version(r),
+          report.integer("partition", 0, Integer.MAX_VALUE).orElseThrow(
+              () -> AdminHttpException.badRequest("field partition is required")),
+          report.requiredText("instance"),
+          report.enumeration("status", ReplicaStatus.class).orElseThrow(
+              () -> AdminHttpException.badRequest("field status is required")));
+      return ok(Map.of("reported", true));
+    }));
+    server.route("GET", "/cluster", r -> cluster());
+    server.route("GET", "/leader", r -> leader());
   }
 
-  private interface Route {
-    /** Answers a request: the status and the JSON body. */
-    Response handle(Request request) throws IOException;
-  }
-
-  private record Response(int status, Object body) {}
-
-  private record Request(String method, List<String> path, Map<String, String> query,
-      byte[] body, Caller caller) {
-    boolean dryRun() {
-      return Boolean.parseBoolean(query.getOrDefault("dryRun", "false"));
-    }
-
-    String segment(int i) {
-      return path.get(i);
-    }
-  }
-
-  private HttpHandler handler(Route route) {
-    return exchange -> {
-      String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-      String operation = method + " " + exchange.getHttpContext().getPath();
-      try {
-        if (!method.equals("GET") && !method.equals("HEAD") && redirectedToLeader(exchange)) {
-          count(operation, 307);
-          return;
-        }
-        Request request = new Request(method, segments(exchange), query(exchange),
-            AdminHttpServer.readBody(exchange), caller(exchange));
-        Response response = route.handle(request);
-        count(operation, response.status());
-        AdminHttpServer.sendJson(exchange, response.status(), response.body());
-      } catch (AdminApiException e) {
-        count(operation, e.status());
-        AdminHttpServer.sendError(exchange, e.status(), e.type(), e.getMessage());
-      } catch (RuntimeException e) {
-        LOG.error("{} {} failed", method, exchange.getRequestURI(), e);
-        count(operation, 500);
-        AdminHttpServer.sendError(exchange, 500, "INTERNAL", method + " "
-            + exchange.getRequestURI().getPath() + " failed: " + e);
+  /** A mutation: a standby answers 307 to the leader (or 503 while there is none). */
+  private AdminHandler onLeader(AdminHandler mutation) {
+    return request -> {
+      dryRun(request); // a bad dryRun value is refused before anything else, on any controller
+      LeaderElection leadership = election.get();
+      if (leadership != null && leadership.isLeader()) {
+        return mutation.handle(request);
       }
+      Optional<String> leader = leadership == null ? Optional.empty() : leadership.leaderUrl();
+      if (leader.isEmpty()) {
+        throw new AdminHttpException(503, "NO_LEADER", "cluster " + cluster
+            + " has no leader controller right now; retry shortly");
+      }
+      return AdminResponse.error(307, "NOT_LEADER", "this controller is a standby; the leader of"
+          + " cluster " + cluster + " is " + leader.get())
+          .withHeader("Location", leader.get() + request.rawTarget());
     };
   }
 
-  private boolean redirectedToLeader(HttpExchange exchange) throws IOException {
-    LeaderElection leadership = election.get();
-    if (leadership != null && leadership.isLeader()) {
-      return false;
-    }
-    Optional<String> leader = leadership == null ? Optional.empty() : leadership.leaderUrl();
-    if (leader.isEmpty()) {
-      AdminHttpServer.sendError(exchange, 503, "NO_LEADER", "cluster " + cluster
-          + " has no leader controller right now; retry shortly");
-      return true;
-    }
-    String location = leader.get() + exchange.getRequestURI().getRawPath()
-        + (exchange.getRequestURI().getRawQuery() == null ? ""
-            : "?" + exchange.getRequestURI().getRawQuery());
-    exchange.getResponseHeaders().set("Location", location);
-    AdminHttpServer.sendError(exchange, 307, "NOT_LEADER", "this controller is a standby; the"
-        + " leader of cluster " + cluster + " is " + leader.get());
-    return true;
-  }
-
-  private Response stores(Request r) {
-    List<String> p = r.path();
-    String method = r.method();
-    if (!p.get(0).equals("stores")) {
-      throw new AdminApiException(404, "NOT_FOUND", "no route for " + method + " /" + p.get(0));
-    }
-    if (p.size() == 1) {
-      return switch (method) {
-        case "GET" -> ok(Map.of("cluster", cluster, "stores", stores.storeNames()));
-        case "POST" -> created(r, "CREATE_STORE",
-            stores.create(JsonFields.parse(r.body(), StoreService.CREATE_FIELDS), r.caller(),
-                r.dryRun()));
-        default -> notAllowed(r, "GET, POST");
-      };
-    }
-    String store = r.segment(1);
-    if (p.size() == 2) {
-      return switch (method) {
-        case "GET" -> ok(stores.store(store));
-        case "PATCH" -> done(r, "UPDATE_STORE", stores.update(store,
-            JsonFields.parse(r.body(), StoreService.UPDATE_FIELDS), r.caller(), r.dryRun()));
-        case "DELETE" -> {
-          stores.delete(store, r.caller(), r.dryRun());
-          yield done(r, "DELETE_STORE", Map.of("cluster", cluster, "name", store,
-              "deleted", true));
-        }
-        default -> notAllowed(r, "GET, PATCH, DELETE");
-      };
-    }
-    String resource = r.segment(2);
-    if (p.size() == 3 && resource.equals("schemas")) {
-      return switch (method) {
-        case "GET" -> ok(stores.schemas(store));
-        case "POST" -> {
-          String schema = JsonFields.parse(r.body(), Set.of("schema")).requiredText("schema");
-          int id = stores.addValueSchema(store, schema, r.caller(), r.dryRun());
-          yield done(r, "ADD_VALUE_SCHEMA", Map.of("store", store, "id", id));
-        }
-        default -> notAllowed(r, "GET, POST");
-      };
-    }
-    if (p.size() == 3 && resource.equals("versions")) {
-      return switch (method) {
-        case "GET" -> ok(stores.store(store).versions());
-        case "POST" -> {
-          JsonFields.parse(r.body(), Set.of());
-          yield created(r, "CREATE_VERSION", stores.startPush(store, r.caller(), r.dryRun()));
-        }
-        default -> notAllowed(r, "GET, POST");
-      };
-    }
-    if (p.size() == 3 && resource.equals("current-version")) {
-      if (!method.equals("PUT")) {
-        return notAllowed(r, "PUT");
-      }
-      int version = JsonFields.parse(r.body(), Set.of("version"))
-          .integer("version", 1, Integer.MAX_VALUE)
-          .orElseThrow(() -> AdminApiException.badRequest("field version is required"));
-      return done(r, "SWAP_VERSION", stores.setCurrentVersion(store, version, r.caller(),
-          r.dryRun()));
-    }
-    if (p.size() >= 4 && resource.equals("versions")) {
-      int version = versionNumber(r.segment(3));
-      if (p.size() == 4) {
-        return method.equals("GET") ? ok(stores.pushStatus(store, version))
-            : notAllowed(r, "GET");
-      }
-      if (p.size() == 5 && r.segment(4).equals("kill")) {
-        return method.equals("POST")
-            ? done(r, "KILL_PUSH", stores.killPush(store, version, r.caller(), r.dryRun()))
-            : notAllowed(r, "POST");
-      }
-      if (p.size() == 5 && r.segment(4).equals("replicas")) {
-        if (!method.equals("POST")) {
-          return notAllowed(r, "POST");
-        }
-        JsonFields report = JsonFields.parse(r.body(), Set.of("partition", "instance", "status"));
-        stores.reportReplica(store, version,
-            report.integer("partition", 0, Integer.MAX_VALUE).orElseThrow(
-                () -> AdminApiException.badRequest("field partition is required")),
-            report.requiredText("instance"),
-            report.enumeration("status", ReplicaStatus.class).orElseThrow(
-                () -> AdminApiException.badRequest("field status is required")));
-        return ok(Map.of("reported", true));
-      }
-    }
-    throw new AdminApiException(404, "NOT_FOUND", "no route for " + method + " /"
-        + String.join("/", p));
-  }
-
-  private Response cluster(Request r) {
-    if (!r.method().equals("GET")) {
-      return notAllowed(r, "GET");
-    }
+  private AdminResponse cluster() {
     LeaderElection leadership = election.get();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("cluster", cluster);
@@ -242,17 +145,22 @@ final class AdminRoutes {
     return ok(body);
   }
 
-  private Response leader(Request r) {
+  private AdminResponse leader() {
     LeaderElection leadership = election.get();
     Optional<String> url = leadership == null ? Optional.empty() : leadership.leaderUrl();
     if (url.isEmpty()) {
-      throw new AdminApiException(503, "NO_LEADER", "cluster " + cluster
+      throw new AdminHttpException(503, "NO_LEADER", "cluster " + cluster
           + " has no leader controller right now");
     }
     return ok(Map.of("cluster", cluster, "url", url.get()));
   }
 
-  private static int versionNumber(String text) {
+  private static String store(AdminRequest r) {
+    return r.pathParameter("store");
+  }
+
+  private static int version(AdminRequest r) {
+    String text = r.pathParameter("version");
     try {
       int n = Integer.parseInt(text);
       if (n >= 1) {
@@ -261,57 +169,29 @@ final class AdminRoutes {
     } catch (NumberFormatException e) {
       // fall through to the message below
     }
-    throw AdminApiException.badRequest("version '" + JsonFields.abbreviate(text)
+    throw AdminHttpException.badRequest("version '" + JsonFields.abbreviate(text)
         + "' is not a version number (1 or more)");
   }
 
-  private static Response ok(Object body) {
-    return new Response(200, body);
+  private static boolean dryRun(AdminRequest r) {
+    return r.query().bool("dryRun", false);
   }
 
-  private Response created(Request r, String operation, Object body) {
-    return r.dryRun() ? dryRun(r, operation) : new Response(201, body);
+  private static AdminResponse ok(Object body) {
+    return AdminResponse.ok(body);
   }
 
-  private Response done(Request r, String operation, Object body) {
-    return r.dryRun() ? dryRun(r, operation) : ok(body);
+  private static AdminResponse done(AdminRequest r, String operation, Object body) {
+    return dryRun(r) ? dryRunAnswer(r, operation) : ok(body);
   }
 
-  private Response dryRun(Request r, String operation) {
+  private static AdminResponse dryRunAnswer(AdminRequest r, String operation) {
     return ok(Map.of("dryRun", true, "operation", operation, "accepted", true,
-        "path", "/" + String.join("/", r.path())));
+        "path", r.path()));
   }
 
-  private static Response notAllowed(Request r, String allowed) {
-    throw new AdminApiException(405, "METHOD_NOT_ALLOWED", r.method() + " is not allowed on /"
-        + String.join("/", r.path()) + "; allowed: " + allowed);
-  }
-
-  private void count(String operation, int status) {
-    Counter.builder("venice.controller.admin.requests")
-        .description("Admin API requests by route and HTTP status")
-        .tag("route", operation).tag("status", Integer.toString(status))
-        .register(registry).increment();
-  }
-
-  private static List<String> segments(HttpExchange exchange) {
-    return Arrays.stream(exchange.getRequestURI().getRawPath().split("/"))
-        .filter(s -> !s.isEmpty())
-        .map(s -> URLDecoder.decode(s, StandardCharsets.UTF_8))
-        .toList();
-  }
-
-  private static Map<String, String> query(HttpExchange exchange) {
-    Map<String, String> query = new LinkedHashMap<>();
-    AdminHttpServer.query(exchange.getRequestURI()).forEach((name, values) ->
-        query.put(name, values.get(0).isEmpty() ? "true" : values.get(0)));
-    return query;
-  }
-
-  private static Caller caller(HttpExchange exchange) {
-    String principal = exchange.getRequestHeaders().getFirst(ControllerClient.PRINCIPAL_HEADER);
-    String address = exchange.getRemoteAddress().getHostString() + ":"
-        + exchange.getRemoteAddress().getPort();
-    return new Caller(principal == null || principal.isBlank() ? "anonymous" : principal, address);
+  private static Caller caller(AdminRequest r) {
+    String principal = r.header(ControllerClient.PRINCIPAL_HEADER).orElse("");
+    return new Caller(principal.isBlank() ? "anonymous" : principal, r.remoteAddress());
   }
 }

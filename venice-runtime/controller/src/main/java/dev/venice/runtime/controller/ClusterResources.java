@@ -1,16 +1,24 @@
 package dev.venice.runtime.controller;
 
+import dev.venice.runtime.common.admin.AdminHttpException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.helix.HelixAdmin;
+import org.apache.helix.HelixDataAccessor;
 import org.apache.helix.HelixException;
 import org.apache.helix.manager.zk.ZKHelixAdmin;
+import org.apache.helix.manager.zk.ZKHelixDataAccessor;
+import org.apache.helix.manager.zk.ZkBaseDataAccessor;
+import org.apache.helix.model.CurrentState;
 import org.apache.helix.model.IdealState;
 import org.apache.helix.model.LeaderStandbySMD;
+import org.apache.helix.model.LiveInstance;
+import org.apache.helix.zookeeper.datamodel.ZNRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -30,12 +38,16 @@ final class ClusterResources implements AutoCloseable {
 
   private final String cluster;
   private final HelixAdmin helix;
+  private final ZkBaseDataAccessor<ZNRecord> helixStore;
+  private final HelixDataAccessor helixData;
   private final Admin kafka;
   private final short kafkaReplicationFactor;
 
   ClusterResources(String cluster, String zkAddress, String kafkaBootstrap, int kafkaRf) {
     this.cluster = cluster;
     this.helix = new ZKHelixAdmin(zkAddress);
+    this.helixStore = new ZkBaseDataAccessor<>(zkAddress);
+    this.helixData = new ZKHelixDataAccessor(cluster, helixStore);
     this.kafka = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap,
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000"));
     this.kafkaReplicationFactor = (short) kafkaRf;
@@ -118,15 +130,36 @@ final class ClusterResources implements AutoCloseable {
     return helix.getInstancesInCluster(cluster);
   }
 
-  private static AdminApiException kafkaFailure(String what, Throwable cause) {
+  /** Whether {@code instance} is a live participant of the cluster right now. */
+  boolean isLive(String instance) {
+    return helixData.getProperty(helixData.keyBuilder().liveInstance(instance)) != null;
+  }
+
+  /**
+   * The state of a replica in its instance's Helix current state (its live session), e.g. {@code
+   * STANDBY}; empty when the instance is not live or does not hold that partition.
+   */
+  Optional<String> replicaState(String instance, String resource, int partition) {
+    LiveInstance live = helixData.getProperty(helixData.keyBuilder().liveInstance(instance));
+    if (live == null) {
+      return Optional.empty();
+    }
+    CurrentState state = helixData.getProperty(helixData.keyBuilder().currentState(instance,
+        live.getEphemeralOwner(), resource));
+    return state == null ? Optional.empty()
+        : Optional.ofNullable(state.getState(resource + "_" + partition));
+  }
+
+  private static AdminHttpException kafkaFailure(String what, Throwable cause) {
     LOG.warn("Kafka: {} failed", what, cause);
-    return new AdminApiException(503, "KAFKA_UNAVAILABLE", "Kafka could not " + what + ": "
+    return new AdminHttpException(503, "KAFKA_UNAVAILABLE", "Kafka could not " + what + ": "
         + cause);
   }
 
   @Override
   public void close() {
     kafka.close();
+    helixStore.close();
     helix.close();
   }
 }

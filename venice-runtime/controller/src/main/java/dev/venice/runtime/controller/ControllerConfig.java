@@ -48,10 +48,15 @@ public final class ControllerConfig {
   public static final ConfigKey<Integer> DEFAULT_VERSIONS_TO_PRESERVE = ConfigKey.integer(
       "default.versions.to.preserve", 2, 1, 100, "online versions kept per store by default");
 
+  /** How much smaller than the current version a push may be without {@code force}. */
+  public static final ConfigKey<Double> PUSH_MAX_SHRINK_FRACTION = ConfigKey.decimal(
+      "push.max.shrink.fraction", 0.5, 0.0, 1.0, "a push declaring more than this fraction fewer"
+          + " records than the current version is refused unless forced (1.0 turns the check off)");
+
   static final List<ConfigKey<?>> KEYS = List.of(CLUSTER_NAME, ZOOKEEPER_ADDRESS,
       KAFKA_BOOTSTRAP_SERVERS, ADMIN_HOST, ADMIN_PORT, PLUGIN_DIR, KAFKA_REPLICATION_FACTOR,
-      PUSH_TIMEOUT, PUSH_MONITOR_INTERVAL, DEFAULT_PARTITION_COUNT, DEFAULT_REPLICATION_FACTOR,
-      DEFAULT_VERSIONS_TO_PRESERVE);
+      PUSH_TIMEOUT, PUSH_MONITOR_INTERVAL, PUSH_MAX_SHRINK_FRACTION, DEFAULT_PARTITION_COUNT,
+      DEFAULT_REPLICATION_FACTOR, DEFAULT_VERSIONS_TO_PRESERVE);
 
   private ControllerConfig() {}
 

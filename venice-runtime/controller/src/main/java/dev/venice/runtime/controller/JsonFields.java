@@ -1,9 +1,8 @@
 package dev.venice.runtime.controller;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.venice.runtime.common.admin.AdminHttpServer;
-import java.io.IOException;
+import dev.venice.runtime.common.admin.AdminHttpException;
+import dev.venice.runtime.common.admin.AdminRequest;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Optional;
@@ -16,8 +15,6 @@ import java.util.stream.Collectors;
  * unknown fields, wrong types and out-of-range values are each a 400 naming the field.
  */
 final class JsonFields {
-  private static final int MAX_BODY_BYTES = AdminHttpServer.MAX_BODY_BYTES;
-
   private final JsonNode body;
   private final String prefix;
 
@@ -26,27 +23,14 @@ final class JsonFields {
     this.prefix = prefix;
   }
 
-  /** Parses a body that must be a JSON object (an empty body counts as {@code {}}). */
-  static JsonFields parse(byte[] raw, Set<String> allowed) {
-    if (raw.length > MAX_BODY_BYTES) {
-      throw new AdminApiException(413, "BODY_TOO_LARGE", "request body exceeds the limit of "
-          + MAX_BODY_BYTES + " bytes");
-    }
-    JsonNode node;
-    try {
-      node = raw.length == 0 ? MetadataRepository.JSON.createObjectNode()
-          : MetadataRepository.JSON.readTree(raw);
-    } catch (JsonProcessingException e) {
-      throw AdminApiException.badRequest("malformed JSON body: " + e.getOriginalMessage()
-          + " at line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr());
-    } catch (IOException e) {
-      throw AdminApiException.badRequest("unreadable body: " + e.getMessage());
-    }
-    if (node == null || node.isMissingNode()) {
-      node = MetadataRepository.JSON.createObjectNode();
-    }
-    return of(node, allowed, "");
+  /**
+   * The fields of a request's JSON body (see {@link AdminRequest#jsonObject()} for the strict
+   * parsing rules); no body at all has no fields.
+   *
+   * @throws AdminHttpException 400 naming every field outside {@code allowed}
+   */
+  static JsonFields of(AdminRequest request, Set<String> allowed) {
+    return of(request.jsonObject(), allowed, "");
   }
 
   /** The fields of a nested object, e.g. {@code hybrid}; messages name {@code hybrid.<field>}. */
@@ -56,7 +40,7 @@ final class JsonFields {
 
   private static JsonFields of(JsonNode node, Set<String> allowed, String prefix) {
     if (!node.isObject()) {
-      throw AdminApiException.badRequest((prefix.isEmpty() ? "the body" : "field "
+      throw AdminHttpException.badRequest((prefix.isEmpty() ? "the body" : "field "
           + prefix.substring(0, prefix.length() - 1)) + " must be a JSON object, not "
           + node.getNodeType());
     }
@@ -68,7 +52,7 @@ final class JsonFields {
       }
     }
     if (!unknown.isEmpty()) {
-      throw AdminApiException.badRequest("unknown field" + (unknown.size() > 1 ? "s " : " ")
+      throw AdminHttpException.badRequest("unknown field" + (unknown.size() > 1 ? "s " : " ")
           + String.join(", ", unknown) + "; allowed: " + new TreeSet<>(allowed).stream()
           .collect(Collectors.joining(", ")));
     }
@@ -93,7 +77,7 @@ final class JsonFields {
   }
 
   String requiredText(String name) {
-    return text(name).orElseThrow(() -> AdminApiException.badRequest("field " + prefix + name
+    return text(name).orElseThrow(() -> AdminHttpException.badRequest("field " + prefix + name
         + " is required"));
   }
 
@@ -103,10 +87,23 @@ final class JsonFields {
       return Optional.empty();
     }
     if (!value.isTextual()) {
-      throw AdminApiException.badRequest("field " + prefix + name + ": expected a string, got "
+      throw AdminHttpException.badRequest("field " + prefix + name + ": expected a string, got "
           + value.getNodeType() + " " + abbreviate(value));
     }
     return Optional.of(value.asText());
+  }
+
+  /** A JSON boolean ({@code true} or {@code false}; a string or number is refused). */
+  Optional<Boolean> bool(String name) {
+    JsonNode value = body.get(name);
+    if (value == null || value.isNull()) {
+      return Optional.empty();
+    }
+    if (!value.isBoolean()) {
+      throw AdminHttpException.badRequest("field " + prefix + name + ": expected true or false,"
+          + " got " + value.getNodeType() + " " + abbreviate(value));
+    }
+    return Optional.of(value.booleanValue());
   }
 
   Optional<Integer> integer(String name, int min, int max) {
@@ -120,7 +117,7 @@ final class JsonFields {
     }
     if (!value.canConvertToLong() || !value.isIntegralNumber()
         || value.asLong() < min || value.asLong() > max) {
-      throw AdminApiException.badRequest("field " + prefix + name + ": expected an integer from " + min
+      throw AdminHttpException.badRequest("field " + prefix + name + ": expected an integer from " + min
           + " to " + max + ", got " + abbreviate(value));
     }
     return Optional.of(value.asLong());
@@ -136,7 +133,7 @@ final class JsonFields {
         return Optional.of(constant);
       }
     }
-    throw AdminApiException.badRequest("field " + prefix + name + ": expected one of "
+    throw AdminHttpException.badRequest("field " + prefix + name + ": expected one of "
         + Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.joining(", "))
         + ", got " + abbreviate(body.get(name)));
   }

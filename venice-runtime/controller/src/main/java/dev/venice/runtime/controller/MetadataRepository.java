@@ -2,6 +2,7 @@ package dev.venice.runtime.controller;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.venice.runtime.common.admin.AdminHttpException;
 import dev.venice.runtime.common.controller.ValueSchema;
 import dev.venice.runtime.common.meta.ReplicaStatus;
 import dev.venice.runtime.common.meta.Store;
@@ -81,10 +82,10 @@ final class MetadataRepository {
     try {
       zk.multi(ops);
     } catch (ZkNodeExistsException e) {
-      throw AdminApiException.storeExists(store.name());
+      throw StoreService.storeExists(store.name());
     } catch (RuntimeException e) {
       if (read(store.name()).isPresent()) {
-        throw AdminApiException.storeExists(store.name());
+        throw StoreService.storeExists(store.name());
       }
       throw e;
     }
@@ -92,7 +93,7 @@ final class MetadataRepository {
 
   /**
    * Applies {@code change} to the current store and writes the result if nobody wrote in between;
-   * otherwise reads again and retries. {@code change} may throw {@link AdminApiException} to refuse.
+   * otherwise reads again and retries. {@code change} may throw {@link AdminHttpException} to refuse.
    */
   Store update(String name, UnaryOperator<Store> change) {
     String path = storePath(name);
@@ -102,7 +103,7 @@ final class MetadataRepository {
       try {
         data = zk.readData(path, stat);
       } catch (ZkNoNodeException e) {
-        throw AdminApiException.storeNotFound(name);
+        throw AdminHttpException.storeNotFound(name);
       }
       Store updated = change.apply(decode(data, Store.class));
       try {
@@ -111,7 +112,7 @@ final class MetadataRepository {
       } catch (ZkBadVersionException conflict) {
         // another writer won; read its result and apply the change again
       } catch (ZkNoNodeException e) {
-        throw AdminApiException.storeNotFound(name);
+        throw AdminHttpException.storeNotFound(name);
       }
     }
   }
@@ -132,7 +133,7 @@ final class MetadataRepository {
       schemas.sort(Comparator.comparingInt(ValueSchema::id));
       return schemas;
     } catch (ZkNoNodeException e) {
-      throw AdminApiException.storeNotFound(store);
+      throw AdminHttpException.storeNotFound(store);
     }
   }
 
@@ -148,7 +149,7 @@ final class MetadataRepository {
     } catch (ZkNodeExistsException e) {
       return Optional.empty();
     } catch (ZkNoNodeException e) {
-      throw AdminApiException.storeNotFound(store);
+      throw AdminHttpException.storeNotFound(store);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.venice.runtime.controller;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.venice.runtime.common.admin.AdminHttpException;
 import dev.venice.runtime.common.controller.StoreSchemas;
 import dev.venice.runtime.common.controller.ValueSchema;
 import dev.venice.runtime.common.meta.CompressionStrategy;
@@ -25,11 +26,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -43,6 +46,13 @@ import org.slf4j.LoggerFactory;
  * (bad input is a 4xx naming the field), then offered to the admin-mutation hooks (a veto is a 403
  * carrying the plugin's reason; a dry run stops here), then applied with conditional writes, and
  * finally reported to the after-hooks with its outcome and the before/after state.
+ *
+ * <p>Mutations of one store are serialized (a lock per store name, held from the first read to the
+ * last Kafka or Helix call), so conflicting calls see each other's result: of concurrent deletes
+ * one deletes and the others find no store (404); a push started while a delete runs finds no
+ * store; a delete while a push runs drops that version's topic and resource too. ZooKeeper's
+ * conditional writes still guard the metadata against another controller that believes itself the
+ * leader during a fail-over.
  */
 final class StoreService {
   static final Pattern STORE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
@@ -56,7 +66,9 @@ final class StoreService {
       "valueSchema"));
   static final Set<String> UPDATE_FIELDS = SETTINGS;
   private static final Set<String> HYBRID_FIELDS = Set.of("rewindSeconds", "offsetLagThreshold");
+  static final Set<String> PUSH_FIELDS = Set.of("recordCount", "allowEmpty", "force");
   private static final int MAX_PARTITIONS = 1024;
+  private static final int LOCK_STRIPES = 64;
   private static final int MAX_REPLICATION = 16;
   private static final Logger LOG = LoggerFactory.getLogger(StoreService.class);
 
@@ -68,13 +80,15 @@ final class StoreService {
   private final Settings defaults;
   private final Duration pushTimeout;
   private final Consumer<Store> onChange;
+  private final double maxShrinkFraction;
+  private final ReentrantLock[] storeLocks = new ReentrantLock[LOCK_STRIPES];
 
   /** Defaults for stores created without explicit settings. */
   record Settings(int partitionCount, int replicationFactor, int versionsToPreserve) {}
 
   StoreService(String cluster, MetadataRepository repo, ClusterResources resources,
       Supplier<AdminMutationHooks> hooks, TimeSource time, Settings defaults, Duration pushTimeout,
-      Consumer<Store> onChange) {
+      double maxShrinkFraction, Consumer<Store> onChange) {
     this.cluster = cluster;
     this.repo = repo;
     this.resources = resources;
@@ -83,6 +97,25 @@ final class StoreService {
     this.defaults = defaults;
     this.pushTimeout = pushTimeout;
     this.onChange = onChange;
+    this.maxShrinkFraction = maxShrinkFraction;
+    for (int i = 0; i < LOCK_STRIPES; i++) {
+      storeLocks[i] = new ReentrantLock();
+    }
+  }
+
+  /** Runs {@code work} holding the lock of store {@code name} (reentrant). */
+  private <T> T locked(String name, Supplier<T> work) {
+    ReentrantLock lock = storeLocks[Math.floorMod(name.hashCode(), LOCK_STRIPES)];
+    lock.lock();
+    try {
+      return work.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  static AdminHttpException storeExists(String store) {
+    return new AdminHttpException(409, "STORE_EXISTS", "store " + store + " already exists");
   }
 
   // ---- reads -------------------------------------------------------------------------------
@@ -93,7 +126,7 @@ final class StoreService {
 
   Store store(String name) {
     checkName(name);
-    return repo.read(name).orElseThrow(() -> AdminApiException.storeNotFound(name));
+    return repo.read(name).orElseThrow(() -> AdminHttpException.storeNotFound(name));
   }
 
   StoreSchemas schemas(String name) {
@@ -120,6 +153,10 @@ final class StoreService {
   Store create(JsonFields fields, Caller caller, boolean dryRun) {
     String name = fields.requiredText("name");
     checkName(name);
+    return locked(name, () -> createLocked(name, fields, caller, dryRun));
+  }
+
+  private Store createLocked(String name, JsonFields fields, Caller caller, boolean dryRun) {
     Schema keySchema = AvroSchemas.parse("key schema of store " + name,
         fields.requiredText("keySchema"));
     Schema valueSchema = AvroSchemas.parse("value schema of store " + name,
@@ -131,7 +168,7 @@ final class StoreService {
     return mutate(AdminOperation.CREATE_STORE, name, caller, fields, dryRun,
         () -> {
           if (repo.read(name).isPresent()) {
-            throw AdminApiException.storeExists(name);
+            throw StoreService.storeExists(name);
           }
           return Map.of();
         },
@@ -146,6 +183,11 @@ final class StoreService {
   }
 
   Store update(String name, JsonFields fields, Caller caller, boolean dryRun) {
+    checkName(name);
+    return locked(name, () -> updateLocked(name, fields, caller, dryRun));
+  }
+
+  private Store updateLocked(String name, JsonFields fields, Caller caller, boolean dryRun) {
     Store before = store(name);
     Store preview = applySettings(fields, before);
     checkPartitionChange(before, preview);
@@ -169,23 +211,43 @@ final class StoreService {
         StoreService::state);
   }
 
+  /**
+   * Deletes a store with every version (a push in progress included), its topics and Helix
+   * resources. Of concurrent deletes exactly one succeeds; the others find no store (404).
+   */
   void delete(String name, Caller caller, boolean dryRun) {
-    Store before = store(name);
-    mutate(AdminOperation.DELETE_STORE, name, caller, null, dryRun, () -> state(before), () -> {
-      Store current = store(name);
-      for (Version version : current.versions()) {
-        dropVersionResources(name, version.number());
-      }
-      if (current.hybrid() != null) {
-        resources.deleteTopic(TopicNames.realTimeTopic(name));
-      }
-      repo.delete(name);
-      return current;
-    }, deleted -> Map.of());
+    checkName(name);
+    locked(name, () -> {
+      Store before = store(name);
+      return mutate(AdminOperation.DELETE_STORE, name, caller, null, dryRun, () -> state(before),
+          () -> {
+            Store current = store(name);
+            for (Version version : current.versions()) {
+              dropVersionResources(name, version.number());
+            }
+            if (current.hybrid() != null) {
+              resources.deleteTopic(TopicNames.realTimeTopic(name));
+            }
+            repo.delete(name);
+            LOG.info("store {}: deleted with versions {}", name, current.versions().stream()
+                .map(Version::number).toList());
+            return current;
+          }, deleted -> Map.of());
+    });
   }
 
-  /** Registers a value schema; an identical schema already registered returns its id. */
+  /**
+   * Registers a value schema. A schema identical to a registered one in its full JSON form returns
+   * that id; any other difference, a doc or an alias alone included (aliases change how Avro
+   * resolves fields), is a new schema id once it passes the compatibility check.
+   */
   int addValueSchema(String name, String schemaJson, Caller caller, boolean dryRun) {
+    checkName(name);
+    return locked(name, () -> addValueSchemaLocked(name, schemaJson, caller, dryRun));
+  }
+
+  private int addValueSchemaLocked(String name, String schemaJson, Caller caller,
+      boolean dryRun) {
     Store store = store(name);
     Schema candidate = AvroSchemas.parse("value schema for store " + name, schemaJson);
     List<ValueSchema> existing = repo.valueSchemas(name);
@@ -215,64 +277,143 @@ final class StoreService {
     return id == null ? -1 : id;
   }
 
-  Version startPush(String name, Caller caller, boolean dryRun) {
-    Store before = store(name);
-    checkNoPushInProgress(before);
-    return mutate(AdminOperation.CREATE_VERSION, name, caller, null, dryRun, () -> state(before),
-        () -> {
-          Store updated = repo.update(name, current -> {
-            checkNoPushInProgress(current);
-            return current.withVersion(new Version(current.largestUsedVersion() + 1,
-                VersionStatus.STARTED, time.now().toEpochMilli(), current.partitionCount(),
-                current.replicationFactor(), current.compressionStrategy(), ""));
-          });
-          Version version = updated.versions().get(updated.versions().size() - 1);
-          String topic = TopicNames.versionTopic(name, version.number());
-          try {
-            resources.createVersion(topic, version.partitionCount(), version.replicationFactor());
-          } catch (AdminApiException e) {
-            finish(name, version.number(), VersionStatus.ERROR, "creating " + topic + " failed: "
-                + e.getMessage(), CONTROLLER, false);
-            throw e;
-          }
-          LOG.info("store {}: push of version {} started ({} partitions, replication {})", name,
-              version.number(), version.partitionCount(), version.replicationFactor());
-          return version;
-        }, version -> state(store(name)));
+  /**
+   * Starts a push: the next version, its topic and Helix resource.
+   *
+   * @param fields {@code recordCount} (the records the push will write, optional), {@code
+   *     allowEmpty} and {@code force} (JSON booleans, default false)
+   * @throws AdminHttpException 409 {@code PUSH_IN_PROGRESS}; 409 {@code EMPTY_PUSH} when
+   *     {@code recordCount} is 0 without {@code allowEmpty}; 409 {@code PUSH_WOULD_SHRINK_STORE}
+   *     when it is more than {@code push.max.shrink.fraction} below the current version's count
+   *     without {@code force}
+   */
+  Version startPush(String name, JsonFields fields, Caller caller, boolean dryRun) {
+    checkName(name);
+    Long recordCount = fields.longValue("recordCount", 0, Long.MAX_VALUE).orElse(null);
+    boolean allowEmpty = fields.bool("allowEmpty").orElse(false);
+    boolean force = fields.bool("force").orElse(false);
+    return locked(name, () -> {
+      Store before = store(name);
+      checkNoPushInProgress(before);
+      checkRecordCount(before, recordCount, allowEmpty, force);
+      return mutate(AdminOperation.CREATE_VERSION, name, caller, fields, dryRun,
+          () -> state(before), () -> createVersion(name, recordCount),
+          version -> state(store(name)));
+    });
+  }
+
+  private Version createVersion(String name, Long recordCount) {
+    Store updated = repo.update(name, current -> {
+      checkNoPushInProgress(current);
+      return current.withVersion(new Version(current.largestUsedVersion() + 1,
+          VersionStatus.STARTED, time.now().toEpochMilli(), current.partitionCount(),
+          current.replicationFactor(), current.compressionStrategy(), "", recordCount));
+    });
+    Version version = updated.versions().get(updated.versions().size() - 1);
+    String topic = TopicNames.versionTopic(name, version.number());
+    try {
+      resources.createVersion(topic, version.partitionCount(), version.replicationFactor());
+    } catch (AdminHttpException e) {
+      finish(name, version.number(), VersionStatus.ERROR, "creating " + topic + " failed: "
+          + e.getMessage(), CONTROLLER, false);
+      throw e;
+    }
+    if (repo.read(name).flatMap(s -> s.version(version.number())).isEmpty()) {
+      // another controller (a leader being replaced) deleted the store meanwhile
+      resources.dropVersion(topic);
+      throw AdminHttpException.storeNotFound(name);
+    }
+    LOG.info("store {}: push of version {} started ({} partitions, replication {}, {}"
+        + " records declared)", name, version.number(), version.partitionCount(),
+        version.replicationFactor(), recordCount == null ? "no" : recordCount);
+    return version;
+  }
+
+  /**
+   * The push rules that keep an accidental input from replacing a store's data: an empty push
+   * needs {@code allowEmpty}; a push more than {@code maxShrinkFraction} smaller than the current
+   * version (both counts declared by their pushes) needs {@code force}.
+   */
+  private void checkRecordCount(Store store, Long recordCount, boolean allowEmpty,
+      boolean force) {
+    if (recordCount == null) {
+      return;
+    }
+    if (recordCount == 0 && !allowEmpty) {
+      throw new AdminHttpException(409, "EMPTY_PUSH", "push into store " + store.name()
+          + " has no records; an empty version would replace the current one's data. Allow it"
+          + " with allowEmpty (venice push --allow-empty)");
+    }
+    Long current = store.version(store.currentVersion()).map(Version::recordCount).orElse(null);
+    if (force || current == null || current == 0 || recordCount == 0) {
+      return;
+    }
+    double shrink = 1.0 - (double) recordCount / current;
+    if (shrink > maxShrinkFraction) {
+      throw new AdminHttpException(409, "PUSH_WOULD_SHRINK_STORE", String.format(Locale.ROOT,
+          "push into store %s has %d records, %.0f%% fewer than the %d of current version %d"
+              + " (the limit is %.0f%%, push.max.shrink.fraction); push with force (venice push"
+              + " --force) if this is intended", store.name(), recordCount, shrink * 100, current,
+          store.currentVersion(), maxShrinkFraction * 100));
+    }
   }
 
   PushStatus killPush(String name, int number, Caller caller, boolean dryRun) {
-    Version version = version(store(name), number);
-    if (version.status() != VersionStatus.STARTED) {
-      throw new AdminApiException(409, "PUSH_NOT_IN_PROGRESS", "store " + name + " version "
-          + number + " is " + version.status() + ", not a push in progress");
-    }
-    finish(name, number, VersionStatus.KILLED, "killed by " + caller.principal(), caller, dryRun);
-    return pushStatus(name, number);
+    checkName(name);
+    return locked(name, () -> {
+      Version version = version(store(name), number);
+      if (version.status() != VersionStatus.STARTED) {
+        throw new AdminHttpException(409, "PUSH_NOT_IN_PROGRESS", "store " + name + " version "
+            + number + " is " + version.status() + ", not a push in progress");
+      }
+      finish(name, number, VersionStatus.KILLED, "killed by " + caller.principal(), caller,
+          dryRun);
+      return pushStatus(name, number);
+    });
   }
 
   Store setCurrentVersion(String name, int number, Caller caller, boolean dryRun) {
-    Store before = store(name);
-    checkCanServe(before, number);
-    return mutate(AdminOperation.SWAP_VERSION, name, caller, Map.of("version", number), dryRun,
-        () -> state(before), () -> repo.update(name, current -> {
-          checkCanServe(current, number);
-          return current.withCurrentVersion(number);
-        }), StoreService::state);
+    checkName(name);
+    return locked(name, () -> {
+      Store before = store(name);
+      checkCanServe(before, number);
+      return mutate(AdminOperation.SWAP_VERSION, name, caller, Map.of("version", number), dryRun,
+          () -> state(before), () -> repo.update(name, current -> {
+            checkCanServe(current, number);
+            return current.withCurrentVersion(number);
+          }), StoreService::state);
+    });
   }
 
+  /**
+   * Records a replica's report, as servers do through ZooKeeper. Accepted only from a live Helix
+   * instance of the cluster for a partition Helix has assigned to it.
+   *
+   * @throws AdminHttpException 400 for a malformed instance id or partition, 404 for an unknown
+   *     store or version, 409 {@code INSTANCE_NOT_LIVE} or {@code PARTITION_NOT_ASSIGNED}
+   */
   void reportReplica(String name, int number, int partition, String instance,
       ReplicaStatus status) {
     if (!INSTANCE_ID.matcher(instance).matches()) {
-      throw AdminApiException.badRequest("instance '" + JsonFields.abbreviate(instance)
+      throw AdminHttpException.badRequest("instance '" + JsonFields.abbreviate(instance)
           + "' is not an instance id host_port");
     }
     Version version = version(store(name), number);
     if (partition < 0 || partition >= version.partitionCount()) {
-      throw AdminApiException.badRequest("store " + name + " version " + number + " has partitions"
+      throw AdminHttpException.badRequest("store " + name + " version " + number + " has partitions"
           + " 0 to " + (version.partitionCount() - 1) + "; got partition " + partition);
     }
-    repo.reportReplica(TopicNames.versionTopic(name, number), partition, instance, status);
+    String topic = TopicNames.versionTopic(name, number);
+    if (!resources.isLive(instance)) {
+      throw new AdminHttpException(409, "INSTANCE_NOT_LIVE", "instance " + instance
+          + " is not a live storage instance of cluster " + cluster + "; only a server holding"
+          + " the replica may report it");
+    }
+    if (resources.replicaState(instance, topic, partition).isEmpty()) {
+      throw new AdminHttpException(409, "PARTITION_NOT_ASSIGNED", "instance " + instance
+          + " does not hold partition " + partition + " of " + topic);
+    }
+    repo.reportReplica(topic, partition, instance, status);
   }
 
   // ---- the leader's push monitor -----------------------------------------------------------
@@ -289,6 +430,13 @@ final class StoreService {
   }
 
   private void checkPush(String name) {
+    locked(name, () -> {
+      checkPushLocked(name);
+      return null;
+    });
+  }
+
+  private void checkPushLocked(String name) {
     Optional<Version> inProgress = repo.read(name).flatMap(Store::pushInProgress);
     if (inProgress.isEmpty()) {
       return;
@@ -322,7 +470,7 @@ final class StoreService {
           Store updated = repo.update(name, current -> {
             Version version = version(current, number);
             if (version.status() != VersionStatus.STARTED) {
-              throw new AdminApiException(409, "PUSH_NOT_IN_PROGRESS", "store " + name
+              throw new AdminHttpException(409, "PUSH_NOT_IN_PROGRESS", "store " + name
                   + " version " + number + " is already " + version.status());
             }
             Store next = current.withVersion(version.withStatus(status, detail));
@@ -359,7 +507,7 @@ final class StoreService {
             false, () -> state(before), () -> {
               Store updated = repo.update(name, current -> {
                 if (current.currentVersion() == v.number()) {
-                  throw new AdminApiException(409, "VERSION_IS_CURRENT", "store " + name
+                  throw new AdminHttpException(409, "VERSION_IS_CURRENT", "store " + name
                       + " version " + v.number() + " became current again; not retired");
                 }
                 return current.withoutVersion(v.number());
@@ -399,7 +547,7 @@ final class StoreService {
     // for a veto: a vetoed transition would leave a push in progress forever.
     AdminVerdict verdict = caller == CONTROLLER ? AdminVerdict.PROCEED : hookSet.before(mutation);
     if (verdict.vetoed()) {
-      AdminApiException vetoed = new AdminApiException(403, "VETOED", operation + " of store "
+      AdminHttpException vetoed = new AdminHttpException(403, "VETOED", operation + " of store "
           + store + " vetoed by plugin " + verdict.reason());
       if (!dryRun) {
         hookSet.after(mutation, new AdminOutcome(false, vetoed.getMessage(), beforeState));
@@ -452,7 +600,7 @@ final class StoreService {
 
   static void checkName(String name) {
     if (!STORE_NAME.matcher(name).matches()) {
-      throw AdminApiException.badRequest("store name '" + JsonFields.abbreviate(name)
+      throw AdminHttpException.badRequest("store name '" + JsonFields.abbreviate(name)
           + "' is invalid: use 1 to 128 letters, digits, '_' or '-', starting with a letter or"
           + " digit");
     }
@@ -481,13 +629,13 @@ final class StoreService {
     if (f.has("pluginSettings")) {
       JsonNode node = f.node("pluginSettings");
       if (!node.isObject()) {
-        throw AdminApiException.badRequest("field pluginSettings must be a JSON object of"
+        throw AdminHttpException.badRequest("field pluginSettings must be a JSON object of"
             + " plugins.<id>.<key> to value");
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         if (!PLUGIN_SETTING.matcher(e.getKey()).matches()) {
-          throw AdminApiException.badRequest("pluginSettings key '" + JsonFields.abbreviate(
+          throw AdminHttpException.badRequest("pluginSettings key '" + JsonFields.abbreviate(
               e.getKey()) + "' is invalid: expected plugins.<id>.<key>, e.g. plugins.hedging.delay");
         }
         if (e.getValue().isNull()) {
@@ -495,7 +643,7 @@ final class StoreService {
         } else if (e.getValue().isValueNode()) {
           settings.put(e.getKey(), e.getValue().asText());
         } else {
-          throw AdminApiException.badRequest("pluginSettings." + e.getKey()
+          throw AdminHttpException.badRequest("pluginSettings." + e.getKey()
               + ": expected a string, number or boolean, got " + e.getValue().getNodeType());
         }
       }
@@ -508,7 +656,7 @@ final class StoreService {
   private static void checkPartitionChange(Store before, Store after) {
     if (before.hybrid() != null && after.hybrid() != null
         && before.partitionCount() != after.partitionCount()) {
-      throw new AdminApiException(409, "HYBRID_PARTITIONS_FIXED", "store " + before.name()
+      throw new AdminHttpException(409, "HYBRID_PARTITIONS_FIXED", "store " + before.name()
           + " is hybrid: its partition count (" + before.partitionCount() + ") is fixed by its"
           + " real-time topic");
     }
@@ -522,19 +670,21 @@ final class StoreService {
           new Schema.Parser().parse(earlier.schema()), earlier.id(), mode));
     }
     if (!reasons.isEmpty()) {
-      throw new AdminApiException(409, "INCOMPATIBLE_SCHEMA", "value schema for store " + store
+      throw new AdminHttpException(409, "INCOMPATIBLE_SCHEMA", "value schema for store " + store
           + " is not " + mode + " compatible: " + String.join("; ", reasons));
     }
   }
 
+  /** The id of a registered schema with the same full JSON form (docs and aliases included). */
   private static Optional<Integer> sameSchema(List<ValueSchema> existing, Schema candidate) {
-    return existing.stream().filter(v -> new Schema.Parser().parse(v.schema()).equals(candidate))
-        .map(ValueSchema::id).findFirst();
+    String form = candidate.toString();
+    return existing.stream().filter(v -> new Schema.Parser().parse(v.schema()).toString()
+        .equals(form)).map(ValueSchema::id).findFirst();
   }
 
   private static void checkNoPushInProgress(Store store) {
     store.pushInProgress().ifPresent(v -> {
-      throw new AdminApiException(409, "PUSH_IN_PROGRESS", "store " + store.name() + " already has"
+      throw new AdminHttpException(409, "PUSH_IN_PROGRESS", "store " + store.name() + " already has"
           + " a push in progress: version " + v.number());
     });
   }
@@ -542,13 +692,13 @@ final class StoreService {
   private static void checkCanServe(Store store, int number) {
     Version version = version(store, number);
     if (version.status() != VersionStatus.ONLINE) {
-      throw new AdminApiException(409, "VERSION_NOT_ONLINE", "store " + store.name() + " version "
+      throw new AdminHttpException(409, "VERSION_NOT_ONLINE", "store " + store.name() + " version "
           + number + " is " + version.status() + "; only an ONLINE version can be current");
     }
   }
 
   private static Version version(Store store, int number) {
-    return store.version(number).orElseThrow(() -> new AdminApiException(404, "VERSION_NOT_FOUND",
+    return store.version(number).orElseThrow(() -> new AdminHttpException(404, "VERSION_NOT_FOUND",
         "store " + store.name() + " has no version " + number + " (versions: "
             + store.versions().stream().map(Version::number).toList() + ")"));
   }

@@ -3,6 +3,7 @@ package dev.venice.runtime.controller;
 import dev.venice.runtime.common.admin.AdminHttpServer;
 import dev.venice.runtime.common.config.ProcessConfig;
 import dev.venice.runtime.common.meta.Store;
+import dev.venice.runtime.common.metrics.ProcessMetrics;
 import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginManager;
 import dev.venice.spi.host.StoreInfo;
@@ -11,7 +12,6 @@ import dev.venice.spi.host.Subscription;
 import dev.venice.spi.plugin.Readiness;
 import dev.venice.spi.plugin.TimeSource;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +35,8 @@ public final class VeniceController implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VeniceController.class);
 
   private final String cluster;
-  private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ProcessMetrics metrics = new ProcessMetrics();
+  private final PrometheusMeterRegistry registry = metrics.registry();
   private final ZkClient zk;
   private final ClusterResources resources;
   private final PluginManager plugins;
@@ -67,11 +67,12 @@ public final class VeniceController implements AutoCloseable {
               config.get(ControllerConfig.DEFAULT_REPLICATION_FACTOR),
               config.get(ControllerConfig.DEFAULT_VERSIONS_TO_PRESERVE)),
           config.get(ControllerConfig.PUSH_TIMEOUT),
+          config.get(ControllerConfig.PUSH_MAX_SHRINK_FRACTION),
           store -> notifyListeners(listeners, store.toStoreInfo()));
       AdminHttpServer.Builder adminBuilder = AdminHttpServer.builder("controller", plugins, registry)
           .bindAddress(host).port(config.get(ControllerConfig.ADMIN_PORT))
           .hostReadiness(this::readiness);
-      new AdminRoutes(cluster, stores, () -> election, resources, registry,
+      new AdminRoutes(cluster, stores, () -> election, resources,
           config.get(ControllerConfig.KAFKA_BOOTSTRAP_SERVERS)).mount(adminBuilder);
       plugins.lifecycleHooks().onStart();
       this.admin = adminBuilder.start();
@@ -215,7 +216,7 @@ public final class VeniceController implements AutoCloseable {
       quietly("Helix and Kafka admin clients", resources::close);
     }
     quietly("ZooKeeper client", zk::close);
-    registry.close();
+    metrics.close();
   }
 
   private interface Step {

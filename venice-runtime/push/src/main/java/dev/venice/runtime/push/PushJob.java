@@ -34,15 +34,24 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
 
 /**
- * Pushes a file as a new version of a store: asks the controller for the version, writes every
- * record into the version topic (partitioned with the store's partitioner, compressed with the
- * version's strategy) between start-of-push and end-of-push, and waits until the version is online.
+ * Pushes a file as a new version of a store: reads the whole input once to check every record
+ * (nothing is created for an input with a bad record), asks the controller for the version
+ * declaring the record count, writes every record into the version topic (partitioned with the
+ * store's partitioner, compressed with the version's strategy) between start-of-push and
+ * end-of-push, and waits until the version is online.
  *
  * <p>Input: an Avro container file of records with a {@code key} and a {@code value} field whose
- * schemas are the store's key schema and one of its registered value schemas; or JSON lines, one
- * {@code {"key": ..., "value": ...}} object per line in Avro's JSON encoding of the store's key
- * schema and newest value schema. A record that does not fit stops the push with its record (or
- * line) number and the reason; the version is killed, so the store's current version is untouched.
+ * schemas are the store's key schema and one of its registered value schemas; or JSON lines,
+ * strictly: one {@code {"key": ..., "value": ...}} object per line (blank lines are skipped) in
+ * Avro's JSON encoding of the store's key schema and newest value schema, with nothing after the
+ * object and no field the schemas do not have. A record that does not fit stops the push with its
+ * record (or line) number and the reason, before any version exists.
+ *
+ * <p>Two rules keep an accidental input from replacing a store's data (the controller enforces
+ * them on the declared count): an empty input is refused unless {@link #allowEmpty(boolean)}; an
+ * input with more than {@code push.max.shrink.fraction} (default 50%) fewer records than the
+ * current version is refused unless {@link #force(boolean)}. A refused or failed push leaves the
+ * current version serving.
  */
 public final class PushJob {
   /** Input formats. */
@@ -76,43 +85,62 @@ public final class PushJob {
   private final Format format;
   private final Duration onlineTimeout;
   private final Consumer<PushProgress> progress;
+  private final boolean allowEmpty;
+  private final boolean force;
 
   private PushJob(ControllerClient admin, String store, Path input, Format format,
-      Duration onlineTimeout, Consumer<PushProgress> progress) {
+      Duration onlineTimeout, Consumer<PushProgress> progress, boolean allowEmpty,
+      boolean force) {
     this.admin = admin;
     this.store = store;
     this.input = input;
     this.format = format;
     this.onlineTimeout = onlineTimeout;
     this.progress = progress;
+    this.allowEmpty = allowEmpty;
+    this.force = force;
   }
 
   /** A push of {@code input} into {@code store} through the controller at {@code controllerUrl}. */
   public static PushJob create(String controllerUrl, String store, Path input) {
     return new PushJob(new ControllerClient(controllerUrl), store, input, Format.of(input),
-        Duration.ofMinutes(30), p -> { });
+        Duration.ofMinutes(30), p -> { }, false, false);
   }
 
   /** The same push reading {@code inputFormat}. */
   public PushJob format(Format inputFormat) {
     return new PushJob(admin, store, input, Objects.requireNonNull(inputFormat), onlineTimeout,
-        progress);
+        progress, allowEmpty, force);
   }
 
   /** The same push, waiting at most {@code timeout} for the version to go online. */
   public PushJob onlineTimeout(Duration timeout) {
-    return new PushJob(admin, store, input, format, timeout, progress);
+    return new PushJob(admin, store, input, format, timeout, progress, allowEmpty, force);
   }
 
   /** The same push, reporting progress to {@code listener} (every 1000 records and at the end). */
   public PushJob progress(Consumer<PushProgress> listener) {
-    return new PushJob(admin, store, input, format, onlineTimeout, listener);
+    return new PushJob(admin, store, input, format, onlineTimeout, listener, allowEmpty, force);
+  }
+
+  /** The same push, allowed (or not, the default) to make an empty version current. */
+  public PushJob allowEmpty(boolean allow) {
+    return new PushJob(admin, store, input, format, onlineTimeout, progress, allow, force);
+  }
+
+  /**
+   * The same push, allowed (or not, the default) to replace a current version holding more than
+   * twice as many records (the controller's {@code push.max.shrink.fraction}).
+   */
+  public PushJob force(boolean forced) {
+    return new PushJob(admin, store, input, format, onlineTimeout, progress, allowEmpty, forced);
   }
 
   /**
    * Runs the push.
    *
-   * @throws PushException naming the store, file and record when anything fails
+   * @throws PushException naming the store, file and record (or line) when anything fails; the
+   *     store's current version keeps serving
    */
   public Result run() {
     if (!Files.isReadable(input)) {
@@ -129,8 +157,14 @@ public final class PushJob {
     }
     Schema keySchema = new Schema.Parser().parse(schemas.keySchema());
     long start = System.nanoTime();
+    long total = validate(keySchema, schemas.valueSchemas(), start);
+    Version version;
+    try {
+      version = admin.startPush(store, total, allowEmpty, force);
+    } catch (ControllerException e) {
+      throw new PushException("push into store " + store + ": " + e.getMessage(), e);
+    }
     try (RecordSource source = open(keySchema, schemas.valueSchemas())) {
-      Version version = admin.startPush(store);
       String topic = TopicNames.versionTopic(store, version.number());
       long[] counts = new long[2];
       AtomicReference<Throwable> sendFailure = new AtomicReference<>();
@@ -155,9 +189,13 @@ public final class PushJob {
                 + sendFailure.get(), sendFailure.get());
           }
           if (counts[0] % 1000 == 0) {
-            progress.accept(new PushProgress(counts[0], counts[1], System.nanoTime() - start,
-                "WRITING"));
+            progress.accept(new PushProgress(counts[0], total, counts[1],
+                System.nanoTime() - start, "WRITING"));
           }
+        }
+        if (counts[0] != total) {
+          throw new PushException("push into store " + store + ": " + input + " changed during"
+              + " the push: checked " + total + " records, then read " + counts[0], null);
         }
         // every record acknowledged before end-of-push: a late failure must not go online
         writer.flush();
@@ -174,7 +212,7 @@ public final class PushJob {
         killQuietly(version.number());
         throw e;
       }
-      progress.accept(new PushProgress(counts[0], counts[1], System.nanoTime() - start,
+      progress.accept(new PushProgress(counts[0], total, counts[1], System.nanoTime() - start,
           "WAITING_FOR_ONLINE"));
       try {
         awaitOnline(version.number());
@@ -182,13 +220,47 @@ public final class PushJob {
         killQuietly(version.number());
         throw e;
       }
-      progress.accept(new PushProgress(counts[0], counts[1], System.nanoTime() - start, "DONE"));
+      progress.accept(new PushProgress(counts[0], total, counts[1], System.nanoTime() - start,
+          "DONE"));
       return new Result(store, version.number(), counts[0], counts[1],
           Duration.ofNanos(System.nanoTime() - start));
+    } catch (IOException e) {
+      killQuietly(version.number());
+      throw new PushException("push into store " + store + ": reading " + input + " failed: "
+          + e.getMessage(), e);
+    } catch (PushException e) {
+      killQuietly(version.number()); // the input changed since it was checked
+      throw e;
+    }
+  }
+
+  /**
+   * Reads every record once and encodes it as the push will, so a bad record is found before any
+   * version exists.
+   *
+   * @return the number of records
+   */
+  private long validate(Schema keySchema, List<ValueSchema> valueSchemas, long start) {
+    long records = 0;
+    try (RecordSource source = open(keySchema, valueSchemas)) {
+      for (SourceRecord record; (record = source.next()) != null; ) {
+        try {
+          AvroSerde.serialize(keySchema, record.key());
+          AvroSerde.serialize(record.valueSchema(), record.value());
+        } catch (RuntimeException e) {
+          throw new PushException("push into store " + store + ": " + input + " "
+              + source.position() + " cannot be encoded with the store's schemas: " + e, e);
+        }
+        if (++records % 10_000 == 0) {
+          progress.accept(new PushProgress(records, -1, 0, System.nanoTime() - start,
+              "CHECKING"));
+        }
+      }
     } catch (IOException e) {
       throw new PushException("push into store " + store + ": reading " + input + " failed: "
           + e.getMessage(), e);
     }
+    return records;
   }
 
   private void awaitOnline(int version) {
@@ -224,6 +296,9 @@ public final class PushJob {
   private interface RecordSource extends AutoCloseable {
     /** The next record, or null at the end; a bad record is a {@link PushException}. */
     SourceRecord next() throws IOException;
+
+    /** Where the last record was read, e.g. {@code line 7} or {@code record 7}. */
+    String position();
 
     @Override
     void close() throws IOException;
@@ -283,6 +358,11 @@ public final class PushJob {
       }
 
       @Override
+      public String position() {
+        return "record " + number[0];
+      }
+
+      @Override
       public void close() throws IOException {
         reader.close();
       }
@@ -309,16 +389,22 @@ public final class PushJob {
         if (text == null) {
           return null;
         }
+        String where = "push into store " + store + ": " + input + " line " + number[0];
+        JsonNode json = JsonLines.parseLine(text, where, keySchema, value, valueSchema.id());
         try {
           GenericRecord record = datumReader.read(null,
-              DecoderFactory.get().jsonDecoder(line, text));
+              DecoderFactory.get().jsonDecoder(line, json.toString()));
           return new SourceRecord(record.get("key"), record.get("value"), value,
               valueSchema.id());
         } catch (IOException | AvroRuntimeException e) {
-          throw new PushException("push into store " + store + ": " + input + " line "
-              + number[0] + " does not match the store's schemas (key " + keySchema
+          throw new PushException(where + " does not match the store's schemas (key " + keySchema
               + ", value schema " + valueSchema.id() + "): " + e.getMessage(), e);
         }
+      }
+
+      @Override
+      public String position() {
+        return "line " + number[0];
       }
 
       @Override

@@ -1,7 +1,10 @@
 package dev.venice.runtime.router;
 
-import com.sun.net.httpserver.HttpExchange;
+import dev.venice.runtime.common.admin.AdminHttpException;
 import dev.venice.runtime.common.admin.AdminHttpServer;
+import dev.venice.runtime.common.admin.AdminRequest;
+import dev.venice.runtime.common.admin.AdminResponse;
+import dev.venice.runtime.common.metrics.ProcessMetrics;
 import dev.venice.runtime.common.config.ProcessConfig;
 import dev.venice.runtime.common.meta.RoutingMetadata;
 import dev.venice.runtime.common.meta.Store;
@@ -20,12 +23,8 @@ import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +47,8 @@ public final class VeniceRouter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VeniceRouter.class);
 
   private final String cluster;
-  private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ProcessMetrics metrics = new ProcessMetrics();
+  private final PrometheusMeterRegistry registry = metrics.registry();
   private final ZkClient zk;
   private final HealthStatusManager health = new HealthStatusManager();
   private final ServerChannels channels = new ServerChannels();
@@ -90,8 +89,8 @@ public final class VeniceRouter implements AutoCloseable {
           .build().start();
       admin = AdminHttpServer.builder("router", plugins, registry)
           .bindAddress(host).port(config.get(RouterConfig.ADMIN_PORT))
-          .route("/metadata", this::metadata)
-          .route("/discover", exchange -> AdminHttpServer.sendJson(exchange, 200, Map.of(
+          .route("GET", "/metadata/{store}", this::metadata)
+          .route("GET", "/discover", request -> AdminResponse.ok(Map.of(
               "cluster", cluster, "grpc", host + ":" + grpc.getPort())))
           .start();
       plugins.lifecycleHooks().onStart();
@@ -124,18 +123,10 @@ public final class VeniceRouter implements AutoCloseable {
     return admin.url();
   }
 
-  private void metadata(HttpExchange exchange) throws IOException {
-    String path = exchange.getRequestURI().getRawPath();
-    String name = URLDecoder.decode(path.substring(Math.min(path.length(),
-        "/metadata/".length())), StandardCharsets.UTF_8);
-    Optional<RoutingMetadata> metadata = name.isEmpty() ? Optional.empty() : routingMetadata(name);
-    if (metadata.isEmpty()) {
-      AdminHttpServer.sendError(exchange, 404, "STORE_NOT_FOUND", name.isEmpty()
-          ? "GET /metadata/<store> names a store"
-          : "store " + name + " does not exist or has no current version");
-      return;
-    }
-    AdminHttpServer.sendJson(exchange, 200, metadata.get());
+  private AdminResponse metadata(AdminRequest request) {
+    String name = request.pathParameter("store");
+    return AdminResponse.ok(routingMetadata(name).orElseThrow(() -> new AdminHttpException(404,
+        "STORE_NOT_FOUND", "store " + name + " does not exist or has no current version")));
   }
 
   /** Routing metadata of a store's current version. */
@@ -180,6 +171,6 @@ public final class VeniceRouter implements AutoCloseable {
       plugins.close();
     }
     zk.close();
-    registry.close();
+    metrics.close();
   }
 }

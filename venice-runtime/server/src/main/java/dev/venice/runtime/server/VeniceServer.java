@@ -1,6 +1,8 @@
 package dev.venice.runtime.server;
 
 import dev.venice.runtime.common.admin.AdminHttpServer;
+import dev.venice.runtime.common.admin.AdminResponse;
+import dev.venice.runtime.common.metrics.ProcessMetrics;
 import dev.venice.runtime.common.config.ProcessConfig;
 import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginManager;
@@ -14,7 +16,6 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.util.MutableHandlerRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -42,8 +43,8 @@ public final class VeniceServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VeniceServer.class);
 
   private final String cluster;
-  private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ProcessMetrics metrics = new ProcessMetrics();
+  private final PrometheusMeterRegistry registry = metrics.registry();
   private final ZkClient zk;
   private final HealthStatusManager health = new HealthStatusManager();
   private final String instanceId;
@@ -85,8 +86,7 @@ public final class VeniceServer implements AutoCloseable {
       admin = AdminHttpServer.builder("server", plugins, registry)
           .bindAddress(host).port(config.get(ServerConfig.ADMIN_PORT))
           .hostReadiness(this::readiness)
-          .route("/partitions", exchange -> AdminHttpServer.sendJson(exchange, 200,
-              replicas.stats()))
+          .route("GET", "/partitions", request -> AdminResponse.ok(replicas.stats()))
           .start();
       plugins.lifecycleHooks().onStart();
       participant = joinCluster(zkAddress, host, grpc.getPort(), replicas);
@@ -201,6 +201,6 @@ public final class VeniceServer implements AutoCloseable {
       plugins.close();
     }
     zk.close();
-    registry.close();
+    metrics.close();
   }
 }

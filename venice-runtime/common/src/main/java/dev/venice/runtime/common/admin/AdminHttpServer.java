@@ -1,79 +1,131 @@
 package dev.venice.runtime.common.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
 import dev.venice.runtime.common.plugin.PluginManager;
 import dev.venice.spi.http.PluginHttpRequest;
 import dev.venice.spi.http.PluginHttpResponse;
 import dev.venice.spi.plugin.Readiness;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.TreeSet;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.http.UriCompliance.Violation;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A process's admin HTTP server (the JDK's {@link HttpServer}). Built-in routes:
+ * A process's admin HTTP server (Jetty's core server, no servlets). Built-in routes:
  *
  * <ul>
  *   <li>{@code GET /health}: 200 {@code {"status":"UP"}} when the host and every plugin vote
  *       ready, else 503 with the reasons;
  *   <li>{@code GET /metrics}: the registry in Prometheus text format;
  *   <li>{@code GET /plugins}: the plugin listing as JSON;
- *   <li>{@code /plugins/<id>/...}: the endpoints plugin {@code <id>} contributed.
+ *   <li>{@code /plugins/<id>/...}: the endpoints plugin {@code <id>} contributed (any method; the
+ *       plugin reads its own query parameters).
  * </ul>
  *
- * Errors are JSON {@code {"error": ..., "errorType": ...}} with a message naming what was asked.
+ * <p>Every route declares its method and the query parameters it accepts, and every request is
+ * checked the same way before a route runs: an unknown path is a 404, a known path with another
+ * method a 405 with {@code Allow}, an invalid percent-encoding or an unknown query parameter a
+ * 400, a body over {@link #MAX_BODY_BYTES} a 413 (the rest of the body is read and dropped so the
+ * caller gets the whole answer), a body on a {@code GET}, {@code HEAD} or {@code DELETE} a 400.
+ * Every error, Jetty's own included (a malformed request line,
+ * headers too large), is JSON {@code {"error": ..., "errorType": ...}} naming what was asked.
+ * {@code HEAD} is accepted wherever {@code GET} is.
+ *
+ * <p>Requests are counted in {@code venice.<process>.admin.requests{route,status}}.
  */
 public final class AdminHttpServer implements AutoCloseable {
   /** The JSON mapper admin responses are written with. */
   public static final ObjectMapper JSON = new ObjectMapper();
+  /** The largest request body accepted (1 MiB); a larger one is a 413. */
+  public static final int MAX_BODY_BYTES = 1 << 20;
+  /** How much of a refused body is still read so the answer arrives whole; beyond, the connection closes. */
+  private static final long MAX_DRAINED_BYTES = 256L << 20;
+  private static final Set<String> NO_PARAMETERS = Set.of();
+  private static final Set<String> BODILESS_METHODS = Set.of("GET", "HEAD", "DELETE");
   private static final Logger LOG = LoggerFactory.getLogger(AdminHttpServer.class);
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final String processName;
+  private final Server server;
+  private final ServerConnector connector;
+  private final String host;
   private final PluginManager plugins;
   private final PrometheusMeterRegistry registry;
   private final Supplier<Readiness> hostReadiness;
+  private final List<Route> routes;
 
-  private AdminHttpServer(Builder b) throws IOException {
+  private AdminHttpServer(Builder b) throws Exception {
+    this.processName = b.name;
     this.plugins = b.plugins;
     this.registry = b.registry;
     this.hostReadiness = b.hostReadiness;
-    this.server = HttpServer.create(new InetSocketAddress(b.bindAddress, b.port), 64);
-    AtomicInteger threads = new AtomicInteger();
-    this.executor = Executors.newFixedThreadPool(b.threads, runnable -> {
-      Thread t = new Thread(runnable, b.name + "-admin-http-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    server.setExecutor(executor);
-    server.createContext("/health", guarded(this::health));
-    server.createContext("/metrics", guarded(this::metrics));
-    server.createContext("/plugins", guarded(this::plugins));
-    b.routes.forEach((prefix, handler) -> server.createContext(prefix, guarded(handler)));
-    server.createContext("/", guarded(exchange -> sendError(exchange, 404, "NOT_FOUND",
-        "no route for " + exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath())));
-    server.start();
-    LOG.info("{} admin HTTP server listening on http://{}:{}/", b.name, b.bindAddress, port());
+    this.host = b.bindAddress;
+    List<Route> all = new ArrayList<>();
+    all.add(Route.of("GET", "/health", NO_PARAMETERS, request -> health()));
+    all.add(Route.of("GET", "/metrics", NO_PARAMETERS, request -> metrics()));
+    all.add(Route.of("GET", "/plugins", NO_PARAMETERS,
+        request -> AdminResponse.ok(plugins.plugins())));
+    all.add(Route.of(Route.ANY_METHOD, "/plugins/{id}/**", null, this::pluginEndpoint));
+    all.addAll(b.routes);
+    this.routes = List.copyOf(all);
+
+    QueuedThreadPool threads = new QueuedThreadPool(b.threads + 4, 2);
+    threads.setName(b.name + "-admin-http");
+    threads.setDaemon(true);
+    threads.setReservedThreads(0);
+    this.server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendDateHeader(false);
+    // Encodings Jetty would refuse with a bare "Bad Request" reach our own strict decoder, whose
+    // 400 names the segment or parameter at fault; the raw path is all routes ever look at.
+    http.setUriCompliance(UriCompliance.from(EnumSet.of(Violation.BAD_PERCENT_ENCODING,
+        Violation.BAD_UTF8_ENCODING, Violation.TRUNCATED_UTF8_ENCODING,
+        Violation.AMBIGUOUS_PATH_SEPARATOR, Violation.AMBIGUOUS_PATH_ENCODING,
+        Violation.AMBIGUOUS_PATH_SEGMENT, Violation.AMBIGUOUS_EMPTY_SEGMENT)));
+    this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    connector.setHost(b.bindAddress);
+    connector.setPort(b.port);
+    server.addConnector(connector);
+    server.setHandler(new Dispatcher());
+    server.setErrorHandler(new JsonErrorHandler());
+    server.setStopTimeout(0);
+    try {
+      server.start();
+    } catch (Exception e) {
+      server.stop();
+      throw e;
+    }
+    LOG.info("{} admin HTTP server listening on {}/", b.name, url());
   }
 
   /** A builder. */
@@ -84,25 +136,28 @@ public final class AdminHttpServer implements AutoCloseable {
 
   /** The port the server listens on. */
   public int port() {
-    return server.getAddress().getPort();
+    return connector.getLocalPort();
   }
 
   /** The base URL, e.g. {@code http://127.0.0.1:5555}. */
   public String url() {
-    return "http://" + server.getAddress().getHostString() + ":" + port();
+    return "http://" + host + ":" + port();
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    try {
+      server.stop();
+    } catch (Exception e) {
+      LOG.warn("{} admin HTTP server did not stop cleanly", processName, e);
+    }
   }
 
-  private void health(HttpExchange exchange) throws IOException {
+  private AdminResponse health() {
     List<String> reasons = new ArrayList<>();
-    Readiness host = hostReadiness.get();
-    if (!host.ready()) {
-      reasons.add(host.reason());
+    Readiness hostVote = hostReadiness.get();
+    if (!hostVote.ready()) {
+      reasons.add(hostVote.reason());
     }
     Readiness pluginVote = plugins.lifecycleHooks().readiness();
     if (!pluginVote.ready()) {
@@ -111,115 +166,217 @@ public final class AdminHttpServer implements AutoCloseable {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", reasons.isEmpty() ? "UP" : "NOT_READY");
     body.put("reasons", reasons);
-    sendJson(exchange, reasons.isEmpty() ? 200 : 503, body);
+    return AdminResponse.json(reasons.isEmpty() ? 200 : 503, body);
   }
 
-  private void metrics(HttpExchange exchange) throws IOException {
-    send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
-        registry.scrape().getBytes(StandardCharsets.UTF_8));
+  private AdminResponse metrics() {
+    return AdminResponse.text(200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
   }
 
-  private void plugins(HttpExchange exchange) throws IOException {
-    String path = exchange.getRequestURI().getPath();
-    if (path.equals("/plugins") || path.equals("/plugins/")) {
-      sendJson(exchange, 200, plugins.plugins());
-      return;
-    }
-    String rest = path.substring("/plugins/".length());
-    int slash = rest.indexOf('/');
-    String id = slash < 0 ? rest : rest.substring(0, slash);
-    String subPath = slash < 0 ? "" : rest.substring(slash + 1);
-    PluginHttpRequest request = new PluginHttpRequest(
-        exchange.getRequestMethod().toUpperCase(Locale.ROOT), subPath,
-        query(exchange.getRequestURI()), headers(exchange), readBody(exchange));
-    PluginHttpResponse response = plugins.endpoints().handle(id, request).orElse(null);
-    if (response == null) {
-      sendError(exchange, 404, "NOT_FOUND", "plugin " + id + " is not started or has no"
-          + " endpoint at /" + subPath + " (see GET /plugins)");
-      return;
-    }
-    send(exchange, response.status(), response.contentType(), response.body());
+  private AdminResponse pluginEndpoint(AdminRequest request) {
+    String id = request.pathParameter("id");
+    String subPath = String.join("/", request.rest());
+    PluginHttpResponse response = plugins.endpoints().handle(id, new PluginHttpRequest(
+        request.method(), subPath, request.query().asMap(), request.headers(), request.body()))
+        .orElseThrow(() -> new AdminHttpException(404, "NOT_FOUND", "plugin " + id
+            + " is not started or has no endpoint at /" + subPath + " (see GET /plugins)"));
+    return new AdminResponse(response.status(), response.contentType(), response.body(),
+        Map.of());
   }
 
-  /** The decoded query parameters of {@code uri}. */
-  public static Map<String, List<String>> query(URI uri) {
-    Map<String, List<String>> query = new TreeMap<>();
-    String raw = uri.getRawQuery();
-    if (raw == null || raw.isEmpty()) {
-      return query;
+  /** Matches a request to a route, checks it, runs the route and sends its answer. */
+  private final class Dispatcher extends Handler.Abstract {
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      String method = request.getMethod().toUpperCase(Locale.ROOT);
+      String routeName = "unmatched";
+      AdminResponse answer;
+      try {
+        byte[] body = readBody(request);
+        List<String> segments = segments(request.getHttpURI().getPath());
+        Match match = match(method, segments);
+        routeName = match.route().name();
+        QueryParameters query = QueryParameters.parse(request.getHttpURI().getQuery());
+        if (match.route().queryParameters() != null) {
+          query.checkOnly(match.route().queryParameters(), match.route().name());
+        }
+        if (!match.route().method().equals(Route.ANY_METHOD) && body.length > 0
+            && BODILESS_METHODS.contains(method)) {
+          throw AdminHttpException.badRequest(match.route().name() + " takes no request body;"
+              + " got " + body.length + " bytes");
+        }
+        answer = match.route().handler().handle(new AdminRequest(method, match.route().name(),
+            segments, match.parameters(), match.rest(), query, headers(request), body,
+            Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request),
+            request.getHttpURI().getPathQuery()));
+      } catch (AdminHttpException e) {
+        answer = AdminResponse.error(e.status(), e.type(), e.getMessage());
+        for (Map.Entry<String, String> header : e.headers().entrySet()) {
+          answer = answer.withHeader(header.getKey(), header.getValue());
+        }
+      } catch (Exception | LinkageError e) {
+        LOG.error("{} admin request {} {} failed", processName, method,
+            request.getHttpURI().getPath(), e);
+        answer = AdminResponse.error(500, "INTERNAL", method + " "
+            + request.getHttpURI().getPath() + " failed: " + e);
+      }
+      Counter.builder("venice." + processName + ".admin.requests")
+          .description("Admin HTTP requests by route and status")
+          .tag("route", routeName).tag("status", Integer.toString(answer.status()))
+          .register(registry).increment();
+      send(method, answer, response, callback);
+      return true;
     }
-    for (String pair : raw.split("&")) {
-      int eq = pair.indexOf('=');
-      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      query.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-    }
-    return query;
   }
 
-  private static Map<String, String> headers(HttpExchange exchange) {
+  private record Match(Route route, Map<String, String> parameters, List<String> rest) {}
+
+  /** The route for {@code method} on {@code segments}: a 404 when no route has the path, a 405 when none has the method. */
+  private Match match(String method, List<String> segments) {
+    Set<String> allowed = new TreeSet<>();
+    for (Route route : routes) {
+      Map<String, String> parameters = new LinkedHashMap<>();
+      List<String> rest = new ArrayList<>();
+      if (!route.matches(segments, parameters, rest)) {
+        continue;
+      }
+      if (route.accepts(method)) {
+        return new Match(route, parameters, rest);
+      }
+      allowed.add(route.method());
+    }
+    String path = "/" + String.join("/", segments);
+    if (allowed.isEmpty()) {
+      throw new AdminHttpException(404, "NOT_FOUND", "no route for " + method + " " + path);
+    }
+    if (allowed.contains("GET")) {
+      allowed.add("HEAD");
+    }
+    String allow = String.join(", ", allowed);
+    throw new AdminHttpException(405, "METHOD_NOT_ALLOWED", method + " is not allowed on " + path
+        + "; allowed: " + allow, Map.of("Allow", allow));
+  }
+
+  /** The decoded, non-empty segments of a raw path. */
+  private static List<String> segments(String rawPath) {
+    List<String> segments = new ArrayList<>();
+    for (String raw : (rawPath == null ? "" : rawPath).split("/")) {
+      if (!raw.isEmpty()) {
+        segments.add(PercentDecoding.decode(raw, false, "path segment '" + raw + "'"));
+      }
+    }
+    return segments;
+  }
+
+  /** The body, at most {@link #MAX_BODY_BYTES}; a larger one is read to its end (bounded) and refused. */
+  private static byte[] readBody(Request request) throws IOException {
+    long declared = request.getLength();
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      byte[] body = declared > MAX_BODY_BYTES ? null : in.readNBytes(MAX_BODY_BYTES + 1);
+      if (body != null && body.length <= MAX_BODY_BYTES) {
+        return body;
+      }
+      long drained = 0;
+      byte[] scratch = new byte[64 << 10];
+      for (int n; drained < MAX_DRAINED_BYTES && (n = in.read(scratch)) > 0; ) {
+        drained += n;
+      }
+      throw new AdminHttpException(413, "BODY_TOO_LARGE", "request body exceeds the limit of "
+          + MAX_BODY_BYTES + " bytes" + (declared > 0 ? " (Content-Length " + declared + ")" : ""));
+    }
+  }
+
+  private static Map<String, String> headers(Request request) {
     Map<String, String> headers = new TreeMap<>();
-    exchange.getRequestHeaders().forEach((name, values) ->
-        headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+    for (HttpField field : request.getHeaders()) {
+      headers.merge(field.getLowerCaseName(), field.getValue(), (a, b) -> a + "," + b);
+    }
     return headers;
   }
 
-  /** The largest request body read; a longer one is cut at one byte more, for callers to refuse. */
-  public static final int MAX_BODY_BYTES = 1 << 20;
+  private static void send(String method, AdminResponse answer, Response response,
+      Callback callback) {
+    response.setStatus(answer.status());
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.contentType());
+    answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+    if (method.equals("HEAD") || answer.body().length == 0) {
+      response.write(true, null, callback);
+      return;
+    }
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.body().length);
+    response.write(true, ByteBuffer.wrap(answer.body()), callback);
+  }
 
-  /**
-   * Reads a request body, at most {@link #MAX_BODY_BYTES} + 1 bytes so a huge body cannot exhaust
-   * the heap: a result longer than the limit means the body was too large.
-   */
-  public static byte[] readBody(HttpExchange exchange) throws IOException {
-    try (InputStream in = exchange.getRequestBody()) {
-      return in.readNBytes(MAX_BODY_BYTES + 1);
+  /** Jetty's own errors (a malformed request line, headers too large, ...) in our JSON shape. */
+  private static final class JsonErrorHandler extends ErrorHandler {
+    @Override
+    public boolean errorPageForMethod(String method) {
+      return true; // Jetty's default answers only GET, POST and HEAD with a body
+    }
+
+    @Override
+    protected void generateResponse(Request request, Response response, int code, String message,
+        Throwable cause, Callback callback) {
+      String reason = HttpStatus.getMessage(code);
+      String type = reason.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
+      String detail = message == null || message.isBlank() || message.equals(reason) ? ""
+          : ": " + message;
+      String text = "the request could not be read (" + code + " " + reason + ")" + detail
+          + (code == 400 ? "; check the request line: every '%' in the URI starts two hex"
+              + " digits, and the path has no spaces or characters such as | { } < > \"" : "");
+      byte[] body = AdminResponse.error(code, type, text).body();
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, AdminResponse.JSON_TYPE);
+      response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+      response.write(true, ByteBuffer.wrap(body), callback);
     }
   }
 
-  /** Sends {@code body} as JSON. */
-  public static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
-    send(exchange, status, "application/json", JSON.writeValueAsBytes(body));
-  }
+  /** One route: a method, a path pattern and the query parameters it accepts. */
+  private record Route(String method, List<String> pattern, Set<String> queryParameters,
+      AdminHandler handler, String name) {
+    static final String ANY_METHOD = "*";
 
-  /** Sends a JSON error {@code {"error": message, "errorType": type}}. */
-  public static void sendError(HttpExchange exchange, int status, String type, String message)
-      throws IOException {
-    Map<String, String> body = new LinkedHashMap<>();
-    body.put("error", message);
-    body.put("errorType", type);
-    sendJson(exchange, status, body);
-  }
-
-  /** Sends a response. */
-  public static void send(HttpExchange exchange, int status, String contentType, byte[] body)
-      throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    boolean head = exchange.getRequestMethod().equalsIgnoreCase("HEAD");
-    exchange.sendResponseHeaders(status, head || body.length == 0 ? -1 : body.length);
-    if (!head && body.length > 0) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    }
-    exchange.close();
-  }
-
-  private static HttpHandler guarded(HttpHandler handler) {
-    return exchange -> {
-      try {
-        handler.handle(exchange);
-      } catch (Exception | LinkageError e) {
-        LOG.warn("admin request {} {} failed", exchange.getRequestMethod(),
-            exchange.getRequestURI(), e);
-        try {
-          sendError(exchange, 500, "INTERNAL", exchange.getRequestMethod() + " "
-              + exchange.getRequestURI().getPath() + " failed: " + e);
-        } catch (IOException | RuntimeException alreadySent) {
-          exchange.close();
+    /**
+     * @param pattern segments, each literal, {@code {name}} (one segment) or a final {@code **}
+     *     (any number of segments)
+     * @param queryParameters the accepted parameters, or {@code null} to leave them to the handler
+     */
+    static Route of(String method, String pattern, Set<String> queryParameters,
+        AdminHandler handler) {
+      List<String> parts = new ArrayList<>();
+      for (String part : pattern.split("/")) {
+        if (!part.isEmpty()) {
+          parts.add(part);
         }
       }
-    };
+      return new Route(method, List.copyOf(parts), queryParameters == null ? null
+          : Set.copyOf(queryParameters), Objects.requireNonNull(handler, "handler"),
+          (method.equals(ANY_METHOD) ? "" : method + " ") + pattern);
+    }
+
+    boolean accepts(String requestMethod) {
+      return method.equals(ANY_METHOD) || method.equals(requestMethod)
+          || (requestMethod.equals("HEAD") && method.equals("GET"));
+    }
+
+    boolean matches(List<String> segments, Map<String, String> parameters, List<String> rest) {
+      for (int i = 0; i < pattern.size(); i++) {
+        String part = pattern.get(i);
+        if (part.equals("**") && i == pattern.size() - 1) {
+          rest.addAll(segments.subList(i, segments.size()));
+          return true;
+        }
+        if (i >= segments.size()) {
+          return false;
+        }
+        if (part.startsWith("{") && part.endsWith("}")) {
+          parameters.put(part.substring(1, part.length() - 1), segments.get(i));
+        } else if (!part.equals(segments.get(i))) {
+          return false;
+        }
+      }
+      return segments.size() == pattern.size();
+    }
   }
 
   /** Configures an {@link AdminHttpServer}. */
@@ -231,7 +388,7 @@ public final class AdminHttpServer implements AutoCloseable {
     private int port;
     private int threads = 4;
     private Supplier<Readiness> hostReadiness = () -> Readiness.READY;
-    private final Map<String, HttpHandler> routes = new LinkedHashMap<>();
+    private final List<Route> routes = new ArrayList<>();
 
     private Builder(String name, PluginManager plugins, PrometheusMeterRegistry registry) {
       this.name = Objects.requireNonNull(name, "name");
@@ -269,16 +426,33 @@ public final class AdminHttpServer implements AutoCloseable {
       return this;
     }
 
-    /** Adds a host route for every path under {@code prefix}. */
-    public Builder route(String prefix, HttpHandler handler) {
-      if (routes.put(prefix, handler) != null) {
-        throw new IllegalArgumentException("route " + prefix + " added twice");
+    /** Adds a route that takes no query parameter. */
+    public Builder route(String method, String pattern, AdminHandler handler) {
+      return route(method, pattern, NO_PARAMETERS, handler);
+    }
+
+    /**
+     * Adds a route.
+     *
+     * @param method {@code GET}, {@code POST}, {@code PUT}, {@code PATCH} or {@code DELETE}
+     * @param pattern the path: literal segments and {@code {name}} parameters, e.g. {@code
+     *     /stores/{store}/versions/{version}}
+     * @param queryParameters the query parameters it accepts (any other is a 400)
+     * @throws IllegalArgumentException when the same method and pattern are added twice
+     */
+    public Builder route(String method, String pattern, Set<String> queryParameters,
+        AdminHandler handler) {
+      Route route = Route.of(method.toUpperCase(Locale.ROOT), pattern,
+          Objects.requireNonNull(queryParameters, "queryParameters"), handler);
+      if (routes.stream().anyMatch(r -> r.name().equals(route.name()))) {
+        throw new IllegalArgumentException("route " + route.name() + " added twice");
       }
+      routes.add(route);
       return this;
     }
 
     /** Starts the server. */
-    public AdminHttpServer start() throws IOException {
+    public AdminHttpServer start() throws Exception {
       return new AdminHttpServer(this);
     }
   }

@@ -120,9 +120,30 @@ public final class ControllerClient {
     return as(send("GET", storePath(store) + "/schemas", null), StoreSchemas.class);
   }
 
-  /** Starts a push: creates the next version, its topic and Helix resource. */
+  /**
+   * Starts a push without declaring its size: creates the next version, its topic and Helix
+   * resource. The push rules on empty and shrinking pushes cannot apply; the push job uses {@link
+   * #startPush(String, long, boolean, boolean)}.
+   */
   public Version startPush(String store) {
-    return as(send("POST", storePath(store) + "/versions", Map.of()), Version.class);
+    return as(send("POST", storePath(store) + "/versions", null), Version.class);
+  }
+
+  /**
+   * Starts a push declaring how many records it will write.
+   *
+   * @param recordCount the records (keys) the push writes
+   * @param allowEmpty whether a push of 0 records may proceed
+   * @param force whether a push may replace a current version with many more records
+   * @throws ControllerException 409 {@code EMPTY_PUSH} or {@code PUSH_WOULD_SHRINK_STORE} when a
+   *     rule refuses it, {@code PUSH_IN_PROGRESS} when another push runs
+   */
+  public Version startPush(String store, long recordCount, boolean allowEmpty, boolean force) {
+    Map<String, Object> request = new LinkedHashMap<>();
+    request.put("recordCount", recordCount);
+    request.put("allowEmpty", allowEmpty);
+    request.put("force", force);
+    return as(send("POST", storePath(store) + "/versions", request), Version.class);
   }
 
   /** A version's push status with every replica's report. */
@@ -142,7 +163,7 @@ public final class ControllerClient {
 
   /** Kills a push in progress; the version never becomes current. */
   public PushStatus killPush(String store, int version) {
-    return as(send("POST", versionPath(store, version) + "/kill", Map.of()), PushStatus.class);
+    return as(send("POST", versionPath(store, version) + "/kill", null), PushStatus.class);
   }
 
   /** Makes an online version the current one (a rollback or roll-forward). */
@@ -193,19 +214,21 @@ public final class ControllerClient {
   }
 
   private HttpResponse<byte[]> exchange(String method, String url, byte[] payload) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
         .timeout(timeout)
-        .header("Content-Type", "application/json")
         .header("Accept", "application/json")
         .header(PRINCIPAL_HEADER, principal)
         .method(method, payload.length == 0 ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofByteArray(payload))
-        .build();
+            : HttpRequest.BodyPublishers.ofByteArray(payload));
+    if (payload.length > 0) {
+      request.header("Content-Type", "application/json");
+    }
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
-      throw new ControllerException(0, "UNREACHABLE", "controller at " + url
-          + " is unreachable: " + e, e);
+      throw new ControllerException(0, "UNREACHABLE", "controller at " + baseUrl
+          + " is unreachable (" + (e.getMessage() == null ? "connection failed" : e.getMessage())
+          + ")", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ControllerException(0, "INTERRUPTED", method + " " + url + " interrupted", e);
@@ -235,6 +258,11 @@ public final class ControllerClient {
   }
 
   private static String storePath(String store) {
+    if (store.isEmpty()) {
+      // "/stores/" would name the store list, not a store
+      throw new IllegalArgumentException("the store name is empty; a store name is 1 to 128"
+          + " letters, digits, '_' or '-'");
+    }
     return "/stores/" + URLEncoder.encode(store, StandardCharsets.UTF_8);
   }
 

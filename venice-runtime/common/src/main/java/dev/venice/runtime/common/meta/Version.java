@@ -10,6 +10,8 @@ package dev.venice.runtime.common.meta;
  * @param replicationFactor the replicas per partition
  * @param compressionStrategy how its values are compressed
  * @param statusDetail why it failed, or {@code ""}
+ * @param recordCount the records its push declared (keys), or {@code null} when the push did not
+ *     say; compared by the next push to refuse an accidental shrink
  */
 public record Version(
     int number,
@@ -18,11 +20,12 @@ public record Version(
     int partitionCount,
     int replicationFactor,
     CompressionStrategy compressionStrategy,
-    String statusDetail) {
+    String statusDetail,
+    Long recordCount) {
 
   /** A copy with another status. */
   public Version withStatus(VersionStatus newStatus, String detail) {
     return new Version(number, newStatus, createdAtMs, partitionCount, replicationFactor,
-        compressionStrategy, detail);
+        compressionStrategy, detail, recordCount);
   }
 }
