@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.venice.runtime.client.VeniceClients;
 import dev.venice.runtime.common.controller.ControllerClient;
+import dev.venice.runtime.common.meta.Version;
 import dev.venice.runtime.localcluster.LocalCluster;
 import dev.venice.runtime.push.OnlineProducer;
 import dev.venice.runtime.push.PushException;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -295,6 +297,38 @@ class ClientsAndPushTest {
   }
 
   @Test
+  void emptyAndShrinkingPushesAreRefusedUnlessAskedFor() throws Exception {
+    admin.createStore("shrinking", Schemas.KEY, Schemas.USER_V1, 2, 1);
+    PushJob.create(cluster.controllerUrl(), "shrinking", jsonFile("ten.jsonl", 10, 0)).run();
+    Path empty = Files.write(files.resolve("empty.jsonl"), List.of("", "  "));
+    PushException refusedEmpty = assertThrows(PushException.class,
+        () -> PushJob.create(cluster.controllerUrl(), "shrinking", empty).run());
+    assertTrue(refusedEmpty.getMessage().startsWith("push into store shrinking has no records;"),
+        refusedEmpty.getMessage());
+    assertTrue(refusedEmpty.getMessage().endsWith("(409 EMPTY_PUSH)"), refusedEmpty.getMessage());
+    Path three = jsonFile("three.jsonl", 3, 100);
+    PushException refusedShrink = assertThrows(PushException.class,
+        () -> PushJob.create(cluster.controllerUrl(), "shrinking", three).run());
+    assertTrue(refusedShrink.getMessage().startsWith("push into store shrinking has 3 records, 70%"
+        + " fewer than the 10 of current version 1"), refusedShrink.getMessage());
+    assertEquals(List.of(1), admin.getStore("shrinking").versions().stream()
+        .map(Version::number).toList(), "refusals create no version");
+    cluster.awaitRoutable("shrinking", WAIT);
+    try (StoreClient<String, Object> client = clients("shrinking").thin()) {
+      assertEquals(9, age(client.get("p-9").join()), "the current version still serves");
+    }
+
+    assertEquals(2, PushJob.create(cluster.controllerUrl(), "shrinking", three).force(true).run()
+        .version());
+    assertEquals(3, PushJob.create(cluster.controllerUrl(), "shrinking", empty).allowEmpty(true)
+        .run().version());
+    cluster.awaitRoutable("shrinking", WAIT);
+    try (StoreClient<String, Object> client = clients("shrinking").thin()) {
+      assertNull(client.get("p-0").join(), "an allowed empty push serves no records");
+    }
+  }
+
+  @Test
   void badInputIsAClearErrorAndLeavesTheStoreAlone() throws Exception {
     admin.createStore("careful", Schemas.KEY, Schemas.USER_V1, 2, 1);
     PushJob.create(cluster.controllerUrl(), "careful", jsonFile("good.jsonl", 10, 0)).run();
@@ -308,6 +342,31 @@ class ClientsAndPushTest {
     assertTrue(failed.getMessage().startsWith("push into store careful: " + bad + " line 3 does"
         + " not match the store's schemas"), failed.getMessage());
     assertEquals(1, admin.getStore("careful").currentVersion(), "current version untouched");
+
+    String good = "{\"key\": \"p-0\", \"value\": {\"name\": \"a\", \"age\": 1}}";
+    Map<String, String> malformed = new LinkedHashMap<>();
+    malformed.put(good.substring(0, good.length() - 1), "is not one JSON object: Unexpected"
+        + " end-of-input");
+    malformed.put(good + " trailing", "is not one JSON object: Unrecognized token 'trailing'");
+    malformed.put(good + good, "is not one JSON object: Trailing token");
+    malformed.put(good.replace("}}", "}, \"extra\": 1}"), "has an unknown field 'extra'; a line"
+        + " has only \"key\" and \"value\"");
+    malformed.put(good.replace("\"age\": 1", "\"age\": 1, \"agee\": 2"), "has the field"
+        + " value.agee, which the store's value schema 1 does not have");
+    malformed.put("{\"key\": \"p-0\"}", "has no \"value\" field");
+    malformed.put("[\"p-0\", 1]", "is not a JSON object");
+    malformed.put(good.replace("\"key\": \"p-0\", ", "\"key\": \"p-0\", \"key\": \"p-1\", "),
+        "is not one JSON object: Duplicate field 'key'");
+    int versionsBefore = admin.getStore("careful").versions().size();
+    for (Map.Entry<String, String> line : malformed.entrySet()) {
+      Path file = Files.write(files.resolve("malformed.jsonl"), List.of(good, line.getKey()));
+      PushException refused = assertThrows(PushException.class,
+          () -> PushJob.create(cluster.controllerUrl(), "careful", file).run(), line.getKey());
+      assertTrue(refused.getMessage().startsWith("push into store careful: " + file + " line 2 "
+          + line.getValue()), line.getKey() + " -> " + refused.getMessage());
+    }
+    assertEquals(versionsBefore, admin.getStore("careful").versions().size(),
+        "a bad input is found before any version exists");
 
     PushException unknown = assertThrows(PushException.class,
         () -> PushJob.create(cluster.controllerUrl(), "nope", bad).run());

@@ -114,6 +114,22 @@ class VeniceCliTest {
     assertEquals("null", venice(withCluster("get", "--store", "cli-users", "--key",
         "\"nobody\"")).out());
 
+    Path empty = Files.writeString(dir.resolve("nothing.jsonl"), "\n");
+    Run refused = venice(withCluster("push", "--store", "cli-users", "--file", empty.toString()));
+    assertEquals(1, refused.status(), refused.err());
+    assertTrue(refused.err().startsWith("venice push: push into store cli-users has no records;")
+        && refused.err().contains("--allow-empty") && refused.err().lines().count() == 1,
+        refused.err());
+    Path truncated = Files.writeString(dir.resolve("truncated.jsonl"),
+        "{\"key\": \"ann\", \"value\": {\"name\": \"Ann\", \"age\": 1, \"email\": \"\"}\n");
+    Run malformed = venice(withCluster("push", "--store", "cli-users", "--file",
+        truncated.toString()));
+    assertEquals(1, malformed.status());
+    assertTrue(malformed.err().startsWith("venice push: push into store cli-users: " + truncated
+        + " line 1 is not one JSON object"), malformed.err());
+    assertEquals(31, venice(withCluster("get", "--store", "cli-users", "--key", "\"ann\"",
+        "--json")).json().get("value").get("age").asInt(), "the store still serves its data");
+
     Run batch = venice(withCluster("batch-get", "--store", "cli-users", "--keys",
         "[\"ann\", \"bob\", \"nobody\"]", "--json"));
     assertEquals(2, batch.json().size(), batch.out());
@@ -130,6 +146,10 @@ class VeniceCliTest {
     assertEquals(0, plugins.status(), plugins.err());
     assertEquals("controller", plugins.json().get(0).get("process").asText());
 
+    Run emptied = venice(withCluster("push", "--store", "cli-users", "--file", empty.toString(),
+        "--allow-empty", "--json"));
+    assertEquals(0, emptied.status(), emptied.err());
+    assertEquals(0, emptied.json().get("records").asInt());
     assertEquals(0, venice(withCluster("store", "delete", "--store", "cli-users")).status());
   }
 

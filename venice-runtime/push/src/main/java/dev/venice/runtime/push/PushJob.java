@@ -162,7 +162,9 @@ public final class PushJob {
     try {
       version = admin.startPush(store, total, allowEmpty, force);
     } catch (ControllerException e) {
-      throw new PushException("push into store " + store + ": " + e.getMessage(), e);
+      // the controller's refusal names the store and the rule (empty, shrink, push in progress)
+      throw new PushException(e.getMessage() + (e.status() > 0 ? " (" + e.status() + " "
+          + e.errorType() + ")" : ""), e);
     }
     try (RecordSource source = open(keySchema, schemas.valueSchemas())) {
       String topic = TopicNames.versionTopic(store, version.number());
