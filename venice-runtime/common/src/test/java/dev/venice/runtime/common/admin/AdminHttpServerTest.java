@@ -162,7 +162,7 @@ class AdminHttpServerTest {
     assertTrue(text.contains(
         "venice_plugins_failures_total{plugin=\"future\",reason=\"spi-range\"} 1.0"), text);
     for (String family : new String[] {"jvm_memory_used_bytes", "jvm_gc_", "jvm_threads_live",
-        "jvm_classes_loaded", "system_cpu_count", "process_uptime_seconds",
+        "jvm_classes_loaded", "system_cpu_logical_processors", "process_uptime_seconds",
         "process_files_open_files"}) {
       assertTrue(text.contains(family), family + " missing from /metrics");
     }
