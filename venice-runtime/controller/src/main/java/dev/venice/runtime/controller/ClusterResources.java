@@ -77,6 +77,7 @@ final class ClusterResources implements AutoCloseable {
           IdealState.RebalanceMode.FULL_AUTO.name());
       IdealState idealState = helix.getResourceIdealState(cluster, topic);
       idealState.setMinActiveReplicas(Math.max(1, replicationFactor - 1));
+      idealState.setRebalancerClassName(StickyLeaderRebalancer.class.getName());
       helix.setResourceIdealState(cluster, topic, idealState);
       helix.rebalance(cluster, topic, replicationFactor);
     }

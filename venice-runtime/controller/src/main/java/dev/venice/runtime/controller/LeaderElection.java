@@ -1,8 +1,9 @@
 package dev.venice.runtime.controller;
 
+import dev.venice.runtime.metadata.ZooKeeperConnections;
+import java.time.Duration;
 import java.util.Optional;
 import org.apache.helix.HelixManager;
-import org.apache.helix.HelixManagerFactory;
 import org.apache.helix.InstanceType;
 import org.apache.helix.model.LiveInstance;
 
@@ -15,9 +16,10 @@ import org.apache.helix.model.LiveInstance;
 final class LeaderElection implements AutoCloseable {
   private final HelixManager manager;
 
-  LeaderElection(String cluster, String zkAddress, String host, int adminPort) throws Exception {
-    this.manager = HelixManagerFactory.getZKHelixManager(cluster, instanceName(host, adminPort),
-        InstanceType.CONTROLLER, zkAddress);
+  LeaderElection(String cluster, String zkAddress, Duration sessionTimeout, String host,
+      int adminPort) throws Exception {
+    this.manager = ZooKeeperConnections.helixManager(cluster, instanceName(host, adminPort),
+        InstanceType.CONTROLLER, zkAddress, sessionTimeout);
     manager.connect();
   }
 

@@ -193,8 +193,10 @@ final class MetadataRepository {
     }
   }
 
-  void deleteReplicaStatuses(String topic) {
+  /** Removes a dropped version's replica reports and its partitions' leadership terms. */
+  void deleteVersionState(String topic) {
     zk.deleteRecursively(ZkPaths.push(cluster, topic));
+    zk.deleteRecursively(ZkPaths.leaderTerms(cluster, topic));
   }
 
   private String storePath(String name) {

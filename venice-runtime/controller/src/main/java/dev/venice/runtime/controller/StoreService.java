@@ -527,7 +527,7 @@ final class StoreService {
   private void dropVersionResources(String name, int number) {
     String topic = TopicNames.versionTopic(name, number);
     resources.dropVersion(topic);
-    repo.deleteReplicaStatuses(topic);
+    repo.deleteVersionState(topic);
   }
 
   // ---- hooks -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import dev.venice.runtime.common.meta.Store;
 import dev.venice.runtime.common.metrics.ProcessMetrics;
 import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.runtime.metadata.ZooKeeperConnections;
 import dev.venice.spi.host.StoreInfo;
 import dev.venice.spi.host.StoreMetadataService;
 import dev.venice.spi.host.Subscription;
@@ -13,6 +14,7 @@ import dev.venice.spi.plugin.Readiness;
 import dev.venice.spi.plugin.TimeSource;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +25,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.helix.zookeeper.impl.client.ZkClient;
-import org.apache.helix.zookeeper.zkclient.serialize.BytesPushThroughSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,8 @@ public final class VeniceController implements AutoCloseable {
   private VeniceController(ProcessConfig config) throws Exception {
     this.cluster = config.get(ControllerConfig.CLUSTER_NAME);
     String zkAddress = config.get(ControllerConfig.ZOOKEEPER_ADDRESS);
-    this.zk = new ZkClient(zkAddress, 30_000, 15_000, new BytesPushThroughSerializer());
+    Duration sessionTimeout = config.get(ControllerConfig.ZOOKEEPER_SESSION_TIMEOUT);
+    this.zk = ZooKeeperConnections.metadataClient(zkAddress, sessionTimeout);
     try {
       this.resources = new ClusterResources(cluster, zkAddress,
           config.get(ControllerConfig.KAFKA_BOOTSTRAP_SERVERS),
@@ -76,7 +78,7 @@ public final class VeniceController implements AutoCloseable {
           config.get(ControllerConfig.KAFKA_BOOTSTRAP_SERVERS)).mount(adminBuilder);
       plugins.lifecycleHooks().onStart();
       this.admin = adminBuilder.start();
-      this.election = new LeaderElection(cluster, zkAddress, host, admin.port());
+      this.election = new LeaderElection(cluster, zkAddress, sessionTimeout, host, admin.port());
       Gauge.builder("venice.controller.leader", () -> isLeader() ? 1 : 0)
           .description("1 when this controller is the cluster's leader").tag("cluster", cluster)
           .register(registry);

@@ -56,6 +56,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         Map.entry("offsets.topic.num.partitions", "4"),
         Map.entry("transaction.state.log.replication.factor", "1"),
         Map.entry("transaction.state.log.min.isr", "1"),
+        // hybrid leaders copy in transactions; 50 partitions would slow the first one down
+        Map.entry("transaction.state.log.num.partitions", "2"),
         Map.entry("share.coordinator.state.topic.replication.factor", "1"),
         Map.entry("share.coordinator.state.topic.min.isr", "1"),
         Map.entry("group.initial.rebalance.delay.ms", "0"),

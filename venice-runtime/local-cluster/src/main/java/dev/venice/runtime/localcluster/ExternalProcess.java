@@ -69,12 +69,8 @@ public final class ExternalProcess {
   synchronized ExternalProcess start(Duration timeout) throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        // A crashed participant's ZooKeeper session expires after this, so Helix moves its
-        // partitions and the restarted instance can rejoin soon.
-        "-Dzk.session.timeout=6000",
-        "-cp", System.getProperty("java.class.path"), kind.mainClass, configFile.toString()));
-    Path log = configFile.resolveSibling(name + ".log");
+        "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), kind.mainClass, configFile.toString()));
+    Path log = logFile();
     process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     paused = false;
@@ -87,6 +83,11 @@ public final class ExternalProcess {
           return healthy();
         });
     return this;
+  }
+
+  /** The process's output: its log, kept across restarts until the cluster closes. */
+  public Path logFile() {
+    return configFile.resolveSibling(name + ".log");
   }
 
   /** Whether {@code /health} answers 200 within a second. */

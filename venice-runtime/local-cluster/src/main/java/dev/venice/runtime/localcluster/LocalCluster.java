@@ -10,6 +10,7 @@ import dev.venice.runtime.common.meta.TopicNames;
 import dev.venice.runtime.common.meta.Version;
 import dev.venice.runtime.common.meta.VersionStatus;
 import dev.venice.runtime.controller.VeniceController;
+import dev.venice.runtime.metadata.ZooKeeperConnections;
 import dev.venice.runtime.router.VeniceRouter;
 import dev.venice.runtime.server.VeniceServer;
 import java.io.IOException;
@@ -28,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -75,6 +77,10 @@ public final class LocalCluster implements AutoCloseable {
     this.controllerConfig = new HashMap<>(b.controllerConfig);
     this.serverConfig = new HashMap<>(b.serverConfig);
     this.routerConfig = new HashMap<>(b.routerConfig);
+    String sessionTimeout = b.zooKeeperSessionTimeout.toMillis() + "ms";
+    for (Map<String, String> config : List.of(controllerConfig, serverConfig, routerConfig)) {
+      config.putIfAbsent(ZooKeeperConnections.SESSION_TIMEOUT.name(), sessionTimeout);
+    }
     this.startupTimeout = b.startupTimeout;
     try {
       zooKeeper = startPart("ZooKeeper", () -> EmbeddedZooKeeper.start(workDir.resolve("zk")));
@@ -242,6 +248,14 @@ public final class LocalCluster implements AutoCloseable {
               .filter(e -> reports.get(e.getKey()) == ReplicaStatus.COMPLETED)
               .count() >= count;
         });
+  }
+
+  /** The instance Helix's external view shows as the LEADER of a partition, if any. */
+  public Optional<String> leaderOf(String topic, int partition) {
+    ExternalView view = helix().getResourceExternalView(clusterName, topic);
+    Map<String, String> states = view == null ? null : view.getStateMap(topic + "_" + partition);
+    return states == null ? Optional.empty() : states.entrySet().stream()
+        .filter(e -> e.getValue().equals("LEADER")).map(Map.Entry::getKey).findFirst();
   }
 
   /**
@@ -525,6 +539,7 @@ public final class LocalCluster implements AutoCloseable {
     private int externalServers;
     private int externalRouters;
     private Duration startupTimeout = Duration.ofSeconds(60);
+    private Duration zooKeeperSessionTimeout = Duration.ofSeconds(6);
     private final Map<String, String> controllerConfig = new HashMap<>();
     private final Map<String, String> serverConfig = new HashMap<>();
     private final Map<String, String> routerConfig = new HashMap<>();
@@ -591,6 +606,17 @@ public final class LocalCluster implements AutoCloseable {
     /** Adds a controller setting (see the controller's configuration keys). */
     public Builder controllerConfig(String key, String value) {
       controllerConfig.put(key, value);
+      return this;
+    }
+
+    /**
+     * The ZooKeeper session timeout of every controller, server and router ({@code
+     * zookeeper.session.timeout}, unless a process's own setting names one); default 6 s, so a
+     * crashed or stalled process loses its leaderships soon. The embedded ZooKeeper grants 1 s to
+     * 10 s (2 to 20 ticks of 500 ms).
+     */
+    public Builder zooKeeperSessionTimeout(Duration timeout) {
+      this.zooKeeperSessionTimeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 

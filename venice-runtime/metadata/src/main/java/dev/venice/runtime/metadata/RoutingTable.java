@@ -1,11 +1,11 @@
 package dev.venice.runtime.metadata;
 
 import dev.venice.spi.client.Replica;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.helix.HelixManager;
-import org.apache.helix.HelixManagerFactory;
 import org.apache.helix.InstanceType;
 import org.apache.helix.model.InstanceConfig;
 import org.apache.helix.spectator.RoutingTableProvider;
@@ -19,9 +19,10 @@ public final class RoutingTable implements AutoCloseable {
   private final RoutingTableProvider provider;
 
   /** Connects a spectator named {@code name} to {@code cluster}. */
-  public RoutingTable(String cluster, String name, String zkAddress) throws Exception {
-    this.spectator = HelixManagerFactory.getZKHelixManager(cluster, name, InstanceType.SPECTATOR,
-        zkAddress);
+  public RoutingTable(String cluster, String name, String zkAddress, Duration sessionTimeout)
+      throws Exception {
+    this.spectator = ZooKeeperConnections.helixManager(cluster, name, InstanceType.SPECTATOR,
+        zkAddress, sessionTimeout);
     spectator.connect();
     this.provider = new RoutingTableProvider(spectator);
   }

@@ -14,6 +14,7 @@ import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginManager;
 import dev.venice.runtime.metadata.RoutingTable;
 import dev.venice.runtime.metadata.ZkStoreRepository;
+import dev.venice.runtime.metadata.ZooKeeperConnections;
 import dev.venice.runtime.protocol.GrpcServers;
 import dev.venice.runtime.protocol.RequestHeaders;
 import dev.venice.spi.client.Replica;
@@ -25,6 +26,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +34,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.helix.zookeeper.impl.client.ZkClient;
-import org.apache.helix.zookeeper.zkclient.serialize.BytesPushThroughSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,11 +69,12 @@ public final class VeniceRouter implements AutoCloseable {
     this.cluster = config.get(RouterConfig.CLUSTER_NAME);
     String zkAddress = config.get(RouterConfig.ZOOKEEPER_ADDRESS);
     String host = config.get(RouterConfig.HOST);
-    this.zk = new ZkClient(zkAddress, 30_000, 15_000, new BytesPushThroughSerializer());
+    Duration sessionTimeout = config.get(RouterConfig.ZOOKEEPER_SESSION_TIMEOUT);
+    this.zk = ZooKeeperConnections.metadataClient(zkAddress, sessionTimeout);
     try {
       stores = new ZkStoreRepository(zk, cluster);
       routing = new RoutingTable(cluster, "router_" + host + "_" + ProcessHandle.current().pid()
-          + "_" + System.nanoTime(), zkAddress);
+          + "_" + System.nanoTime(), zkAddress, sessionTimeout);
       RoutingTable table = routing;
       RoutingService routingService = (store, version, partition) ->
           table.readyReplicas(TopicNames.versionTopic(store, version), partition);

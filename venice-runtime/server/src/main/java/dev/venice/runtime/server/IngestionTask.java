@@ -25,9 +25,12 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.rocksdb.RocksDBException;
@@ -36,11 +39,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fills one partition replica from its version topic, on a thread of its own. Every replica,
- * leader or standby, applies the same ordered version-topic stream. When this replica leads a
- * hybrid partition and has consumed end-of-push, it also copies the store's real-time topic into
- * the version topic, stamping each copy with its real-time offset; a newly promoted leader first
- * catches up with the version topic, then resumes the real-time topic after the last offset the
- * previous leader copied, so no acknowledged write is lost.
+ * leader or standby, applies the same ordered version-topic stream, reading only committed
+ * records ({@code isolation.level=read_committed}). When this replica leads a hybrid partition and
+ * has consumed end-of-push, it also copies the store's real-time topic into the version topic,
+ * stamping each copy with its real-time offset, in Kafka transactions:
+ *
+ * <ol>
+ *   <li>it checks that it holds the partition's newest {@linkplain LeaderTerms leadership term},
+ *       opens its transactional producer (which fences every earlier leader and aborts its open
+ *       transaction), and checks the term again;
+ *   <li>it catches up with the version topic up to its last stable offset, so it has applied
+ *       everything any earlier leader committed;
+ *   <li>it starts the real-time topic at the offset {@link LeaderStartPosition} decides;
+ *   <li>it copies each polled batch in one transaction. Fenced, it stops for good if a newer term
+ *       exists (it is a stale leader) or reopens if not; any other failure aborts the transaction
+ *       and resumes after the last real-time offset it has applied.
+ * </ol>
+ *
+ * So no acknowledged real-time write is skipped, and no record of a stale leader is ever read.
  *
  * <p>A record that cannot be decoded, or that a plugin rejects, takes the dead-letter path: it is
  * logged, counted in {@code venice.server.ingestion.dead.letter{store,reason}}, and its offset is
@@ -49,6 +65,7 @@ import org.slf4j.LoggerFactory;
 final class IngestionTask implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(IngestionTask.class);
   private static final Duration POLL = Duration.ofMillis(50);
+  private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
 
   private final String topic;
   private final String store;
@@ -59,6 +76,7 @@ final class IngestionTask implements Runnable {
   private final HybridConfig hybrid;
   private final String instanceId;
   private final ZkStoreRepository reporter;
+  private final LeaderTerms terms;
   private final Supplier<IngestionHooks> hooks;
   private final Counter applied;
   private final Counter duplicates;
@@ -66,20 +84,24 @@ final class IngestionTask implements Runnable {
   private final MeterRegistry registry;
   private final Thread thread;
   private volatile boolean running = true;
+  /** Whether Helix has made this replica the leader (the ingestion thread acts on it). */
   private volatile boolean leader;
+  /** The leadership term this replica raised when Helix made it the leader. */
+  private volatile long leaderTerm;
+  /** Whether a newer leader exists: no copying until Helix makes this replica leader anew. */
+  private volatile boolean superseded;
   private volatile boolean failed;
   private KafkaConsumer<byte[], byte[]> versionConsumer;
   private KafkaConsumer<byte[], byte[]> realTimeConsumer;
   private VeniceWriter leaderWriter;
   private long catchUpTarget = -1;
-  private volatile boolean copyFailed;
-  /** Whether this thread is copying the real-time topic right now (not just told to lead). */
+  /** Whether this thread holds a transactional producer (may write) right now. */
   private volatile boolean leading;
   private final Map<String, Long> lastSequences = new HashMap<>();
 
   IngestionTask(String topic, int partition, int partitionCount, PartitionStore storage,
       String kafkaBootstrap,
-      HybridConfig hybrid, String instanceId, ZkStoreRepository reporter,
+      HybridConfig hybrid, String instanceId, ZkStoreRepository reporter, LeaderTerms terms,
       Supplier<IngestionHooks> hooks, MeterRegistry registry) {
     this.topic = topic;
     this.store = TopicNames.storeOf(topic);
@@ -90,6 +112,7 @@ final class IngestionTask implements Runnable {
     this.hybrid = hybrid;
     this.instanceId = instanceId;
     this.reporter = reporter;
+    this.terms = terms;
     this.hooks = hooks;
     this.registry = registry;
     this.applied = Counter.builder("venice.server.ingestion.records")
@@ -108,8 +131,13 @@ final class IngestionTask implements Runnable {
     thread.start();
   }
 
-  /** Makes this replica the partition's leader (takes effect on the ingestion thread). */
-  void promote() {
+  /**
+   * Makes this replica the partition's leader for {@code term} (takes effect on the ingestion
+   * thread).
+   */
+  void promote(long term) {
+    leaderTerm = term;
+    superseded = false;
     leader = true;
   }
 
@@ -163,11 +191,9 @@ final class IngestionTask implements Runnable {
       TopicPartition tp = new TopicPartition(topic, partition);
       versionConsumer.assign(List.of(tp));
       long checkpoint = storage.checkpointOffset();
-      if (checkpoint >= 0) {
-        versionConsumer.seek(tp, checkpoint + 1);
-      } else {
-        versionConsumer.seekToBeginning(List.of(tp));
-      }
+      // a concrete position, never a lazily resolved one (and no silent reset: see consumer())
+      versionConsumer.seek(tp, checkpoint >= 0 ? checkpoint + 1
+          : versionConsumer.beginningOffsets(List.of(tp), KAFKA_TIMEOUT).get(tp));
       boolean resumed = checkpoint >= 0;
       hooks.get().partitionOpened(event(resumed));
       if (storage.endOfPushReceived()) {
@@ -179,9 +205,9 @@ final class IngestionTask implements Runnable {
         for (ConsumerRecord<byte[], byte[]> record : versionConsumer.poll(POLL)) {
           applyVersionRecord(record);
         }
-        if (leader && hybrid != null && storage.endOfPushReceived()) {
+        if (leader && !superseded && hybrid != null && storage.endOfPushReceived()) {
           leadRealTime(tp);
-        } else if (!leader) {
+        } else if (leading) {
           stopLeading();
         }
       }
@@ -322,26 +348,91 @@ final class IngestionTask implements Runnable {
     storage.skip(offset);
   }
 
-  /** As leader of a hybrid partition: catch up with the version topic, then copy real-time. */
+  /**
+   * As leader of a hybrid partition: fence earlier leaders, catch up with the version topic, then
+   * copy the real-time topic (see the class comment).
+   */
   private void leadRealTime(TopicPartition versionPartition) throws RocksDBException {
-    if (copyFailed) {
-      // A copy into the version topic failed: start again after the last real-time record this
-      // replica has applied, so nothing acknowledged in the real-time topic is skipped.
-      LOG.warn("{} partition {}: copying the real-time topic failed; resuming from the last"
-          + " applied real-time offset", topic, partition);
+    if (leaderWriter == null && !openProducer(versionPartition)) {
+      return;
+    }
+    if (realTimeConsumer == null && versionConsumer.position(versionPartition) < catchUpTarget) {
+      return; // still applying what earlier leaders committed
+    }
+    try {
+      if (realTimeConsumer == null) {
+        startCopying();
+      }
+      copyBatch();
+    } catch (KafkaException e) {
+      onCopyFailure(e, versionPartition);
+    }
+  }
+
+  /**
+   * Opens the transactional producer (fencing earlier leaders) between two term checks, and sets
+   * the catch-up target; false when this replica must not copy (stale, or Kafka unreachable: the
+   * next loop tries again).
+   */
+  private boolean openProducer(TopicPartition versionPartition) {
+    if (!holdsNewestTerm("before fencing earlier leaders")) {
+      return false;
+    }
+    try {
+      leaderWriter = VeniceWriter.transactional(kafkaBootstrap, topic, partitionCount,
+          "venice-leader-" + topic + "-" + partition);
+      leading = true;
+      if (!holdsNewestTerm("after fencing earlier leaders")) {
+        return false;
+      }
+      // read_committed: the last stable offset, past the transaction the fence just aborted
+      catchUpTarget = versionConsumer.endOffsets(List.of(versionPartition), KAFKA_TIMEOUT)
+          .get(versionPartition);
+    } catch (KafkaException e) {
+      LOG.warn("{} partition {}: cannot open the leader's transactional producer; retrying",
+          topic, partition, e);
       stopLeading();
+      return false;
     }
-    if (realTimeConsumer == null) {
-      if (catchUpTarget < 0) {
-        catchUpTarget = versionConsumer.endOffsets(List.of(versionPartition))
-            .get(versionPartition);
-      }
-      if (versionConsumer.position(versionPartition) < catchUpTarget) {
-        return;
-      }
-      startLeading();
+    LOG.info("{} partition {}: leader with term {}; earlier leaders fenced; catching up with the"
+        + " version topic to offset {}", topic, partition, leaderTerm, catchUpTarget);
+    return true;
+  }
+
+  /** Whether this replica still holds the newest term; if not, it stops copying for good. */
+  private boolean holdsNewestTerm(String when) {
+    long newest = terms.current(topic, partition);
+    if (newest <= leaderTerm) {
+      return true;
     }
-    for (ConsumerRecord<byte[], byte[]> record : realTimeConsumer.poll(Duration.ZERO)) {
+    LOG.warn("{} partition {}: term {} is stale ({}: the newest is {}); this replica stops"
+        + " copying the real-time topic until Helix makes it leader again", topic, partition,
+        leaderTerm, when, newest);
+    superseded = true;
+    stopLeading();
+    return false;
+  }
+
+  private void startCopying() throws RocksDBException {
+    TopicPartition rt = new TopicPartition(TopicNames.realTimeTopic(store), partition);
+    realTimeConsumer = consumer("rt");
+    realTimeConsumer.assign(List.of(rt));
+    LeaderStartPosition.Start start = LeaderStartPosition.decide(storage.upstreamOffset(),
+        System.currentTimeMillis() - TimeUnit.SECONDS.toMillis(hybrid.rewindSeconds()),
+        LeaderStartPosition.RealTimeOffsets.of(realTimeConsumer, rt));
+    realTimeConsumer.seek(rt, start.offset());
+    LOG.info("{} partition {}: leading with term {}, copying {} from offset {} ({})", topic,
+        partition, leaderTerm, rt, start.offset(), start.reason());
+  }
+
+  /** Copies one polled batch of real-time records in one transaction. */
+  private void copyBatch() {
+    ConsumerRecords<byte[], byte[]> records = realTimeConsumer.poll(Duration.ZERO);
+    if (records.isEmpty()) {
+      return;
+    }
+    leaderWriter.beginTransaction();
+    for (ConsumerRecord<byte[], byte[]> record : records) {
       Envelope envelope;
       try {
         envelope = Envelope.decode(record.value());
@@ -359,48 +450,59 @@ final class IngestionTask implements Runnable {
         Envelope copy = envelope.type() == Envelope.MessageType.PUT
             ? envelope.withValue(Compression.compress(storage.compression(), envelope.value()))
             : envelope;
-        leaderWriter.copyFromRealTime(partition, record.key(), copy, record.offset())
-            .whenComplete((sent, error) -> {
-              if (error != null) {
-                copyFailed = true;
-              }
-            });
+        leaderWriter.copyFromRealTime(partition, record.key(), copy, record.offset());
       }
+    }
+    leaderWriter.commitTransaction(); // blocks; fails if a newer leader has fenced this one
+  }
+
+  /**
+   * A copy failed. Fenced: stop for good when a newer term exists, else reopen (an earlier leader
+   * reopening its producer fenced this one before learning it is stale). Otherwise abort the
+   * transaction and resume after the last real-time offset this replica has applied.
+   */
+  private void onCopyFailure(KafkaException e, TopicPartition versionPartition) {
+    if (isFenced(e)) {
+      if (holdsNewestTerm("fenced by another producer")) {
+        LOG.warn("{} partition {}: fenced though term {} is the newest; reopening", topic,
+            partition, leaderTerm);
+        stopLeading();
+      }
+      return;
+    }
+    LOG.warn("{} partition {}: copying the real-time topic failed; resuming after the last"
+        + " real-time offset applied here", topic, partition, e);
+    closeRealTimeConsumer();
+    try {
+      leaderWriter.abortTransaction();
+      catchUpTarget = versionConsumer.endOffsets(List.of(versionPartition), KAFKA_TIMEOUT)
+          .get(versionPartition);
+    } catch (KafkaException fatal) {
+      stopLeading(); // the producer cannot go on: reopen it (with the term check) next time
     }
   }
 
-  private void startLeading() throws RocksDBException {
-    TopicPartition rt = new TopicPartition(TopicNames.realTimeTopic(store), partition);
-    realTimeConsumer = consumer("rt");
-    realTimeConsumer.assign(List.of(rt));
-    long upstream = storage.upstreamOffset();
-    if (upstream >= 0) {
-      realTimeConsumer.seek(rt, upstream + 1);
-    } else {
-      long rewindFrom = System.currentTimeMillis()
-          - TimeUnit.SECONDS.toMillis(hybrid.rewindSeconds());
-      OffsetAndTimestamp start = realTimeConsumer.offsetsForTimes(Map.of(rt, rewindFrom)).get(rt);
-      if (start != null) {
-        realTimeConsumer.seek(rt, start.offset());
-      } else {
-        realTimeConsumer.seekToEnd(List.of(rt));
+  private static boolean isFenced(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
+        return true;
       }
     }
-    leaderWriter = new VeniceWriter(kafkaBootstrap, topic, partitionCount);
-    leading = true;
-    LOG.info("{} partition {}: leading, copying {} from offset {}", topic, partition, rt,
-        realTimeConsumer.position(rt));
+    return false;
   }
 
-  private void stopLeading() {
-    catchUpTarget = -1;
-    copyFailed = false;
+  private void closeRealTimeConsumer() {
     if (realTimeConsumer != null) {
       realTimeConsumer.close(Duration.ofSeconds(5));
       realTimeConsumer = null;
     }
+  }
+
+  private void stopLeading() {
+    catchUpTarget = -1;
+    closeRealTimeConsumer();
     if (leaderWriter != null) {
-      leaderWriter.close();
+      leaderWriter.close(); // an open transaction is aborted
       leaderWriter = null;
     }
     leading = false;
@@ -410,7 +512,10 @@ final class IngestionTask implements Runnable {
     Map<String, Object> config = new HashMap<>();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // Positions are always chosen explicitly; one out of range is an error, never a silent jump.
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    // Only committed records: a fenced leader's aborted copies are never applied.
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, instanceId + "-" + role + "-" + topic + "-"
         + partition);

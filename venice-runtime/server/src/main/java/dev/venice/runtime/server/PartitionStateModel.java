@@ -5,11 +5,16 @@ import org.apache.helix.model.Message;
 import org.apache.helix.participant.statemachine.StateModel;
 import org.apache.helix.participant.statemachine.StateModelFactory;
 import org.apache.helix.participant.statemachine.StateModelInfo;
+import org.apache.helix.participant.statemachine.StateTransitionError;
 import org.apache.helix.participant.statemachine.Transition;
 
 /**
  * Helix's LeaderStandby state model for one partition replica: the transitions Helix sends drive
- * the replica's life on this server.
+ * the replica's life on this server. Besides the transitions, {@link #reset()} (Helix calls it
+ * when this participant's ZooKeeper session expired and a new one started: every replica goes
+ * back to OFFLINE and Helix sends the transitions again) and a failed transition ({@link
+ * #rollbackOnError}) close the replica, so a replica that lost its session never goes on leading;
+ * the leader's Kafka transactions fence it even before it learns of the expiry.
  */
 @StateModelInfo(initialState = "OFFLINE", states = {"LEADER", "STANDBY", "OFFLINE", "DROPPED",
     "ERROR"})
@@ -66,6 +71,19 @@ public final class PartitionStateModel extends StateModel {
   public void onBecomeDroppedFromError(Message message, NotificationContext context)
       throws Exception {
     replicas.drop(topic, partition);
+  }
+
+  /** The session expired: stop leading and ingesting; Helix opens the replica again. */
+  @Override
+  public void reset() {
+    replicas.close(topic, partition);
+  }
+
+  /** A transition failed: the replica goes to ERROR closed, leading nothing. */
+  @Override
+  public void rollbackOnError(Message message, NotificationContext context,
+      StateTransitionError error) {
+    replicas.close(topic, partition);
   }
 
   /** Creates one state model per partition replica Helix assigns here. */

@@ -32,16 +32,18 @@ final class ReplicaManager implements AutoCloseable {
 
   private final Path dataDir;
   private final ZkStoreRepository stores;
+  private final LeaderTerms terms;
   private final String kafkaBootstrap;
   private final String instanceId;
   private final Supplier<IngestionHooks> hooks;
   private final MeterRegistry registry;
   private final Map<String, Replica> replicas = new ConcurrentHashMap<>();
 
-  ReplicaManager(Path dataDir, ZkStoreRepository stores, String kafkaBootstrap, String instanceId,
-      Supplier<IngestionHooks> hooks, MeterRegistry registry) {
+  ReplicaManager(Path dataDir, ZkStoreRepository stores, LeaderTerms terms, String kafkaBootstrap,
+      String instanceId, Supplier<IngestionHooks> hooks, MeterRegistry registry) {
     this.dataDir = dataDir;
     this.stores = stores;
+    this.terms = terms;
     this.kafkaBootstrap = kafkaBootstrap;
     this.instanceId = instanceId;
     this.hooks = hooks;
@@ -62,16 +64,22 @@ final class ReplicaManager implements AutoCloseable {
             + " has no version " + TopicNames.versionOf(topic)));
     PartitionStore storage = PartitionStore.open(dir(topic, partition));
     IngestionTask ingestion = new IngestionTask(topic, partition, version.partitionCount(),
-        storage, kafkaBootstrap, store.hybrid(), instanceId, stores, hooks, registry);
+        storage, kafkaBootstrap, store.hybrid(), instanceId, stores, terms, hooks, registry);
     replicas.put(id, new Replica(topic, partition, storage, ingestion));
     ingestion.start();
     LOG.info("opened {} (from offset {})", id, checkpoint(storage));
   }
 
+  /**
+   * Makes a replica the leader: raises the partition's leadership term first (in ZooKeeper), so
+   * any earlier leader is stale from this moment.
+   */
   void promote(String topic, int partition) {
     Replica replica = replicas.get(id(topic, partition));
     if (replica != null) {
-      replica.ingestion().promote();
+      long term = terms.raise(topic, partition);
+      replica.ingestion().promote(term);
+      LOG.info("{}: leader with term {}", id(topic, partition), term);
     }
   }
 

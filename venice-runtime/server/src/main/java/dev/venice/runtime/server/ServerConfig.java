@@ -2,7 +2,9 @@ package dev.venice.runtime.server;
 
 import dev.venice.runtime.common.config.ProcessConfig;
 import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.runtime.metadata.ZooKeeperConnections;
 import dev.venice.spi.config.ConfigKey;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,9 +34,13 @@ public final class ServerConfig {
       ConfigKey.integer("admin.port", 0, 0, 65535, "admin HTTP port (0 picks a free port)");
   /** Where plugin directories live. */
   public static final ConfigKey<String> PLUGIN_DIR = PluginManager.PLUGIN_DIR;
+  /** The ZooKeeper session timeout of the Helix participant and the metadata client. */
+  public static final ConfigKey<Duration> ZOOKEEPER_SESSION_TIMEOUT =
+      ZooKeeperConnections.SESSION_TIMEOUT;
 
   static final List<ConfigKey<?>> KEYS = List.of(CLUSTER_NAME, ZOOKEEPER_ADDRESS,
-      KAFKA_BOOTSTRAP_SERVERS, DATA_DIR, HOST, GRPC_PORT, ADMIN_PORT, PLUGIN_DIR);
+      KAFKA_BOOTSTRAP_SERVERS, DATA_DIR, HOST, GRPC_PORT, ADMIN_PORT, PLUGIN_DIR,
+      ZOOKEEPER_SESSION_TIMEOUT);
 
   private ServerConfig() {}
 

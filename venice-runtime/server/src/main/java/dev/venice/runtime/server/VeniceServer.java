@@ -7,6 +7,7 @@ import dev.venice.runtime.common.config.ProcessConfig;
 import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginManager;
 import dev.venice.runtime.metadata.ZkStoreRepository;
+import dev.venice.runtime.metadata.ZooKeeperConnections;
 import dev.venice.runtime.protocol.GrpcServers;
 import dev.venice.runtime.protocol.RequestHeaders;
 import dev.venice.spi.plugin.Readiness;
@@ -19,17 +20,16 @@ import io.grpc.util.MutableHandlerRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.helix.HelixAdmin;
 import org.apache.helix.HelixManager;
-import org.apache.helix.HelixManagerFactory;
 import org.apache.helix.InstanceType;
 import org.apache.helix.manager.zk.ZKHelixAdmin;
 import org.apache.helix.model.InstanceConfig;
 import org.apache.helix.model.LeaderStandbySMD;
 import org.apache.helix.zookeeper.impl.client.ZkClient;
-import org.apache.helix.zookeeper.zkclient.serialize.BytesPushThroughSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +60,8 @@ public final class VeniceServer implements AutoCloseable {
     String zkAddress = config.get(ServerConfig.ZOOKEEPER_ADDRESS);
     String host = config.get(ServerConfig.HOST);
     String kafka = config.get(ServerConfig.KAFKA_BOOTSTRAP_SERVERS);
-    this.zk = new ZkClient(zkAddress, 30_000, 15_000, new BytesPushThroughSerializer());
+    Duration sessionTimeout = config.get(ServerConfig.ZOOKEEPER_SESSION_TIMEOUT);
+    this.zk = ZooKeeperConnections.metadataClient(zkAddress, sessionTimeout);
     try {
       ZkStoreRepository stores = new ZkStoreRepository(zk, cluster);
       // The instance id is host_port of the gRPC port, so bind it first; the read service is
@@ -73,7 +74,8 @@ public final class VeniceServer implements AutoCloseable {
           .build().start();
       this.grpcPort = grpc.getPort();
       this.instanceId = host + "_" + grpcPort;
-      replicas = new ReplicaManager(Path.of(config.get(ServerConfig.DATA_DIR)), stores, kafka,
+      replicas = new ReplicaManager(Path.of(config.get(ServerConfig.DATA_DIR)), stores,
+          new LeaderTerms(zk, cluster), kafka,
           instanceId, () -> plugins.ingestionHooks(), registry);
       plugins = PluginManager.builder(new BasicHostServices("server", instanceId, cluster,
               stores.asStoreMetadataService(), null, replicas::stats,
@@ -89,7 +91,7 @@ public final class VeniceServer implements AutoCloseable {
           .route("GET", "/partitions", request -> AdminResponse.ok(replicas.stats()))
           .start();
       plugins.lifecycleHooks().onStart();
-      participant = joinCluster(zkAddress, host, grpc.getPort(), replicas);
+      participant = joinCluster(zkAddress, sessionTimeout, host, grpc.getPort(), replicas);
       health.setStatus("", ServingStatus.SERVING);
       plugins.lifecycleHooks().onReady();
     } catch (Exception | Error e) {
@@ -105,8 +107,8 @@ public final class VeniceServer implements AutoCloseable {
     return new VeniceServer(ServerConfig.parse(config));
   }
 
-  private HelixManager joinCluster(String zkAddress, String host, int port,
-      ReplicaManager replicaManager) throws Exception {
+  private HelixManager joinCluster(String zkAddress, Duration sessionTimeout, String host,
+      int port, ReplicaManager replicaManager) throws Exception {
     HelixAdmin helixAdmin = new ZKHelixAdmin(zkAddress);
     try {
       if (!helixAdmin.getInstancesInCluster(cluster).contains(instanceId)) {
@@ -119,8 +121,8 @@ public final class VeniceServer implements AutoCloseable {
     } finally {
       helixAdmin.close();
     }
-    HelixManager manager = HelixManagerFactory.getZKHelixManager(cluster, instanceId,
-        InstanceType.PARTICIPANT, zkAddress);
+    HelixManager manager = ZooKeeperConnections.helixManager(cluster, instanceId,
+        InstanceType.PARTICIPANT, zkAddress, sessionTimeout);
     manager.getStateMachineEngine().registerStateModelFactory(LeaderStandbySMD.name,
         new PartitionStateModel.Factory(replicaManager));
     manager.connect();

@@ -20,12 +20,19 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * producer is idempotent with {@code acks=all}, so a partition's records arrive in order. Not
  * thread-safe per partition ordering beyond what one Kafka producer guarantees: one writer, one
  * producing thread per partition.
+ *
+ * <p>A {@linkplain #transactional transactional} writer (a hybrid partition's leader) writes in
+ * Kafka transactions under a {@code transactional.id}: opening it fences every earlier writer with
+ * the same id (their next send or commit fails with {@code ProducerFencedException}) and aborts
+ * the transaction they had open, so readers with {@code isolation.level=read_committed} never see
+ * a record of theirs written after that.
  */
 public final class VeniceWriter implements AutoCloseable {
   private final String topic;
   private final int partitionCount;
   private final String producerId = UUID.randomUUID().toString();
   private final long[] sequences;
+  private long[] sequencesAtTransactionStart;
   private final Producer<byte[], byte[]> producer;
 
   /**
@@ -34,6 +41,11 @@ public final class VeniceWriter implements AutoCloseable {
    * @param partitionCount its partition count
    */
   public VeniceWriter(String bootstrapServers, String topic, int partitionCount) {
+    this(bootstrapServers, topic, partitionCount, null);
+  }
+
+  private VeniceWriter(String bootstrapServers, String topic, int partitionCount,
+      String transactionalId) {
     this.topic = Objects.requireNonNull(topic, "topic");
     this.partitionCount = partitionCount;
     this.sequences = new long[partitionCount];
@@ -44,8 +56,60 @@ public final class VeniceWriter implements AutoCloseable {
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     config.put(ProducerConfig.CLIENT_ID_CONFIG, "venice-writer-" + topic + "-"
         + producerId.substring(0, 8));
+    if (transactionalId != null) {
+      config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    }
     this.producer = new KafkaProducer<>(config, new ByteArraySerializer(),
         new ByteArraySerializer());
+  }
+
+  /**
+   * A writer that writes in transactions under {@code transactionalId}, after fencing every earlier
+   * writer with that id ({@code initTransactions}: their open transaction is aborted).
+   *
+   * @throws org.apache.kafka.common.KafkaException when Kafka cannot be reached within its
+   *     {@code max.block.ms} (60 s) or the id is fenced meanwhile; the writer is closed then
+   */
+  public static VeniceWriter transactional(String bootstrapServers, String topic,
+      int partitionCount, String transactionalId) {
+    VeniceWriter writer = new VeniceWriter(bootstrapServers, topic, partitionCount,
+        Objects.requireNonNull(transactionalId, "transactionalId"));
+    try {
+      writer.producer.initTransactions();
+      return writer;
+    } catch (RuntimeException e) {
+      writer.close();
+      throw e;
+    }
+  }
+
+  /** Starts a transaction (transactional writers only). */
+  public synchronized void beginTransaction() {
+    producer.beginTransaction();
+    sequencesAtTransactionStart = sequences.clone();
+  }
+
+  /**
+   * Commits the open transaction, blocking until Kafka has it.
+   *
+   * @throws org.apache.kafka.common.errors.ProducerFencedException when a newer writer with the
+   *     same transactional id exists; other {@code KafkaException}s when the commit failed
+   */
+  public synchronized void commitTransaction() {
+    producer.commitTransaction();
+    sequencesAtTransactionStart = null;
+  }
+
+  /**
+   * Aborts the open transaction: none of its records will be read, and the next ones continue the
+   * sequence numbers from where it began.
+   */
+  public synchronized void abortTransaction() {
+    producer.abortTransaction();
+    if (sequencesAtTransactionStart != null) {
+      System.arraycopy(sequencesAtTransactionStart, 0, sequences, 0, partitionCount);
+      sequencesAtTransactionStart = null;
+    }
   }
 
   /** This writer's producer id. */

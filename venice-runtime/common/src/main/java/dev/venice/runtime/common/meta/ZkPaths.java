@@ -43,4 +43,17 @@ public final class ZkPaths {
       String instance) {
     return push(cluster, topic) + "/" + partition + "/" + instance;
   }
+
+  /**
+   * {@code /<cluster>/LeaderTerms/<topic>}: one child per partition, its data the partition's
+   * leadership term, a number each new leader raises (see the server's replication notes).
+   */
+  public static String leaderTerms(String cluster, String topic) {
+    return "/" + cluster + "/LeaderTerms/" + topic;
+  }
+
+  /** {@code /<cluster>/LeaderTerms/<topic>/<partition>}. */
+  public static String leaderTerm(String cluster, String topic, int partition) {
+    return leaderTerms(cluster, topic) + "/" + partition;
+  }
 }
