@@ -70,7 +70,7 @@ class ControllerFailoverTest {
   void aPushThatTimesOutIsMarkedErrorAndNeverServes() throws Exception {
     try (LocalCluster cluster = LocalCluster.builder().servers(1)
         .controllerConfig("push.monitor.interval", "50ms")
-        .controllerConfig("push.timeout", "6s").build()) {
+        .controllerConfig("push.timeout", "10s").build()) {
       ControllerClient admin = new ControllerClient(cluster.controllerUrl());
       admin.createStore("slow", Schemas.KEY, Schemas.USER_V1, 2, 1);
       admin.startPush("slow");
@@ -79,7 +79,7 @@ class ControllerFailoverTest {
       LocalCluster.waitFor("the push to time out", WAIT,
           () -> admin.pushStatus("slow", 1).status() == VersionStatus.ERROR);
       String detail = admin.pushStatus("slow", 1).detail();
-      assertTrue(detail.startsWith("push timed out after 6 s: ")
+      assertTrue(detail.startsWith("push timed out after 10 s: ")
           && detail.contains("partition 1 has 0 of 1 replicas ready"), detail);
       assertEquals(0, admin.getStore("slow").currentVersion());
     }

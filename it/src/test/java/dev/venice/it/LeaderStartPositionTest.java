@@ -89,7 +89,7 @@ class LeaderStartPositionTest {
   private static Start decide(TopicPartition tp, long lastCopied) {
     try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
       return LeaderStartPosition.decide(lastCopied, REWIND_FROM,
-          RealTimeOffsets.of(consumer, tp));
+          RealTimeOffsets.of(consumer, tp, Duration.ofSeconds(30)));
     }
   }
 
@@ -152,7 +152,7 @@ class LeaderStartPositionTest {
     TopicPartition tp = newTopic();
     List<Long> written = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-      RealTimeOffsets real = RealTimeOffsets.of(consumer, tp);
+      RealTimeOffsets real = RealTimeOffsets.of(consumer, tp, Duration.ofSeconds(30));
       RealTimeOffsets racing = new RealTimeOffsets() {
         @Override
         public long beginning() {

@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 @Command(name = "push", description = "Push a file as a new version of a store and wait until"
     + " it serves: an Avro container file with 'key' and 'value' fields, or JSON lines"
     + " {\"key\": ..., \"value\": ...} (one object per line, no other fields). The whole file is"
-    + " checked before anything changes; an empty file, or one with more than half fewer records"
-    + " than the current version, is refused unless --allow-empty or --force is given.",
+    + " checked before anything changes; an empty file, or one with far fewer records than the"
+    + " current version (beyond the controller's push.max.shrink.fraction, 50% by default), is"
+    + " refused unless --allow-empty or --force is given.",
     mixinStandardHelpOptions = true,
     footer = {"", "Examples:",
         "  venice push --store users --file users.avro",

@@ -43,7 +43,7 @@ final class AvroSchemas {
       throw invalid(what, "is not a valid Avro schema: " + e.getMessage());
     }
     checkLogicalTypes(what, schema, "", Collections.newSetFromMap(new IdentityHashMap<>()));
-    String empty = whyEmpty(schema, "", new HashSet<>());
+    String empty = whyEmpty(schema, "", new HashSet<>(), new HashSet<>());
     if (empty != null) {
       throw invalid(what, "can hold no value: " + empty);
     }
@@ -83,9 +83,12 @@ final class AvroSchemas {
   /**
    * Why no value can be written with {@code schema}, or {@code null} when one can. A record being
    * looked at further up ({@code enclosing}) counts as empty, so a record that can only contain
-   * itself is found (the least fixed point: a value needs a finite way out).
+   * itself is found (the least fixed point: a value needs a finite way out). Records found able to
+   * hold a value are remembered ({@code holding}: true in any context), so a schema reusing named
+   * records many times over is checked in time linear in its size.
    */
-  private static String whyEmpty(Schema schema, String path, Set<String> enclosing) {
+  private static String whyEmpty(Schema schema, String path, Set<String> enclosing,
+      Set<String> holding) {
     String at = path.isEmpty() ? "" : " at " + path;
     switch (schema.getType()) {
       case ENUM:
@@ -97,24 +100,29 @@ final class AvroSchemas {
         }
         String last = null;
         for (Schema branch : schema.getTypes()) {
-          last = whyEmpty(branch, path, enclosing);
+          last = whyEmpty(branch, path, enclosing, holding);
           if (last == null) {
             return null;
           }
         }
         return "no branch of the union" + at + " can hold a value (" + last + ")";
       case RECORD:
+        if (holding.contains(schema.getFullName())) {
+          return null;
+        }
         if (!enclosing.add(schema.getFullName())) {
           return "record " + schema.getFullName() + " contains itself" + at
               + " with no way out (make the field nullable or a collection)";
         }
         try {
           for (Schema.Field field : schema.getFields()) {
-            String reason = whyEmpty(field.schema(), path + "/" + field.name(), enclosing);
+            String reason = whyEmpty(field.schema(), path + "/" + field.name(), enclosing,
+                holding);
             if (reason != null) {
               return reason;
             }
           }
+          holding.add(schema.getFullName());
           return null;
         } finally {
           enclosing.remove(schema.getFullName());

@@ -7,6 +7,7 @@ import dev.venice.runtime.common.controller.ValueSchema;
 import dev.venice.runtime.common.meta.ReplicaStatus;
 import dev.venice.runtime.common.meta.Store;
 import dev.venice.runtime.common.meta.ZkPaths;
+import dev.venice.runtime.metadata.ZkStoreRepository;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -153,15 +154,15 @@ final class MetadataRepository {
     }
   }
 
-  void reportReplica(String topic, int partition, String instance, ReplicaStatus status) {
-    String path = ZkPaths.replicaStatus(cluster, topic, partition, instance);
-    byte[] data = bytes(status.name());
-    try {
-      zk.writeData(path, data);
-    } catch (ZkNoNodeException e) {
-      zk.createPersistent(path, true);
-      zk.writeData(path, data);
-    }
+  /** Records a replica's report; false when the version was dropped meanwhile. */
+  boolean reportReplica(String topic, int partition, String instance, ReplicaStatus status) {
+    return ZkStoreRepository.writeReplicaStatus(zk, cluster, topic, partition, instance, status);
+  }
+
+  /** Creates the directories a new version's replica reports and leadership terms go into. */
+  void createVersionState(String topic) {
+    zk.createPersistent(ZkPaths.push(cluster, topic), true);
+    zk.createPersistent(ZkPaths.leaderTerms(cluster, topic), true);
   }
 
   /**

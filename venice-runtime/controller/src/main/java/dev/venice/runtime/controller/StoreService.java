@@ -21,6 +21,8 @@ import dev.venice.spi.controller.AdminOutcome;
 import dev.venice.spi.controller.AdminVerdict;
 import dev.venice.spi.controller.Caller;
 import dev.venice.spi.plugin.TimeSource;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * carrying the plugin's reason; a dry run stops here), then applied with conditional writes, and
  * finally reported to the after-hooks with its outcome and the before/after state.
  *
- * <p>Mutations of one store are serialized (a lock per store name, held from the first read to the
- * last Kafka or Helix call), so conflicting calls see each other's result: of concurrent deletes
+ * <p>Mutations of one store are serialized (a lock chosen by the store name's hash among 64, held
+ * from the first read to the last Kafka or Helix call; two stores may share one), so conflicting
+ * calls see each other's result: of concurrent deletes
  * one deletes and the others find no store (404); a push started while a delete runs finds no
  * store; a delete while a push runs drops that version's topic and resource too. ZooKeeper's
  * conditional writes still guard the metadata against another controller that believes itself the
@@ -312,6 +315,7 @@ final class StoreService {
     Version version = updated.versions().get(updated.versions().size() - 1);
     String topic = TopicNames.versionTopic(name, version.number());
     try {
+      repo.createVersionState(topic); // before Helix assigns replicas that report and lead
       resources.createVersion(topic, version.partitionCount(), version.replicationFactor());
     } catch (AdminHttpException e) {
       finish(name, version.number(), VersionStatus.ERROR, "creating " + topic + " failed: "
@@ -351,10 +355,10 @@ final class StoreService {
     double shrink = 1.0 - (double) recordCount / current;
     if (shrink > maxShrinkFraction) {
       throw new AdminHttpException(409, "PUSH_WOULD_SHRINK_STORE", String.format(Locale.ROOT,
-          "push into store %s has %d records, %.0f%% fewer than the %d of current version %d"
-              + " (the limit is %.0f%%, push.max.shrink.fraction); push with force (venice push"
-              + " --force) if this is intended", store.name(), recordCount, shrink * 100, current,
-          store.currentVersion(), maxShrinkFraction * 100));
+          "push into store %s has %d records, %s%% fewer than the %d of current version %d"
+              + " (the limit is %s%%, push.max.shrink.fraction); push with force (venice push"
+              + " --force) if this is intended", store.name(), recordCount, percent(shrink),
+          current, store.currentVersion(), percent(maxShrinkFraction)));
     }
   }
 
@@ -404,6 +408,19 @@ final class StoreService {
           + " 0 to " + (version.partitionCount() - 1) + "; got partition " + partition);
     }
     String topic = TopicNames.versionTopic(name, number);
+    locked(name, () -> {
+      checkReportable(name, number, topic, partition, instance);
+      if (!repo.reportReplica(topic, partition, instance, status)) {
+        throw new AdminHttpException(404, "VERSION_NOT_FOUND", "store " + name + " version "
+            + number + " was dropped");
+      }
+      return null;
+    });
+  }
+
+  private void checkReportable(String name, int number, String topic, int partition,
+      String instance) {
+    version(store(name), number); // still there, under the store's lock
     if (!resources.isLive(instance)) {
       throw new AdminHttpException(409, "INSTANCE_NOT_LIVE", "instance " + instance
           + " is not a live storage instance of cluster " + cluster + "; only a server holding"
@@ -413,7 +430,6 @@ final class StoreService {
       throw new AdminHttpException(409, "PARTITION_NOT_ASSIGNED", "instance " + instance
           + " does not hold partition " + partition + " of " + topic);
     }
-    repo.reportReplica(topic, partition, instance, status);
   }
 
   // ---- the leader's push monitor -----------------------------------------------------------
@@ -701,6 +717,12 @@ final class StoreService {
     return store.version(number).orElseThrow(() -> new AdminHttpException(404, "VERSION_NOT_FOUND",
         "store " + store.name() + " has no version " + number + " (versions: "
             + store.versions().stream().map(Version::number).toList() + ")"));
+  }
+
+  /** A fraction as a percentage with up to one decimal: 0.5 is 50, 0.504 is 50.4. */
+  private static String percent(double fraction) {
+    return new BigDecimal(fraction * 100).setScale(1, RoundingMode.HALF_UP).stripTrailingZeros()
+        .toPlainString();
   }
 
   private static Optional<String> failedReplica(Version version,

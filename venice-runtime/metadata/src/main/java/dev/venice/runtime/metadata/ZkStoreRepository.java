@@ -22,6 +22,8 @@ import org.apache.avro.Schema;
 import org.apache.helix.zookeeper.impl.client.ZkClient;
 import org.apache.helix.zookeeper.zkclient.IZkDataListener;
 import org.apache.helix.zookeeper.zkclient.exception.ZkNoNodeException;
+import org.apache.helix.zookeeper.zkclient.exception.ZkNodeExistsException;
+import org.apache.zookeeper.CreateMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -164,15 +166,45 @@ public final class ZkStoreRepository {
 
   /** Writes a replica's status where the controller's push monitor reads it. */
   public void report(String topic, int partition, String instance, ReplicaStatus status) {
+    if (writeReplicaStatus(zk, cluster, topic, partition, instance, status)) {
+      LOG.info("{} partition {} on {}: {}", topic, partition, instance, status);
+    } else {
+      LOG.info("{} partition {} on {}: {} not reported: the version was dropped", topic,
+          partition, instance, status);
+    }
+  }
+
+  /**
+   * Writes a replica's status under {@code /<cluster>/OfflinePushes/<topic>}, which the controller
+   * creates with the version and deletes with it; a report for a dropped version recreates nothing.
+   *
+   * @return false when the version's report directory is gone
+   */
+  public static boolean writeReplicaStatus(ZkClient zk, String cluster, String topic,
+      int partition, String instance, ReplicaStatus status) {
     String path = ZkPaths.replicaStatus(cluster, topic, partition, instance);
     byte[] data = status.name().getBytes(StandardCharsets.UTF_8);
     try {
       zk.writeData(path, data);
-    } catch (ZkNoNodeException e) {
-      zk.createPersistent(path, true);
-      zk.writeData(path, data);
+      return true;
+    } catch (ZkNoNodeException firstReport) {
+      // create the partition's directory and the report below the version's, never the version's
     }
-    LOG.info("{} partition {} on {}: {}", topic, partition, instance, status);
+    try {
+      zk.createPersistent(ZkPaths.push(cluster, topic) + "/" + partition, false);
+    } catch (ZkNodeExistsException raced) {
+      // another replica of the partition created it
+    } catch (ZkNoNodeException dropped) {
+      return false;
+    }
+    try {
+      zk.create(path, data, CreateMode.PERSISTENT);
+    } catch (ZkNodeExistsException raced) {
+      zk.writeData(path, data);
+    } catch (ZkNoNodeException dropped) {
+      return false;
+    }
+    return true;
   }
 
   private static Store decode(byte[] data) {

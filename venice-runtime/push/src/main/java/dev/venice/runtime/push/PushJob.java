@@ -129,8 +129,9 @@ public final class PushJob {
   }
 
   /**
-   * The same push, allowed (or not, the default) to replace a current version holding more than
-   * twice as many records (the controller's {@code push.max.shrink.fraction}).
+   * The same push, allowed (or not, the default) to replace a current version with more records
+   * than the controller's {@code push.max.shrink.fraction} allows (by default, more than twice as
+   * many).
    */
   public PushJob force(boolean forced) {
     return new PushJob(admin, store, input, format, onlineTimeout, progress, allowEmpty, forced);
@@ -148,10 +149,10 @@ public final class PushJob {
           null);
     }
     StoreSchemas schemas;
-    JsonNode cluster;
+    String kafka;
     try {
       schemas = admin.schemas(store);
-      cluster = admin.cluster();
+      kafka = admin.cluster().get("kafkaBootstrapServers").asText();
     } catch (ControllerException e) {
       throw new PushException("push into store " + store + ": " + e.getMessage(), e);
     }
@@ -166,73 +167,74 @@ public final class PushJob {
       throw new PushException(e.getMessage() + (e.status() > 0 ? " (" + e.status() + " "
           + e.errorType() + ")" : ""), e);
     }
-    try (RecordSource source = open(keySchema, schemas.valueSchemas())) {
-      String topic = TopicNames.versionTopic(store, version.number());
-      long[] counts = new long[2];
-      AtomicReference<Throwable> sendFailure = new AtomicReference<>();
-      try (VeniceWriter writer = new VeniceWriter(cluster.get("kafkaBootstrapServers").asText(),
-          topic, version.partitionCount())) {
-        writer.startOfPush(version.compressionStrategy()).join();
-        SourceRecord record;
-        while ((record = source.next()) != null) {
-          byte[] key = AvroSerde.serialize(keySchema, record.key());
-          byte[] value = AvroSerde.serialize(record.valueSchema(), record.value());
-          CompletableFuture<?> sent = writer.put(key, Compression.compress(
-              version.compressionStrategy(), value), record.schemaId());
-          sent.whenComplete((ok, error) -> {
-            if (error != null) {
-              sendFailure.compareAndSet(null, error);
-            }
-          });
-          counts[0]++;
-          counts[1] += key.length + value.length;
-          if (sendFailure.get() != null) {
-            throw new PushException("push into " + topic + ": Kafka refused a record: "
-                + sendFailure.get(), sendFailure.get());
-          }
-          if (counts[0] % 1000 == 0) {
-            progress.accept(new PushProgress(counts[0], total, counts[1],
-                System.nanoTime() - start, "WRITING"));
-          }
-        }
-        if (counts[0] != total) {
-          throw new PushException("push into store " + store + ": " + input + " changed during"
-              + " the push: checked " + total + " records, then read " + counts[0], null);
-        }
-        // every record acknowledged before end-of-push: a late failure must not go online
-        writer.flush();
-        if (sendFailure.get() != null) {
-          throw new PushException("push into " + topic + ": Kafka refused a record: "
-              + sendFailure.get(), sendFailure.get());
-        }
-        writer.endOfPush().join();
-      } catch (RuntimeException e) {
-        killQuietly(version.number());
-        throw e instanceof PushException p ? p : new PushException("push into " + topic
-            + " failed: " + e, e);
-      } catch (IOException e) {
-        killQuietly(version.number());
-        throw e;
-      }
+    String topic = TopicNames.versionTopic(store, version.number());
+    try {
+      long[] counts = write(kafka, version, topic, keySchema, schemas.valueSchemas(), total,
+          start);
       progress.accept(new PushProgress(counts[0], total, counts[1], System.nanoTime() - start,
           "WAITING_FOR_ONLINE"));
-      try {
-        awaitOnline(version.number());
-      } catch (PushException e) {
-        killQuietly(version.number());
-        throw e;
-      }
+      awaitOnline(version.number());
       progress.accept(new PushProgress(counts[0], total, counts[1], System.nanoTime() - start,
           "DONE"));
       return new Result(store, version.number(), counts[0], counts[1],
           Duration.ofNanos(System.nanoTime() - start));
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // the one failure path once the version exists: it never serves, the current one does
       killQuietly(version.number());
-      throw new PushException("push into store " + store + ": reading " + input + " failed: "
-          + e.getMessage(), e);
-    } catch (PushException e) {
-      killQuietly(version.number()); // the input changed since it was checked
-      throw e;
+      if (e instanceof PushException push) {
+        throw push;
+      }
+      throw new PushException("push into " + topic + " failed: " + (e instanceof IOException
+          ? "reading " + input + ": " : "") + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes every record between start-of-push and end-of-push, each acknowledged by Kafka first.
+   *
+   * @return records and bytes written
+   * @throws PushException when Kafka refuses a record or the input changed since it was checked
+   */
+  private long[] write(String kafka, Version version, String topic, Schema keySchema,
+      List<ValueSchema> valueSchemas, long total, long start) throws IOException {
+    long[] counts = new long[2];
+    AtomicReference<Throwable> sendFailure = new AtomicReference<>();
+    try (RecordSource source = open(keySchema, valueSchemas);
+        VeniceWriter writer = new VeniceWriter(kafka, topic, version.partitionCount())) {
+      writer.startOfPush(version.compressionStrategy()).join();
+      for (SourceRecord record; (record = source.next()) != null; ) {
+        byte[] key = AvroSerde.serialize(keySchema, record.key());
+        byte[] value = AvroSerde.serialize(record.valueSchema(), record.value());
+        writer.put(key, Compression.compress(version.compressionStrategy(), value),
+            record.schemaId()).whenComplete((ok, error) -> {
+              if (error != null) {
+                sendFailure.compareAndSet(null, error);
+              }
+            });
+        counts[0]++;
+        counts[1] += key.length + value.length;
+        checkSent(topic, sendFailure);
+        if (counts[0] % 1000 == 0) {
+          progress.accept(new PushProgress(counts[0], total, counts[1],
+              System.nanoTime() - start, "WRITING"));
+        }
+      }
+      if (counts[0] != total) {
+        throw new PushException("push into store " + store + ": " + input + " changed during"
+            + " the push: checked " + total + " records, then read " + counts[0], null);
+      }
+      writer.flush(); // every record acknowledged before end-of-push: a late failure never serves
+      checkSent(topic, sendFailure);
+      writer.endOfPush().join();
+    }
+    return counts;
+  }
+
+  private static void checkSent(String topic, AtomicReference<Throwable> sendFailure) {
+    Throwable failure = sendFailure.get();
+    if (failure != null) {
+      throw new PushException("push into " + topic + ": Kafka refused a record: " + failure,
+          failure);
     }
   }
 

@@ -2,7 +2,6 @@ package dev.venice.runtime.server;
 
 import dev.venice.runtime.common.data.Compression;
 import dev.venice.runtime.common.data.Envelope;
-import dev.venice.runtime.common.data.VeniceWriter;
 import dev.venice.runtime.common.meta.HybridConfig;
 import dev.venice.runtime.common.meta.ReplicaStatus;
 import dev.venice.runtime.common.meta.TopicNames;
@@ -21,16 +20,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.rocksdb.RocksDBException;
@@ -40,32 +34,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Fills one partition replica from its version topic, on a thread of its own. Every replica,
  * leader or standby, applies the same ordered version-topic stream, reading only committed
- * records ({@code isolation.level=read_committed}). When this replica leads a hybrid partition and
- * has consumed end-of-push, it also copies the store's real-time topic into the version topic,
- * stamping each copy with its real-time offset, in Kafka transactions:
- *
- * <ol>
- *   <li>it checks that it holds the partition's newest {@linkplain LeaderTerms leadership term},
- *       opens its transactional producer (which fences every earlier leader and aborts its open
- *       transaction), and checks the term again;
- *   <li>it catches up with the version topic up to its last stable offset, so it has applied
- *       everything any earlier leader committed;
- *   <li>it starts the real-time topic at the offset {@link LeaderStartPosition} decides;
- *   <li>it copies each polled batch in one transaction. Fenced, it stops for good if a newer term
- *       exists (it is a stale leader) or reopens if not; any other failure aborts the transaction
- *       and resumes after the last real-time offset it has applied.
- * </ol>
- *
- * So no acknowledged real-time write is skipped, and no record of a stale leader is ever read.
+ * records ({@code isolation.level=read_committed}): a fenced leader's aborted copies are never
+ * applied. When this replica leads a hybrid partition and has consumed end-of-push, its {@link
+ * RealTimeLeader} also copies the store's real-time topic into the version topic.
  *
  * <p>A record that cannot be decoded, or that a plugin rejects, takes the dead-letter path: it is
  * logged, counted in {@code venice.server.ingestion.dead.letter{store,reason}}, and its offset is
- * checkpointed so the partition moves on.
+ * checkpointed so the partition moves on. A failure of the replica itself (its storage) reports
+ * it ERROR and asks the host to take it out of service ({@code onFailure}), so Helix moves its
+ * leadership elsewhere.
  */
 final class IngestionTask implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(IngestionTask.class);
   private static final Duration POLL = Duration.ofMillis(50);
-  private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
 
   private final String topic;
   private final String store;
@@ -76,33 +57,26 @@ final class IngestionTask implements Runnable {
   private final HybridConfig hybrid;
   private final String instanceId;
   private final ZkStoreRepository reporter;
-  private final LeaderTerms terms;
   private final Supplier<IngestionHooks> hooks;
+  private final Runnable onFailure;
   private final Counter applied;
   private final Counter duplicates;
   private final Counter gaps;
   private final MeterRegistry registry;
   private final Thread thread;
   private volatile boolean running = true;
-  /** Whether Helix has made this replica the leader (the ingestion thread acts on it). */
+  /** Whether Helix has made this replica the leader. */
   private volatile boolean leader;
-  /** The leadership term this replica raised when Helix made it the leader. */
-  private volatile long leaderTerm;
-  /** Whether a newer leader exists: no copying until Helix makes this replica leader anew. */
-  private volatile boolean superseded;
   private volatile boolean failed;
-  private KafkaConsumer<byte[], byte[]> versionConsumer;
-  private KafkaConsumer<byte[], byte[]> realTimeConsumer;
-  private VeniceWriter leaderWriter;
-  private long catchUpTarget = -1;
-  /** Whether this thread holds a transactional producer (may write) right now. */
-  private volatile boolean leading;
+  private volatile KafkaConsumer<byte[], byte[]> versionConsumer;
+  /** The real-time copy of a hybrid partition's leader; null for a batch-only store. */
+  private final RealTimeLeader realTimeLeader;
   private final Map<String, Long> lastSequences = new HashMap<>();
 
   IngestionTask(String topic, int partition, int partitionCount, PartitionStore storage,
       String kafkaBootstrap,
       HybridConfig hybrid, String instanceId, ZkStoreRepository reporter, LeaderTerms terms,
-      Supplier<IngestionHooks> hooks, MeterRegistry registry) {
+      Supplier<IngestionHooks> hooks, MeterRegistry registry, Runnable onFailure) {
     this.topic = topic;
     this.store = TopicNames.storeOf(topic);
     this.partition = partition;
@@ -112,8 +86,8 @@ final class IngestionTask implements Runnable {
     this.hybrid = hybrid;
     this.instanceId = instanceId;
     this.reporter = reporter;
-    this.terms = terms;
     this.hooks = hooks;
+    this.onFailure = onFailure;
     this.registry = registry;
     this.applied = Counter.builder("venice.server.ingestion.records")
         .description("Data records applied to storage").tag("store", store).register(registry);
@@ -123,6 +97,9 @@ final class IngestionTask implements Runnable {
     this.gaps = Counter.builder("venice.server.ingestion.gaps")
         .description("Producer sequence gaps seen (records missing upstream)")
         .tag("store", store).register(registry);
+    this.realTimeLeader = hybrid == null ? null : new RealTimeLeader(topic, partition,
+        partitionCount, storage, kafkaBootstrap, hybrid, terms, () -> consumer("rt"),
+        this::countDeadLetter, registry);
     this.thread = new Thread(this, "ingestion-" + topic + "-" + partition);
     this.thread.setDaemon(true);
   }
@@ -131,29 +108,31 @@ final class IngestionTask implements Runnable {
     thread.start();
   }
 
+  /** Whether this replica copies a real-time topic when it leads (its store is hybrid). */
+  boolean isHybrid() {
+    return realTimeLeader != null;
+  }
+
   /**
-   * Makes this replica the partition's leader for {@code term} (takes effect on the ingestion
-   * thread).
+   * Makes this replica the partition's leader (takes effect on the ingestion thread).
+   *
+   * @param term the leadership term raised for it; null for a batch-only store
    */
-  void promote(long term) {
-    leaderTerm = term;
-    superseded = false;
+  void promote(LeaderTerms.Term term) {
+    if (realTimeLeader != null) {
+      realTimeLeader.promote(term);
+    }
     leader = true;
   }
 
   /**
-   * Makes this replica a standby again, returning once it no longer copies the real-time topic, so
-   * Helix never has two replicas copying at once.
+   * Makes this replica a standby again, returning once it no longer writes to the version topic,
+   * so Helix never has two replicas copying at once.
    */
   void demote() {
     leader = false;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (leading && thread.isAlive() && System.nanoTime() < deadline) {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-    }
-    if (leading) {
-      LOG.error("{} partition {}: still copying the real-time topic 30 s after demotion", topic,
-          partition);
+    if (realTimeLeader != null) {
+      realTimeLeader.demote();
     }
   }
 
@@ -176,6 +155,9 @@ final class IngestionTask implements Runnable {
     if (consumer != null) {
       consumer.wakeup();
     }
+    if (realTimeLeader != null) {
+      realTimeLeader.wakeup();
+    }
     try {
       thread.join(TimeUnit.SECONDS.toMillis(30));
     } catch (InterruptedException e) {
@@ -193,7 +175,7 @@ final class IngestionTask implements Runnable {
       long checkpoint = storage.checkpointOffset();
       // a concrete position, never a lazily resolved one (and no silent reset: see consumer())
       versionConsumer.seek(tp, checkpoint >= 0 ? checkpoint + 1
-          : versionConsumer.beginningOffsets(List.of(tp), KAFKA_TIMEOUT).get(tp));
+          : versionConsumer.beginningOffsets(List.of(tp), RealTimeLeader.KAFKA_TIMEOUT).get(tp));
       boolean resumed = checkpoint >= 0;
       hooks.get().partitionOpened(event(resumed));
       if (storage.endOfPushReceived()) {
@@ -205,10 +187,8 @@ final class IngestionTask implements Runnable {
         for (ConsumerRecord<byte[], byte[]> record : versionConsumer.poll(POLL)) {
           applyVersionRecord(record);
         }
-        if (leader && !superseded && hybrid != null && storage.endOfPushReceived()) {
-          leadRealTime(tp);
-        } else if (leading) {
-          stopLeading();
+        if (realTimeLeader != null && storage.endOfPushReceived()) {
+          realTimeLeader.step(versionConsumer, tp);
         }
       }
     } catch (WakeupException e) {
@@ -216,12 +196,15 @@ final class IngestionTask implements Runnable {
     } catch (RocksDBException | RuntimeException e) {
       if (running) {
         failed = true;
-        LOG.error("ingestion of {} partition {} failed; replica reported ERROR", topic, partition,
-            e);
+        LOG.error("ingestion of {} partition {} failed; replica reported ERROR and taken out of"
+            + " service", topic, partition, e);
         reporter.report(topic, partition, instanceId, ReplicaStatus.ERROR);
+        onFailure.run();
       }
     } finally {
-      stopLeading();
+      if (realTimeLeader != null) {
+        realTimeLeader.close();
+      }
       hooks.get().partitionClosed(event(false));
       if (versionConsumer != null) {
         versionConsumer.close(Duration.ofSeconds(5));
@@ -340,172 +323,16 @@ final class IngestionTask implements Runnable {
   }
 
   private void deadLetter(long offset, String reason, String detail) throws RocksDBException {
-    Counter.builder("venice.server.ingestion.dead.letter")
-        .description("Records sent to the dead-letter path instead of storage")
-        .tag("store", store).tag("reason", reason).register(registry).increment();
+    countDeadLetter(reason);
     LOG.warn("{} partition {} offset {}: dead letter ({}): {}", topic, partition, offset, reason,
         detail);
     storage.skip(offset);
   }
 
-  /**
-   * As leader of a hybrid partition: fence earlier leaders, catch up with the version topic, then
-   * copy the real-time topic (see the class comment).
-   */
-  private void leadRealTime(TopicPartition versionPartition) throws RocksDBException {
-    if (leaderWriter == null && !openProducer(versionPartition)) {
-      return;
-    }
-    if (realTimeConsumer == null && versionConsumer.position(versionPartition) < catchUpTarget) {
-      return; // still applying what earlier leaders committed
-    }
-    try {
-      if (realTimeConsumer == null) {
-        startCopying();
-      }
-      copyBatch();
-    } catch (KafkaException e) {
-      onCopyFailure(e, versionPartition);
-    }
-  }
-
-  /**
-   * Opens the transactional producer (fencing earlier leaders) between two term checks, and sets
-   * the catch-up target; false when this replica must not copy (stale, or Kafka unreachable: the
-   * next loop tries again).
-   */
-  private boolean openProducer(TopicPartition versionPartition) {
-    if (!holdsNewestTerm("before fencing earlier leaders")) {
-      return false;
-    }
-    try {
-      leaderWriter = VeniceWriter.transactional(kafkaBootstrap, topic, partitionCount,
-          "venice-leader-" + topic + "-" + partition);
-      leading = true;
-      if (!holdsNewestTerm("after fencing earlier leaders")) {
-        return false;
-      }
-      // read_committed: the last stable offset, past the transaction the fence just aborted
-      catchUpTarget = versionConsumer.endOffsets(List.of(versionPartition), KAFKA_TIMEOUT)
-          .get(versionPartition);
-    } catch (KafkaException e) {
-      LOG.warn("{} partition {}: cannot open the leader's transactional producer; retrying",
-          topic, partition, e);
-      stopLeading();
-      return false;
-    }
-    LOG.info("{} partition {}: leader with term {}; earlier leaders fenced; catching up with the"
-        + " version topic to offset {}", topic, partition, leaderTerm, catchUpTarget);
-    return true;
-  }
-
-  /** Whether this replica still holds the newest term; if not, it stops copying for good. */
-  private boolean holdsNewestTerm(String when) {
-    long newest = terms.current(topic, partition);
-    if (newest <= leaderTerm) {
-      return true;
-    }
-    LOG.warn("{} partition {}: term {} is stale ({}: the newest is {}); this replica stops"
-        + " copying the real-time topic until Helix makes it leader again", topic, partition,
-        leaderTerm, when, newest);
-    superseded = true;
-    stopLeading();
-    return false;
-  }
-
-  private void startCopying() throws RocksDBException {
-    TopicPartition rt = new TopicPartition(TopicNames.realTimeTopic(store), partition);
-    realTimeConsumer = consumer("rt");
-    realTimeConsumer.assign(List.of(rt));
-    LeaderStartPosition.Start start = LeaderStartPosition.decide(storage.upstreamOffset(),
-        System.currentTimeMillis() - TimeUnit.SECONDS.toMillis(hybrid.rewindSeconds()),
-        LeaderStartPosition.RealTimeOffsets.of(realTimeConsumer, rt));
-    realTimeConsumer.seek(rt, start.offset());
-    LOG.info("{} partition {}: leading with term {}, copying {} from offset {} ({})", topic,
-        partition, leaderTerm, rt, start.offset(), start.reason());
-  }
-
-  /** Copies one polled batch of real-time records in one transaction. */
-  private void copyBatch() {
-    ConsumerRecords<byte[], byte[]> records = realTimeConsumer.poll(Duration.ZERO);
-    if (records.isEmpty()) {
-      return;
-    }
-    leaderWriter.beginTransaction();
-    for (ConsumerRecord<byte[], byte[]> record : records) {
-      Envelope envelope;
-      try {
-        envelope = Envelope.decode(record.value());
-      } catch (IllegalArgumentException e) {
-        Counter.builder("venice.server.ingestion.dead.letter")
-            .description("Records sent to the dead-letter path instead of storage")
-            .tag("store", store).tag("reason", "undecodable-real-time").register(registry)
-            .increment();
-        LOG.warn("{} offset {}: undecodable real-time record skipped: {}",
-            TopicNames.realTimeTopic(store), record.offset(), e.getMessage());
-        continue;
-      }
-      if (envelope.type() != Envelope.MessageType.CONTROL && record.key() != null) {
-        // real-time values are plain; the version topic holds them in the version's compression
-        Envelope copy = envelope.type() == Envelope.MessageType.PUT
-            ? envelope.withValue(Compression.compress(storage.compression(), envelope.value()))
-            : envelope;
-        leaderWriter.copyFromRealTime(partition, record.key(), copy, record.offset());
-      }
-    }
-    leaderWriter.commitTransaction(); // blocks; fails if a newer leader has fenced this one
-  }
-
-  /**
-   * A copy failed. Fenced: stop for good when a newer term exists, else reopen (an earlier leader
-   * reopening its producer fenced this one before learning it is stale). Otherwise abort the
-   * transaction and resume after the last real-time offset this replica has applied.
-   */
-  private void onCopyFailure(KafkaException e, TopicPartition versionPartition) {
-    if (isFenced(e)) {
-      if (holdsNewestTerm("fenced by another producer")) {
-        LOG.warn("{} partition {}: fenced though term {} is the newest; reopening", topic,
-            partition, leaderTerm);
-        stopLeading();
-      }
-      return;
-    }
-    LOG.warn("{} partition {}: copying the real-time topic failed; resuming after the last"
-        + " real-time offset applied here", topic, partition, e);
-    closeRealTimeConsumer();
-    try {
-      leaderWriter.abortTransaction();
-      catchUpTarget = versionConsumer.endOffsets(List.of(versionPartition), KAFKA_TIMEOUT)
-          .get(versionPartition);
-    } catch (KafkaException fatal) {
-      stopLeading(); // the producer cannot go on: reopen it (with the term check) next time
-    }
-  }
-
-  private static boolean isFenced(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private void closeRealTimeConsumer() {
-    if (realTimeConsumer != null) {
-      realTimeConsumer.close(Duration.ofSeconds(5));
-      realTimeConsumer = null;
-    }
-  }
-
-  private void stopLeading() {
-    catchUpTarget = -1;
-    closeRealTimeConsumer();
-    if (leaderWriter != null) {
-      leaderWriter.close(); // an open transaction is aborted
-      leaderWriter = null;
-    }
-    leading = false;
+  private void countDeadLetter(String reason) {
+    Counter.builder("venice.server.ingestion.dead.letter")
+        .description("Records sent to the dead-letter path instead of storage")
+        .tag("store", store).tag("reason", reason).register(registry).increment();
   }
 
   private KafkaConsumer<byte[], byte[]> consumer(String role) {

@@ -25,7 +25,9 @@ import org.apache.kafka.common.TopicPartition;
  * </ol>
  *
  * A start before the partition's first retained offset (retention deleted what a previous leader
- * had not copied yet) moves to that first offset, and says so in {@link Start#reason()}.
+ * had not copied yet) moves to that first offset and counts the records lost; a start past the log
+ * end (the real-time topic was recreated) moves to the log end. A time look-up that lands past the
+ * log end read before it (records written meanwhile with older timestamps) starts at that end.
  */
 public final class LeaderStartPosition {
   private LeaderStartPosition() {}
@@ -41,9 +43,12 @@ public final class LeaderStartPosition {
     /** The first offset whose timestamp is at or after {@code timestampMs}, if any. */
     OptionalLong firstAtOrAfter(long timestampMs);
 
-    /** The offsets of {@code partition} through {@code consumer} (blocking look-ups, 30 s each). */
-    static RealTimeOffsets of(Consumer<?, ?> consumer, TopicPartition partition) {
-      Duration timeout = Duration.ofSeconds(30);
+    /**
+     * The offsets of {@code partition} through {@code consumer}: blocking look-ups, each failing
+     * with Kafka's {@code TimeoutException} after {@code timeout}.
+     */
+    static RealTimeOffsets of(Consumer<?, ?> consumer, TopicPartition partition,
+        Duration timeout) {
       return new RealTimeOffsets() {
         @Override
         public long beginning() {
@@ -70,8 +75,14 @@ public final class LeaderStartPosition {
    *
    * @param offset the first real-time offset to copy
    * @param reason how it was chosen, for the log
+   * @param lostRecords real-time records deleted by retention before they were copied (0 almost
+   *     always)
    */
-  public record Start(long offset, String reason) {}
+  public record Start(long offset, String reason, long lostRecords) {
+    Start(long offset, String reason) {
+      this(offset, reason, 0);
+    }
+  }
 
   /**
    * Decides where to start.
@@ -82,21 +93,26 @@ public final class LeaderStartPosition {
    */
   public static Start decide(long lastCopiedOffset, long rewindFromMs, RealTimeOffsets offsets) {
     long beginning = offsets.beginning();
+    long end = offsets.end(); // before the time look-up: see the class comment
     Start start;
     if (lastCopiedOffset >= 0) {
       start = new Start(lastCopiedOffset + 1, "after the last copied real-time offset "
           + lastCopiedOffset);
     } else {
-      long end = offsets.end(); // before the time look-up: see the class comment
       OptionalLong rewound = offsets.firstAtOrAfter(rewindFromMs);
       start = rewound.isPresent()
-          ? new Start(rewound.getAsLong(), "the first record within the rewind time")
+          ? new Start(Math.min(rewound.getAsLong(), end), "the first record within the rewind"
+              + " time")
           : new Start(end, "the log end: no record within the rewind time");
     }
     if (start.offset() < beginning) {
       return new Start(beginning, start.reason() + ", moved to the first retained offset "
           + beginning + ": real-time offsets " + start.offset() + " to " + (beginning - 1)
-          + " were deleted by retention before they were copied");
+          + " were deleted by retention before they were copied", beginning - start.offset());
+    }
+    if (start.offset() > end) {
+      return new Start(end, start.reason() + ", moved to the log end " + end + ": the real-time"
+          + " topic holds fewer records than were copied (it was recreated)");
     }
     return start;
   }

@@ -13,8 +13,9 @@ import org.apache.helix.participant.statemachine.Transition;
  * the replica's life on this server. Besides the transitions, {@link #reset()} (Helix calls it
  * when this participant's ZooKeeper session expired and a new one started: every replica goes
  * back to OFFLINE and Helix sends the transitions again) and a failed transition ({@link
- * #rollbackOnError}) close the replica, so a replica that lost its session never goes on leading;
- * the leader's Kafka transactions fence it even before it learns of the expiry.
+ * #rollbackOnError}) close the replica, so a replica that lost its session never goes on leading.
+ * Should it try to write before Helix resets it, its Kafka transaction was already fenced by its
+ * successor (see {@link RealTimeLeader}).
  */
 @StateModelInfo(initialState = "OFFLINE", states = {"LEADER", "STANDBY", "OFFLINE", "DROPPED",
     "ERROR"})

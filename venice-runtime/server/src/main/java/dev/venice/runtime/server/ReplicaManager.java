@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.rocksdb.RocksDBException;
 import org.slf4j.Logger;
@@ -38,6 +39,7 @@ final class ReplicaManager implements AutoCloseable {
   private final Supplier<IngestionHooks> hooks;
   private final MeterRegistry registry;
   private final Map<String, Replica> replicas = new ConcurrentHashMap<>();
+  private volatile BiConsumer<String, Integer> takeOutOfService = (topic, partition) -> { };
 
   ReplicaManager(Path dataDir, ZkStoreRepository stores, LeaderTerms terms, String kafkaBootstrap,
       String instanceId, Supplier<IngestionHooks> hooks, MeterRegistry registry) {
@@ -64,22 +66,33 @@ final class ReplicaManager implements AutoCloseable {
             + " has no version " + TopicNames.versionOf(topic)));
     PartitionStore storage = PartitionStore.open(dir(topic, partition));
     IngestionTask ingestion = new IngestionTask(topic, partition, version.partitionCount(),
-        storage, kafkaBootstrap, store.hybrid(), instanceId, stores, terms, hooks, registry);
+        storage, kafkaBootstrap, store.hybrid(), instanceId, stores, terms, hooks, registry,
+        () -> takeOutOfService.accept(topic, partition));
     replicas.put(id, new Replica(topic, partition, storage, ingestion));
     ingestion.start();
     LOG.info("opened {} (from offset {})", id, checkpoint(storage));
   }
 
   /**
-   * Makes a replica the leader: raises the partition's leadership term first (in ZooKeeper), so
-   * any earlier leader is stale from this moment.
+   * What to do with a replica whose ingestion failed for good (the server disables it in Helix, so
+   * its leadership moves elsewhere).
+   */
+  void onReplicaFailure(BiConsumer<String, Integer> handler) {
+    this.takeOutOfService = handler;
+  }
+
+  /**
+   * Makes a replica the leader. For a hybrid store the partition's leadership term is raised first
+   * (in ZooKeeper), so any earlier leader is stale from this moment.
    */
   void promote(String topic, int partition) {
     Replica replica = replicas.get(id(topic, partition));
     if (replica != null) {
-      long term = terms.raise(topic, partition);
+      LeaderTerms.Term term = replica.ingestion().isHybrid() ? terms.raise(topic, partition)
+          : null;
       replica.ingestion().promote(term);
-      LOG.info("{}: leader with term {}", id(topic, partition), term);
+      LOG.info("{}: leader{}", id(topic, partition), term == null ? ""
+          : " with term " + term.value());
     }
   }
 

@@ -21,6 +21,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.helix.HelixAdmin;
@@ -92,6 +93,8 @@ public final class VeniceServer implements AutoCloseable {
           .start();
       plugins.lifecycleHooks().onStart();
       participant = joinCluster(zkAddress, sessionTimeout, host, grpc.getPort(), replicas);
+      HelixManager joined = participant;
+      replicas.onReplicaFailure((topic, partition) -> disable(joined, topic, partition));
       health.setStatus("", ServingStatus.SERVING);
       plugins.lifecycleHooks().onReady();
     } catch (Exception | Error e) {
@@ -127,6 +130,22 @@ public final class VeniceServer implements AutoCloseable {
         new PartitionStateModel.Factory(replicaManager));
     manager.connect();
     return manager;
+  }
+
+  /**
+   * Takes a failed replica out of service: disabled for this instance in Helix, which moves it
+   * (and its leadership) elsewhere. An operator enables it again once the cause is fixed.
+   */
+  private void disable(HelixManager manager, String topic, int partition) {
+    try {
+      manager.getClusterManagmentTool().enablePartition(false, cluster, instanceId, topic,
+          List.of(topic + "_" + partition));
+      LOG.error("{} partition {}: disabled on {} in Helix after its ingestion failed; enable it"
+          + " again once the cause is fixed", topic, partition, instanceId);
+    } catch (RuntimeException e) {
+      LOG.error("{} partition {}: could not be disabled in Helix after its ingestion failed",
+          topic, partition, e);
+    }
   }
 
   /** The Helix instance id, {@code host_grpcPort}. */

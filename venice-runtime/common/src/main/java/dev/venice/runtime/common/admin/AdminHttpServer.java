@@ -106,8 +106,10 @@ public final class AdminHttpServer implements AutoCloseable {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendDateHeader(false);
-    // Encodings Jetty would refuse with a bare "Bad Request" reach our own strict decoder, whose
-    // 400 names the segment or parameter at fault; the raw path is all routes ever look at.
+    // Encodings Jetty would refuse with a bare "Bad Request" (invalid UTF-8 after decoding,
+    // encoded separators or dot segments) reach our own strict decoder, whose 400 names the
+    // segment or parameter at fault; the raw path is all routes ever look at. A '%' without two
+    // hex digits is still refused by Jetty's parser, in our JSON shape.
     http.setUriCompliance(UriCompliance.from(EnumSet.of(Violation.BAD_PERCENT_ENCODING,
         Violation.BAD_UTF8_ENCODING, Violation.TRUNCATED_UTF8_ENCODING,
         Violation.AMBIGUOUS_PATH_SEPARATOR, Violation.AMBIGUOUS_PATH_ENCODING,
@@ -268,8 +270,11 @@ public final class AdminHttpServer implements AutoCloseable {
     return segments;
   }
 
-  /** The body, at most {@link #MAX_BODY_BYTES}; a larger one is read to its end (bounded) and refused. */
-  private static byte[] readBody(Request request) throws IOException {
+  /**
+   * The body, at most {@link #MAX_BODY_BYTES}; a larger one is read to its end (at most 256 MiB)
+   * and refused with a 413; one that cannot be read (broken chunking, the caller gone) is a 400.
+   */
+  private static byte[] readBody(Request request) {
     long declared = request.getLength();
     try (InputStream in = Content.Source.asInputStream(request)) {
       byte[] body = declared > MAX_BODY_BYTES ? null : in.readNBytes(MAX_BODY_BYTES + 1);
@@ -283,6 +288,9 @@ public final class AdminHttpServer implements AutoCloseable {
       }
       throw new AdminHttpException(413, "BODY_TOO_LARGE", "request body exceeds the limit of "
           + MAX_BODY_BYTES + " bytes" + (declared > 0 ? " (Content-Length " + declared + ")" : ""));
+    } catch (IOException e) {
+      throw AdminHttpException.badRequest("the request body could not be read: "
+          + e.getMessage());
     }
   }
 
@@ -322,8 +330,9 @@ public final class AdminHttpServer implements AutoCloseable {
       String detail = message == null || message.isBlank() || message.equals(reason) ? ""
           : ": " + message;
       String text = "the request could not be read (" + code + " " + reason + ")" + detail
-          + (code == 400 ? "; check the request line: every '%' in the URI starts two hex"
-              + " digits, and the path has no spaces or characters such as | { } < > \"" : "");
+          + (code == 400 ? "; a malformed request line or header, such as a '%' in the URI not"
+              + " followed by two hex digits, or a space or one of | { } < > \" in the path"
+              : "");
       byte[] body = AdminResponse.error(code, type, text).body();
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, AdminResponse.JSON_TYPE);
       response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);

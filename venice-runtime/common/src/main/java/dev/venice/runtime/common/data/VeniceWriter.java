@@ -58,6 +58,10 @@ public final class VeniceWriter implements AutoCloseable {
         + producerId.substring(0, 8));
     if (transactionalId != null) {
       config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+      // bounded waits: opening or committing fails within 10 s instead of a minute, and a
+      // transaction left open by a crash is aborted after 10 s at the latest
+      config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+      config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
     }
     this.producer = new KafkaProducer<>(config, new ByteArraySerializer(),
         new ByteArraySerializer());
@@ -67,8 +71,8 @@ public final class VeniceWriter implements AutoCloseable {
    * A writer that writes in transactions under {@code transactionalId}, after fencing every earlier
    * writer with that id ({@code initTransactions}: their open transaction is aborted).
    *
-   * @throws org.apache.kafka.common.KafkaException when Kafka cannot be reached within its
-   *     {@code max.block.ms} (60 s) or the id is fenced meanwhile; the writer is closed then
+   * @throws org.apache.kafka.common.KafkaException when Kafka cannot be reached within 10 s
+   *     ({@code max.block.ms}) or the id is fenced meanwhile; the writer is closed then
    */
   public static VeniceWriter transactional(String bootstrapServers, String topic,
       int partitionCount, String transactionalId) {

@@ -214,8 +214,8 @@ class AdminHttpServerTest {
   void badPercentEncodingIsAJsonError() throws Exception {
     // The JDK's client refuses to send most of these: written on the socket as a script would.
     Map<String, String> refusals = new LinkedHashMap<>();
-    refusals.put("/things/%zz", "the request could not be read (400 Bad Request); check the"
-        + " request line: every '%' in the URI starts two hex digits");
+    refusals.put("/things/%zz", "the request could not be read (400 Bad Request); a malformed"
+        + " request line or header, such as a '%' in the URI not followed by two hex digits");
     refusals.put("/things/a%", "the request could not be read (400 Bad Request)");
     refusals.put("/things/%C3%28", "path segment '%C3%28' is not valid UTF-8");
     refusals.put("/things/a?dryRun=%G1", "value of query parameter dryRun has an invalid"
