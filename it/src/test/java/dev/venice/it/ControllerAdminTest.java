@@ -367,8 +367,8 @@ class ControllerAdminTest {
   @Test
   void bodiesMethodsAndEncodingsAreCheckedBeforeAnythingChanges() throws Exception {
     RawHttp http = new RawHttp(cluster.controllerUrl(), WAIT);
-    String body = AdminHttpServer.JSON.writeValueAsString(Map.of("name", "strict", "keySchema", Schemas.KEY,
-        "valueSchema", Schemas.USER_V1));
+    String body = AdminHttpServer.JSON.writeValueAsString(Map.of("name", "strict", "keySchema",
+        Schemas.KEY, "valueSchema", Schemas.USER_V1));
     for (String bad : List.of(body + " garbage", body + "{\"x\":1}", "  \n ",
         body.replace("{", "{\"name\": \"twice\", "))) {
       RawHttp.Answer answer = http.json("POST", "/stores", bad);

@@ -51,10 +51,8 @@ final class IngestionTask implements Runnable {
   private final String topic;
   private final String store;
   private final int partition;
-  private final int partitionCount;
   private final PartitionStore storage;
   private final String kafkaBootstrap;
-  private final HybridConfig hybrid;
   private final String instanceId;
   private final ZkStoreRepository reporter;
   private final Supplier<IngestionHooks> hooks;
@@ -74,16 +72,14 @@ final class IngestionTask implements Runnable {
   private final Map<String, Long> lastSequences = new HashMap<>();
 
   IngestionTask(String topic, int partition, int partitionCount, PartitionStore storage,
-      String kafkaBootstrap,
-      HybridConfig hybrid, String instanceId, ZkStoreRepository reporter, LeaderTerms terms,
-      Supplier<IngestionHooks> hooks, MeterRegistry registry, Runnable onFailure) {
+      String kafkaBootstrap, HybridConfig hybrid, String instanceId, ZkStoreRepository reporter,
+      LeaderTerms terms, Supplier<IngestionHooks> hooks, MeterRegistry registry,
+      Runnable onFailure) {
     this.topic = topic;
     this.store = TopicNames.storeOf(topic);
     this.partition = partition;
-    this.partitionCount = partitionCount;
     this.storage = storage;
     this.kafkaBootstrap = kafkaBootstrap;
-    this.hybrid = hybrid;
     this.instanceId = instanceId;
     this.reporter = reporter;
     this.hooks = hooks;
@@ -293,7 +289,7 @@ final class IngestionTask implements Runnable {
 
   private PartitionEvent event(boolean resumed) {
     return new PartitionEvent(store, TopicNames.versionOf(topic), partition, resumed,
-        hybrid != null);
+        realTimeLeader != null);
   }
 
   /**

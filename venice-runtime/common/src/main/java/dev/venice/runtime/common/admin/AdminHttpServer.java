@@ -68,7 +68,7 @@ public final class AdminHttpServer implements AutoCloseable {
   public static final ObjectMapper JSON = new ObjectMapper();
   /** The largest request body accepted (1 MiB); a larger one is a 413. */
   public static final int MAX_BODY_BYTES = 1 << 20;
-  /** How much of a refused body is still read so the answer arrives whole; beyond, the connection closes. */
+  /** How much of a refused body is still read so the answer arrives whole; past it, Jetty closes. */
   private static final long MAX_DRAINED_BYTES = 256L << 20;
   private static final Set<String> NO_PARAMETERS = Set.of();
   private static final Set<String> BODILESS_METHODS = Set.of("GET", "HEAD", "DELETE");
@@ -233,7 +233,10 @@ public final class AdminHttpServer implements AutoCloseable {
 
   private record Match(Route route, Map<String, String> parameters, List<String> rest) {}
 
-  /** The route for {@code method} on {@code segments}: a 404 when no route has the path, a 405 when none has the method. */
+  /**
+   * The route for {@code method} on {@code segments}: a 404 when no route has the path, a 405
+   * (with {@code Allow}) when none of those has the method.
+   */
   private Match match(String method, List<String> segments) {
     Set<String> allowed = new TreeSet<>();
     for (Route route : routes) {

@@ -21,7 +21,8 @@ import java.lang.management.ManagementFactory;
  * process meters every operator's first dashboard needs, bound from the first second: heap and
  * non-heap memory ({@code jvm_memory_*}, bytes), garbage collection ({@code jvm_gc_*}), threads
  * ({@code jvm_threads_*}), loaded classes ({@code jvm_classes_*}), CPU ({@code system_cpu_*},
- * {@code process_cpu_usage}, {@code process_cpu_seconds_total}), uptime ({@code process_uptime_seconds}, {@code process_start_time_seconds})
+ * {@code process_cpu_usage}, {@code process_cpu_seconds_total}), uptime ({@code
+ * process_uptime_seconds}, {@code process_start_time_seconds})
  * and open files ({@code process_files_open_files}, {@code process_files_max_files}). These are
  * Micrometer's own binders, named as Micrometer and Prometheus's client libraries name them, with
  * one exception: Micrometer's {@code process.cpu.time} is in nanoseconds, which Prometheus's
