@@ -90,12 +90,6 @@ final class LeaderTerms {
     }
   }
 
-  /** The partition's current term, 0 when none was raised (for logs and tests). */
-  long current(String topic, int partition) {
-    byte[] data = zk.readData(ZkPaths.leaderTerm(cluster, topic, partition), true);
-    return parse(data);
-  }
-
   private static long parse(byte[] data) {
     return data == null || data.length == 0 ? 0
         : Long.parseLong(new String(data, StandardCharsets.UTF_8).trim());

@@ -237,9 +237,9 @@ final class RealTimeLeader {
       return false; // promoted again meanwhile: the next step confirms the new term
     }
     staleTerm = Math.max(staleTerm, mine.value());
-    LOG.warn("{} partition {}: term {} is stale ({}: a newer leader exists, the newest term is"
-        + " {}); this replica stops copying the real-time topic until Helix makes it leader"
-        + " again", topic, partition, mine.value(), when, terms.current(topic, partition));
+    LOG.warn("{} partition {}: term {} is stale ({}: a newer leader exists); this replica stops"
+        + " copying the real-time topic until Helix makes it leader again", topic, partition,
+        mine.value(), when);
     close();
     return false;
   }
