@@ -108,8 +108,7 @@ class ReplicationChaosTest {
         ExternalProcess leader = load.leaderProcess("stalled_v1", 0);
         cluster.faults().pause(leader);
         long pausedAt = System.nanoTime();
-        LocalCluster.waitFor("another replica to lead stalled_v1", WAIT, () -> load
-            .leaderOf("stalled_v1", 0).filter(l -> !l.equals(leader.instanceId())).isPresent());
+        load.awaitLeaderOtherThan(leader, "stalled_v1", 0);
         long ackedAtFailover = load.acked();
         // the stall itself: three session timeouts, writes going on all along
         LocalCluster.waitFor("the stall to last " + SESSION.multipliedBy(3).toSeconds() + " s",
@@ -136,8 +135,7 @@ class ReplicationChaosTest {
         load.awaitAcked(100);
         ExternalProcess leader = load.leaderProcess("killed_v1", 0);
         cluster.faults().kill(leader);
-        LocalCluster.waitFor("another replica to lead killed_v1", WAIT, () -> load
-            .leaderOf("killed_v1", 0).filter(l -> !l.equals(leader.instanceId())).isPresent());
+        load.awaitLeaderOtherThan(leader, "killed_v1", 0);
         load.awaitAcked(load.acked() + 200);
         cluster.faults().restart(leader, WAIT);
         cluster.awaitInExternalView(leader.instanceId(), WAIT);
@@ -284,6 +282,12 @@ class ReplicationChaosTest {
         assertTrue(lines.anyMatch(l -> l.contains("is stale") || l.contains("closed " + store)),
             former.name() + " shows neither a stale term nor a reset; see " + former.logFile());
       }
+    }
+
+    void awaitLeaderOtherThan(ExternalProcess former, String topic, int partition) {
+      LocalCluster.waitFor("another replica than " + former.instanceId() + " to lead " + topic,
+          WAIT, () -> leaderOf(topic, partition).filter(l -> !l.equals(former.instanceId()))
+              .isPresent());
     }
 
     ExternalProcess leaderProcess(String topic, int partition) {

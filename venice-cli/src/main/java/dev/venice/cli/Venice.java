@@ -98,7 +98,7 @@ public final class Venice implements Runnable {
     return text == null ? "" : text.strip().replaceAll("\\s*\\R\\s*", "; ");
   }
 
-  /** {@code NullPointerException} as "a null pointer", for the rare failure without a message. */
+  /** {@code NullPointerException} as "null pointer", for the rare failure without a message. */
   private static String kind(Throwable error) {
     return error.getClass().getSimpleName().replaceAll("(Exception|Error)$", "")
         .replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);

@@ -83,10 +83,10 @@ final class MetadataRepository {
     try {
       zk.multi(ops);
     } catch (ZkNodeExistsException e) {
-      throw StoreService.storeExists(store.name());
+      throw AdminHttpException.storeExists(store.name());
     } catch (RuntimeException e) {
       if (read(store.name()).isPresent()) {
-        throw StoreService.storeExists(store.name());
+        throw AdminHttpException.storeExists(store.name());
       }
       throw e;
     }

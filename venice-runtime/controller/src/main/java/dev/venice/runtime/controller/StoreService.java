@@ -117,10 +117,6 @@ final class StoreService {
     }
   }
 
-  static AdminHttpException storeExists(String store) {
-    return new AdminHttpException(409, "STORE_EXISTS", "store " + store + " already exists");
-  }
-
   // ---- reads -------------------------------------------------------------------------------
 
   List<String> storeNames() {
@@ -171,7 +167,7 @@ final class StoreService {
     return mutate(AdminOperation.CREATE_STORE, name, caller, fields, dryRun,
         () -> {
           if (repo.read(name).isPresent()) {
-            throw StoreService.storeExists(name);
+            throw AdminHttpException.storeExists(name);
           }
           return Map.of();
         },

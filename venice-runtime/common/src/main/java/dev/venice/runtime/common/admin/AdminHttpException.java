@@ -42,6 +42,11 @@ public class AdminHttpException extends RuntimeException {
     return new AdminHttpException(404, "STORE_NOT_FOUND", "store " + store + " does not exist");
   }
 
+  /** A 409 {@code STORE_EXISTS} for {@code store}. */
+  public static AdminHttpException storeExists(String store) {
+    return new AdminHttpException(409, "STORE_EXISTS", "store " + store + " already exists");
+  }
+
   /** The HTTP status. */
   public int status() {
     return status;

@@ -32,7 +32,6 @@ public final class VeniceWriter implements AutoCloseable {
   private final int partitionCount;
   private final String producerId = UUID.randomUUID().toString();
   private final long[] sequences;
-  private long[] sequencesAtTransactionStart;
   private final Producer<byte[], byte[]> producer;
 
   /**
@@ -88,9 +87,8 @@ public final class VeniceWriter implements AutoCloseable {
   }
 
   /** Starts a transaction (transactional writers only). */
-  public synchronized void beginTransaction() {
+  public void beginTransaction() {
     producer.beginTransaction();
-    sequencesAtTransactionStart = sequences.clone();
   }
 
   /**
@@ -99,21 +97,16 @@ public final class VeniceWriter implements AutoCloseable {
    * @throws org.apache.kafka.common.errors.ProducerFencedException when a newer writer with the
    *     same transactional id exists; other {@code KafkaException}s when the commit failed
    */
-  public synchronized void commitTransaction() {
+  public void commitTransaction() {
     producer.commitTransaction();
-    sequencesAtTransactionStart = null;
   }
 
   /**
-   * Aborts the open transaction: none of its records will be read, and the next ones continue the
-   * sequence numbers from where it began.
+   * Aborts the open transaction: none of its records will be read. The writer is then closed, not
+   * reused (its sequence numbers went on counting the aborted records).
    */
-  public synchronized void abortTransaction() {
+  public void abortTransaction() {
     producer.abortTransaction();
-    if (sequencesAtTransactionStart != null) {
-      System.arraycopy(sequencesAtTransactionStart, 0, sequences, 0, partitionCount);
-      sequencesAtTransactionStart = null;
-    }
   }
 
   /** This writer's producer id. */
