@@ -66,10 +66,25 @@ final class ClusterCommand {
     out.flush();
   }
 
-  static void awaitCtrlC(LocalCluster cluster, PrintWriter out) throws InterruptedException {
+  /**
+   * Records {@code cluster}, just started, as the local cluster {@code name} (null: the default
+   * one). Callers check {@link LocalClusterState#requireNotRunning} before starting it; should
+   * another process claim the name meanwhile, this stops {@code cluster} and fails the same way.
+   */
+  static LocalClusterState claim(String name, LocalCluster cluster) {
+    try {
+      return LocalClusterState.ofThisProcess(name, cluster).claim();
+    } catch (RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  static void awaitCtrlC(LocalCluster cluster, LocalClusterState state, PrintWriter out)
+      throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LocalClusterState.clear();
+      state.release();
       cluster.close();
       stopped.countDown();
     }, "venice-local-cluster-stop"));
@@ -81,7 +96,8 @@ final class ClusterCommand {
   @Command(name = "start", description = "Run a local cluster (ZooKeeper, Kafka, controllers,"
       + " servers, routers) on loopback until Ctrl-C, printing its endpoints. Other venice"
       + " commands use it by default.", mixinStandardHelpOptions = true,
-      footer = {"", "Example:", "  venice cluster start --servers 3"})
+      footer = {"", "Examples:", "  venice cluster start --servers 3",
+          "  venice cluster start --local-cluster dev   (beside the default one)"})
   static final class Start implements Callable<Integer> {
     @Mixin GlobalOptions options;
     @Mixin Shape shape;
@@ -90,14 +106,15 @@ final class ClusterCommand {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
+      LocalClusterState.requireNotRunning(options.localCluster);
       LocalCluster cluster = shape.start();
-      LocalClusterState state = LocalClusterState.write(cluster);
+      LocalClusterState state = claim(options.localCluster, cluster);
       if (options.json) {
         Output.print(out, options, state, "");
       } else {
         printEndpoints(out, state);
       }
-      awaitCtrlC(cluster, out);
+      awaitCtrlC(cluster, state, out);
       return 0;
     }
   }

@@ -1,5 +1,6 @@
 package dev.venice.cli;
 
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** Options every command takes. */
@@ -12,6 +13,13 @@ public final class GlobalOptions {
       description = "Router admin URL, for reads (default: the local cluster's router).")
   String router;
 
+  @Option(names = "--local-cluster", paramLabel = "NAME",
+      converter = LocalClusterState.NameConverter.class,
+      description = "The named local cluster to use, or for cluster start and quickstart to run"
+          + " beside the default one (its endpoints: local-cluster-NAME.json in ~/.venice)."
+          + " Lower-case letters, digits, dashes.")
+  String localCluster;
+
   @Option(names = "--json", description = "Print machine-readable JSON.")
   boolean json;
 
@@ -23,9 +31,8 @@ public final class GlobalOptions {
     if (controller != null) {
       return controller;
     }
-    return LocalClusterState.read().map(LocalClusterState::controller).orElseThrow(() ->
-        new CliException("no --controller given and no local cluster running (start one with"
-            + " 'venice cluster start' or 'venice quickstart')"));
+    return runningLocalCluster().map(LocalClusterState::controller).orElseThrow(() ->
+        noLocalCluster("--controller"));
   }
 
   /** The router URL to use. */
@@ -33,8 +40,20 @@ public final class GlobalOptions {
     if (router != null) {
       return router;
     }
-    return LocalClusterState.read().map(LocalClusterState::router).orElseThrow(() ->
-        new CliException("no --router given and no local cluster running (start one with"
-            + " 'venice cluster start' or 'venice quickstart')"));
+    return runningLocalCluster().map(LocalClusterState::router).orElseThrow(() ->
+        noLocalCluster("--router"));
+  }
+
+  /** The local cluster these options name ({@code --local-cluster}), if it is running. */
+  Optional<LocalClusterState> runningLocalCluster() {
+    return LocalClusterState.read(localCluster);
+  }
+
+  /** The failure when {@code flag} is not given and the local cluster is not running. */
+  CliException noLocalCluster(String flag) {
+    String named = localCluster == null ? "" : " --local-cluster " + localCluster;
+    return new CliException("no " + flag + " given and no local cluster"
+        + (localCluster == null ? "" : " " + localCluster) + " running (start one with"
+        + " 'venice cluster start" + named + "' or 'venice quickstart" + named + "')");
   }
 }

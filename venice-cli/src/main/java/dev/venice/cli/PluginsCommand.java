@@ -75,8 +75,8 @@ final class PluginsCommand {
         processes.put("controller", options.controller);
         return processes;
       }
-      LocalClusterState state = LocalClusterState.read().orElseThrow(() -> new CliException(
-          "no --url or --controller given and no local cluster running"));
+      LocalClusterState state = options.runningLocalCluster().orElseThrow(() ->
+          options.noLocalCluster("--url or --controller"));
       for (int i = 0; i < state.controllers().size(); i++) {
         processes.put("controller-" + (i + 1), state.controllers().get(i));
       }

@@ -71,6 +71,7 @@ final class QuickstartCommand implements Callable<Integer> {
     if (records < 1) {
       throw new CliException("--records must be at least 1, got " + records);
     }
+    LocalClusterState.requireNotRunning(options.localCluster);
     PrintWriter out = spec.commandLine().getOut();
     long start = System.nanoTime();
     out.printf("Starting a local cluster: ZooKeeper, Kafka, %d controller(s), %d servers,"
@@ -81,8 +82,8 @@ final class QuickstartCommand implements Callable<Integer> {
       withBuildPlugins(builder, out);
     }
     LocalCluster cluster = builder.build();
+    LocalClusterState state = ClusterCommand.claim(options.localCluster, cluster);
     try {
-      LocalClusterState state = LocalClusterState.write(cluster);
       GlobalOptions local = new GlobalOptions();
       local.controller = state.controller();
       local.router = state.router();
@@ -141,12 +142,12 @@ final class QuickstartCommand implements Callable<Integer> {
         out.flush();
         return 0;
       }
-      ClusterCommand.awaitCtrlC(cluster, out);
+      ClusterCommand.awaitCtrlC(cluster, state, out);
       cluster = null;
       return 0;
     } finally {
       if (cluster != null && exitAfterDemo) {
-        LocalClusterState.clear();
+        state.release();
         cluster.close();
       }
     }

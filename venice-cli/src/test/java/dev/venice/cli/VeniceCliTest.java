@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -351,6 +352,54 @@ class VeniceCliTest {
       assertTrue(help.out().contains("Example"), String.join(" ", command) + ": " + help.out());
       assertTrue(help.out().contains("--json"), String.join(" ", command));
     }
+  }
+
+  /**
+   * While a local cluster runs (here: the test's cluster, recorded as run by another live
+   * process), a second start refuses before starting anything, other commands find the running
+   * one, and {@code --local-cluster} names a separate one; once its process is gone it counts no
+   * more.
+   */
+  @Test
+  void aSecondStartRefusesWhileOneRuns() throws Exception {
+    Process owner = new ProcessBuilder("cat").start(); // lives until its stdin closes
+    try {
+      LocalClusterState running = LocalClusterState.of(owner.toHandle(), null, cluster).claim();
+      Path file = LocalClusterState.file(null);
+      String expected = "a local cluster is already running (pid " + owner.pid()
+          + ", controller " + cluster.controllerUrl() + ", state file " + file + ")";
+      for (String[] args : new String[][] {{"cluster", "start", "--servers", "1"},
+          {"quickstart", "--exit-after-demo", "--servers", "1"}}) {
+        Run second = venice(args);
+        String command = "venice " + args[0] + (args[0].equals("cluster") ? " start" : "");
+        assertEquals(1, second.status(), second.err());
+        assertTrue(second.err().startsWith(command + ": " + expected)
+            && second.err().lines().count() == 1, second.err());
+        assertEquals("", second.out(), "refused before starting anything");
+      }
+      Run badName = venice("cluster", "start", "--local-cluster", "Dev_1");
+      assertEquals(2, badName.status(), badName.err());
+      assertTrue(badName.err().startsWith("venice cluster start: Invalid value for option"
+          + " '--local-cluster': 'Dev_1' is not a local cluster name"), badName.err());
+
+      assertEquals(0, venice("store", "list").status(), "other commands find the running one");
+      Run otherName = venice("store", "list", "--local-cluster", "dev");
+      assertEquals(1, otherName.status());
+      assertEquals("venice store list: no --controller given and no local cluster dev running"
+          + " (start one with 'venice cluster start --local-cluster dev' or 'venice quickstart"
+          + " --local-cluster dev')", otherName.err());
+      LocalClusterState.of(owner.toHandle(), "dev", cluster).claim();
+      assertEquals(0, venice("store", "list", "--local-cluster", "dev").status());
+      Files.delete(LocalClusterState.file("dev"));
+      assertEquals(running, LocalClusterState.read(null).orElseThrow(), "untouched");
+    } finally {
+      owner.destroy();
+      assertTrue(owner.waitFor(10, TimeUnit.SECONDS));
+    }
+    Run stale = venice("store", "list");
+    assertEquals(1, stale.status(), "a stale state file counts no more");
+    assertTrue(stale.err().contains("no local cluster running"), stale.err());
+    Files.delete(LocalClusterState.file(null));
   }
 
   @Test
