@@ -16,7 +16,9 @@ public interface ReplicaDispatchDecorator {
 
   /**
    * Returns a dispatcher that adds this decorator's behaviour around {@code next} for requests to
-   * {@code store}.
+   * {@code store}. Called once per store client, not per request. The returned dispatcher keeps
+   * {@link ReplicaDispatcher#dispatch}'s contract: failures complete the future, nothing is thrown.
+   * The host skips the decorator for a store the plugin is switched off for.
    */
   ReplicaDispatcher decorate(ReplicaDispatcher next, String store);
 }

@@ -10,6 +10,14 @@ import java.util.concurrent.CompletableFuture;
  */
 @FunctionalInterface
 public interface ReplicaDispatcher {
-  /** Dispatches the request; the future completes with the replica's answer or its failure. */
+  /**
+   * Dispatches the request. Never throws: every failure (no candidate, a transport error, a
+   * decorator's own error) completes the returned future exceptionally, so callers and decorators
+   * handle failures in one place.
+   *
+   * @return a future completed with the replica's answer, or exceptionally with {@link
+   *     ServiceUnavailableException}, {@link RequestTimeoutException} or another {@link
+   *     VeniceClientException}; cancelling it cancels the transport call
+   */
   CompletableFuture<ReplicaResponse> dispatch(ReplicaRequest request);
 }

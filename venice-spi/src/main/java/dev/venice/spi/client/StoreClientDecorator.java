@@ -14,6 +14,10 @@ public interface StoreClientDecorator {
     return DecoratorOrder.STORE_DEFAULT;
   }
 
-  /** Returns a client that adds this decorator's behaviour around {@code client}. */
+  /**
+   * Returns a client that adds this decorator's behaviour around {@code client}. Called once per
+   * store client. The returned client's methods never throw: failures complete their futures
+   * exceptionally. The host skips the decorator for a store the plugin is switched off for.
+   */
   <K, V> StoreClient<K, V> decorate(StoreClient<K, V> client);
 }

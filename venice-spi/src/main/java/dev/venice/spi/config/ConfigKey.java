@@ -12,8 +12,9 @@ import java.util.stream.Collectors;
 
 /**
  * One configuration key a plugin accepts: its name relative to {@code plugins.<id>.}, its type,
- * default value, allowed values and a one-line description (shown by {@code venice plugins list}).
- * Create keys with the static factories; they are immutable.
+ * default value, allowed values, a one-line description (shown by {@code venice plugins list}) and
+ * whether a store may override it. Create keys with the static factories (every key may be
+ * overridden per store unless made {@link #processOnly()}); they are immutable.
  *
  * @param <T> the parsed value type
  */
@@ -26,9 +27,15 @@ public final class ConfigKey<T> {
   private final String allowed;
   private final String description;
   private final Function<String, T> parser;
+  private final boolean storeOverridable;
 
   private ConfigKey(
       String name, T defaultValue, String allowed, String description, Function<String, T> parser) {
+    this(name, defaultValue, allowed, description, parser, true);
+  }
+
+  private ConfigKey(String name, T defaultValue, String allowed, String description,
+      Function<String, T> parser, boolean storeOverridable) {
     if (!NAME.matcher(Objects.requireNonNull(name, "name")).matches() || name.equals("enabled")) {
       throw new IllegalArgumentException(
           "config key name '" + name + "' must be lower-case words joined by '.' or '-', and not"
@@ -39,6 +46,7 @@ public final class ConfigKey<T> {
     this.description = Objects.requireNonNull(description, "description");
     this.parser = parser;
     this.defaultValue = defaultValue;
+    this.storeOverridable = storeOverridable;
     if (defaultValue != null) {
       parse(format(defaultValue)); // a default outside the allowed values is a plugin bug: fail early
     }
@@ -112,6 +120,27 @@ public final class ConfigKey<T> {
       }
       throw new IllegalArgumentException();
     });
+  }
+
+  /**
+   * This key, settable only process-wide: a store's setting for it is refused by the controller on
+   * {@code store update} and by {@link PluginConfig#withStoreOverrides}. Use it for what is sized
+   * once per process (thread pools, buffers, connections).
+   *
+   * @return a new key; declare and use that one
+   * @since 1.1.0
+   */
+  public ConfigKey<T> processOnly() {
+    return new ConfigKey<>(name, defaultValue, allowed, description, parser, false);
+  }
+
+  /**
+   * Whether a store's settings may override this key (true unless {@link #processOnly()}).
+   *
+   * @since 1.1.0
+   */
+  public boolean storeOverridable() {
+    return storeOverridable;
   }
 
   /** The name relative to {@code plugins.<id>.}, e.g. {@code delay}. */

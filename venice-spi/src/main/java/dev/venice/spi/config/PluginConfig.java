@@ -50,6 +50,29 @@ public final class PluginConfig {
    * @throws ConfigException naming the first unknown key or bad value
    */
   public PluginConfig withOverrides(Map<String, String> raw) {
+    return layered(raw, false);
+  }
+
+  /**
+   * Returns a configuration with one store's {@code raw} settings layered over this one. Like
+   * {@link #withOverrides}, and also refuses a key that is {@linkplain ConfigKey#processOnly()
+   * process-only}.
+   *
+   * @param store the store the settings belong to, named in messages
+   * @param raw the store's values, keyed by name relative to {@code plugins.<id>.}
+   * @throws ConfigException naming the store, the first unknown, process-only or bad key, its value
+   *     and what is allowed
+   * @since 1.1.0
+   */
+  public PluginConfig withStoreOverrides(String store, Map<String, String> raw) {
+    try {
+      return layered(raw, true);
+    } catch (ConfigException e) {
+      throw new ConfigException(e.key(), "store " + store + ": " + e.getMessage());
+    }
+  }
+
+  private PluginConfig layered(Map<String, String> raw, boolean forStore) {
     Map<String, Object> merged = new TreeMap<>(values);
     for (Map.Entry<String, String> e : new TreeMap<>(raw).entrySet()) {
       ConfigKey<?> key = keys.get(e.getKey());
@@ -57,6 +80,10 @@ public final class PluginConfig {
         throw new ConfigException(fullKey(e.getKey()),
             "unknown configuration key " + fullKey(e.getKey()) + "; plugin " + pluginId
                 + " accepts " + describeKeys());
+      }
+      if (forStore && !key.storeOverridable()) {
+        throw new ConfigException(fullKey(key.name()), fullKey(key.name())
+            + " is set per process only; remove it from the store's settings");
       }
       try {
         merged.put(key.name(), key.parse(e.getValue()));

@@ -3,9 +3,15 @@ package dev.venice.spi.host;
 import java.util.Map;
 import java.util.Optional;
 
-/** What the host process offers every plugin, read-only. */
+/**
+ * What the host process offers every plugin, read-only. Implemented by hosts, not by plugins;
+ * methods may be added in minor SPI versions.
+ */
 public interface HostServices {
-  /** The kind of process: {@code controller}, {@code server}, {@code router} or {@code client}. */
+  /**
+   * The kind of process, as a {@link dev.venice.spi.plugin.ProcessKind#id()}: {@code controller},
+   * {@code server}, {@code router}, {@code client} or {@code da-vinci-client}.
+   */
   String processKind();
 
   /** This process's instance id (for a server, its Helix participant id {@code host_port}). */
@@ -22,6 +28,17 @@ public interface HostServices {
 
   /** Storage statistics, on a process that stores data. */
   Optional<StorageStatsService> storageStats();
+
+  /**
+   * The cluster's live processes and replica states, with a client for their plugin endpoints;
+   * present on controllers, servers and routers, empty on clients.
+   *
+   * @since 1.1.0
+   */
+  @dev.venice.spi.Experimental(since = "1.1.0")
+  default Optional<ClusterView> cluster() {
+    return Optional.empty();
+  }
 
   /**
    * Kafka client settings (at least {@code bootstrap.servers}) for a plugin that produces or

@@ -5,9 +5,13 @@ import dev.venice.spi.config.PluginConfig;
 import dev.venice.spi.host.HostServices;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 import org.slf4j.Logger;
 
-/** What the host gives a plugin at start. */
+/**
+ * What the host gives a plugin at start. Implemented by hosts (and the SPI's test kit), not by
+ * plugins; methods may be added in minor SPI versions.
+ */
 public interface PluginContext {
   /** The plugin's id. */
   String pluginId();
@@ -17,18 +21,55 @@ public interface PluginContext {
 
   /**
    * The configuration for one store: the store's {@code plugins.<id>.*} settings (from its
-   * metadata on the controller) layered over {@link #config()}. Reflects the latest metadata, so
-   * calling it again after a change sees the change.
+   * metadata on the controller) layered over {@link #config()}, parsed on every call.
    *
    * @throws ConfigException when the store's settings hold an unknown key or a bad value
+   * @deprecated since 1.1.0: use {@link #storeSettings}, which the host keeps current, never throws
+   *     and costs nothing per request
    */
+  @Deprecated
   PluginConfig configForStore(String store);
 
   /**
-   * The host's meter registry; meters are exported at {@code /metrics}. Name meters {@code
-   * venice.<component>.<feature>.<measure>} and create them once, not per request.
+   * Typed per-store settings kept current by the host: call once in {@link VenicePlugin#start} and
+   * keep the result. {@code factory} turns a validated configuration into the plugin's settings
+   * object; the host calls it for the process configuration now and for each store when its
+   * settings change, on a host thread. A {@link ConfigException} (or any exception) from it counts
+   * as a bad value (see {@link StoreSettings}).
+   *
+   * @param factory builds the settings object, e.g. {@code HedgingConfig::from}
+   * @throws ConfigException when the process-wide configuration is refused by {@code factory}
+   * @since 1.1.0
+   */
+  <S> StoreSettings<S> storeSettings(Function<PluginConfig, S> factory);
+
+  /**
+   * Whether the plugin is switched on for {@code store}: the store's {@code plugins.<id>.enabled}
+   * setting, else the process's {@code plugins.<id>.stores-enabled-by-default} (default {@code
+   * true}). The host already skips this plugin's hooks and decorators for a store it is off for;
+   * use this for work the host does not dispatch (background tasks, endpoints). Never throws; a
+   * constant-time lookup.
+   *
+   * @since 1.1.0
+   */
+  boolean enabledForStore(String store);
+
+  /**
+   * The host's meter registry; meters are exported at {@code /metrics}. Name every meter under
+   * {@link #metricPrefix()} and create meters once, not per request. One meter name always carries
+   * the same tag keys (Prometheus drops a second tag-key set for a name).
    */
   MeterRegistry meterRegistry();
+
+  /**
+   * The prefix for this plugin's meter names: {@code venice.<process>.<plugin id with '.' for
+   * '-'>.}, e.g. {@code venice.server.bloom.filter.} for {@code bloom-filter} on a server, where
+   * {@code <process>} is the {@link ProcessKind#id()} with {@code '.'} for {@code '-'}. Ends with a
+   * dot.
+   *
+   * @since 1.1.0
+   */
+  String metricPrefix();
 
   /** The clock to use instead of {@code System} calls, so tests can control time. */
   TimeSource time();

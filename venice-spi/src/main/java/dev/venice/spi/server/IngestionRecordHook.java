@@ -13,6 +13,18 @@ public interface IngestionRecordHook {
     return IngestionVerdict.ACCEPT;
   }
 
+  /**
+   * A record took the dead-letter path instead of storage: it could not be decoded, was malformed,
+   * or a hook rejected it in {@link #beforeApply}. Called on the partition's ingestion thread, in
+   * offset order with the other callbacks, before the server moves past the record; keep it short
+   * (hand the record to a queue). A hook that throws is counted and skipped; the record is still
+   * skipped.
+   *
+   * @since 1.1.0
+   */
+  @dev.venice.spi.Experimental(since = "1.1.0")
+  default void onDeadLetter(DeadLetterRecord record) {}
+
   /** After the record was applied; {@link IngestionRecord#timings()} is complete. */
   default void afterApply(IngestionRecord record) {}
 
