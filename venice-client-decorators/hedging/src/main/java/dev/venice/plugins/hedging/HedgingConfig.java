@@ -1,5 +1,6 @@
 package dev.venice.plugins.hedging;
 
+import dev.venice.spi.config.ConfigException;
 import dev.venice.spi.config.ConfigKey;
 import dev.venice.spi.config.PluginConfig;
 import java.time.Duration;
@@ -46,6 +47,18 @@ record HedgingConfig(Mode mode, Duration delay, double percentile, Duration minD
       "hedges allowed per window even at low traffic");
   static final List<ConfigKey<?>> KEYS = List.of(MODE, DELAY, PERCENTILE, MIN_DELAY, WINDOW,
       BUDGET, MIN_HEDGES);
+
+  /**
+   * The rule across keys: a budget of 0 with {@code min-hedges} 0 would never hedge; switching
+   * the plugin off for the store says that plainly.
+   */
+  static void validate(PluginConfig config) {
+    if (config.get(BUDGET) == 0 && config.get(MIN_HEDGES) == 0) {
+      throw new ConfigException("plugins.hedging.budget", "plugins.hedging.budget=0 with"
+          + " plugins.hedging.min-hedges=0 never hedges; set plugins.hedging.enabled=false for"
+          + " the store instead, or allow some hedges");
+    }
+  }
 
   static HedgingConfig from(PluginConfig config) {
     return new HedgingConfig(config.get(MODE), config.get(DELAY), config.get(PERCENTILE),

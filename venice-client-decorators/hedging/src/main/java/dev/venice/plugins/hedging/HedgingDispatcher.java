@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -19,24 +20,34 @@ import java.util.function.Supplier;
  * candidate. The first successful answer completes the request and the other call is cancelled (a
  * cancelled dispatch cancels its gRPC call). When the budget is spent, no hedge is sent and the
  * first call is left alone. Streaming batch gets and partitions with a single replica pass through.
+ *
+ * <p>Settings are read per request from the host-kept store settings; a changed {@code window}
+ * starts a new, empty window (latencies and budget) on the next request.
  */
 final class HedgingDispatcher implements ReplicaDispatcher {
   private static final long DELAY_REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private final ReplicaDispatcher next;
   private final Supplier<HedgingConfig> config;
-  private final SlidingWindow window;
+  private final LongSupplier windowClock;
+  private volatile SlidingWindow window;
   private final HedgingMetrics metrics;
   private final ScheduledExecutorService timer;
   private final TimeSource time;
   private volatile long cachedDelayNanos = -1;
   private volatile long cachedAt;
 
-  HedgingDispatcher(ReplicaDispatcher next, Supplier<HedgingConfig> config, SlidingWindow window,
-      HedgingMetrics metrics, ScheduledExecutorService timer, TimeSource time) {
+  /**
+   * @param config the store's current settings, read once per request
+   * @param windowClock the sliding window's clock (ns)
+   */
+  HedgingDispatcher(ReplicaDispatcher next, Supplier<HedgingConfig> config,
+      LongSupplier windowClock, HedgingMetrics metrics, ScheduledExecutorService timer,
+      TimeSource time) {
     this.next = next;
     this.config = config;
-    this.window = window;
+    this.windowClock = windowClock;
+    this.window = new SlidingWindow(config.get().window().toNanos(), windowClock);
     this.metrics = metrics;
     this.timer = timer;
     this.time = time;
@@ -48,16 +59,17 @@ final class HedgingDispatcher implements ReplicaDispatcher {
       return next.dispatch(request);
     }
     HedgingConfig settings = config.get();
+    SlidingWindow window = windowFor(settings);
     metrics.requests.increment();
     window.recordRequest();
     long start = time.nanoTime();
-    Race race = new Race(start);
+    Race race = new Race(start, window);
     CompletableFuture<ReplicaResponse> primary = next.dispatch(request);
     race.primary = primary;
     primary.whenComplete((response, error) -> race.finish(response, error, false));
     if (!race.result.isDone()) {
       race.timer = timer.schedule(() -> hedge(request, race, settings),
-          delayNanos(settings), TimeUnit.NANOSECONDS);
+          delayNanos(settings, window), TimeUnit.NANOSECONDS);
     }
     return race.result;
   }
@@ -66,7 +78,7 @@ final class HedgingDispatcher implements ReplicaDispatcher {
     if (race.result.isDone()) {
       return;
     }
-    if (!window.tryHedge(settings.budget(), settings.minHedges())) {
+    if (!race.window.tryHedge(settings.budget(), settings.minHedges())) {
       metrics.budgetExhausted.increment();
       return;
     }
@@ -81,7 +93,22 @@ final class HedgingDispatcher implements ReplicaDispatcher {
     }
   }
 
-  private long delayNanos(HedgingConfig settings) {
+  private SlidingWindow windowFor(HedgingConfig settings) {
+    SlidingWindow current = window;
+    long span = settings.window().toNanos();
+    if (current.windowNanos() == span) {
+      return current;
+    }
+    synchronized (this) {
+      if (window.windowNanos() != span) {
+        window = new SlidingWindow(span, windowClock);
+        cachedDelayNanos = -1;
+      }
+      return window;
+    }
+  }
+
+  private long delayNanos(HedgingConfig settings, SlidingWindow window) {
     if (settings.mode() == HedgingConfig.Mode.FIXED) {
       return settings.delay().toNanos();
     }
@@ -108,12 +135,14 @@ final class HedgingDispatcher implements ReplicaDispatcher {
     /** Attempts still in flight; the race fails only when the last one fails. */
     final AtomicInteger pending = new AtomicInteger(1);
     final long start;
+    final SlidingWindow window;
     volatile CompletableFuture<ReplicaResponse> primary;
     volatile CompletableFuture<ReplicaResponse> hedge;
     volatile ScheduledFuture<?> timer;
 
-    Race(long start) {
+    Race(long start, SlidingWindow window) {
       this.start = start;
+      this.window = window;
     }
 
     void finish(ReplicaResponse response, Throwable error, boolean fromHedge) {

@@ -4,25 +4,28 @@ import dev.venice.spi.client.DecoratorOrder;
 import dev.venice.spi.client.ReplicaDispatchDecorator;
 import dev.venice.spi.client.ReplicaDispatcher;
 import dev.venice.spi.config.ConfigKey;
+import dev.venice.spi.config.PluginConfig;
 import dev.venice.spi.plugin.Extensions;
 import dev.venice.spi.plugin.PluginContext;
 import dev.venice.spi.plugin.PluginDescriptor;
+import dev.venice.spi.plugin.ProcessKind;
+import dev.venice.spi.plugin.StoreSettings;
 import dev.venice.spi.plugin.VenicePlugin;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 
 /**
  * The {@code hedging} client decorator plugin: a replica-level decorator, positioned by {@link
  * DecoratorOrder#HEDGING}. Each store gets its own sliding window (latencies, budget) and meters;
- * its settings are the process's {@code plugins.hedging.*} overlaid with the store's plugin
- * settings, re-read when the store's metadata changes.
+ * its settings come from the host's per-store settings (the process's {@code plugins.hedging.*}
+ * overlaid with the store's), kept current by the host.
  */
 public final class HedgingPlugin implements VenicePlugin {
   @Override
   public PluginDescriptor descriptor() {
-    return new PluginDescriptor("hedging", "1.0.0", "[1.0,2.0)",
-        "hedged requests: a second replica after a delay, first answer wins, within a budget");
+    return new PluginDescriptor("hedging", "1.1.0", "[1.1,2.0)",
+        "hedged requests: a second replica after a delay, first answer wins, within a budget",
+        Set.of(ProcessKind.CLIENT));
   }
 
   @Override
@@ -31,10 +34,13 @@ public final class HedgingPlugin implements VenicePlugin {
   }
 
   @Override
+  public void validate(PluginConfig config) {
+    HedgingConfig.validate(config);
+  }
+
+  @Override
   public void start(PluginContext context, Extensions extensions) {
-    Map<String, HedgingConfig> settings = new ConcurrentHashMap<>();
-    context.host().storeMetadata().ifPresent(stores ->
-        stores.addListener(store -> settings.remove(store.name())));
+    StoreSettings<HedgingConfig> settings = context.storeSettings(HedgingConfig::from);
     extensions.addReplicaDecorator(new ReplicaDispatchDecorator() {
       @Override
       public String name() {
@@ -48,13 +54,9 @@ public final class HedgingPlugin implements VenicePlugin {
 
       @Override
       public ReplicaDispatcher decorate(ReplicaDispatcher next, String store) {
-        HedgingConfig initial = HedgingConfig.from(context.configForStore(store));
-        return new HedgingDispatcher(next,
-            () -> settings.computeIfAbsent(store,
-                s -> HedgingConfig.from(context.configForStore(s))),
-            new SlidingWindow(initial.window().toNanos(), context.time()::nanoTime),
-            new HedgingMetrics(context.meterRegistry(), store), context.scheduler(),
-            context.time());
+        return new HedgingDispatcher(next, () -> settings.get(store), context.time()::nanoTime,
+            new HedgingMetrics(context.meterRegistry(), context.metricPrefix(), store),
+            context.scheduler(), context.time());
       }
     });
   }

@@ -14,6 +14,7 @@ final class SlidingWindow {
   static final int BUCKETS = 10;
   private static final long MAX_TRACKED_NANOS = 60_000_000_000L;
 
+  private final long windowNanos;
   private final long bucketNanos;
   private final LongSupplier clock;
   private final long[] bucketStart = new long[BUCKETS];
@@ -22,12 +23,18 @@ final class SlidingWindow {
   private final Histogram[] latencies = new Histogram[BUCKETS];
 
   SlidingWindow(long windowNanos, LongSupplier clock) {
+    this.windowNanos = windowNanos;
     this.bucketNanos = Math.max(1, windowNanos / BUCKETS);
     this.clock = clock;
     for (int i = 0; i < BUCKETS; i++) {
       latencies[i] = new ConcurrentHistogram(MAX_TRACKED_NANOS, 2);
       bucketStart[i] = Long.MIN_VALUE;
     }
+  }
+
+  /** The window's span (ns), as created. */
+  long windowNanos() {
+    return windowNanos;
   }
 
   /** Counts one request. */

@@ -45,9 +45,8 @@ class HedgingDispatcherTest {
 
   /** The window's clock stands still, so a slow test run cannot slide the budget's window. */
   private HedgingDispatcher hedging(HedgingConfig config) {
-    return new HedgingDispatcher(replicas, () -> config,
-        new SlidingWindow(config.window().toNanos(), () -> 0L),
-        new HedgingMetrics(registry, "s"), timer, TimeSource.SYSTEM);
+    return new HedgingDispatcher(replicas, () -> config, () -> 0L,
+        new HedgingMetrics(registry, "venice.client.hedging.", "s"), timer, TimeSource.SYSTEM);
   }
 
   private static HedgingConfig fixed(Duration delay, double budget, int minHedges) {

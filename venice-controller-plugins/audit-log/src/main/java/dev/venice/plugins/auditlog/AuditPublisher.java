@@ -17,7 +17,7 @@ import org.slf4j.Logger;
  * puts the event in a bounded queue (never blocks); one publisher thread sends them in order.
  * Nothing is dropped silently: a full queue, a Kafka failure after the producer's retries, and
  * events still queued at shutdown are each counted in {@code
- * venice.controller.audit.dropped{reason}} and logged.
+ * venice.controller.audit.log.dropped{reason}} and logged.
  */
 final class AuditPublisher implements AutoCloseable {
   private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -26,22 +26,25 @@ final class AuditPublisher implements AutoCloseable {
   private final EventSink sink;
   private final Logger log;
   private final MeterRegistry registry;
+  private final String prefix;
   private final Counter queued;
   private final Counter published;
   private final Thread thread;
   private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
   private volatile boolean running = true;
 
-  AuditPublisher(int capacity, EventSink sink, MeterRegistry registry, Logger log) {
+  /** @param prefix the host-given meter prefix ({@code venice.controller.audit.log.}) */
+  AuditPublisher(int capacity, EventSink sink, MeterRegistry registry, String prefix, Logger log) {
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.sink = sink;
     this.log = log;
     this.registry = registry;
-    this.queued = Counter.builder("venice.controller.audit.queued")
+    this.prefix = prefix;
+    this.queued = Counter.builder(prefix + "queued")
         .description("Audit events accepted for publishing").register(registry);
-    this.published = Counter.builder("venice.controller.audit.published")
+    this.published = Counter.builder(prefix + "published")
         .description("Audit events acknowledged by Kafka").register(registry);
-    Gauge.builder("venice.controller.audit.queue.depth", queue, BlockingQueue::size)
+    Gauge.builder(prefix + "queue.depth", queue, BlockingQueue::size)
         .description("Audit events waiting to be published").register(registry);
     this.thread = new Thread(this::publish, "audit-log-publisher");
     this.thread.setDaemon(true);
@@ -88,15 +91,15 @@ final class AuditPublisher implements AutoCloseable {
   }
 
   private void dropped(String reason, GenericRecord event, Throwable cause) {
-    Counter.builder("venice.controller.audit.dropped")
+    Counter.builder(prefix + "dropped")
         .description("Audit events that will never reach the audit topic")
         .tag("reason", reason).register(registry).increment();
     long now = System.nanoTime();
     long last = lastLogged.get();
     if (now - last >= LOG_INTERVAL_NANOS && lastLogged.compareAndSet(last, now)) {
-      log.warn("audit event dropped ({}): {} of {} by {}; further drops are counted in"
-          + " venice.controller.audit.dropped and logged every 10 s", reason,
-          event.get("operation"), event.get("store"), event.get("principal"), cause);
+      log.warn("audit event dropped ({}): {} of {} by {}; further drops are counted in {}dropped"
+          + " and logged every 10 s", reason, event.get("operation"), event.get("store"),
+          event.get("principal"), prefix, cause);
     }
   }
 

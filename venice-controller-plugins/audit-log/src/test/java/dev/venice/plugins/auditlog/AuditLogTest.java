@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 class AuditLogTest {
+  private static final String PREFIX = "venice.controller.audit.log.";
+
   private static AdminMutation mutation(String store) {
     return new AdminMutation(AdminOperation.UPDATE_STORE, "c1", store,
         new Caller("alice", "10.1.2.3:4567"), Instant.ofEpochMilli(1_700_000_000_000L),
@@ -101,7 +103,7 @@ class AuditLogTest {
   void publishesInOrderWithoutBlockingTheCaller() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     RecordingSink sink = new RecordingSink(new CountDownLatch(0), false);
-    AuditPublisher publisher = new AuditPublisher(100, sink, registry,
+    AuditPublisher publisher = new AuditPublisher(100, sink, registry, PREFIX,
         LoggerFactory.getLogger("test"));
     for (int i = 0; i < 50; i++) {
       publisher.offer(event("s" + i));
@@ -110,7 +112,7 @@ class AuditLogTest {
     assertEquals(50, sink.keys.size());
     assertEquals("s0", sink.keys.get(0));
     assertEquals("s49", sink.keys.get(49));
-    assertEquals(50.0, count(registry, "venice.controller.audit.published", null));
+    assertEquals(50.0, count(registry, "venice.controller.audit.log.published", null));
   }
 
   @Test
@@ -118,7 +120,7 @@ class AuditLogTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     CountDownLatch release = new CountDownLatch(1);
     RecordingSink stuck = new RecordingSink(release, false);
-    AuditPublisher publisher = new AuditPublisher(5, stuck, registry,
+    AuditPublisher publisher = new AuditPublisher(5, stuck, registry, PREFIX,
         LoggerFactory.getLogger("test"));
     long start = System.nanoTime();
     for (int i = 0; i < 20; i++) {
@@ -126,7 +128,7 @@ class AuditLogTest {
     }
     assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5),
         "offer never waits on the sink");
-    double dropped = count(registry, "venice.controller.audit.dropped", "queue-full");
+    double dropped = count(registry, "venice.controller.audit.log.dropped", "queue-full");
     assertTrue(dropped >= 14, "at most 5 queued and 1 in flight: dropped " + dropped);
     release.countDown();
     publisher.close(Duration.ofSeconds(10));
@@ -137,22 +139,22 @@ class AuditLogTest {
   void kafkaFailuresAndShutdownLeftoversAreCounted() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     AuditPublisher failing = new AuditPublisher(10, new RecordingSink(new CountDownLatch(0), true),
-        registry, LoggerFactory.getLogger("test"));
+        registry, PREFIX, LoggerFactory.getLogger("test"));
     failing.offer(event("a"));
     failing.offer(event("b"));
     failing.close(Duration.ofSeconds(10));
-    assertEquals(2.0, count(registry, "venice.controller.audit.dropped", "kafka-error"));
+    assertEquals(2.0, count(registry, "venice.controller.audit.log.dropped", "kafka-error"));
 
     SimpleMeterRegistry other = new SimpleMeterRegistry();
     CountDownLatch never = new CountDownLatch(1);
-    AuditPublisher stuck = new AuditPublisher(10, new RecordingSink(never, false), other,
+    AuditPublisher stuck = new AuditPublisher(10, new RecordingSink(never, false), other, PREFIX,
         LoggerFactory.getLogger("test"));
     for (int i = 0; i < 4; i++) {
       stuck.offer(event("s" + i));
     }
     stuck.close(Duration.ofMillis(200));
     never.countDown();
-    assertTrue(count(other, "venice.controller.audit.dropped", "shutdown") >= 3,
+    assertTrue(count(other, "venice.controller.audit.log.dropped", "shutdown") >= 3,
         "events still queued at shutdown are counted");
   }
 }

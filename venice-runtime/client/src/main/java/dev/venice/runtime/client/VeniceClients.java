@@ -162,7 +162,7 @@ public final class VeniceClients {
         return t;
       });
       this.plugins = PluginManager.builder(new BasicHostServices("client", "client-" + b.store,
-              "", storeMetadata(), null, null, Map.of()))
+              "", storeMetadata(), null, null, null, Map.of()))
           .config(b.pluginConfig).classPath(Thread.currentThread().getContextClassLoader())
           .meterRegistry(b.registry).build().start();
       DecoratorStack configured = plugins.decorators();

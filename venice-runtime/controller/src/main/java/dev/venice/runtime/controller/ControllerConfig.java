@@ -2,6 +2,7 @@ package dev.venice.runtime.controller;
 
 import dev.venice.runtime.common.config.ProcessConfig;
 import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.runtime.metadata.ZkClusterView;
 import dev.venice.runtime.metadata.ZooKeeperConnections;
 import dev.venice.spi.config.ConfigKey;
 import java.time.Duration;
@@ -52,6 +53,9 @@ public final class ControllerConfig {
   /** The ZooKeeper session timeout of the Helix controller and the metadata client. */
   public static final ConfigKey<Duration> ZOOKEEPER_SESSION_TIMEOUT =
       ZooKeeperConnections.SESSION_TIMEOUT;
+  /** Plugin-endpoint requests the cluster view sends at once. */
+  public static final ConfigKey<Integer> CLUSTER_VIEW_MAX_PARALLEL_CALLS =
+      ZkClusterView.MAX_PARALLEL_CALLS;
   /** How much smaller than the current version a push may be without {@code force}. */
   public static final ConfigKey<Double> PUSH_MAX_SHRINK_FRACTION = ConfigKey.decimal(
       "push.max.shrink.fraction", 0.5, 0.0, 1.0, "a push declaring more than this fraction fewer"
@@ -60,7 +64,8 @@ public final class ControllerConfig {
   static final List<ConfigKey<?>> KEYS = List.of(CLUSTER_NAME, ZOOKEEPER_ADDRESS,
       KAFKA_BOOTSTRAP_SERVERS, ADMIN_HOST, ADMIN_PORT, PLUGIN_DIR, KAFKA_REPLICATION_FACTOR,
       PUSH_TIMEOUT, PUSH_MONITOR_INTERVAL, PUSH_MAX_SHRINK_FRACTION, DEFAULT_PARTITION_COUNT,
-      DEFAULT_REPLICATION_FACTOR, DEFAULT_VERSIONS_TO_PRESERVE, ZOOKEEPER_SESSION_TIMEOUT);
+      DEFAULT_REPLICATION_FACTOR, DEFAULT_VERSIONS_TO_PRESERVE, ZOOKEEPER_SESSION_TIMEOUT,
+      CLUSTER_VIEW_MAX_PARALLEL_CALLS);
 
   private ControllerConfig() {}
 

@@ -15,6 +15,7 @@ import dev.venice.runtime.common.meta.TopicNames;
 import dev.venice.runtime.common.meta.Version;
 import dev.venice.runtime.common.meta.VersionStatus;
 import dev.venice.runtime.common.plugin.AdminMutationHooks;
+import dev.venice.spi.config.ConfigException;
 import dev.venice.spi.controller.AdminMutation;
 import dev.venice.spi.controller.AdminOperation;
 import dev.venice.spi.controller.AdminOutcome;
@@ -33,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -79,6 +81,7 @@ final class StoreService {
   private final MetadataRepository repo;
   private final ClusterResources resources;
   private final Supplier<AdminMutationHooks> hooks;
+  private final PluginSettingsCheck pluginSettingsCheck;
   private final TimeSource time;
   private final Settings defaults;
   private final Duration pushTimeout;
@@ -86,12 +89,23 @@ final class StoreService {
   private final double maxShrinkFraction;
   private final ReentrantLock[] storeLocks = new ReentrantLock[LOCK_STRIPES];
 
+  /**
+   * Checks one store's plugin settings against every plugin the controller can see (see {@code
+   * PluginManager#checkStoreSettings}).
+   */
+  @FunctionalInterface
+  interface PluginSettingsCheck {
+    /** @throws ConfigException naming the store, key, value and what is allowed */
+    void check(String store, Map<String, String> pluginSettings);
+  }
+
   /** Defaults for stores created without explicit settings. */
   record Settings(int partitionCount, int replicationFactor, int versionsToPreserve) {}
 
   StoreService(String cluster, MetadataRepository repo, ClusterResources resources,
-      Supplier<AdminMutationHooks> hooks, TimeSource time, Settings defaults, Duration pushTimeout,
-      double maxShrinkFraction, Consumer<Store> onChange) {
+      Supplier<AdminMutationHooks> hooks, PluginSettingsCheck pluginSettingsCheck, TimeSource time,
+      Settings defaults, Duration pushTimeout, double maxShrinkFraction, Consumer<Store> onChange) {
+    this.pluginSettingsCheck = pluginSettingsCheck;
     this.cluster = cluster;
     this.repo = repo;
     this.resources = resources;
@@ -554,7 +568,7 @@ final class StoreService {
     Map<String, Object> beforeState = before.get();
     AdminMutation mutation = new AdminMutation(operation, cluster, store, caller, time.now(),
         beforeState, requestedState(requested), dryRun);
-    AdminMutationHooks hookSet = hooks.get();
+    AdminMutationHooks hookSet = hooks.get().forStore(store);
     // The controller's own transitions (online, failure, retirement) are reported, not offered
     // for a veto: a vetoed transition would leave a push in progress forever.
     AdminVerdict verdict = caller == CONTROLLER ? AdminVerdict.PROCEED : hookSet.before(mutation);
@@ -659,10 +673,38 @@ final class StoreService {
               + ": expected a string, number or boolean, got " + e.getValue().getNodeType());
         }
       }
+      checkPluginSettings(s.name(), settings, node);
     }
     return new Store(s.name(), s.keySchema(), partitions, replication, compression, hybrid,
         compatibility, preserve, s.currentVersion(), s.largestUsedVersion(), s.versions(),
         settings, s.createdAtMs());
+  }
+
+  /**
+   * Checks the settings of every plugin the update touches, as they would be stored (a plugin's
+   * keys are checked together, for its rules across keys); settings of untouched plugins are left
+   * alone.
+   */
+  private void checkPluginSettings(String store, Map<String, String> settings, JsonNode changed) {
+    Set<String> touched = new TreeSet<>();
+    changed.fieldNames().forEachRemaining(key -> touched.add(pluginId(key)));
+    Map<String, String> affected = new TreeMap<>();
+    settings.forEach((key, value) -> {
+      if (touched.contains(pluginId(key))) {
+        affected.put(key, value);
+      }
+    });
+    try {
+      pluginSettingsCheck.check(store, affected);
+    } catch (ConfigException e) {
+      throw new AdminHttpException(400, "BAD_PLUGIN_SETTING", e.getMessage());
+    }
+  }
+
+  /** The {@code <id>} of {@code plugins.<id>.<key>} (keys were checked against the pattern). */
+  private static String pluginId(String key) {
+    int start = "plugins.".length();
+    return key.substring(start, key.indexOf('.', start));
   }
 
   private static void checkPartitionChange(Store before, Store after) {

@@ -6,14 +6,22 @@ import dev.venice.runtime.common.meta.Store;
 import dev.venice.runtime.common.metrics.ProcessMetrics;
 import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.runtime.metadata.RoutingTable;
+import dev.venice.runtime.metadata.ZkClusterView;
 import dev.venice.runtime.metadata.ZooKeeperConnections;
+import dev.venice.spi.host.ClusterMember;
 import dev.venice.spi.host.StoreInfo;
 import dev.venice.spi.host.StoreMetadataService;
 import dev.venice.spi.host.Subscription;
+import dev.venice.spi.plugin.ProcessKind;
 import dev.venice.spi.plugin.Readiness;
 import dev.venice.spi.plugin.TimeSource;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +48,10 @@ public final class VeniceController implements AutoCloseable {
   private final PrometheusMeterRegistry registry = metrics.registry();
   private final ZkClient zk;
   private final ClusterResources resources;
+  private ServerSocketChannel adminChannel;
+  private String instanceId;
+  private RoutingTable routing;
+  private ZkClusterView clusterView;
   private final PluginManager plugins;
   private final AdminHttpServer admin;
   private final ScheduledExecutorService monitor;
@@ -58,13 +70,23 @@ public final class VeniceController implements AutoCloseable {
       MetadataRepository repo = new MetadataRepository(zk, cluster);
       List<Consumer<StoreInfo>> listeners = new CopyOnWriteArrayList<>();
       String host = config.get(ControllerConfig.ADMIN_HOST);
+      // The admin port is bound first: the instance id (host_adminPort, also the controller's name
+      // in Helix) must be known before the plugins start.
+      this.adminChannel = bind(host, config.get(ControllerConfig.ADMIN_PORT));
+      int adminPort = ((InetSocketAddress) adminChannel.getLocalAddress()).getPort();
+      this.instanceId = LeaderElection.instanceName(host, adminPort);
+      this.routing = new RoutingTable(cluster, "controller-spectator_" + instanceId, zkAddress,
+          sessionTimeout);
+      this.clusterView = new ZkClusterView(zk, cluster, routing,
+          config.get(ControllerConfig.CLUSTER_VIEW_MAX_PARALLEL_CALLS));
       this.plugins = PluginManager.builder(new BasicHostServices(
-              "controller", host, cluster, storeMetadata(repo, listeners), null, null,
+              "controller", instanceId, cluster, storeMetadata(repo, listeners),
+              routing.asRoutingService(), null, clusterView,
               Map.of("bootstrap.servers", config.get(ControllerConfig.KAFKA_BOOTSTRAP_SERVERS))))
           .processConfig(config).classPath(VeniceController.class.getClassLoader())
           .meterRegistry(registry).build().start();
       StoreService stores = new StoreService(cluster, repo, resources,
-          plugins::adminMutationHooks, TimeSource.SYSTEM,
+          plugins::adminMutationHooks, plugins::checkStoreSettings, TimeSource.SYSTEM,
           new StoreService.Settings(config.get(ControllerConfig.DEFAULT_PARTITION_COUNT),
               config.get(ControllerConfig.DEFAULT_REPLICATION_FACTOR),
               config.get(ControllerConfig.DEFAULT_VERSIONS_TO_PRESERVE)),
@@ -72,13 +94,15 @@ public final class VeniceController implements AutoCloseable {
           config.get(ControllerConfig.PUSH_MAX_SHRINK_FRACTION),
           store -> notifyListeners(listeners, store.toStoreInfo()));
       AdminHttpServer.Builder adminBuilder = AdminHttpServer.builder("controller", plugins, registry)
-          .bindAddress(host).port(config.get(ControllerConfig.ADMIN_PORT))
+          .bindAddress(host).port(adminPort).channel(adminChannel)
           .hostReadiness(this::readiness);
       new AdminRoutes(cluster, stores, () -> election, resources,
           config.get(ControllerConfig.KAFKA_BOOTSTRAP_SERVERS)).mount(adminBuilder);
       plugins.lifecycleHooks().onStart();
       this.admin = adminBuilder.start();
       this.election = new LeaderElection(cluster, zkAddress, sessionTimeout, host, admin.port());
+      clusterView.register(new ClusterMember(instanceId, ProcessKind.CONTROLLER, admin.url(),
+          null));
       Gauge.builder("venice.controller.leader", () -> isLeader() ? 1 : 0)
           .description("1 when this controller is the cluster's leader").tag("cluster", cluster)
           .register(registry);
@@ -114,6 +138,33 @@ public final class VeniceController implements AutoCloseable {
    */
   public static VeniceController start(Map<String, String> config) throws Exception {
     return new VeniceController(ControllerConfig.parse(config));
+  }
+
+  /**
+   * Opens the admin port ({@code 0}: a free one) so its number is known before the admin server
+   * is built; the server takes the channel over.
+   */
+  private static ServerSocketChannel bind(String host, int port) throws IOException {
+    ServerSocketChannel channel = ServerSocketChannel.open();
+    try {
+      channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      channel.bind(new InetSocketAddress(host, port));
+      return channel;
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw new IOException("controller admin API: cannot bind " + host + ":" + port + ": " + e,
+          e);
+    }
+  }
+
+  /** This controller's instance id, {@code host_adminPort}: its name in Helix and ZooKeeper. */
+  public String instanceId() {
+    return instanceId;
+  }
+
+  /** This controller's view of the cluster (what its plugins get as {@code cluster()}). */
+  public ZkClusterView clusterView() {
+    return clusterView;
   }
 
   /** The admin API's base URL. */
@@ -188,9 +239,14 @@ public final class VeniceController implements AutoCloseable {
   }
 
 
-  /** Stops serving, gives up leadership, and stops the plugins. */
+  /**
+   * Leaves the cluster view, stops serving, gives up leadership, and stops the plugins.
+   */
   @Override
   public void close() {
+    if (clusterView != null) {
+      clusterView.deregister(); // first: other processes stop calling this one
+    }
     if (plugins != null) {
       plugins.lifecycleHooks().onDrain();
     }
@@ -198,6 +254,9 @@ public final class VeniceController implements AutoCloseable {
   }
 
   private void closeQuietly() {
+    if (clusterView != null) {
+      quietly("cluster view", clusterView::close); // first: others stop calling us
+    }
     if (monitor != null) {
       monitor.shutdownNow();
       quietly("push monitor", () -> monitor.awaitTermination(10, TimeUnit.SECONDS));
@@ -207,12 +266,17 @@ public final class VeniceController implements AutoCloseable {
     }
     if (admin != null) {
       quietly("admin server", admin::close);
+    } else if (adminChannel != null) {
+      quietly("admin port", adminChannel::close);
     }
     if (plugins != null) {
       quietly("plugins", () -> {
         plugins.lifecycleHooks().onStop();
         plugins.close();
       });
+    }
+    if (routing != null) {
+      quietly("routing table", routing::close);
     }
     if (resources != null) {
       quietly("Helix and Kafka admin clients", resources::close);

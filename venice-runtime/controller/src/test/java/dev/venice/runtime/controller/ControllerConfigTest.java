@@ -32,6 +32,7 @@ class ControllerConfigTest {
     assertEquals("c1", config.get(ControllerConfig.CLUSTER_NAME));
     assertEquals(Duration.ofMinutes(30), config.get(ControllerConfig.PUSH_TIMEOUT));
     assertEquals(2, config.get(ControllerConfig.DEFAULT_VERSIONS_TO_PRESERVE));
+    assertEquals(8, config.get(ControllerConfig.CLUSTER_VIEW_MAX_PARALLEL_CALLS));
   }
 
   @Test
@@ -51,6 +52,12 @@ class ControllerConfigTest {
     bad.put("admin.port", "99999");
     assertEquals("bad value '99999' for admin.port: expected an integer from 0 to 65535",
         assertThrows(ConfigException.class, () -> VeniceController.start(bad)).getMessage());
+
+    Map<String, String> noCalls = minimal();
+    noCalls.put("cluster.view.max.parallel.calls", "0");
+    assertEquals("bad value '0' for cluster.view.max.parallel.calls: expected an integer from 1"
+        + " to 256", assertThrows(ConfigException.class,
+            () -> ControllerConfig.parse(noCalls)).getMessage());
 
     Map<String, String> plugins = minimal();
     plugins.put("plugins.anything.goes", "here");

@@ -2,6 +2,7 @@ package dev.venice.runtime.router;
 
 import dev.venice.runtime.common.config.ProcessConfig;
 import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.runtime.metadata.ZkClusterView;
 import dev.venice.runtime.metadata.ZooKeeperConnections;
 import dev.venice.spi.config.ConfigKey;
 import java.time.Duration;
@@ -31,9 +32,12 @@ public final class RouterConfig {
   /** The ZooKeeper session timeout of the Helix spectator and the metadata client. */
   public static final ConfigKey<Duration> ZOOKEEPER_SESSION_TIMEOUT =
       ZooKeeperConnections.SESSION_TIMEOUT;
+  /** Plugin-endpoint requests the cluster view sends at once. */
+  public static final ConfigKey<Integer> CLUSTER_VIEW_MAX_PARALLEL_CALLS =
+      ZkClusterView.MAX_PARALLEL_CALLS;
 
   static final List<ConfigKey<?>> KEYS = List.of(CLUSTER_NAME, ZOOKEEPER_ADDRESS, HOST, GRPC_PORT,
-      ADMIN_PORT, PLUGIN_DIR, ZOOKEEPER_SESSION_TIMEOUT);
+      ADMIN_PORT, PLUGIN_DIR, ZOOKEEPER_SESSION_TIMEOUT, CLUSTER_VIEW_MAX_PARALLEL_CALLS);
 
   private RouterConfig() {}
 

@@ -1,5 +1,6 @@
 package dev.venice.runtime.router;
 
+import dev.venice.runtime.common.data.Compression;
 import dev.venice.runtime.common.data.Partitioner;
 import dev.venice.runtime.common.meta.Store;
 import dev.venice.runtime.common.meta.TopicNames;
@@ -29,7 +30,6 @@ import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -87,14 +87,14 @@ final class RouterReadService extends VeniceReadGrpc.VeniceReadImplBase {
       Target target = resolve(request.getStore(), request.getVersion());
       byte[] key = request.getKey().toByteArray();
       int partition = Partitioner.partition(key, target.version().partitionCount());
-      ReadHooks hookSet = hooks.get();
+      ReadHooks hookSet = hooks.get().forStore(target.store());
       ReadRequest hookRequest = hookSet.isEmpty() ? null : new ReadRequest(target.store(),
           target.version().number(), partition, key, RequestHeaders.KEY.get());
       ReadDecision decision = hookRequest == null ? ReadDecision.PROCEED
           : hookSet.beforeRead(hookRequest);
       GetResponse answer;
       if (decision.answered()) {
-        KeyValue hooked = stored(KeyValue.newBuilder(), decision.value(), target);
+        KeyValue hooked = answered(KeyValue.newBuilder(), decision, target);
         answer = GetResponse.newBuilder().setVersion(target.version().number())
             .setCompressionStrategy(target.version().compressionStrategy().name())
             .setFound(hooked.getFound()).setSchemaId(hooked.getSchemaId())
@@ -168,7 +168,7 @@ final class RouterReadService extends VeniceReadGrpc.VeniceReadImplBase {
   }
 
   private HookedBatch beforeHooks(Target target, BatchGetRequest request) {
-    ReadHooks hookSet = hooks.get();
+    ReadHooks hookSet = hooks.get().forStore(target.store());
     if (hookSet.isEmpty()) {
       return new HookedBatch(List.of(), request, Map.of(), hookSet, Set.of());
     }
@@ -184,8 +184,8 @@ final class RouterReadService extends VeniceReadGrpc.VeniceReadImplBase {
       hookRequests.put(key.getKeyIndex(), hookRequest);
       ReadDecision decision = hookSet.beforeRead(hookRequest);
       if (decision.answered()) {
-        answered.add(stored(KeyValue.newBuilder().setKeyIndex(key.getKeyIndex()),
-            decision.value(), target));
+        answered.add(answered(KeyValue.newBuilder().setKeyIndex(key.getKeyIndex()), decision,
+            target));
         byHook.add(key.getKeyIndex());
       } else {
         rest.addKeys(key);
@@ -194,11 +194,15 @@ final class RouterReadService extends VeniceReadGrpc.VeniceReadImplBase {
     return new HookedBatch(answered, rest.build(), hookRequests, hookSet, byHook);
   }
 
-  /** A value a hook answered with, as stored (4-byte schema id, then the value), or absent. */
-  private static KeyValue stored(KeyValue.Builder kv, byte[] stored, Target target) {
-    if (stored != null && stored.length >= 4) {
-      kv.setFound(true).setSchemaId(ByteBuffer.wrap(stored).getInt())
-          .setValue(com.google.protobuf.ByteString.copyFrom(stored, 4, stored.length - 4))
+  /**
+   * A hook's answer as the server would send it: the value compressed with the version's
+   * compression (hooks answer uncompressed values), or absent.
+   */
+  private static KeyValue answered(KeyValue.Builder kv, ReadDecision decision, Target target) {
+    if (decision.value() != null) {
+      kv.setFound(true).setSchemaId(decision.schemaId())
+          .setValue(com.google.protobuf.ByteString.copyFrom(Compression.compress(
+              target.version().compressionStrategy(), decision.value())))
           .setCompressionStrategy(target.version().compressionStrategy().name());
     }
     return kv.build();

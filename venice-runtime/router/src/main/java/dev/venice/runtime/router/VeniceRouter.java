@@ -13,17 +13,20 @@ import dev.venice.runtime.common.meta.Version;
 import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginManager;
 import dev.venice.runtime.metadata.RoutingTable;
+import dev.venice.runtime.metadata.ZkClusterView;
 import dev.venice.runtime.metadata.ZkStoreRepository;
 import dev.venice.runtime.metadata.ZooKeeperConnections;
 import dev.venice.runtime.protocol.GrpcServers;
 import dev.venice.runtime.protocol.RequestHeaders;
 import dev.venice.spi.client.Replica;
-import dev.venice.spi.host.RoutingService;
+import dev.venice.spi.host.ClusterMember;
+import dev.venice.spi.plugin.ProcessKind;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.util.MutableHandlerRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -61,6 +64,8 @@ public final class VeniceRouter implements AutoCloseable {
   });
   private ZkStoreRepository stores;
   private RoutingTable routing;
+  private ZkClusterView clusterView;
+  private String instanceId;
   private PluginManager plugins;
   private Server grpc;
   private AdminHttpServer admin;
@@ -73,22 +78,27 @@ public final class VeniceRouter implements AutoCloseable {
     this.zk = ZooKeeperConnections.metadataClient(zkAddress, sessionTimeout);
     try {
       stores = new ZkStoreRepository(zk, cluster);
-      routing = new RoutingTable(cluster, "router_" + host + "_" + ProcessHandle.current().pid()
-          + "_" + System.nanoTime(), zkAddress, sessionTimeout);
-      RoutingTable table = routing;
-      RoutingService routingService = (store, version, partition) ->
-          table.readyReplicas(TopicNames.versionTopic(store, version), partition);
-      plugins = PluginManager.builder(new BasicHostServices("router", host, cluster,
-              stores.asStoreMetadataService(), routingService, null, Map.of()))
+      // The instance id is host_port of the gRPC port (as a server's), so bind it first; the read
+      // service is registered once the plugins its hooks come from have started.
+      MutableHandlerRegistry services = new MutableHandlerRegistry();
+      grpc = NettyServerBuilder.forAddress(new InetSocketAddress(host,
+              config.get(RouterConfig.GRPC_PORT)))
+          .fallbackHandlerRegistry(services)
+          .addService(health.getHealthService())
+          .build().start();
+      instanceId = host + "_" + grpc.getPort();
+      routing = new RoutingTable(cluster, "router_" + instanceId + "_"
+          + ProcessHandle.current().pid() + "_" + System.nanoTime(), zkAddress, sessionTimeout);
+      clusterView = new ZkClusterView(zk, cluster, routing,
+          config.get(RouterConfig.CLUSTER_VIEW_MAX_PARALLEL_CALLS));
+      plugins = PluginManager.builder(new BasicHostServices("router", instanceId, cluster,
+              stores.asStoreMetadataService(), routing.asRoutingService(), null, clusterView,
+              Map.of()))
           .processConfig(config).classPath(VeniceRouter.class.getClassLoader())
           .meterRegistry(registry).build().start();
       PluginManager started = plugins;
-      grpc = NettyServerBuilder.forAddress(new InetSocketAddress(host,
-              config.get(RouterConfig.GRPC_PORT)))
-          .addService(ServerInterceptors.intercept(new RouterReadService(stores, routing,
-              channels, started::readHooks, registry, forwarders), RequestHeaders.capture()))
-          .addService(health.getHealthService())
-          .build().start();
+      services.addService(ServerInterceptors.intercept(new RouterReadService(stores, routing,
+          channels, started::readHooks, registry, forwarders), RequestHeaders.capture()));
       admin = AdminHttpServer.builder("router", plugins, registry)
           .bindAddress(host).port(config.get(RouterConfig.ADMIN_PORT))
           .route("GET", "/metadata/{store}", this::metadata)
@@ -96,6 +106,8 @@ public final class VeniceRouter implements AutoCloseable {
               "cluster", cluster, "grpc", host + ":" + grpc.getPort())))
           .start();
       plugins.lifecycleHooks().onStart();
+      clusterView.register(new ClusterMember(instanceId, ProcessKind.ROUTER, admin.url(),
+          host + ":" + grpc.getPort()));
       health.setStatus("", ServingStatus.SERVING);
       plugins.lifecycleHooks().onReady();
     } catch (Exception | Error e) {
@@ -113,6 +125,16 @@ public final class VeniceRouter implements AutoCloseable {
   /** The gRPC port thin clients connect to. */
   public int grpcPort() {
     return grpc.getPort();
+  }
+
+  /** This router's instance id, {@code host_grpcPort}. */
+  public String instanceId() {
+    return instanceId;
+  }
+
+  /** This router's view of the cluster (what its plugins get as {@code cluster()}). */
+  public ZkClusterView clusterView() {
+    return clusterView;
   }
 
   /** The plugins of this router. */
@@ -151,6 +173,9 @@ public final class VeniceRouter implements AutoCloseable {
 
   @Override
   public void close() {
+    if (clusterView != null) {
+      clusterView.deregister(); // first: other processes stop calling this one
+    }
     health.setStatus("", ServingStatus.NOT_SERVING);
     if (plugins != null) {
       plugins.lifecycleHooks().onDrain();
@@ -159,6 +184,9 @@ public final class VeniceRouter implements AutoCloseable {
   }
 
   private void closeAll() {
+    if (clusterView != null) {
+      clusterView.close();
+    }
     GrpcServers.stop(grpc);
     if (admin != null) {
       admin.close();

@@ -7,6 +7,7 @@ import dev.venice.runtime.common.meta.ReplicaStatus;
 import dev.venice.runtime.common.meta.TopicNames;
 import dev.venice.runtime.common.plugin.IngestionHooks;
 import dev.venice.runtime.metadata.ZkStoreRepository;
+import dev.venice.spi.server.DeadLetterRecord;
 import dev.venice.spi.server.IngestionRecord;
 import dev.venice.spi.server.IngestionStage;
 import dev.venice.spi.server.IngestionVerdict;
@@ -39,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * RealTimeLeader} also copies the store's real-time topic into the version topic.
  *
  * <p>A record that cannot be decoded, or that a plugin rejects, takes the dead-letter path: it is
- * logged, counted in {@code venice.server.ingestion.dead.letter{store,reason}}, and its offset is
- * checkpointed so the partition moves on. A failure of the replica itself (its storage) reports
+ * logged, counted in {@code venice.server.ingestion.dead.letter{store,reason}}, handed with its
+ * bytes to the hooks' {@code onDeadLetter}, and its offset is checkpointed so the partition moves
+ * on. A failure of the replica itself (its storage) reports
  * it ERROR and asks the host to take it out of service ({@code onFailure}), so Helix moves its
  * leadership elsewhere.
  */
@@ -56,6 +58,12 @@ final class IngestionTask implements Runnable {
   private final String instanceId;
   private final ZkStoreRepository reporter;
   private final Supplier<IngestionHooks> hooks;
+  /**
+   * The hooks of the plugins on for this store when the replica opened, kept for its life: a hook
+   * that saw the replica open sees every record of it (a Bloom filter switched off and on again
+   * must not miss the keys applied in between).
+   */
+  private IngestionHooks replicaHooks;
   private final Runnable onFailure;
   private final Counter applied;
   private final Counter duplicates;
@@ -95,7 +103,7 @@ final class IngestionTask implements Runnable {
         .tag("store", store).register(registry);
     this.realTimeLeader = hybrid == null ? null : new RealTimeLeader(topic, partition,
         partitionCount, storage, kafkaBootstrap, hybrid, terms, () -> consumer("rt"),
-        this::countDeadLetter, registry);
+        this::realTimeDeadLetter, registry);
     this.thread = new Thread(this, "ingestion-" + topic + "-" + partition);
     this.thread.setDaemon(true);
   }
@@ -173,9 +181,10 @@ final class IngestionTask implements Runnable {
       versionConsumer.seek(tp, checkpoint >= 0 ? checkpoint + 1
           : versionConsumer.beginningOffsets(List.of(tp), RealTimeLeader.KAFKA_TIMEOUT).get(tp));
       boolean resumed = checkpoint >= 0;
-      hooks.get().partitionOpened(event(resumed));
+      replicaHooks = hooks.get().forStore(store);
+      replicaHooks.partitionOpened(event(resumed));
       if (storage.endOfPushReceived()) {
-        hooks.get().endOfPush(event(resumed));
+        replicaHooks.endOfPush(event(resumed));
       }
       reporter.report(topic, partition, instanceId,
           storage.endOfPushReceived() ? ReplicaStatus.COMPLETED : ReplicaStatus.STARTED);
@@ -201,7 +210,9 @@ final class IngestionTask implements Runnable {
       if (realTimeLeader != null) {
         realTimeLeader.close();
       }
-      hooks.get().partitionClosed(event(false));
+      if (replicaHooks != null) {
+        replicaHooks.partitionClosed(event(false));
+      }
       if (versionConsumer != null) {
         versionConsumer.close(Duration.ofSeconds(5));
       }
@@ -214,7 +225,7 @@ final class IngestionTask implements Runnable {
     try {
       envelope = Envelope.decode(record.value());
     } catch (IllegalArgumentException e) {
-      deadLetter(record.offset(), "undecodable", e.getMessage());
+      deadLetter(record, "undecodable", e.getMessage());
       return;
     }
     if (isDuplicate(envelope) || isStaleCopy(envelope)) {
@@ -223,22 +234,25 @@ final class IngestionTask implements Runnable {
       return;
     }
     switch (envelope.type()) {
-      case CONTROL -> applyControl(record.offset(), envelope);
+      case CONTROL -> applyControl(record, envelope);
       case PUT, DELETE -> applyData(record, envelope, received);
-      default -> deadLetter(record.offset(), "unknown-type", envelope.type().name());
+      default -> deadLetter(record, "unknown-type", "message type " + envelope.type().name());
     }
   }
 
-  private void applyControl(long offset, Envelope envelope) throws RocksDBException {
+  private void applyControl(ConsumerRecord<byte[], byte[]> record, Envelope envelope)
+      throws RocksDBException {
+    long offset = record.offset();
     switch (envelope.control()) {
       case START_OF_PUSH -> storage.startOfPush(offset, envelope.producerId(), envelope.sequence(),
           envelope.compression());
       case END_OF_PUSH -> {
         storage.endOfPush(offset, envelope.producerId(), envelope.sequence());
-        hooks.get().endOfPush(event(false));
+        replicaHooks.endOfPush(event(false));
         reporter.report(topic, partition, instanceId, ReplicaStatus.COMPLETED);
       }
-      default -> deadLetter(offset, "unknown-control", envelope.control().name());
+      default -> deadLetter(record, "unknown-control", "control message "
+          + envelope.control().name());
     }
   }
 
@@ -246,11 +260,11 @@ final class IngestionTask implements Runnable {
       long received) throws RocksDBException {
     byte[] key = record.key();
     if (key == null || key.length == 0) {
-      deadLetter(record.offset(), "empty-key", "a data record without a key");
+      deadLetter(record, "empty-key", "a data record without a key");
       return;
     }
     boolean put = envelope.type() == Envelope.MessageType.PUT;
-    IngestionHooks hookSet = hooks.get();
+    IngestionHooks hookSet = replicaHooks;
     IngestionRecord hookRecord = null;
     StageTimings timings = null; // timed only for hooks: nothing extra per record when none is on
     if (!hookSet.isEmpty()) {
@@ -260,7 +274,7 @@ final class IngestionTask implements Runnable {
       try {
         plain = put ? Compression.decompress(storage.compression(), envelope.value()) : null;
       } catch (IllegalArgumentException e) {
-        deadLetter(record.offset(), "undecompressable", e.getMessage());
+        deadLetter(record, "undecompressable", e.getMessage());
         return;
       }
       timings.record(IngestionStage.DECODE, System.nanoTime() - received);
@@ -271,7 +285,7 @@ final class IngestionTask implements Runnable {
       IngestionVerdict verdict = hookSet.beforeApply(hookRecord);
       timings.record(IngestionStage.HOOKS, System.nanoTime() - hooksStart);
       if (verdict.rejected()) {
-        deadLetter(record.offset(), "rejected", verdict.reason());
+        deadLetter(record, "rejected", verdict.reason());
         return;
       }
     }
@@ -318,11 +332,32 @@ final class IngestionTask implements Runnable {
     return false;
   }
 
-  private void deadLetter(long offset, String reason, String detail) throws RocksDBException {
+  /** A version-topic record that cannot be applied: skipped (checkpointed) after the hooks saw it. */
+  private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, String detail)
+      throws RocksDBException {
+    handDeadLetter(record, reason, detail);
+    storage.skip(record.offset());
+  }
+
+  /** A real-time record the leader cannot copy; the real-time offset is not a version offset. */
+  private void realTimeDeadLetter(ConsumerRecord<byte[], byte[]> record, String reason,
+      String detail) {
+    handDeadLetter(record, reason, detail);
+  }
+
+  private void handDeadLetter(ConsumerRecord<byte[], byte[]> record, String reason,
+      String detail) {
     countDeadLetter(reason);
-    LOG.warn("{} partition {} offset {}: dead letter ({}): {}", topic, partition, offset, reason,
-        detail);
-    storage.skip(offset);
+    LOG.warn("{} partition {} offset {}: dead letter ({}): {}", record.topic(), record.partition(),
+        record.offset(), reason, detail);
+    if (replicaHooks != null && !replicaHooks.isEmpty()) {
+      Map<String, byte[]> headers = new HashMap<>();
+      record.headers().forEach(h -> headers.put(h.key(), h.value()));
+      // every dead letter here is permanent: a storage failure fails the replica instead
+      replicaHooks.deadLetter(new DeadLetterRecord(store, TopicNames.versionOf(topic), partition,
+          record.topic(), record.offset(), record.timestamp(), record.key(), record.value(),
+          headers, reason, String.valueOf(detail), true));
+    }
   }
 
   private void countDeadLetter(String reason) {

@@ -1,6 +1,7 @@
 package dev.venice.runtime.server;
 
 import com.google.protobuf.ByteString;
+import dev.venice.runtime.common.data.Compression;
 import dev.venice.runtime.common.data.AvroSerde;
 import dev.venice.runtime.common.data.Partitioner;
 import dev.venice.runtime.common.meta.Store;
@@ -175,7 +176,7 @@ final class ReadService extends VeniceReadGrpc.VeniceReadImplBase {
           + " is still ingesting (end of push not reached)").asRuntimeException();
     }
     keysRead.increment();
-    ReadHooks hookSet = hooks.get();
+    ReadHooks hookSet = hooks.get().forStore(store);
     if (hookSet.isEmpty()) {
       Lookup lookup = read(replica, key, topic);
       latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -187,7 +188,9 @@ final class ReadService extends VeniceReadGrpc.VeniceReadImplBase {
     Lookup lookup;
     if (decision.answered()) {
       hookAnswers.increment();
-      lookup = decision.value() == null ? Lookup.ABSENT : parse(decision.value(), topic);
+      lookup = decision.value() == null ? Lookup.ABSENT : new Lookup(true, decision.schemaId(),
+          ByteString.copyFrom(Compression.compress(target.version.compressionStrategy(),
+              decision.value())));
     } else {
       lookup = read(replica, key, topic);
     }

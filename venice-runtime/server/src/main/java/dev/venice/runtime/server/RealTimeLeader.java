@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -67,7 +66,7 @@ final class RealTimeLeader {
   private final HybridConfig hybrid;
   private final LeaderTerms terms;
   private final Supplier<KafkaConsumer<byte[], byte[]>> consumers;
-  private final Consumer<String> deadLetters;
+  private final DeadLetters deadLetters;
   private final Counter lost;
 
   /** Whether Helix has made this replica the leader. */
@@ -86,7 +85,7 @@ final class RealTimeLeader {
 
   RealTimeLeader(String topic, int partition, int partitionCount, PartitionStore storage,
       String kafkaBootstrap, HybridConfig hybrid, LeaderTerms terms,
-      Supplier<KafkaConsumer<byte[], byte[]>> consumers, Consumer<String> deadLetters,
+      Supplier<KafkaConsumer<byte[], byte[]>> consumers, DeadLetters deadLetters,
       MeterRegistry registry) {
     this.topic = topic;
     this.store = TopicNames.storeOf(topic);
@@ -277,16 +276,14 @@ final class RealTimeLeader {
       try {
         envelope = Envelope.decode(record.value());
       } catch (IllegalArgumentException e) {
-        deadLetters.accept("undecodable-real-time");
-        LOG.warn("{} offset {}: undecodable real-time record skipped: {}",
-            TopicNames.realTimeTopic(store), record.offset(), e.getMessage());
+        deadLetters.deadLetter(record, "undecodable-real-time", e.getMessage());
         continue;
       }
       if (envelope.type() == Envelope.MessageType.CONTROL) {
         continue; // real-time topics carry no control messages the version topic needs
       }
       if (record.key() == null || record.key().length == 0) {
-        deadLetters.accept("empty-key-real-time");
+        deadLetters.deadLetter(record, "empty-key-real-time", "a data record without a key");
         continue;
       }
       // real-time values are plain; the version topic holds them in the version's compression
@@ -325,5 +322,11 @@ final class RealTimeLeader {
       }
     }
     return false;
+  }
+
+  /** Where real-time records that cannot be copied go (counted, logged, handed to hooks). */
+  @FunctionalInterface
+  interface DeadLetters {
+    void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, String detail);
   }
 }

@@ -6,10 +6,14 @@ import dev.venice.runtime.common.metrics.ProcessMetrics;
 import dev.venice.runtime.common.config.ProcessConfig;
 import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.runtime.metadata.RoutingTable;
+import dev.venice.runtime.metadata.ZkClusterView;
 import dev.venice.runtime.metadata.ZkStoreRepository;
 import dev.venice.runtime.metadata.ZooKeeperConnections;
 import dev.venice.runtime.protocol.GrpcServers;
 import dev.venice.runtime.protocol.RequestHeaders;
+import dev.venice.spi.host.ClusterMember;
+import dev.venice.spi.plugin.ProcessKind;
 import dev.venice.spi.plugin.Readiness;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -55,6 +59,8 @@ public final class VeniceServer implements AutoCloseable {
   private ReplicaManager replicas;
   private AdminHttpServer admin;
   private HelixManager participant;
+  private volatile RoutingTable routing;
+  private ZkClusterView clusterView;
 
   private VeniceServer(ProcessConfig config) throws Exception {
     this.cluster = config.get(ServerConfig.CLUSTER_NAME);
@@ -78,8 +84,13 @@ public final class VeniceServer implements AutoCloseable {
       replicas = new ReplicaManager(Path.of(config.get(ServerConfig.DATA_DIR)), stores,
           new LeaderTerms(zk, cluster), kafka,
           instanceId, () -> plugins.ingestionHooks(), registry);
+      // Replica states come from a routing table on the Helix participant, once it has joined.
+      clusterView = new ZkClusterView(zk, cluster, topic -> {
+        RoutingTable table = routing;
+        return table == null ? Map.of() : table.replicaStates(topic);
+      }, config.get(ServerConfig.CLUSTER_VIEW_MAX_PARALLEL_CALLS));
       plugins = PluginManager.builder(new BasicHostServices("server", instanceId, cluster,
-              stores.asStoreMetadataService(), null, replicas::stats,
+              stores.asStoreMetadataService(), null, replicas::stats, clusterView,
               Map.of("bootstrap.servers", kafka)))
           .processConfig(config).classPath(VeniceServer.class.getClassLoader())
           .meterRegistry(registry).build().start();
@@ -95,6 +106,9 @@ public final class VeniceServer implements AutoCloseable {
       participant = joinCluster(zkAddress, sessionTimeout, host, grpc.getPort(), replicas);
       HelixManager joined = participant;
       replicas.onReplicaFailure((topic, partition) -> disable(joined, topic, partition));
+      routing = RoutingTable.on(participant);
+      clusterView.register(new ClusterMember(instanceId, ProcessKind.SERVER, admin.url(),
+          host + ":" + grpcPort));
       health.setStatus("", ServingStatus.SERVING);
       plugins.lifecycleHooks().onReady();
     } catch (Exception | Error e) {
@@ -163,6 +177,11 @@ public final class VeniceServer implements AutoCloseable {
     return admin.url();
   }
 
+  /** This server's view of the cluster (what its plugins get as {@code cluster()}). */
+  public ZkClusterView clusterView() {
+    return clusterView;
+  }
+
   /** The plugins of this server. */
   public PluginManager plugins() {
     return plugins;
@@ -194,11 +213,15 @@ public final class VeniceServer implements AutoCloseable {
   }
 
   /**
-   * Stops serving: health goes NOT_SERVING, plugins drain, the server leaves the cluster (Helix
-   * moves its partitions), ingestion stops and RocksDB closes cleanly.
+   * Stops serving: the server leaves the cluster view, health goes NOT_SERVING, plugins drain,
+   * the server leaves the cluster (Helix moves its partitions), ingestion stops and RocksDB closes
+   * cleanly.
    */
   @Override
   public void close() {
+    if (clusterView != null) {
+      clusterView.deregister(); // first: other processes stop calling this one
+    }
     health.setStatus("", ServingStatus.NOT_SERVING);
     if (plugins != null) {
       plugins.lifecycleHooks().onDrain();
@@ -207,6 +230,12 @@ public final class VeniceServer implements AutoCloseable {
   }
 
   private void closeAll() {
+    if (clusterView != null) {
+      clusterView.close();
+    }
+    if (routing != null) {
+      routing.close();
+    }
     if (participant != null) {
       participant.disconnect();
     }

@@ -10,21 +10,16 @@ import java.util.List;
  *
  * @param expectedKeys keys expected per partition; sizes the filter
  * @param falsePositiveRate the target false-positive rate at {@code expectedKeys}
- * @param storeEnabled whether the filter is used for the store
  */
-record BloomFilterConfig(long expectedKeys, double falsePositiveRate, boolean storeEnabled) {
+record BloomFilterConfig(long expectedKeys, double falsePositiveRate) {
   static final ConfigKey<Long> EXPECTED_KEYS = ConfigKey.longInteger("expected-keys", 1_000_000,
       1, Integer.MAX_VALUE, "keys expected per partition; the filter is sized for this many");
   static final ConfigKey<Double> FALSE_POSITIVE_RATE = ConfigKey.decimal("false-positive-rate",
       0.01, 0.000_001, 0.5, "target false-positive rate at expected-keys");
-  static final ConfigKey<Boolean> STORE_ENABLED = ConfigKey.bool("store-enabled", true,
-      "per-store switch: false turns the filter off for a store");
-  static final List<ConfigKey<?>> KEYS = List.of(EXPECTED_KEYS, FALSE_POSITIVE_RATE,
-      STORE_ENABLED);
+  static final List<ConfigKey<?>> KEYS = List.of(EXPECTED_KEYS, FALSE_POSITIVE_RATE);
 
   static BloomFilterConfig from(PluginConfig config) {
-    return new BloomFilterConfig(config.get(EXPECTED_KEYS), config.get(FALSE_POSITIVE_RATE),
-        config.get(STORE_ENABLED));
+    return new BloomFilterConfig(config.get(EXPECTED_KEYS), config.get(FALSE_POSITIVE_RATE));
   }
 
   /**

@@ -8,8 +8,10 @@ import dev.venice.spi.http.PluginHttpResponse;
 import dev.venice.spi.plugin.Extensions;
 import dev.venice.spi.plugin.PluginContext;
 import dev.venice.spi.plugin.PluginDescriptor;
+import dev.venice.spi.plugin.ProcessKind;
 import dev.venice.spi.plugin.VenicePlugin;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The {@code bloom-filter} server plugin: adds the ingestion hook that fills the filters, the read
@@ -20,8 +22,9 @@ public final class BloomFilterPlugin implements VenicePlugin {
 
   @Override
   public PluginDescriptor descriptor() {
-    return new PluginDescriptor("bloom-filter", "1.0.0", "[1.0,2.0)",
-        "per-partition Bloom filters answer absent keys without a RocksDB lookup");
+    return new PluginDescriptor("bloom-filter", "1.1.0", "[1.1,2.0)",
+        "per-partition Bloom filters answer absent keys without a RocksDB lookup",
+        Set.of(ProcessKind.SERVER));
   }
 
   @Override
@@ -31,7 +34,8 @@ public final class BloomFilterPlugin implements VenicePlugin {
 
   @Override
   public void start(PluginContext context, Extensions extensions) {
-    PartitionFilters filters = new PartitionFilters(context);
+    PartitionFilters filters = new PartitionFilters(context.storeSettings(BloomFilterConfig::from),
+        context.meterRegistry(), context.metricPrefix());
     extensions.addIngestionHook(filters).addReadHook(filters)
         .addHttpEndpoint(new PluginHttpEndpoint() {
           @Override

@@ -2,7 +2,7 @@ package dev.venice.plugins.bloomfilter;
 
 import com.google.common.hash.BloomFilter;
 import com.google.common.hash.Funnels;
-import dev.venice.spi.plugin.PluginContext;
+import dev.venice.spi.plugin.StoreSettings;
 import dev.venice.spi.server.IngestionRecord;
 import dev.venice.spi.server.IngestionRecordHook;
 import dev.venice.spi.server.IngestionVerdict;
@@ -31,6 +31,10 @@ import java.util.function.Function;
  * the filter keeps growing; its estimated false-positive rate is exported). A replica that opens
  * with data already on disk (a restart resuming from its checkpoint) gets no filter: the keys
  * applied before were never seen, so every read goes to RocksDB until the next version.
+ *
+ * <p>Switched off for a store ({@code plugins.bloom-filter.enabled=false} in its settings), the host
+ * stops calling the read hook at once; replicas already open keep their filters up to date, so
+ * switching back on is safe. A replica opened while the store was off gets no filter.
  */
 final class PartitionFilters implements IngestionRecordHook, ReadHook {
   /** One partition replica's filter. */
@@ -38,28 +42,32 @@ final class PartitionFilters implements IngestionRecordHook, ReadHook {
 
   private record Id(String store, int version, int partition) {}
 
-  private final PluginContext context;
+  private final StoreSettings<BloomFilterConfig> settings;
   private final MeterRegistry registry;
+  private final String prefix;
   private final Map<Id, Filter> filters = new ConcurrentHashMap<>();
-  private final Map<String, Boolean> storeEnabled = new ConcurrentHashMap<>();
   private final Map<String, Counter> shortCircuits = new ConcurrentHashMap<>();
   private final Map<String, Counter> falsePositives = new ConcurrentHashMap<>();
   private final Counter unavailable;
 
-  PartitionFilters(PluginContext context) {
-    this.context = context;
-    this.registry = context.meterRegistry();
-    this.unavailable = Counter.builder("venice.server.bloom.filter.unavailable")
+  /**
+   * @param settings the host-kept per-store settings
+   * @param prefix the host-given meter prefix ({@code venice.server.bloom.filter.})
+   */
+  PartitionFilters(StoreSettings<BloomFilterConfig> settings, MeterRegistry registry,
+      String prefix) {
+    this.settings = settings;
+    this.registry = registry;
+    this.prefix = prefix;
+    this.unavailable = Counter.builder(prefix + "unavailable")
         .description("Partitions opened with data already on disk: no filter, RocksDB answers")
         .register(registry);
-    Gauge.builder("venice.server.bloom.filter.bytes", this, f -> f.sum(x -> x.config().bits() / 8))
+    Gauge.builder(prefix + "bytes", this, f -> f.sum(x -> x.config().bits() / 8))
         .description("Memory held by Bloom filter bits").baseUnit("bytes").register(registry);
-    Gauge.builder("venice.server.bloom.filter.keys", this, f -> f.sum(x -> x.keys().sum()))
+    Gauge.builder(prefix + "keys", this, f -> f.sum(x -> x.keys().sum()))
         .description("Keys added to Bloom filters").register(registry);
-    Gauge.builder("venice.server.bloom.filter.fpp.estimated", this, PartitionFilters::worstFpp)
+    Gauge.builder(prefix + "fpp.estimated", this, PartitionFilters::worstFpp)
         .description("Highest estimated false-positive rate of any filter").register(registry);
-    context.host().storeMetadata().ifPresent(stores ->
-        stores.addListener(store -> storeEnabled.remove(store.name())));
   }
 
   // ---- ingestion -------------------------------------------------------------------------
@@ -72,11 +80,7 @@ final class PartitionFilters implements IngestionRecordHook, ReadHook {
       unavailable.increment();
       return;
     }
-    BloomFilterConfig config = BloomFilterConfig.from(context.configForStore(event.store()));
-    if (!config.storeEnabled()) {
-      filters.remove(id);
-      return;
-    }
+    BloomFilterConfig config = settings.get(event.store());
     filters.put(id, new Filter(BloomFilter.create(Funnels.byteArrayFunnel(),
         config.expectedKeys(), config.falsePositiveRate()), config, new LongAdder()));
   }
@@ -109,29 +113,24 @@ final class PartitionFilters implements IngestionRecordHook, ReadHook {
   @Override
   public ReadDecision beforeRead(ReadRequest request) {
     Filter filter = filters.get(new Id(request.store(), request.version(), request.partition()));
-    if (filter == null || !enabled(request.store()) || filter.bloom().mightContain(request.key())) {
+    if (filter == null || filter.bloom().mightContain(request.key())) {
       return ReadDecision.PROCEED;
     }
-    counter(shortCircuits, "venice.server.bloom.filter.short.circuits",
+    counter(shortCircuits, prefix + "short.circuits",
         "Lookups answered absent by the filter, RocksDB untouched", request.store()).increment();
     return ReadDecision.ABSENT;
   }
 
   @Override
   public void afterRead(ReadRequest request, ReadOutcome outcome) {
-    if (!outcome.found() && !outcome.answeredByHook() && enabled(request.store())
+    if (!outcome.found() && !outcome.answeredByHook()
         && filters.containsKey(new Id(request.store(), request.version(), request.partition()))) {
-      counter(falsePositives, "venice.server.bloom.filter.false.positives",
+      counter(falsePositives, prefix + "false.positives",
           "Keys the filter let through that RocksDB did not have", request.store()).increment();
     }
   }
 
   // ---- state -------------------------------------------------------------------------------
-
-  private boolean enabled(String store) {
-    return storeEnabled.computeIfAbsent(store,
-        s -> BloomFilterConfig.from(context.configForStore(s)).storeEnabled());
-  }
 
   private Counter counter(Map<String, Counter> counters, String name, String description,
       String store) {

@@ -12,6 +12,8 @@ import dev.venice.spi.server.ReadOutcome;
 import dev.venice.spi.server.ReadRequest;
 import dev.venice.spi.server.RecordType;
 import dev.venice.spi.server.StageTimings;
+import dev.venice.spi.plugin.StoreSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -37,10 +39,24 @@ class PartitionFiltersTest {
     return new ReadRequest("s", 1, 0, key(i), Map.of());
   }
 
+  /** Settings of our own SPI interface: the same for every store. */
+  private record Fixed(BloomFilterConfig processWide) implements StoreSettings<BloomFilterConfig> {
+    @Override
+    public BloomFilterConfig get(String store) {
+      return processWide;
+    }
+  }
+
+  private final MeterRegistry registry = new SimpleMeterRegistry();
+
+  private PartitionFilters filters(Map<String, String> settings) {
+    return new PartitionFilters(new Fixed(BloomFilterConfig.from(PluginConfig.of("bloom-filter",
+        BloomFilterConfig.KEYS, settings))), registry, "venice.server.bloom.filter.");
+  }
+
   @Test
   void neverAFalseNegativeAndMostAbsentKeysShortCircuit() {
-    TestContext context = TestContext.of(Map.of("expected-keys", "20000"));
-    PartitionFilters filters = new PartitionFilters(context);
+    PartitionFilters filters = filters(Map.of("expected-keys", "20000"));
     filters.onPartitionOpened(FRESH);
     for (long i = 0; i < 20_000; i++) {
       filters.beforeApply(put(i));
@@ -56,18 +72,17 @@ class PartitionFiltersTest {
     }
     assertTrue(absentAnswered > 19_500, "at a 1% target, ~99% of absent keys short-circuit: "
         + absentAnswered);
-    assertEquals(absentAnswered, context.meterRegistry().get(
+    assertEquals(absentAnswered, registry.get(
         "venice.server.bloom.filter.short.circuits").counter().count());
-    assertEquals(20_000, context.meterRegistry().get("venice.server.bloom.filter.keys").gauge()
+    assertEquals(20_000, registry.get("venice.server.bloom.filter.keys").gauge()
         .value());
-    assertTrue(context.meterRegistry().get("venice.server.bloom.filter.bytes").gauge().value()
+    assertTrue(registry.get("venice.server.bloom.filter.bytes").gauge().value()
         > 20_000);
   }
 
   @Test
   void concurrentReadsNeverMissAKeyBeingIngested() throws Exception {
-    PartitionFilters filters = new PartitionFilters(TestContext.of(Map.of("expected-keys",
-        "1000")));
+    PartitionFilters filters = filters(Map.of("expected-keys", "1000"));
     filters.onPartitionOpened(FRESH);
     AtomicLong applied = new AtomicLong(-1);
     AtomicBoolean failed = new AtomicBoolean();
@@ -97,40 +112,30 @@ class PartitionFiltersTest {
   }
 
   @Test
-  void aResumedPartitionHasNoFilterAndAStoreCanSwitchItOff() {
-    TestContext context = TestContext.of(Map.of());
-    PartitionFilters filters = new PartitionFilters(context);
+  void aResumedPartitionHasNoFilter() {
+    PartitionFilters filters = filters(Map.of());
     filters.onPartitionOpened(new PartitionEvent("s", 1, 0, true, false));
     assertSame(ReadDecision.PROCEED, filters.beforeRead(read(7)));
-    assertEquals(1.0, context.meterRegistry().get("venice.server.bloom.filter.unavailable")
-        .counter().count());
-
-    PluginConfig off = PluginConfig.of("bloom-filter", BloomFilterConfig.KEYS,
-        Map.of("store-enabled", "false"));
-    PartitionFilters perStore = new PartitionFilters(new TestContext(context.config(),
-        store -> off, new SimpleMeterRegistry()));
-    perStore.onPartitionOpened(FRESH);
-    assertSame(ReadDecision.PROCEED, perStore.beforeRead(read(7)), "switched off for the store");
+    assertEquals(1.0, registry.get("venice.server.bloom.filter.unavailable").counter().count());
   }
 
   @Test
   void falsePositivesAreCountedAndClosedPartitionsForgotten() {
-    TestContext context = TestContext.of(Map.of("expected-keys", "10"));
-    PartitionFilters filters = new PartitionFilters(context);
+    PartitionFilters filters = filters(Map.of("expected-keys", "10"));
     filters.onPartitionOpened(FRESH);
     filters.beforeApply(put(1));
     filters.afterRead(read(1), new ReadOutcome(false, 0, 10, false)); // deleted since
-    assertEquals(1.0, context.meterRegistry().get("venice.server.bloom.filter.false.positives")
+    assertEquals(1.0, registry.get("venice.server.bloom.filter.false.positives")
         .counter().count());
     filters.onPartitionClosed(FRESH);
     assertSame(ReadDecision.PROCEED, filters.beforeRead(read(12345)));
-    assertEquals(0.0, context.meterRegistry().get("venice.server.bloom.filter.keys").gauge()
+    assertEquals(0.0, registry.get("venice.server.bloom.filter.keys").gauge()
         .value());
   }
 
   @Test
   void sizingHeuristicMatchesTheDocumentedFormula() {
-    BloomFilterConfig config = new BloomFilterConfig(1_000_000, 0.01, true);
+    BloomFilterConfig config = new BloomFilterConfig(1_000_000, 0.01);
     assertEquals(9_585_059, config.bits(), "about 9.6 bits per key at 1%");
   }
 }

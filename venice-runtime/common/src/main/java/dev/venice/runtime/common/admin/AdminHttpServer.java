@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -117,6 +118,9 @@ public final class AdminHttpServer implements AutoCloseable {
     this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
     connector.setHost(b.bindAddress);
     connector.setPort(b.port);
+    if (b.channel != null) {
+      connector.open(b.channel); // already bound: the port is known before the server starts
+    }
     server.addConnector(connector);
     server.setHandler(new Dispatcher());
     server.setErrorHandler(new JsonErrorHandler());
@@ -399,6 +403,7 @@ public final class AdminHttpServer implements AutoCloseable {
     private String bindAddress = "127.0.0.1";
     private int port;
     private int threads = 4;
+    private ServerSocketChannel channel;
     private Supplier<Readiness> hostReadiness = () -> Readiness.READY;
     private final List<Route> routes = new ArrayList<>();
 
@@ -420,6 +425,17 @@ public final class AdminHttpServer implements AutoCloseable {
         throw new IllegalArgumentException("admin port " + port + " out of range 0-65535");
       }
       this.port = port;
+      return this;
+    }
+
+    /**
+     * Serves on {@code bound}, a channel already bound (to {@link #bindAddress}'s address), instead
+     * of binding {@code bindAddress:port} itself: for a process that needs its admin port (its
+     * instance id) before the server can be built. The server owns the channel from here on and
+     * closes it on {@link AdminHttpServer#close}.
+     */
+    public Builder channel(ServerSocketChannel bound) {
+      this.channel = Objects.requireNonNull(bound, "bound");
       return this;
     }
 

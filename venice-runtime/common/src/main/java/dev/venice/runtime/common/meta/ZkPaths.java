@@ -45,6 +45,22 @@ public final class ZkPaths {
   }
 
   /**
+   * {@code /<cluster>/LiveProcesses}: one EPHEMERAL child per running controller, router and
+   * server, named by its instance id, its data JSON {@code {"kind": "server", "adminUrl":
+   * "http://host:port", "grpcAddress": "host:port"}} ({@code grpcAddress} null for a controller).
+   * Written by the process once its ports are bound, removed when it stops or its ZooKeeper session
+   * ends; read by every process's cluster view.
+   */
+  public static String liveProcesses(String cluster) {
+    return "/" + cluster + "/LiveProcesses";
+  }
+
+  /** {@code /<cluster>/LiveProcesses/<instanceId>}: one live process's registration. */
+  public static String liveProcess(String cluster, String instanceId) {
+    return liveProcesses(cluster) + "/" + instanceId;
+  }
+
+  /**
    * {@code /<cluster>/LeaderTerms/<topic>}: one child per partition, its data the partition's
    * leadership term, a number each new leader raises (see the server's replication notes).
    */

@@ -31,6 +31,9 @@ import java.lang.management.ManagementFactory;
  * gauge whose {@code _count} suffix Prometheus reserves for histograms and summaries, is exported
  * as {@code system_cpu_logical_processors}.
  *
+ * <p>One meter name keeps one set of tag keys (see {@link OneTagKeySet}): a registration with
+ * other keys is denied, logged, and counted in {@code venice.metrics.denied}.
+ *
  * <p>Close it with the process: it unhooks the garbage-collection listeners and closes the
  * registry. Several processes in one JVM (a local cluster) each report the same JVM figures.
  */
@@ -38,6 +41,7 @@ public final class ProcessMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final OneTagKeySet oneTagKeySet = new OneTagKeySet();
 
   /** A new registry with the JVM and process meters bound. */
   public ProcessMetrics() {
@@ -49,7 +53,11 @@ public final class ProcessMetrics implements AutoCloseable {
             return id.getName().equals("system.cpu.count")
                 ? id.withName("system.cpu.logical.processors") : id;
           }
-        });
+        })
+        .meterFilter(oneTagKeySet); // last: sees the names as exported
+    FunctionCounter.builder("venice.metrics.denied", oneTagKeySet, OneTagKeySet::denied)
+        .description("Meter registrations denied for tag keys that differ from the name's first")
+        .register(registry);
     if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
       FunctionCounter.builder("process.cpu", os, bean -> bean.getProcessCpuTime() / 1e9)
           .baseUnit("seconds").description("CPU time used by the process")

@@ -17,6 +17,14 @@ public final class AdminMutationHooks {
     this.hooks = hooks;
   }
 
+  /**
+   * The hooks of the plugins that are on for {@code store} (all of them for a {@code null} store).
+   * Cheap: a cached lookup, re-checked only after a store's plugin settings change.
+   */
+  public AdminMutationHooks forStore(String store) {
+    return hooks.forStore(store, this, AdminMutationHooks::new);
+  }
+
   /** Whether no plugin added an admin-mutation hook. */
   public boolean isEmpty() {
     return hooks.isEmpty();

@@ -1,5 +1,6 @@
 package dev.venice.runtime.common.plugin;
 
+import dev.venice.spi.host.ClusterView;
 import dev.venice.spi.host.HostServices;
 import dev.venice.spi.host.RoutingService;
 import dev.venice.spi.host.StorageStatsService;
@@ -17,6 +18,7 @@ import java.util.Optional;
  * @param storeMetadataService store metadata, or {@code null}
  * @param routingService routing, or {@code null}
  * @param storageStatsService storage statistics, or {@code null}
+ * @param clusterView the cluster's live processes and replica states, or {@code null} (clients)
  * @param kafkaClientConfig Kafka client settings, empty when the host has no Kafka
  */
 public record BasicHostServices(
@@ -26,6 +28,7 @@ public record BasicHostServices(
     StoreMetadataService storeMetadataService,
     RoutingService routingService,
     StorageStatsService storageStatsService,
+    ClusterView clusterView,
     Map<String, String> kafkaClientConfig) implements HostServices {
 
   /** Validates and copies. */
@@ -38,7 +41,8 @@ public record BasicHostServices(
 
   /** A host with no services beyond its identity (a client, or a test). */
   public static BasicHostServices minimal(String processKind, String instanceId, String cluster) {
-    return new BasicHostServices(processKind, instanceId, cluster, null, null, null, Map.of());
+    return new BasicHostServices(processKind, instanceId, cluster, null, null, null, null,
+        Map.of());
   }
 
   @Override
@@ -54,5 +58,10 @@ public record BasicHostServices(
   @Override
   public Optional<StorageStatsService> storageStats() {
     return Optional.ofNullable(storageStatsService);
+  }
+
+  @Override
+  public Optional<ClusterView> cluster() {
+    return Optional.ofNullable(clusterView);
   }
 }

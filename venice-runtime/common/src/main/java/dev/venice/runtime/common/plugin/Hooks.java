@@ -4,25 +4,66 @@ import dev.venice.runtime.common.plugin.PluginGuard.BiCall;
 import dev.venice.runtime.common.plugin.PluginGuard.Call;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
  * The started plugins' hooks of one kind, in plugin order, each behind its plugin's guard. The
  * typed facades ({@link ReadHooks}, {@link IngestionHooks}, {@link AdminMutationHooks}, {@link
  * LifecycleHooks}) name the hooks and their fallbacks; hosts check {@link #isEmpty()} to skip all
- * of it when no plugin is on.
+ * of it when no plugin is on, and call the facade's {@code forStore} to leave out the plugins that
+ * are switched off for the store at hand.
  *
  * @param <H> the hook type
  */
 final class Hooks<H> {
-  record Guarded<H>(PluginGuard guard, H hook) {}
+  /** A hook behind its plugin's guard; {@code stores} says for which stores it is on. */
+  record Guarded<H>(PluginGuard guard, H hook, PluginStores stores) {}
+
+  /** A store's hooks (as a facade) and the store-state generation they were chosen at. */
+  private record Scoped(int generation, Object facade) {}
 
   private final Guarded<H>[] entries;
+  private final AtomicInteger generation;
+  private final Map<String, Scoped> byStore = new ConcurrentHashMap<>();
 
+  /**
+   * @param generation the host's store-state generation (see {@link PluginStores#generation()})
+   */
   @SuppressWarnings("unchecked")
-  Hooks(List<Guarded<H>> entries) {
+  Hooks(List<Guarded<H>> entries, AtomicInteger generation) {
     this.entries = entries.toArray(new Guarded[0]);
+    this.generation = generation;
+  }
+
+  /**
+   * The facade over the hooks that are on for {@code store}: {@code whole} when all are, else
+   * {@code facade} applied to the subset. Cached per store until a store's state changes, so the
+   * cost per call is one map lookup and one volatile read.
+   */
+  @SuppressWarnings("unchecked")
+  <F> F forStore(String store, F whole, Function<Hooks<H>, F> facade) {
+    if (entries.length == 0 || store == null) {
+      return whole;
+    }
+    int current = generation.get();
+    Scoped scoped = byStore.get(store);
+    if (scoped != null && scoped.generation() == current) {
+      return (F) scoped.facade();
+    }
+    List<Guarded<H>> on = new ArrayList<>(entries.length);
+    for (Guarded<H> entry : entries) {
+      if (entry.stores().enabledFor(store)) {
+        on.add(entry);
+      }
+    }
+    F chosen = on.size() == entries.length ? whole : facade.apply(new Hooks<>(on, generation));
+    byStore.put(store, new Scoped(current, chosen));
+    return chosen;
   }
 
   boolean isEmpty() {

@@ -1,14 +1,16 @@
 package dev.venice.runtime.common.plugin;
 
+import dev.venice.spi.config.ConfigException;
 import dev.venice.spi.config.PluginConfig;
 import dev.venice.spi.host.HostServices;
-import dev.venice.spi.host.StoreInfo;
 import dev.venice.spi.plugin.PluginContext;
+import dev.venice.spi.plugin.StoreSettings;
 import dev.venice.spi.plugin.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,11 +23,18 @@ final class HostPluginContext implements PluginContext {
   private final HostServices host;
   private final ClassLoader loader;
   private final Logger logger;
+  private final PluginStores stores;
+  private final HostStoreSettings.Validator validator;
+  private final String metricPrefix;
   private ScheduledExecutorService scheduler;
 
   HostPluginContext(String pluginId, PluginConfig config, MeterRegistry registry, TimeSource time,
-      HostServices host, ClassLoader loader) {
+      HostServices host, ClassLoader loader, PluginStores stores,
+      HostStoreSettings.Validator validator) {
     this.pluginId = pluginId;
+    this.stores = stores;
+    this.validator = validator;
+    this.metricPrefix = metricPrefix(host.processKind(), pluginId);
     this.config = config;
     this.registry = registry;
     this.time = time;
@@ -44,16 +53,48 @@ final class HostPluginContext implements PluginContext {
     return config;
   }
 
+  /** {@code venice.<process>.<plugin id>.} with '.' for '-' in both. */
+  static String metricPrefix(String processKind, String pluginId) {
+    return "venice." + processKind.replace('-', '.') + "." + pluginId.replace('-', '.') + ".";
+  }
+
   @Override
+  @Deprecated
   public PluginConfig configForStore(String store) {
-    return host.storeMetadata()
-        .flatMap(metadata -> metadata.store(store))
-        .map(info -> overlay(info))
+    return stores.storeInfo(store)
+        .map(info -> config.withStoreOverrides(store, stores.rawSettings(info)))
         .orElse(config);
   }
 
-  private PluginConfig overlay(StoreInfo info) {
-    return config.withOverrides(info.settingsFor(pluginId));
+  @Override
+  public <S> StoreSettings<S> storeSettings(Function<PluginConfig, S> factory) {
+    Function<PluginConfig, S> withLoader = c -> {
+      ClassLoader previous = Thread.currentThread().getContextClassLoader();
+      Thread.currentThread().setContextClassLoader(loader);
+      try {
+        return factory.apply(c);
+      } finally {
+        Thread.currentThread().setContextClassLoader(previous);
+      }
+    };
+    try {
+      return new HostStoreSettings<>(stores, config, validator, withLoader);
+    } catch (ConfigException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ConfigException("plugins." + pluginId,
+          "plugin " + pluginId + ": its settings factory refused the process configuration: " + e);
+    }
+  }
+
+  @Override
+  public boolean enabledForStore(String store) {
+    return stores.enabledFor(store);
+  }
+
+  @Override
+  public String metricPrefix() {
+    return metricPrefix;
   }
 
   @Override
@@ -91,8 +132,9 @@ final class HostPluginContext implements PluginContext {
     return host;
   }
 
-  /** Stops the scheduler, waiting briefly for a running task. */
+  /** Stops the scheduler, waiting briefly for a running task, and the store-metadata listener. */
   synchronized void close() throws InterruptedException {
+    stores.close();
     if (scheduler != null) {
       scheduler.shutdownNow();
       if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {

@@ -1,5 +1,6 @@
 package dev.venice.runtime.common.plugin;
 
+import dev.venice.spi.server.DeadLetterRecord;
 import dev.venice.spi.server.IngestionRecord;
 import dev.venice.spi.server.IngestionRecordHook;
 import dev.venice.spi.server.IngestionVerdict;
@@ -17,6 +18,14 @@ public final class IngestionHooks {
     this.hooks = hooks;
   }
 
+  /**
+   * The hooks of the plugins that are on for {@code store} (all of them for a {@code null} store).
+   * Cheap: a cached lookup, re-checked only after a store's plugin settings change.
+   */
+  public IngestionHooks forStore(String store) {
+    return hooks.forStore(store, this, IngestionHooks::new);
+  }
+
   /** Whether no plugin added an ingestion hook. */
   public boolean isEmpty() {
     return hooks.isEmpty();
@@ -32,6 +41,11 @@ public final class IngestionHooks {
   /** Runs every after-hook. */
   public void afterApply(IngestionRecord record) {
     hooks.each("ingestion.after", record, null, (hook, r, unused) -> hook.afterApply(r));
+  }
+
+  /** Hands a record that took the dead-letter path to every hook. */
+  public void deadLetter(DeadLetterRecord record) {
+    hooks.each("ingestion.dead-letter", record, null, (hook, r, unused) -> hook.onDeadLetter(r));
   }
 
   /** Tells every hook a partition replica opened. */

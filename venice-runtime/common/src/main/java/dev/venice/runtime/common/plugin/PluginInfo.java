@@ -1,5 +1,8 @@
 package dev.venice.runtime.common.plugin;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * One row of the plugin listing (the CLI's {@code venice plugins list} and {@code /plugins}).
  *
@@ -9,7 +12,11 @@ package dev.venice.runtime.common.plugin;
  * @param description what it does, {@code ""} when unknown
  * @param state where it stands
  * @param source where it came from: its plugin directory or class-path location
- * @param message why it failed or is disabled; {@code ""} when started
+ * @param message why it failed, is disabled or not applicable; {@code ""} when started
+ * @param reason why it was refused, {@code null} unless {@link PluginState#FAILED}
+ * @param processKinds the process kinds it runs in (ids such as {@code server}), empty when unknown
+ * @param storeErrors stores whose plugin settings were refused at run time, with why (the last good
+ *     settings stay in use)
  */
 public record PluginInfo(
     String id,
@@ -18,4 +25,25 @@ public record PluginInfo(
     String description,
     PluginState state,
     String source,
-    String message) {}
+    String message,
+    RefusalReason reason,
+    List<String> processKinds,
+    Map<String, String> storeErrors) {
+  /** Copies the collections. */
+  public PluginInfo {
+    processKinds = List.copyOf(processKinds);
+    storeErrors = Map.copyOf(storeErrors);
+  }
+
+  /** This row with another state and message (and no refusal reason). */
+  PluginInfo with(PluginState newState, String newMessage) {
+    return new PluginInfo(id, version, spiVersionRange, description, newState, source, newMessage,
+        null, processKinds, storeErrors);
+  }
+
+  /** This row with the given store errors. */
+  PluginInfo withStoreErrors(Map<String, String> errors) {
+    return new PluginInfo(id, version, spiVersionRange, description, state, source, message,
+        reason, processKinds, errors);
+  }
+}

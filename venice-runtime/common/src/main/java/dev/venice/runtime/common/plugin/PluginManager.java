@@ -14,6 +14,7 @@ import dev.venice.spi.config.PluginConfig;
 import dev.venice.spi.host.HostServices;
 import dev.venice.spi.plugin.BackgroundTask;
 import dev.venice.spi.plugin.PluginDescriptor;
+import dev.venice.spi.plugin.ProcessKind;
 import dev.venice.spi.plugin.TimeSource;
 import dev.venice.spi.plugin.VenicePlugin;
 import io.micrometer.core.instrument.Counter;
@@ -33,6 +34,7 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -51,7 +53,14 @@ import org.slf4j.LoggerFactory;
  * directory holds no plugin, its configuration has an unknown key or a bad value, or its start
  * throws. The host always carries on without it.
  *
+ * <p>A plugin whose descriptor does not name this host's {@link ProcessKind} is listed as {@link
+ * PluginState#NOT_APPLICABLE} (its keys are still checked) and never started, without an error, so
+ * one configuration can switch a plugin on for every process. A plugin in the plugin directory
+ * replaces a class-path copy with the same id (an operator's dropped jar wins), logged at INFO.
+ *
  * <p>Configuration: {@code plugins.<id>.enabled=true} starts a plugin (default: off);
+ * {@code plugins.<id>.stores-enabled-by-default=false} leaves it off for every store that does not
+ * switch it on in its own settings ({@code plugins.<id>.enabled=true} in the store's metadata);
  * {@code plugins.<id>.<key>} sets a key it declared.
  */
 public final class PluginManager implements AutoCloseable {
@@ -60,6 +69,8 @@ public final class PluginManager implements AutoCloseable {
   /** The process setting naming the directory that holds one sub-directory per plugin. */
   public static final ConfigKey<String> PLUGIN_DIR =
       ConfigKey.string("plugin.dir", null, "directory holding one sub-directory per plugin");
+  /** The host-owned process key that says whether a started plugin is on for stores by default. */
+  public static final String STORES_ENABLED_BY_DEFAULT = "stores-enabled-by-default";
   private static final String SERVICE_FILE = "META-INF/services/" + VenicePlugin.class.getName();
   private static final Pattern ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
   private static final Logger LOG = LoggerFactory.getLogger(PluginManager.class);
@@ -70,23 +81,31 @@ public final class PluginManager implements AutoCloseable {
   private final MeterRegistry registry;
   private final TimeSource time;
   private final HostServices host;
+  private final ProcessKind kind;
+  /** Shared by every plugin's {@link PluginStores}: bumped on any store's change. */
+  private final AtomicInteger storeGeneration = new AtomicInteger();
 
   private final Map<String, PluginInfo> rows = new LinkedHashMap<>();
   private final List<Started> started = new ArrayList<>();
   private final List<PluginClassLoader> loaders = new ArrayList<>();
+  /** Every plugin found with a valid descriptor and keys, whatever its state: for store checks. */
+  private final Map<String, Installed> installed = new TreeMap<>();
   private boolean startCalled;
 
-  private volatile ReadHooks readHooks = new ReadHooks(new Hooks<>(List.of()));
-  private volatile IngestionHooks ingestionHooks = new IngestionHooks(new Hooks<>(List.of()));
-  private volatile AdminMutationHooks adminMutationHooks = new AdminMutationHooks(new Hooks<>(List.of()));
-  private volatile LifecycleHooks lifecycleHooks = new LifecycleHooks(new Hooks<>(List.of()));
+  private volatile ReadHooks readHooks = new ReadHooks(none());
+  private volatile IngestionHooks ingestionHooks = new IngestionHooks(none());
+  private volatile AdminMutationHooks adminMutationHooks = new AdminMutationHooks(none());
+  private volatile LifecycleHooks lifecycleHooks = new LifecycleHooks(none());
   private volatile PluginEndpoints endpoints = new PluginEndpoints(Map.of());
   private volatile DecoratorStack decorators = DecoratorStack.empty();
 
   private record Candidate(VenicePlugin plugin, ClassLoader loader, String source) {}
 
   private record Started(VenicePlugin plugin, PluginGuard guard, HostPluginContext context,
-      CollectedExtensions extensions, PluginInfo info) {}
+      CollectedExtensions extensions, PluginInfo info, PluginStores stores) {}
+
+  /** A plugin whose descriptor and keys were accepted: what store settings are checked against. */
+  private record Installed(VenicePlugin plugin, PluginGuard guard, List<ConfigKey<?>> keys) {}
 
   private PluginManager(Builder b) {
     this.config = Map.copyOf(b.config);
@@ -95,6 +114,11 @@ public final class PluginManager implements AutoCloseable {
     this.registry = b.registry;
     this.time = b.time;
     this.host = b.host;
+    this.kind = ProcessKind.fromId(b.host.processKind());
+  }
+
+  private <H> Hooks<H> none() {
+    return new Hooks<>(List.of(), storeGeneration);
   }
 
   /** A builder for the plugins of one process. */
@@ -114,18 +138,18 @@ public final class PluginManager implements AutoCloseable {
     }
     startCalled = true;
     List<Candidate> candidates = new ArrayList<>();
-    if (classPath != null) {
-      discover(classPath, null, candidates);
-    }
     if (pluginDirectory != null) {
       discoverDirectory(candidates);
+    }
+    if (classPath != null) {
+      discover(classPath, null, candidates);
     }
     Map<String, Map<String, String>> configById = configById();
     for (Candidate candidate : candidates) {
       accept(candidate, configById);
     }
     configById.keySet().stream().filter(id -> !rows.containsKey(id)).forEach(id -> fail(id, "",
-        "configuration", "unknown-plugin", "configuration names plugin '" + id
+        "configuration", RefusalReason.UNKNOWN_PLUGIN, "configuration names plugin '" + id
             + "' but no plugin with that id was found (found: "
             + String.join(", ", rows.keySet()) + ")"));
     assembleHooks();
@@ -134,9 +158,69 @@ public final class PluginManager implements AutoCloseable {
     return this;
   }
 
-  /** One row per plugin found (or refused), in discovery order. */
+  /**
+   * One row per plugin found (or refused), in discovery order; a started plugin's row lists the
+   * stores whose settings it refused at run time.
+   */
   public synchronized List<PluginInfo> plugins() {
-    return List.copyOf(rows.values());
+    Map<String, PluginInfo> current = new LinkedHashMap<>(rows);
+    for (Started s : started) {
+      current.computeIfPresent(s.info().id(), (id, row) -> row.withStoreErrors(s.stores().errors()));
+    }
+    return List.copyOf(current.values());
+  }
+
+  /**
+   * Checks one store's plugin settings against every plugin this host found, whatever kind of
+   * process it runs in and whether or not it is enabled here: each key must belong to a found
+   * plugin, be declared by it (or be the host-owned {@code enabled}) and be overridable per store,
+   * each value must be allowed, and the plugin's cross-key rules must accept the result (layered
+   * over the keys' defaults, since this host may not run the plugin). The controller calls it
+   * before storing a store's settings.
+   *
+   * @param store the store, named in messages
+   * @param pluginSettings full keys {@code plugins.<id>.<key>} to values
+   * @throws ConfigException naming the store, the key, the value and what is allowed
+   */
+  public synchronized void checkStoreSettings(String store, Map<String, String> pluginSettings) {
+    Map<String, Map<String, String>> byId = new TreeMap<>();
+    pluginSettings.forEach((key, value) -> {
+      String rest = key.startsWith(CONFIG_PREFIX) ? key.substring(CONFIG_PREFIX.length()) : "";
+      int dot = rest.indexOf('.');
+      if (dot <= 0 || dot == rest.length() - 1) {
+        throw new ConfigException(key, "store " + store + ": '" + key + "' is not a plugin"
+            + " setting: expected plugins.<plugin id>.<key>");
+      }
+      byId.computeIfAbsent(rest.substring(0, dot), id -> new TreeMap<>())
+          .put(rest.substring(dot + 1), value);
+    });
+    byId.forEach((id, raw) -> {
+      Installed plugin = installed.get(id);
+      if (plugin == null) {
+        throw new ConfigException(CONFIG_PREFIX + id, "store " + store + ": no plugin '" + id
+            + "' is installed (installed: " + String.join(", ", installed.keySet()) + ")");
+      }
+      Map<String, String> keys = new TreeMap<>(raw);
+      String enabled = keys.remove(PluginStores.ENABLED);
+      if (enabled != null && !enabled.equals("true") && !enabled.equals("false")) {
+        throw new ConfigException(CONFIG_PREFIX + id + ".enabled", "store " + store
+            + ": bad value '" + enabled + "' for " + CONFIG_PREFIX + id
+            + ".enabled: expected true or false");
+      }
+      PluginConfig config = PluginConfig.of(id, plugin.keys(), Map.of())
+          .withStoreOverrides(store, keys);
+      try {
+        plugin.guard().callUnguarded((a, b) -> {
+          plugin.plugin().validate(config);
+          return null;
+        });
+      } catch (ConfigException e) {
+        throw new ConfigException(e.key(), "store " + store + ": " + e.getMessage());
+      } catch (Exception e) {
+        throw new ConfigException(CONFIG_PREFIX + id, "store " + store + ": plugin " + id
+            + " could not check its settings: " + e);
+      }
+    });
   }
 
   /** The started plugins' read hooks. */
@@ -183,9 +267,7 @@ public final class PluginManager implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      PluginInfo info = s.info();
-      rows.put(info.id(), new PluginInfo(info.id(), info.version(), info.spiVersionRange(),
-          info.description(), PluginState.STOPPED, info.source(), ""));
+      rows.put(s.info().id(), s.info().with(PluginState.STOPPED, ""));
     }
     started.clear();
     assembleHooks();
@@ -208,14 +290,14 @@ public final class PluginManager implements AutoCloseable {
     try (Stream<Path> list = Files.list(pluginDirectory)) {
       entries = list.sorted().toList();
     } catch (IOException e) {
-      fail(pluginDirectory.toString(), "", pluginDirectory.toString(), "unreadable",
+      fail(pluginDirectory.toString(), "", pluginDirectory.toString(), RefusalReason.UNREADABLE,
           "cannot list plugin directory " + pluginDirectory + ": " + e);
       return;
     }
     for (Path entry : entries) {
       String name = entry.getFileName().toString();
       if (!Files.isDirectory(entry)) {
-        fail(name, "", entry.toString(), "not-a-plugin", "plugin jars go in a directory per"
+        fail(name, "", entry.toString(), RefusalReason.NOT_A_PLUGIN, "plugin jars go in a directory per"
             + " plugin, " + pluginDirectory + "/<id>/; ignoring " + entry);
         continue;
       }
@@ -223,11 +305,11 @@ public final class PluginManager implements AutoCloseable {
       try (Stream<Path> list = Files.list(entry)) {
         jars = list.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
       } catch (IOException e) {
-        fail(name, "", entry.toString(), "unreadable", "cannot list " + entry + ": " + e);
+        fail(name, "", entry.toString(), RefusalReason.UNREADABLE, "cannot list " + entry + ": " + e);
         continue;
       }
       if (jars.isEmpty()) {
-        fail(name, "", entry.toString(), "not-a-plugin", "no jar files in " + entry);
+        fail(name, "", entry.toString(), RefusalReason.NOT_A_PLUGIN, "no jar files in " + entry);
         continue;
       }
       PluginClassLoader loader =
@@ -237,11 +319,11 @@ public final class PluginManager implements AutoCloseable {
       discover(loader, entry, candidates);
       int found = candidates.size() - before;
       if (found == 0 && !rows.containsKey(name)) {
-        fail(name, "", entry.toString(), "not-a-plugin", "not a plugin: no " + SERVICE_FILE
+        fail(name, "", entry.toString(), RefusalReason.NOT_A_PLUGIN, "not a plugin: no " + SERVICE_FILE
             + " in " + jars.stream().map(p -> p.getFileName().toString()).toList());
       } else if (found > 1) {
         candidates.subList(before, candidates.size()).clear();
-        fail(name, "", entry.toString(), "not-a-plugin", entry + " holds " + found
+        fail(name, "", entry.toString(), RefusalReason.NOT_A_PLUGIN, entry + " holds " + found
             + " plugins; put each plugin in a directory of its own");
       }
     }
@@ -263,7 +345,7 @@ public final class PluginManager implements AutoCloseable {
       } catch (ServiceConfigurationError e) {
         // ServiceLoader goes on with the next provider after a broken one
         String name = directory != null ? directory.getFileName().toString() : "class-path";
-        fail(name, "", where, "not-a-plugin", "broken " + SERVICE_FILE + " in " + where + ": "
+        fail(name, "", where, RefusalReason.NOT_A_PLUGIN, "broken " + SERVICE_FILE + " in " + where + ": "
             + e.getMessage());
         continue;
       }
@@ -274,7 +356,7 @@ public final class PluginManager implements AutoCloseable {
       try {
         candidates.add(new Candidate(provider.get(), loader, source));
       } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
-        fail(provider.type().getName(), "", source, "not-a-plugin",
+        fail(provider.type().getName(), "", source, RefusalReason.NOT_A_PLUGIN,
             "cannot instantiate " + provider.type().getName() + " from " + source + ": " + e);
       }
     }
@@ -286,11 +368,18 @@ public final class PluginManager implements AutoCloseable {
         (plugin, unused) -> plugin.descriptor(), null);
     String className = candidate.plugin().getClass().getName();
     if (descriptor == null) {
-      fail(className, "", candidate.source(), "descriptor",
+      fail(className, "", candidate.source(), RefusalReason.DESCRIPTOR,
           "plugin " + className + " from " + candidate.source() + " returned no descriptor");
       return;
     }
     String id = descriptor.id();
+    Installed fromDirectory = installed.get(id);
+    if (fromDirectory != null && fromDirectory.guard().loader() != classPath
+        && candidate.loader() == classPath) {
+      LOG.info("plugin {}: using the copy in {}; ignoring the one on the {}", id,
+          rows.get(id).source(), candidate.source());
+      return;
+    }
     Refusal refusal = checkDescriptor(descriptor, candidate.source());
     if (refusal != null) {
       fail(ID.matcher(id).matches() ? id : className, descriptor, candidate.source(),
@@ -298,11 +387,13 @@ public final class PluginManager implements AutoCloseable {
       return;
     }
     Map<String, String> raw = new TreeMap<>(configById.getOrDefault(id, Map.of()));
-    String enabled = raw.remove("enabled");
-    boolean on = enabled != null && enabled.trim().equalsIgnoreCase("true");
-    if (enabled != null && !on && !enabled.trim().equalsIgnoreCase("false")) {
-      fail(id, descriptor, candidate.source(), "config", "bad value '" + enabled + "' for "
-          + CONFIG_PREFIX + id + ".enabled: expected true or false");
+    boolean on;
+    boolean storesOnByDefault;
+    try {
+      on = hostSwitch(id, raw, "enabled", false);
+      storesOnByDefault = hostSwitch(id, raw, STORES_ENABLED_BY_DEFAULT, true);
+    } catch (ConfigException e) {
+      fail(id, descriptor, candidate.source(), RefusalReason.CONFIG, e.getMessage());
       return;
     }
     // Keys are checked for every plugin found, so a typo such as plugins.<id>.enable=true is an
@@ -312,12 +403,25 @@ public final class PluginManager implements AutoCloseable {
     try {
       List<ConfigKey<?>> keys = guard.callUnguarded((a, b) -> candidate.plugin().configKeys());
       pluginConfig = PluginConfig.of(id, keys, raw);
+      installed.put(id, new Installed(candidate.plugin(), guard, List.copyOf(keys)));
+      if (on && descriptor.runsIn(kind)) {
+        guard.callUnguarded((a, b) -> {
+          candidate.plugin().validate(pluginConfig);
+          return null;
+        });
+      }
     } catch (ConfigException e) {
-      fail(id, descriptor, candidate.source(), "config", e.getMessage());
+      fail(id, descriptor, candidate.source(), RefusalReason.CONFIG, e.getMessage());
       return;
     } catch (Exception | LinkageError e) {
-      fail(id, descriptor, candidate.source(), "config", "plugin " + id
+      fail(id, descriptor, candidate.source(), RefusalReason.CONFIG, "plugin " + id
           + ": declaring its configuration keys failed: " + e);
+      return;
+    }
+    if (!descriptor.runsIn(kind)) {
+      rows.put(id, info(descriptor, PluginState.NOT_APPLICABLE, candidate.source(), "runs in "
+          + descriptor.processKinds().stream().map(ProcessKind::id).sorted()
+              .collect(Collectors.joining(", ")) + ", not in a " + kind.id()));
       return;
     }
     if (!on) {
@@ -325,38 +429,61 @@ public final class PluginManager implements AutoCloseable {
           "set " + CONFIG_PREFIX + id + ".enabled=true to start it"));
       return;
     }
-    start(candidate, descriptor, guard, pluginConfig);
+    start(candidate, descriptor, guard, pluginConfig, storesOnByDefault);
   }
 
-  /** Why a plugin is refused: a metric tag and a message for the operator. */
-  private record Refusal(String reason, String message) {}
+  /**
+   * Removes a host-owned boolean key from {@code raw} and returns its value, {@code fallback} when
+   * unset.
+   *
+   * @throws ConfigException when it is neither {@code true} nor {@code false}
+   */
+  private static boolean hostSwitch(String id, Map<String, String> raw, String key,
+      boolean fallback) {
+    String value = raw.remove(key);
+    if (value == null) {
+      return fallback;
+    }
+    String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new ConfigException(CONFIG_PREFIX + id + "." + key, "bad value '" + value + "' for "
+          + CONFIG_PREFIX + id + "." + key + ": expected true or false");
+    }
+    return Boolean.parseBoolean(v);
+  }
+
+  /** Why a plugin is refused, with a message for the operator. */
+  private record Refusal(RefusalReason reason, String message) {}
 
   /** Returns null when the descriptor is acceptable. */
   private Refusal checkDescriptor(PluginDescriptor d, String source) {
     if (!ID.matcher(d.id()).matches()) {
-      return new Refusal("descriptor", "plugin id '" + d.id() + "' from " + source
+      return new Refusal(RefusalReason.DESCRIPTOR, "plugin id '" + d.id() + "' from " + source
           + " is malformed: use lower-case letters, digits and single dashes, e.g. bloom-filter");
     }
     PluginInfo existing = rows.get(d.id());
     if (existing != null) {
-      return new Refusal("duplicate", "duplicate plugin id '" + d.id() + "': already " + existing.state()
-          + " from " + existing.source() + "; refusing the copy from " + source);
+      return new Refusal(RefusalReason.DUPLICATE, "duplicate plugin id '" + d.id() + "': already "
+          + existing.state() + " from " + existing.source() + "; refusing the copy from " + source);
     }
     try {
       SemanticVersion.parse(d.version());
     } catch (IllegalArgumentException e) {
-      return new Refusal("descriptor", "plugin " + d.id() + " from " + source + ": bad plugin version: "
+      return new Refusal(RefusalReason.DESCRIPTOR, "plugin " + d.id() + " from " + source
+          + ": bad plugin version: "
           + e.getMessage());
     }
     VersionRange range;
     try {
       range = VersionRange.parse(d.spiVersionRange());
     } catch (IllegalArgumentException e) {
-      return new Refusal("descriptor", "plugin " + d.id() + " from " + source + ": bad SPI version range: "
+      return new Refusal(RefusalReason.DESCRIPTOR, "plugin " + d.id() + " from " + source
+          + ": bad SPI version range: "
           + e.getMessage());
     }
     if (!range.contains(SpiVersion.CURRENT)) {
-      return new Refusal("spi-range", "plugin " + d.id() + " " + d.version() + " from " + source
+      return new Refusal(RefusalReason.SPI_RANGE, "plugin " + d.id() + " " + d.version()
+          + " from " + source
           + " supports SPI " + range + " but this host has SPI " + SpiVersion.CURRENT
           + "; install a build of the plugin for SPI " + SpiVersion.CURRENT.major() + ".x");
     }
@@ -364,10 +491,15 @@ public final class PluginManager implements AutoCloseable {
   }
 
   private void start(Candidate candidate, PluginDescriptor descriptor, PluginGuard guard,
-      PluginConfig pluginConfig) {
+      PluginConfig pluginConfig, boolean storesOnByDefault) {
     String id = descriptor.id();
+    PluginStores stores = new PluginStores(id, storesOnByDefault,
+        host.storeMetadata().orElse(null), registry, storeGeneration);
     HostPluginContext context = new HostPluginContext(id, pluginConfig, registry, time, host,
-        candidate.loader());
+        candidate.loader(), stores, config -> guard.callUnguarded((a, b) -> {
+          candidate.plugin().validate(config);
+          return null;
+        }));
     CollectedExtensions extensions = new CollectedExtensions();
     List<Runnable> schedules = new ArrayList<>();
     try {
@@ -394,14 +526,14 @@ public final class PluginManager implements AutoCloseable {
       } catch (InterruptedException interrupted) {
         Thread.currentThread().interrupt();
       }
-      fail(id, descriptor, candidate.source(), "start", "plugin " + id + " " + descriptor.version()
+      fail(id, descriptor, candidate.source(), RefusalReason.START, "plugin " + id + " " + descriptor.version()
           + " from " + candidate.source() + ": start threw " + e);
       LOG.error("plugin {}: start failed", id, e);
       return;
     }
     PluginInfo info = info(descriptor, PluginState.STARTED, candidate.source(), "");
     rows.put(id, info);
-    started.add(new Started(candidate.plugin(), guard, context, extensions, info));
+    started.add(new Started(candidate.plugin(), guard, context, extensions, info, stores));
     schedules.forEach(Runnable::run);
     LOG.info("plugin {} {} started from {}", id, descriptor.version(), candidate.source());
   }
@@ -417,22 +549,23 @@ public final class PluginManager implements AutoCloseable {
     List<ReplicaDispatchDecorator> replica = new ArrayList<>();
     for (Started s : started) {
       byPlugin.put(s.info().id(), s.extensions().httpEndpoints.stream()
-          .map(endpoint -> new Guarded<>(s.guard(), endpoint)).toList());
-      s.extensions().storeDecorators.forEach(d -> GuardedDecorators.store(s.guard(), d)
-          .ifPresent(store::add));
-      s.extensions().replicaDecorators.forEach(d -> GuardedDecorators.replica(s.guard(), d)
-          .ifPresent(replica::add));
+          .map(endpoint -> new Guarded<>(s.guard(), endpoint, s.stores())).toList());
+      s.extensions().storeDecorators.forEach(d -> GuardedDecorators.store(s.guard(), d,
+          s.stores()).ifPresent(store::add));
+      s.extensions().replicaDecorators.forEach(d -> GuardedDecorators.replica(s.guard(), d,
+          s.stores()).ifPresent(replica::add));
     }
     endpoints = new PluginEndpoints(byPlugin);
     decorators = DecoratorStack.inDefaultOrder(store, replica);
   }
 
-  private <H> Hooks<H> hooks(Function<CollectedExtensions, List<H>> kind) {
+  private <H> Hooks<H> hooks(Function<CollectedExtensions, List<H>> hookKind) {
     List<Guarded<H>> list = new ArrayList<>();
     for (Started s : started) {
-      kind.apply(s.extensions()).forEach(hook -> list.add(new Guarded<>(s.guard(), hook)));
+      hookKind.apply(s.extensions()).forEach(hook -> list.add(new Guarded<>(s.guard(), hook,
+          s.stores())));
     }
-    return new Hooks<>(list);
+    return new Hooks<>(list, storeGeneration);
   }
 
   private Map<String, Map<String, String>> configById() {
@@ -452,25 +585,32 @@ public final class PluginManager implements AutoCloseable {
   private static PluginInfo info(PluginDescriptor d, PluginState state, String source,
       String message) {
     return new PluginInfo(d.id(), d.version(), d.spiVersionRange(), d.description(), state, source,
-        message);
+        message, null, kinds(d), Map.of());
   }
 
-  private void fail(String id, PluginDescriptor d, String source, String reason, String message) {
-    record(reason, new PluginInfo(id, d.version(), d.spiVersionRange(), d.description(),
-        PluginState.FAILED, source, message));
+  private static List<String> kinds(PluginDescriptor d) {
+    return d.processKinds().stream().map(ProcessKind::id).sorted().toList();
   }
 
-  private void fail(String id, String version, String source, String reason, String message) {
-    record(reason, new PluginInfo(id, version, "", "", PluginState.FAILED, source, message));
+  private void fail(String id, PluginDescriptor d, String source, RefusalReason reason,
+      String message) {
+    record(new PluginInfo(id, d.version(), d.spiVersionRange(), d.description(),
+        PluginState.FAILED, source, message, reason, kinds(d), Map.of()));
   }
 
-  private void record(String reason, PluginInfo row) {
+  private void fail(String id, String version, String source, RefusalReason reason,
+      String message) {
+    record(new PluginInfo(id, version, "", "", PluginState.FAILED, source, message, reason,
+        List.of(), Map.of()));
+  }
+
+  private void record(PluginInfo row) {
     String key = rows.containsKey(row.id()) ? row.id() + "@" + row.source() : row.id();
     rows.put(key, row);
     Counter.builder("venice.plugins.failures")
         .description("Plugins refused or failed at load or start; the host runs without them")
-        .tag("plugin", row.id()).tag("reason", reason).register(registry).increment();
-    LOG.error("plugin {} refused ({}): {}", row.id(), reason, row.message());
+        .tag("plugin", row.id()).tag("reason", row.reason().tag()).register(registry).increment();
+    LOG.error("plugin {} refused ({}): {}", row.id(), row.reason().tag(), row.message());
   }
 
   private static String codeSource(Class<?> type) {

@@ -16,6 +16,14 @@ public final class ReadHooks {
     this.hooks = hooks;
   }
 
+  /**
+   * The hooks of the plugins that are on for {@code store} (all of them for a {@code null} store).
+   * Cheap: a cached lookup, re-checked only after a store's plugin settings change.
+   */
+  public ReadHooks forStore(String store) {
+    return hooks.forStore(store, this, ReadHooks::new);
+  }
+
   /** Whether no plugin added a read hook: the read path then skips hook dispatch entirely. */
   public boolean isEmpty() {
     return hooks.isEmpty();

@@ -159,7 +159,7 @@ class PluginFeaturesTest {
     Stores stores = new Stores(Map.of("big", store("big", Map.of("plugins.features.limit", "100")),
         "bad-settings", store("bad-settings", Map.of("plugins.features.limt", "1"))));
     BasicHostServices host = new BasicHostServices("controller", "c1", "c", stores, null, null,
-        Map.of());
+        null, Map.of());
     try (URLClassLoader app = new URLClassLoader(new URL[] {jar.toUri().toURL()},
             getClass().getClassLoader());
         PluginManager manager = PluginManager.builder(host).classPath(app).meterRegistry(registry)
@@ -189,7 +189,8 @@ class PluginFeaturesTest {
       DecoratorStack stack = manager.decorators();
       assertEquals("store [features-store], replica [features-replica]", stack.toString());
       NullClient client = new NullClient();
-      assertEquals(client, stack.decorateClient(client));
+      assertEquals(Map.of(), stack.decorateClient(client).batchGet(Set.of("k")).join(),
+          "calls reach the undecorated client");
       assertEquals(1.0, registry.get("venice.plugins.hook.errors")
           .tag("hook", "decorator.store").counter().count());
 

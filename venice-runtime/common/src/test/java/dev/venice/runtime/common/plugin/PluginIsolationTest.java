@@ -42,7 +42,7 @@ class PluginIsolationTest {
               }
               String answer = %2$s + " lang3=" + org.apache.commons.lang3.StringUtils.class
                   .getPackage().getImplementationVersion() + " strings=" + visible();
-              return ReadDecision.answer(answer.getBytes(StandardCharsets.UTF_8));
+              return ReadDecision.answer(1, answer.getBytes(StandardCharsets.UTF_8));
             }
           });
         }
