@@ -28,7 +28,9 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * What a replica dispatch costs through the decorator stack a client builds from its plugins:
  * {@code bare} (no stack), {@code disabled} (the hedging plugin found on the class path but off:
- * the stack must be empty, i.e. zero cost), and {@code hedging} (on, against a replica that answers
+ * the stack must be empty, i.e. zero cost), {@code off-for-store} (hedging started but switched off
+ * for the store: each call checks the switch and goes straight to the replica), and {@code hedging}
+ * (on, against a replica that answers
  * at once, so no hedge fires and only the bookkeeping is measured). {@code replica=async} completes
  * each call on another thread, as a real replica does, so hedging also arms its timer.
  */
@@ -39,7 +41,7 @@ public class DecoratorOverheadBenchmark {
   private static final Replica A = new Replica("a_1", "127.0.0.1", 1);
   private static final Replica B = new Replica("b_1", "127.0.0.1", 2);
 
-  @Param({"bare", "disabled", "hedging"})
+  @Param({"bare", "disabled", "off-for-store", "hedging"})
   public String stack;
 
   @Param({"sync", "async"})
@@ -59,8 +61,13 @@ public class DecoratorOverheadBenchmark {
         : r -> CompletableFuture.supplyAsync(() -> answer, replicaThread);
     plugins = PluginManager.builder(BasicHostServices.minimal("client", "bench", "bench"))
         .classPath(getClass().getClassLoader())
-        .config(stack.equals("hedging") ? Map.of("plugins.hedging.enabled", "true",
-            "plugins.hedging.delay", "50ms") : Map.of())
+        .config(switch (stack) {
+          case "hedging" -> Map.of("plugins.hedging.enabled", "true",
+              "plugins.hedging.delay", "50ms");
+          case "off-for-store" -> Map.of("plugins.hedging.enabled", "true",
+              "plugins.hedging.stores-enabled-by-default", "false");
+          default -> Map.of();
+        })
         .build().start();
     dispatcher = stack.equals("bare") ? server
         : plugins.decorators().decorateDispatcher(server, "bench");

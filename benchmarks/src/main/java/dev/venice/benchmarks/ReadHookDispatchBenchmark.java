@@ -21,14 +21,16 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The server read path's hook dispatch per key lookup, as the server does it: {@code none} (no
- * plugin on: the read path checks {@code isEmpty()} and skips everything), {@code noop} (one plugin
- * whose read hook does nothing: the guard's class-loader switch and exception containment).
+ * plugin on: the read path checks {@code isEmpty()} and skips everything), {@code off-for-store}
+ * (the no-op plugin started but switched off for the store: the per-store lookup of the hooks,
+ * then {@code isEmpty()}), {@code noop} (the plugin on for the store, its read hook doing nothing:
+ * the per-store lookup, the guard's class-loader switch and exception containment).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class ReadHookDispatchBenchmark {
-  @Param({"none", "noop"})
+  @Param({"none", "off-for-store", "noop"})
   public String hooks;
 
   private PluginManager plugins;
@@ -40,8 +42,12 @@ public class ReadHookDispatchBenchmark {
   public void setUp() {
     plugins = PluginManager.builder(BasicHostServices.minimal("server", "bench", "bench"))
         .classPath(getClass().getClassLoader())
-        .config(hooks.equals("noop") ? Map.of("plugins.bench-noop-read-hook.enabled", "true")
-            : Map.of())
+        .config(switch (hooks) {
+          case "noop" -> Map.of("plugins.bench-noop-read-hook.enabled", "true");
+          case "off-for-store" -> Map.of("plugins.bench-noop-read-hook.enabled", "true",
+              "plugins.bench-noop-read-hook.stores-enabled-by-default", "false");
+          default -> Map.of();
+        })
         .build().start();
     readHooks = plugins.readHooks();
     request = new ReadRequest("bench", 1, 0, new byte[16], Map.of());
@@ -55,6 +61,7 @@ public class ReadHookDispatchBenchmark {
   /** What the server does around one lookup. */
   @Benchmark
   public boolean lookup() {
+    ReadHooks readHooks = this.readHooks.forStore(request.store());
     if (readHooks.isEmpty()) {
       return false;
     }

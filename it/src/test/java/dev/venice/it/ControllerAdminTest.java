@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -279,27 +280,35 @@ class ControllerAdminTest {
   @Test
   void concurrentUpdatesLoseNothing() throws Exception {
     create("contended", 1);
-    int threads = 8;
-    int perThread = 5;
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    // one thread per hedging key, each writing its key five times: a lost update loses a key or
+    // leaves an earlier value
+    Map<String, List<String>> writes = Map.of(
+        "mode", List.of("PERCENTILE", "FIXED", "PERCENTILE", "FIXED", "PERCENTILE"),
+        "delay", List.of("1ms", "2ms", "3ms", "4ms", "5ms"),
+        "percentile", List.of("90", "91", "92", "93", "94"),
+        "min-delay", List.of("1ms", "2ms", "3ms", "4ms", "5ms"),
+        "window", List.of("1s", "2s", "3s", "4s", "5s"),
+        "budget", List.of("0.1", "0.2", "0.3", "0.4", "0.5"),
+        "min-hedges", List.of("1", "2", "3", "4", "5"),
+        "enabled", List.of("true", "false", "true", "false", "true"));
+    ExecutorService pool = Executors.newFixedThreadPool(writes.size());
     try {
       List<Future<?>> done = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int thread = t;
-        done.add(pool.submit(() -> {
-          for (int i = 0; i < perThread; i++) {
-            admin.updateStore("contended", Map.of("pluginSettings",
-                Map.of("plugins.t" + thread + ".k" + i, Integer.toString(i))));
-          }
-        }));
-      }
+      writes.forEach((key, values) -> done.add(pool.submit(() -> {
+        for (String value : values) {
+          admin.updateStore("contended", Map.of("pluginSettings",
+              Map.of("plugins.hedging." + key, value)));
+        }
+      })));
       for (Future<?> f : done) {
         f.get(60, TimeUnit.SECONDS);
       }
     } finally {
       pool.shutdownNow();
     }
-    assertEquals(threads * perThread, admin.getStore("contended").pluginSettings().size());
+    Map<String, String> expected = new TreeMap<>();
+    writes.forEach((key, values) -> expected.put("plugins.hedging." + key, values.get(4)));
+    assertEquals(expected, new TreeMap<>(admin.getStore("contended").pluginSettings()));
   }
 
   @Test

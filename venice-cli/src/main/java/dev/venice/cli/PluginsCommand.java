@@ -41,7 +41,7 @@ final class PluginsCommand {
       Map<String, String> processes = processes();
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       List<Map<String, Object>> result = new ArrayList<>();
-      StringBuilder text = new StringBuilder(String.format("%-28s %-18s %-10s %-11s %-9s %s%n",
+      StringBuilder text = new StringBuilder(String.format("%-28s %-18s %-10s %-11s %-14s %s%n",
           "PROCESS", "ID", "VERSION", "SPI", "STATE", "SOURCE / MESSAGE"));
       for (Map.Entry<String, String> process : processes.entrySet()) {
         JsonNode plugins = fetch(http, process.getValue());
@@ -55,7 +55,7 @@ final class PluginsCommand {
         }
         for (JsonNode p : plugins) {
           String message = p.path("message").asText();
-          text.append(String.format("%-28s %-18s %-10s %-11s %-9s %s%n", process.getKey(),
+          text.append(String.format("%-28s %-18s %-10s %-11s %-14s %s%n", process.getKey(),
               p.path("id").asText(), p.path("version").asText(),
               p.path("spiVersionRange").asText(), p.path("state").asText(),
               p.path("source").asText() + (message.isEmpty() ? "" : " - " + message)));

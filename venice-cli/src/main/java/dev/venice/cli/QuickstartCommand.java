@@ -156,7 +156,9 @@ final class QuickstartCommand implements Callable<Integer> {
   /**
    * Switches on the plugins this build made: audit-log (on the CLI's class path) for the
    * controllers and, when run from a source tree, the server plugins laid out under {@code
-   * venice-server-plugins/<module>/target/plugin/<id>/}, gathered into one plugin directory.
+   * venice-server-plugins/<module>/target/plugin/<id>/}, gathered into one plugin directory that
+   * every process loads (the controller too, so it can check stores' settings for them; each
+   * process starts only the plugins meant for its kind).
    */
   private void withBuildPlugins(LocalCluster.Builder builder, PrintWriter out) throws IOException {
     builder.controllerConfig("plugins.audit-log.enabled", "true");
@@ -178,13 +180,17 @@ final class QuickstartCommand implements Callable<Integer> {
             for (Path id : ids.toList()) {
               Files.createSymbolicLink(pluginDir.resolve(id.getFileName()), id.toAbsolutePath())
                   .toFile().deleteOnExit();
-              builder.serverConfig("plugins." + id.getFileName() + ".enabled", "true");
+              String enabled = "plugins." + id.getFileName() + ".enabled";
+              builder.serverConfig(enabled, "true").controllerConfig(enabled, "true")
+                  .routerConfig(enabled, "true");
             }
           }
         }
       }
     }
-    builder.serverConfig("plugin.dir", pluginDir.toString());
+    builder.serverConfig("plugin.dir", pluginDir.toString())
+        .controllerConfig("plugin.dir", pluginDir.toString())
+        .routerConfig("plugin.dir", pluginDir.toString());
     out.println("  server plugins from this build: " + pluginDir);
   }
 

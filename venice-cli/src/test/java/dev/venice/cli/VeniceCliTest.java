@@ -155,6 +155,31 @@ class VeniceCliTest {
   }
 
   @Test
+  void aBadPluginSettingIsRefusedNamingKeyValueAndAllowedForm() throws Exception {
+    assertEquals(0, venice(withCluster("store", "create", "--store", "tuned", "--key-schema",
+        "\"string\"", "--value-schema", "\"string\"")).status());
+    Run bad = venice(withCluster("store", "update", "--store", "tuned", "--set",
+        "pluginSettings={\"plugins.hedging.delay\":\"soon\"}"));
+    assertEquals(1, bad.status());
+    assertEquals("venice store update: store tuned: bad value 'soon' for plugins.hedging.delay:"
+        + " expected a duration from 0s to 10s (e.g. 250ms, 2s, 5m) (400 BAD_PLUGIN_SETTING)",
+        bad.err());
+    Run unknown = venice(withCluster("store", "update", "--store", "tuned", "--set",
+        "pluginSettings={\"plugins.hedgeing.delay\":\"5ms\"}"));
+    assertEquals(1, unknown.status());
+    assertTrue(unknown.err().contains("no plugin 'hedgeing' is installed"), unknown.err());
+    assertEquals("{}", venice(withCluster("store", "describe", "--store", "tuned", "--json"))
+        .json().get("pluginSettings").toString(), "the store is unchanged");
+
+    Run good = venice(withCluster("store", "update", "--store", "tuned", "--set",
+        "pluginSettings={\"plugins.hedging.delay\":\"5ms\",\"plugins.hedging.enabled\":"
+            + "\"false\"}", "--json"));
+    assertEquals(0, good.status(), good.err());
+    assertEquals("5ms", good.json().get("pluginSettings").get("plugins.hedging.delay").asText());
+    assertEquals(0, venice(withCluster("store", "delete", "--store", "tuned")).status());
+  }
+
+  @Test
   void dumpAuditLogPrintsTheStoresEvents() throws Exception {
     venice(withCluster("store", "create", "--store", "audited-cli", "--key-schema", "\"int\"",
         "--value-schema", "\"string\""));
@@ -409,7 +434,7 @@ class VeniceCliTest {
     assertTrue(demo.out().contains("Read back 300 records one by one through a fast client"
         + " decorated with [latency-recorder, hedging]: all match"), demo.out());
     assertTrue(demo.out().lines().anyMatch(line -> line.trim().startsWith("controller")
-        && line.contains("audit-log 1.0.0 STARTED")), demo.out());
+        && line.contains("audit-log 1.1.0 STARTED")), demo.out());
     assertTrue(demo.out().contains("version 1 online: 300 records"), demo.out());
   }
 }
