@@ -4,7 +4,9 @@ import dev.venice.spi.plugin.Extensions;
 import dev.venice.spi.plugin.LifecycleHook;
 import dev.venice.spi.plugin.PluginContext;
 import dev.venice.spi.plugin.PluginDescriptor;
+import dev.venice.spi.plugin.ProcessKind;
 import dev.venice.spi.plugin.VenicePlugin;
+import dev.venice.spi.server.DeadLetterRecord;
 import dev.venice.spi.server.IngestionRecord;
 import dev.venice.spi.server.IngestionRecordHook;
 import dev.venice.spi.server.IngestionStage;
@@ -16,6 +18,7 @@ import dev.venice.spi.server.ReadRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -33,10 +36,13 @@ public final class ProbePlugin implements VenicePlugin {
   public static final Queue<String> INGESTED = new ConcurrentLinkedQueue<>();
   /** Lifecycle events, in order. */
   public static final Queue<String> LIFECYCLE = new ConcurrentLinkedQueue<>();
+  /** Records the server dead-lettered, as the hook received them. */
+  public static final Queue<DeadLetterRecord> DEAD_LETTERS = new ConcurrentLinkedQueue<>();
 
   @Override
   public PluginDescriptor descriptor() {
-    return new PluginDescriptor("test-probe", "1.0.0", "[1.0,2.0)", "records what hooks see");
+    return new PluginDescriptor("test-probe", "1.1.0", "[1.1,2.0)", "records what hooks see",
+        Set.of(ProcessKind.SERVER, ProcessKind.ROUTER));
   }
 
   @Override
@@ -63,6 +69,11 @@ public final class ProbePlugin implements VenicePlugin {
         }
         return text(record.key()).contains("reject-")
             ? IngestionVerdict.reject("key asks to be rejected") : IngestionVerdict.ACCEPT;
+      }
+
+      @Override
+      public void onDeadLetter(DeadLetterRecord record) {
+        DEAD_LETTERS.add(record);
       }
 
       @Override

@@ -18,6 +18,7 @@ import dev.venice.runtime.protocol.GetRequest;
 import dev.venice.runtime.protocol.GetResponse;
 import dev.venice.runtime.protocol.VeniceReadGrpc;
 import dev.venice.runtime.server.VeniceServer;
+import dev.venice.spi.server.DeadLetterRecord;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -29,9 +30,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,6 +56,8 @@ class ServerPluginHooksTest {
     ProbePlugin.INGESTED.clear();
     ProbePlugin.OUTCOMES.clear();
     ProbePlugin.TRACEPARENTS.clear();
+    ProbePlugin.DEAD_LETTERS.clear();
+    byte[] garbage = {0x7f, 0x00, 0x13};
     try (LocalCluster cluster = LocalCluster.builder().servers(1)
         .controllerConfig("push.monitor.interval", "50ms")
         .serverConfig("plugins.test-probe.enabled", "true").build()) {
@@ -63,6 +73,15 @@ class ServerPluginHooksTest {
           writer.put(Data.key(key), Compression.compress(CompressionStrategy.ZSTD,
               Data.user(key, 1)), 1);
         }
+        writer.flush();
+        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrapServers()),
+            new ByteArraySerializer(), new ByteArraySerializer())) {
+          ProducerRecord<byte[], byte[]> junk = new ProducerRecord<>("packed_v1", 0,
+              Data.key("junk-1"), garbage);
+          junk.headers().add("origin", "test".getBytes(StandardCharsets.UTF_8));
+          raw.send(junk).get();
+        }
         writer.endOfPush().join();
       }
       LocalCluster.waitFor("packed online", WAIT,
@@ -72,6 +91,19 @@ class ServerPluginHooksTest {
       assertEquals(2, ProbePlugin.INGESTED.size(), "the rejected record never reached storage");
       assertTrue(ProbePlugin.INGESTED.stream().anyMatch(v -> v.contains("plain-1")),
           "the hook saw the decompressed value");
+      Map<String, DeadLetterRecord> deadLetters = new HashMap<>();
+      ProbePlugin.DEAD_LETTERS.forEach(d -> deadLetters.put(d.reason(), d));
+      assertEquals(Set.of("rejected", "undecodable"), deadLetters.keySet());
+      DeadLetterRecord undecodable = deadLetters.get("undecodable");
+      assertArrayEquals(garbage, undecodable.value(), "the record's bytes, exactly as in Kafka");
+      assertArrayEquals(Data.key("junk-1"), undecodable.key());
+      assertArrayEquals("test".getBytes(StandardCharsets.UTF_8), undecodable.headers()
+          .get("origin"));
+      assertEquals("packed_v1", undecodable.topic());
+      assertEquals(1, undecodable.version());
+      assertTrue(undecodable.permanent());
+      assertArrayEquals(Data.key("reject-1"), deadLetters.get("rejected").key());
+      assertTrue(deadLetters.get("rejected").message().contains("key asks to be rejected"));
 
       ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
           .usePlaintext().build();

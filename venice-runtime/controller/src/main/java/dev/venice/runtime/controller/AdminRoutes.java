@@ -1,6 +1,7 @@
 package dev.venice.runtime.controller;
 
 import dev.venice.runtime.common.admin.AdminHandler;
+import dev.venice.runtime.common.admin.AdminErrorType;
 import dev.venice.runtime.common.admin.AdminHttpException;
 import dev.venice.runtime.common.admin.AdminHttpServer;
 import dev.venice.runtime.common.admin.AdminRequest;
@@ -124,10 +125,11 @@ final class AdminRoutes {
       }
       Optional<String> leader = leadership == null ? Optional.empty() : leadership.leaderUrl();
       if (leader.isEmpty()) {
-        throw new AdminHttpException(503, "NO_LEADER", "cluster " + cluster
+        throw new AdminHttpException(AdminErrorType.NO_LEADER, "cluster " + cluster
             + " has no leader controller right now; retry shortly");
       }
-      return AdminResponse.error(307, "NOT_LEADER", "this controller is a standby; the leader of"
+      return AdminResponse.error(AdminErrorType.NOT_LEADER,
+          "this controller is a standby; the leader of"
           + " cluster " + cluster + " is " + leader.get())
           .withHeader("Location", leader.get() + request.rawTarget());
     };
@@ -149,7 +151,7 @@ final class AdminRoutes {
     LeaderElection leadership = election.get();
     Optional<String> url = leadership == null ? Optional.empty() : leadership.leaderUrl();
     if (url.isEmpty()) {
-      throw new AdminHttpException(503, "NO_LEADER", "cluster " + cluster
+      throw new AdminHttpException(AdminErrorType.NO_LEADER, "cluster " + cluster
           + " has no leader controller right now");
     }
     return ok(Map.of("cluster", cluster, "url", url.get()));

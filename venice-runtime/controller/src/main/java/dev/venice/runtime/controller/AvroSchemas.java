@@ -1,5 +1,6 @@
 package dev.venice.runtime.controller;
 
+import dev.venice.runtime.common.admin.AdminErrorType;
 import dev.venice.runtime.common.admin.AdminHttpException;
 import dev.venice.runtime.common.meta.SchemaCompatibility;
 import java.util.ArrayList;
@@ -51,7 +52,7 @@ final class AvroSchemas {
   }
 
   private static AdminHttpException invalid(String what, String reason) {
-    return new AdminHttpException(400, "INVALID_SCHEMA", what + " " + reason);
+    return new AdminHttpException(AdminErrorType.INVALID_SCHEMA, what + " " + reason);
   }
 
   /** Refuses a logical type Avro would ignore as invalid for its schema. */

@@ -1,5 +1,6 @@
 package dev.venice.runtime.controller;
 
+import dev.venice.runtime.common.admin.AdminErrorType;
 import dev.venice.runtime.common.admin.AdminHttpException;
 import java.util.List;
 import java.util.Map;
@@ -153,7 +154,7 @@ final class ClusterResources implements AutoCloseable {
 
   private static AdminHttpException kafkaFailure(String what, Throwable cause) {
     LOG.warn("Kafka: {} failed", what, cause);
-    return new AdminHttpException(503, "KAFKA_UNAVAILABLE", "Kafka could not " + what + ": "
+    return new AdminHttpException(AdminErrorType.KAFKA_UNAVAILABLE, "Kafka could not " + what + ": "
         + cause);
   }
 

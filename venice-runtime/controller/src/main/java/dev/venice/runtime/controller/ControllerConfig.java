@@ -1,7 +1,7 @@
 package dev.venice.runtime.controller;
 
 import dev.venice.runtime.common.config.ProcessConfig;
-import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.runtime.common.config.ProcessKeys;
 import dev.venice.runtime.metadata.ZkClusterView;
 import dev.venice.runtime.metadata.ZooKeeperConnections;
 import dev.venice.spi.config.ConfigKey;
@@ -13,22 +13,18 @@ import java.util.Set;
 /** The controller's configuration keys, with defaults and allowed values. */
 public final class ControllerConfig {
   /** The cluster this controller manages (the Helix cluster name). */
-  public static final ConfigKey<String> CLUSTER_NAME =
-      ConfigKey.string("cluster.name", null, "the cluster this controller manages");
+  public static final ConfigKey<String> CLUSTER_NAME = ProcessKeys.CLUSTER_NAME;
   /** ZooKeeper connect string. */
-  public static final ConfigKey<String> ZOOKEEPER_ADDRESS =
-      ConfigKey.string("zookeeper.address", null, "ZooKeeper connect string, host:port[,host:port]");
+  public static final ConfigKey<String> ZOOKEEPER_ADDRESS = ProcessKeys.ZOOKEEPER_ADDRESS;
   /** Kafka bootstrap servers. */
   public static final ConfigKey<String> KAFKA_BOOTSTRAP_SERVERS =
-      ConfigKey.string("kafka.bootstrap.servers", null, "Kafka bootstrap servers, host:port[,...]");
+      ProcessKeys.KAFKA_BOOTSTRAP_SERVERS;
   /** The host the admin API binds to and advertises. */
-  public static final ConfigKey<String> ADMIN_HOST =
-      ConfigKey.string("admin.host", "127.0.0.1", "host the admin API binds to and advertises");
+  public static final ConfigKey<String> HOST = ProcessKeys.HOST;
   /** The admin API port; 0 picks a free one. */
-  public static final ConfigKey<Integer> ADMIN_PORT =
-      ConfigKey.integer("admin.port", 0, 0, 65535, "admin API port (0 picks a free port)");
+  public static final ConfigKey<Integer> ADMIN_PORT = ProcessKeys.ADMIN_PORT;
   /** Where plugin directories live. */
-  public static final ConfigKey<String> PLUGIN_DIR = PluginManager.PLUGIN_DIR;
+  public static final ConfigKey<String> PLUGIN_DIR = ProcessKeys.PLUGIN_DIR;
   /** Replication factor of the Kafka topics the controller creates. */
   public static final ConfigKey<Integer> KAFKA_REPLICATION_FACTOR = ConfigKey.integer(
       "kafka.replication.factor", 1, 1, 16, "replication factor of version and real-time topics");
@@ -62,7 +58,7 @@ public final class ControllerConfig {
           + " records than the current version is refused unless forced (1.0 turns the check off)");
 
   static final List<ConfigKey<?>> KEYS = List.of(CLUSTER_NAME, ZOOKEEPER_ADDRESS,
-      KAFKA_BOOTSTRAP_SERVERS, ADMIN_HOST, ADMIN_PORT, PLUGIN_DIR, KAFKA_REPLICATION_FACTOR,
+      KAFKA_BOOTSTRAP_SERVERS, HOST, ADMIN_PORT, PLUGIN_DIR, KAFKA_REPLICATION_FACTOR,
       PUSH_TIMEOUT, PUSH_MONITOR_INTERVAL, PUSH_MAX_SHRINK_FRACTION, DEFAULT_PARTITION_COUNT,
       DEFAULT_REPLICATION_FACTOR, DEFAULT_VERSIONS_TO_PRESERVE, ZOOKEEPER_SESSION_TIMEOUT,
       CLUSTER_VIEW_MAX_PARALLEL_CALLS);

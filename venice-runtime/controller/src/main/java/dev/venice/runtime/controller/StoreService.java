@@ -2,6 +2,7 @@ package dev.venice.runtime.controller;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.venice.runtime.common.admin.AdminErrorType;
 import dev.venice.runtime.common.admin.AdminHttpException;
 import dev.venice.runtime.common.controller.StoreSchemas;
 import dev.venice.runtime.common.controller.ValueSchema;
@@ -354,7 +355,7 @@ final class StoreService {
       return;
     }
     if (recordCount == 0 && !allowEmpty) {
-      throw new AdminHttpException(409, "EMPTY_PUSH", "push into store " + store.name()
+      throw new AdminHttpException(AdminErrorType.EMPTY_PUSH, "push into store " + store.name()
           + " has no records; an empty version would replace the current one's data. Allow it"
           + " with allowEmpty (venice push --allow-empty)");
     }
@@ -364,7 +365,8 @@ final class StoreService {
     }
     double shrink = 1.0 - (double) recordCount / current;
     if (shrink > maxShrinkFraction) {
-      throw new AdminHttpException(409, "PUSH_WOULD_SHRINK_STORE", String.format(Locale.ROOT,
+      throw new AdminHttpException(AdminErrorType.PUSH_WOULD_SHRINK_STORE,
+          String.format(Locale.ROOT,
           "push into store %s has %d records, %s%% fewer than the %d of current version %d"
               + " (the limit is %s%%, push.max.shrink.fraction); push with force (venice push"
               + " --force) if this is intended", store.name(), recordCount, percent(shrink),
@@ -377,7 +379,8 @@ final class StoreService {
     return locked(name, () -> {
       Version version = version(store(name), number);
       if (version.status() != VersionStatus.STARTED) {
-        throw new AdminHttpException(409, "PUSH_NOT_IN_PROGRESS", "store " + name + " version "
+        throw new AdminHttpException(AdminErrorType.PUSH_NOT_IN_PROGRESS,
+            "store " + name + " version "
             + number + " is " + version.status() + ", not a push in progress");
       }
       finish(name, number, VersionStatus.KILLED, "killed by " + caller.principal(), caller,
@@ -421,7 +424,7 @@ final class StoreService {
     locked(name, () -> {
       checkReportable(name, number, topic, partition, instance);
       if (!repo.reportReplica(topic, partition, instance, status)) {
-        throw new AdminHttpException(404, "VERSION_NOT_FOUND", "store " + name + " version "
+        throw new AdminHttpException(AdminErrorType.VERSION_NOT_FOUND, "store " + name + " version "
             + number + " was dropped");
       }
       return null;
@@ -432,12 +435,12 @@ final class StoreService {
       String instance) {
     version(store(name), number); // still there, under the store's lock
     if (!resources.isLive(instance)) {
-      throw new AdminHttpException(409, "INSTANCE_NOT_LIVE", "instance " + instance
+      throw new AdminHttpException(AdminErrorType.INSTANCE_NOT_LIVE, "instance " + instance
           + " is not a live storage instance of cluster " + cluster + "; only a server holding"
           + " the replica may report it");
     }
     if (resources.replicaState(instance, topic, partition).isEmpty()) {
-      throw new AdminHttpException(409, "PARTITION_NOT_ASSIGNED", "instance " + instance
+      throw new AdminHttpException(AdminErrorType.PARTITION_NOT_ASSIGNED, "instance " + instance
           + " does not hold partition " + partition + " of " + topic);
     }
   }
@@ -496,7 +499,7 @@ final class StoreService {
           Store updated = repo.update(name, current -> {
             Version version = version(current, number);
             if (version.status() != VersionStatus.STARTED) {
-              throw new AdminHttpException(409, "PUSH_NOT_IN_PROGRESS", "store " + name
+              throw new AdminHttpException(AdminErrorType.PUSH_NOT_IN_PROGRESS, "store " + name
                   + " version " + number + " is already " + version.status());
             }
             Store next = current.withVersion(version.withStatus(status, detail));
@@ -533,7 +536,7 @@ final class StoreService {
             false, () -> state(before), () -> {
               Store updated = repo.update(name, current -> {
                 if (current.currentVersion() == v.number()) {
-                  throw new AdminHttpException(409, "VERSION_IS_CURRENT", "store " + name
+                  throw new AdminHttpException(AdminErrorType.VERSION_IS_CURRENT, "store " + name
                       + " version " + v.number() + " became current again; not retired");
                 }
                 return current.withoutVersion(v.number());
@@ -573,7 +576,8 @@ final class StoreService {
     // for a veto: a vetoed transition would leave a push in progress forever.
     AdminVerdict verdict = caller == CONTROLLER ? AdminVerdict.PROCEED : hookSet.before(mutation);
     if (verdict.vetoed()) {
-      AdminHttpException vetoed = new AdminHttpException(403, "VETOED", operation + " of store "
+      AdminHttpException vetoed = new AdminHttpException(AdminErrorType.VETOED,
+          operation + " of store "
           + store + " vetoed by plugin " + verdict.reason());
       if (!dryRun) {
         hookSet.after(mutation, new AdminOutcome(false, vetoed.getMessage(), beforeState));
@@ -697,7 +701,7 @@ final class StoreService {
     try {
       pluginSettingsCheck.check(store, affected);
     } catch (ConfigException e) {
-      throw new AdminHttpException(400, "BAD_PLUGIN_SETTING", e.getMessage());
+      throw new AdminHttpException(AdminErrorType.BAD_PLUGIN_SETTING, e.getMessage());
     }
   }
 
@@ -710,7 +714,7 @@ final class StoreService {
   private static void checkPartitionChange(Store before, Store after) {
     if (before.hybrid() != null && after.hybrid() != null
         && before.partitionCount() != after.partitionCount()) {
-      throw new AdminHttpException(409, "HYBRID_PARTITIONS_FIXED", "store " + before.name()
+      throw new AdminHttpException(AdminErrorType.HYBRID_PARTITIONS_FIXED, "store " + before.name()
           + " is hybrid: its partition count (" + before.partitionCount() + ") is fixed by its"
           + " real-time topic");
     }
@@ -724,7 +728,8 @@ final class StoreService {
           new Schema.Parser().parse(earlier.schema()), earlier.id(), mode));
     }
     if (!reasons.isEmpty()) {
-      throw new AdminHttpException(409, "INCOMPATIBLE_SCHEMA", "value schema for store " + store
+      throw new AdminHttpException(AdminErrorType.INCOMPATIBLE_SCHEMA,
+          "value schema for store " + store
           + " is not " + mode + " compatible: " + String.join("; ", reasons));
     }
   }
@@ -738,7 +743,8 @@ final class StoreService {
 
   private static void checkNoPushInProgress(Store store) {
     store.pushInProgress().ifPresent(v -> {
-      throw new AdminHttpException(409, "PUSH_IN_PROGRESS", "store " + store.name() + " already has"
+      throw new AdminHttpException(AdminErrorType.PUSH_IN_PROGRESS,
+          "store " + store.name() + " already has"
           + " a push in progress: version " + v.number());
     });
   }
@@ -746,14 +752,15 @@ final class StoreService {
   private static void checkCanServe(Store store, int number) {
     Version version = version(store, number);
     if (version.status() != VersionStatus.ONLINE) {
-      throw new AdminHttpException(409, "VERSION_NOT_ONLINE", "store " + store.name() + " version "
+      throw new AdminHttpException(AdminErrorType.VERSION_NOT_ONLINE,
+          "store " + store.name() + " version "
           + number + " is " + version.status() + "; only an ONLINE version can be current");
     }
   }
 
   private static Version version(Store store, int number) {
-    return store.version(number).orElseThrow(() -> new AdminHttpException(404, "VERSION_NOT_FOUND",
-        "store " + store.name() + " has no version " + number + " (versions: "
+    return store.version(number).orElseThrow(() -> new AdminHttpException(
+        AdminErrorType.VERSION_NOT_FOUND, "store " + store.name() + " has no version " + number + " (versions: "
             + store.versions().stream().map(Version::number).toList() + ")"));
   }
 

@@ -6,6 +6,7 @@ import dev.venice.runtime.common.meta.Store;
 import dev.venice.runtime.common.metrics.ProcessMetrics;
 import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.runtime.common.process.ProcessHost;
 import dev.venice.runtime.metadata.RoutingTable;
 import dev.venice.runtime.metadata.ZkClusterView;
 import dev.venice.runtime.metadata.ZooKeeperConnections;
@@ -44,47 +45,47 @@ public final class VeniceController implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VeniceController.class);
 
   private final String cluster;
-  private final ProcessMetrics metrics = new ProcessMetrics();
-  private final PrometheusMeterRegistry registry = metrics.registry();
+  private final ProcessHost host;
   private final ZkClient zk;
   private final ClusterResources resources;
-  private ServerSocketChannel adminChannel;
-  private String instanceId;
-  private RoutingTable routing;
-  private ZkClusterView clusterView;
-  private final PluginManager plugins;
+  private final String instanceId;
+  private final ZkClusterView clusterView;
   private final AdminHttpServer admin;
-  private final ScheduledExecutorService monitor;
   private volatile LeaderElection election;
 
   private VeniceController(ProcessConfig config) throws Exception {
     this.cluster = config.get(ControllerConfig.CLUSTER_NAME);
+    this.host = new ProcessHost(ProcessKind.CONTROLLER, config, new ProcessMetrics());
+    PrometheusMeterRegistry registry = host.metrics().registry();
     String zkAddress = config.get(ControllerConfig.ZOOKEEPER_ADDRESS);
     Duration sessionTimeout = config.get(ControllerConfig.ZOOKEEPER_SESSION_TIMEOUT);
-    this.zk = ZooKeeperConnections.metadataClient(zkAddress, sessionTimeout);
+    String hostName = config.get(ControllerConfig.HOST);
+    String kafka = config.get(ControllerConfig.KAFKA_BOOTSTRAP_SERVERS);
     try {
-      this.resources = new ClusterResources(cluster, zkAddress,
-          config.get(ControllerConfig.KAFKA_BOOTSTRAP_SERVERS),
+      this.zk = ZooKeeperConnections.metadataClient(zkAddress, sessionTimeout);
+      host.closeAfterPlugins("ZooKeeper client", zk, zk::close);
+      this.resources = new ClusterResources(cluster, zkAddress, kafka,
           config.get(ControllerConfig.KAFKA_REPLICATION_FACTOR));
+      host.closeAfterPlugins("Helix and Kafka admin clients", resources, resources::close);
       resources.setUpCluster(); // before our own znodes: Helix refuses an existing cluster path
       MetadataRepository repo = new MetadataRepository(zk, cluster);
       List<Consumer<StoreInfo>> listeners = new CopyOnWriteArrayList<>();
-      String host = config.get(ControllerConfig.ADMIN_HOST);
       // The admin port is bound first: the instance id (host_adminPort, also the controller's name
       // in Helix) must be known before the plugins start.
-      this.adminChannel = bind(host, config.get(ControllerConfig.ADMIN_PORT));
+      ServerSocketChannel adminChannel = bind(hostName, config.get(ControllerConfig.ADMIN_PORT));
+      host.closeAfterPlugins("admin port", adminChannel, adminChannel::close);
       int adminPort = ((InetSocketAddress) adminChannel.getLocalAddress()).getPort();
-      this.instanceId = LeaderElection.instanceName(host, adminPort);
-      this.routing = new RoutingTable(cluster, "controller-spectator_" + instanceId, zkAddress,
-          sessionTimeout);
+      this.instanceId = LeaderElection.instanceName(hostName, adminPort);
+      RoutingTable routing = new RoutingTable(cluster, "controller-spectator_" + instanceId,
+          zkAddress, sessionTimeout);
+      host.closeAfterPlugins("routing table", routing, routing::close);
       this.clusterView = new ZkClusterView(zk, cluster, routing,
           config.get(ControllerConfig.CLUSTER_VIEW_MAX_PARALLEL_CALLS));
-      this.plugins = PluginManager.builder(new BasicHostServices(
-              "controller", instanceId, cluster, storeMetadata(repo, listeners),
-              routing.asRoutingService(), null, clusterView,
-              Map.of("bootstrap.servers", config.get(ControllerConfig.KAFKA_BOOTSTRAP_SERVERS))))
-          .processConfig(config).classPath(VeniceController.class.getClassLoader())
-          .meterRegistry(registry).build().start();
+      host.closeAfterPlugins("cluster view", clusterView, clusterView::close);
+      PluginManager plugins = host.startPlugins(new BasicHostServices(
+          ProcessKind.CONTROLLER.id(), instanceId, cluster, storeMetadata(repo, listeners),
+          routing.asRoutingService(), null, clusterView, Map.of("bootstrap.servers", kafka)),
+          VeniceController.class.getClassLoader());
       StoreService stores = new StoreService(cluster, repo, resources,
           plugins::adminMutationHooks, plugins::checkStoreSettings, TimeSource.SYSTEM,
           new StoreService.Settings(config.get(ControllerConfig.DEFAULT_PARTITION_COUNT),
@@ -93,23 +94,22 @@ public final class VeniceController implements AutoCloseable {
           config.get(ControllerConfig.PUSH_TIMEOUT),
           config.get(ControllerConfig.PUSH_MAX_SHRINK_FRACTION),
           store -> notifyListeners(listeners, store.toStoreInfo()));
-      AdminHttpServer.Builder adminBuilder = AdminHttpServer.builder("controller", plugins, registry)
-          .bindAddress(host).port(adminPort).channel(adminChannel)
-          .hostReadiness(this::readiness);
-      new AdminRoutes(cluster, stores, () -> election, resources,
-          config.get(ControllerConfig.KAFKA_BOOTSTRAP_SERVERS)).mount(adminBuilder);
-      plugins.lifecycleHooks().onStart();
-      this.admin = adminBuilder.start();
-      this.election = new LeaderElection(cluster, zkAddress, sessionTimeout, host, admin.port());
-      clusterView.register(new ClusterMember(instanceId, ProcessKind.CONTROLLER, admin.url(),
-          null));
+      this.admin = host.serveAdmin(this::readiness, adminChannel, routes -> new AdminRoutes(
+          cluster, stores, () -> election, resources, kafka).mount(routes));
+      LeaderElection elected = new LeaderElection(cluster, zkAddress, sessionTimeout, hostName,
+          admin.port());
+      this.election = host.closeBeforePlugins("leader election", elected, elected::close);
       Gauge.builder("venice.controller.leader", () -> isLeader() ? 1 : 0)
           .description("1 when this controller is the cluster's leader").tag("cluster", cluster)
           .register(registry);
-      this.monitor = Executors.newSingleThreadScheduledExecutor(r -> {
+      ScheduledExecutorService monitor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "push-monitor-" + cluster);
         t.setDaemon(true);
         return t;
+      });
+      host.closeBeforePlugins("push monitor", monitor, () -> {
+        monitor.shutdownNow();
+        monitor.awaitTermination(10, TimeUnit.SECONDS);
       });
       long interval = config.get(ControllerConfig.PUSH_MONITOR_INTERVAL).toMillis();
       monitor.scheduleWithFixedDelay(() -> {
@@ -121,11 +121,12 @@ public final class VeniceController implements AutoCloseable {
           LOG.warn("push monitor of cluster {} failed; retrying", cluster, e);
         }
       }, interval, interval, TimeUnit.MILLISECONDS);
-      plugins.lifecycleHooks().onReady();
-      LOG.info("controller {} of cluster {} serving at {}", election.instanceName(), cluster,
+      host.ready(clusterView, new ClusterMember(instanceId, ProcessKind.CONTROLLER, admin.url(),
+          null), serving -> { }); // a controller has no gRPC health service
+      LOG.info("controller {} of cluster {} serving at {}", elected.instanceName(), cluster,
           admin.url());
     } catch (Exception | Error e) {
-      closeQuietly();
+      host.close();
       throw e;
     }
   }
@@ -185,7 +186,7 @@ public final class VeniceController implements AutoCloseable {
 
   /** The plugins of this controller. */
   public PluginManager plugins() {
-    return plugins;
+    return host.plugins();
   }
 
   /** The topics in Kafka (for tests and the CLI's status). */
@@ -240,62 +241,11 @@ public final class VeniceController implements AutoCloseable {
 
 
   /**
-   * Leaves the cluster view, stops serving, gives up leadership, and stops the plugins.
+   * Leaves the cluster view, stops serving, gives up leadership, and stops the plugins (the
+   * sequence of {@link ProcessHost#close}).
    */
   @Override
   public void close() {
-    if (clusterView != null) {
-      clusterView.deregister(); // first: other processes stop calling this one
-    }
-    if (plugins != null) {
-      plugins.lifecycleHooks().onDrain();
-    }
-    closeQuietly();
-  }
-
-  private void closeQuietly() {
-    if (clusterView != null) {
-      quietly("cluster view", clusterView::close); // first: others stop calling us
-    }
-    if (monitor != null) {
-      monitor.shutdownNow();
-      quietly("push monitor", () -> monitor.awaitTermination(10, TimeUnit.SECONDS));
-    }
-    if (election != null) {
-      quietly("leader election", election::close);
-    }
-    if (admin != null) {
-      quietly("admin server", admin::close);
-    } else if (adminChannel != null) {
-      quietly("admin port", adminChannel::close);
-    }
-    if (plugins != null) {
-      quietly("plugins", () -> {
-        plugins.lifecycleHooks().onStop();
-        plugins.close();
-      });
-    }
-    if (routing != null) {
-      quietly("routing table", routing::close);
-    }
-    if (resources != null) {
-      quietly("Helix and Kafka admin clients", resources::close);
-    }
-    quietly("ZooKeeper client", zk::close);
-    metrics.close();
-  }
-
-  private interface Step {
-    void run() throws Exception;
-  }
-
-  private void quietly(String what, Step step) {
-    try {
-      step.run();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Exception | LinkageError e) {
-      LOG.warn("controller of cluster {}: closing the {} failed", cluster, what, e);
-    }
+    host.close();
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.venice.runtime.common.meta.TopicNames;
 import dev.venice.runtime.common.meta.ZkPaths;
+import dev.venice.runtime.common.process.Membership;
 import dev.venice.spi.config.ConfigKey;
 import dev.venice.spi.host.ClusterMember;
 import dev.venice.spi.host.ClusterView;
@@ -97,7 +98,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: every method may be called from any thread.
  */
-public final class ZkClusterView implements ClusterView, AutoCloseable {
+public final class ZkClusterView implements ClusterView, Membership, AutoCloseable {
   /** {@code cluster.view.max.parallel.calls}: plugin-endpoint requests in flight at once. */
   public static final ConfigKey<Integer> MAX_PARALLEL_CALLS = ConfigKey.integer(
       "cluster.view.max.parallel.calls", 8, 1, 256, "how many requests to other processes'"
@@ -197,6 +198,7 @@ public final class ZkClusterView implements ClusterView, AutoCloseable {
    * @throws IllegalStateException when the cluster does not exist in ZooKeeper (no controller has
    *     set it up), when this view already registered a member, or when it is closed
    */
+  @Override
   public synchronized void register(ClusterMember member) {
     Objects.requireNonNull(member, "member");
     if (closed) {
@@ -221,6 +223,7 @@ public final class ZkClusterView implements ClusterView, AutoCloseable {
    * Removes this process's registration (an orderly stop): other processes' views drop it as soon
    * as their watch fires. Does nothing when not registered.
    */
+  @Override
   public synchronized void deregister() {
     ClusterMember member = self;
     self = null;

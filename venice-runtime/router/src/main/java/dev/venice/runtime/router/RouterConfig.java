@@ -1,7 +1,7 @@
 package dev.venice.runtime.router;
 
 import dev.venice.runtime.common.config.ProcessConfig;
-import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.runtime.common.config.ProcessKeys;
 import dev.venice.runtime.metadata.ZkClusterView;
 import dev.venice.runtime.metadata.ZooKeeperConnections;
 import dev.venice.spi.config.ConfigKey;
@@ -13,22 +13,18 @@ import java.util.Set;
 /** The router's configuration keys. */
 public final class RouterConfig {
   /** The cluster it routes for. */
-  public static final ConfigKey<String> CLUSTER_NAME =
-      ConfigKey.string("cluster.name", null, "the cluster this router serves");
+  public static final ConfigKey<String> CLUSTER_NAME = ProcessKeys.CLUSTER_NAME;
   /** ZooKeeper connect string. */
-  public static final ConfigKey<String> ZOOKEEPER_ADDRESS =
-      ConfigKey.string("zookeeper.address", null, "ZooKeeper connect string, host:port[,host:port]");
+  public static final ConfigKey<String> ZOOKEEPER_ADDRESS = ProcessKeys.ZOOKEEPER_ADDRESS;
   /** The host it binds to. */
-  public static final ConfigKey<String> HOST =
-      ConfigKey.string("host", "127.0.0.1", "host the router binds to and advertises");
+  public static final ConfigKey<String> HOST = ProcessKeys.HOST;
   /** The gRPC port thin clients connect to. */
   public static final ConfigKey<Integer> GRPC_PORT =
       ConfigKey.integer("grpc.port", 0, 0, 65535, "gRPC port for thin clients (0 picks one)");
   /** The admin HTTP port (metrics, routing metadata). */
-  public static final ConfigKey<Integer> ADMIN_PORT =
-      ConfigKey.integer("admin.port", 0, 0, 65535, "admin HTTP port (0 picks a free port)");
+  public static final ConfigKey<Integer> ADMIN_PORT = ProcessKeys.ADMIN_PORT;
   /** Where plugin directories live. */
-  public static final ConfigKey<String> PLUGIN_DIR = PluginManager.PLUGIN_DIR;
+  public static final ConfigKey<String> PLUGIN_DIR = ProcessKeys.PLUGIN_DIR;
   /** The ZooKeeper session timeout of the Helix spectator and the metadata client. */
   public static final ConfigKey<Duration> ZOOKEEPER_SESSION_TIMEOUT =
       ZooKeeperConnections.SESSION_TIMEOUT;

@@ -1,5 +1,6 @@
 package dev.venice.runtime.router;
 
+import dev.venice.runtime.common.admin.AdminErrorType;
 import dev.venice.runtime.common.admin.AdminHttpException;
 import dev.venice.runtime.common.admin.AdminHttpServer;
 import dev.venice.runtime.common.admin.AdminRequest;
@@ -12,6 +13,7 @@ import dev.venice.runtime.common.meta.TopicNames;
 import dev.venice.runtime.common.meta.Version;
 import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.runtime.common.process.ProcessHost;
 import dev.venice.runtime.metadata.RoutingTable;
 import dev.venice.runtime.metadata.ZkClusterView;
 import dev.venice.runtime.metadata.ZkStoreRepository;
@@ -21,9 +23,9 @@ import dev.venice.runtime.protocol.RequestHeaders;
 import dev.venice.spi.client.Replica;
 import dev.venice.spi.host.ClusterMember;
 import dev.venice.spi.plugin.ProcessKind;
+import dev.venice.spi.plugin.Readiness;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.util.MutableHandlerRegistry;
@@ -51,9 +53,7 @@ public final class VeniceRouter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VeniceRouter.class);
 
   private final String cluster;
-  private final ProcessMetrics metrics = new ProcessMetrics();
-  private final PrometheusMeterRegistry registry = metrics.registry();
-  private final ZkClient zk;
+  private final ProcessHost host;
   private final HealthStatusManager health = new HealthStatusManager();
   private final ServerChannels channels = new ServerChannels();
   /** Forwards the partitions of one batch get in parallel. */
@@ -62,59 +62,59 @@ public final class VeniceRouter implements AutoCloseable {
     thread.setDaemon(true);
     return thread;
   });
-  private ZkStoreRepository stores;
-  private RoutingTable routing;
-  private ZkClusterView clusterView;
-  private String instanceId;
-  private PluginManager plugins;
-  private Server grpc;
-  private AdminHttpServer admin;
+  private final ZkStoreRepository stores;
+  private final RoutingTable routing;
+  private final ZkClusterView clusterView;
+  private final String instanceId;
+  private final int grpcPort;
+  private final AdminHttpServer admin;
 
   private VeniceRouter(ProcessConfig config) throws Exception {
     this.cluster = config.get(RouterConfig.CLUSTER_NAME);
+    this.host = new ProcessHost(ProcessKind.ROUTER, config, new ProcessMetrics());
+    PrometheusMeterRegistry registry = host.metrics().registry();
     String zkAddress = config.get(RouterConfig.ZOOKEEPER_ADDRESS);
-    String host = config.get(RouterConfig.HOST);
+    String hostName = config.get(RouterConfig.HOST);
     Duration sessionTimeout = config.get(RouterConfig.ZOOKEEPER_SESSION_TIMEOUT);
-    this.zk = ZooKeeperConnections.metadataClient(zkAddress, sessionTimeout);
+    host.closeAfterPlugins("forwarding threads", forwarders, forwarders::shutdownNow);
+    host.closeAfterPlugins("server channels", channels, channels::close);
     try {
-      stores = new ZkStoreRepository(zk, cluster);
+      ZkClient zk = ZooKeeperConnections.metadataClient(zkAddress, sessionTimeout);
+      host.closeAfterPlugins("ZooKeeper client", zk, zk::close);
+      this.stores = new ZkStoreRepository(zk, cluster);
       // The instance id is host_port of the gRPC port (as a server's), so bind it first; the read
       // service is registered once the plugins its hooks come from have started.
       MutableHandlerRegistry services = new MutableHandlerRegistry();
-      grpc = NettyServerBuilder.forAddress(new InetSocketAddress(host,
+      Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(hostName,
               config.get(RouterConfig.GRPC_PORT)))
           .fallbackHandlerRegistry(services)
           .addService(health.getHealthService())
           .build().start();
-      instanceId = host + "_" + grpc.getPort();
-      routing = new RoutingTable(cluster, "router_" + instanceId + "_"
+      host.closeBeforePlugins("gRPC server", grpc, () -> GrpcServers.stop(grpc));
+      this.grpcPort = grpc.getPort();
+      this.instanceId = hostName + "_" + grpcPort;
+      this.routing = new RoutingTable(cluster, "router_" + instanceId + "_"
           + ProcessHandle.current().pid() + "_" + System.nanoTime(), zkAddress, sessionTimeout);
-      clusterView = new ZkClusterView(zk, cluster, routing,
+      host.closeAfterPlugins("routing table", routing, routing::close);
+      this.clusterView = new ZkClusterView(zk, cluster, routing,
           config.get(RouterConfig.CLUSTER_VIEW_MAX_PARALLEL_CALLS));
-      plugins = PluginManager.builder(new BasicHostServices("router", instanceId, cluster,
-              stores.asStoreMetadataService(), routing.asRoutingService(), null, clusterView,
-              Map.of()))
-          .processConfig(config).classPath(VeniceRouter.class.getClassLoader())
-          .meterRegistry(registry).build().start();
-      PluginManager started = plugins;
+      host.closeAfterPlugins("cluster view", clusterView, clusterView::close);
+      PluginManager plugins = host.startPlugins(new BasicHostServices(ProcessKind.ROUTER.id(),
+          instanceId, cluster, stores.asStoreMetadataService(), routing.asRoutingService(), null,
+          clusterView, Map.of()), VeniceRouter.class.getClassLoader());
       services.addService(ServerInterceptors.intercept(new RouterReadService(stores, routing,
-          channels, started::readHooks, registry, forwarders), RequestHeaders.capture()));
-      admin = AdminHttpServer.builder("router", plugins, registry)
-          .bindAddress(host).port(config.get(RouterConfig.ADMIN_PORT))
+          channels, plugins::readHooks, registry, forwarders), RequestHeaders.capture()));
+      this.admin = host.serveAdmin(() -> Readiness.READY, null, routes -> routes
           .route("GET", "/metadata/{store}", this::metadata)
           .route("GET", "/discover", request -> AdminResponse.ok(Map.of(
-              "cluster", cluster, "grpc", host + ":" + grpc.getPort())))
-          .start();
-      plugins.lifecycleHooks().onStart();
-      clusterView.register(new ClusterMember(instanceId, ProcessKind.ROUTER, admin.url(),
-          host + ":" + grpc.getPort()));
-      health.setStatus("", ServingStatus.SERVING);
-      plugins.lifecycleHooks().onReady();
+              "cluster", cluster, "grpc", hostName + ":" + grpcPort))));
+      host.ready(clusterView, new ClusterMember(instanceId, ProcessKind.ROUTER, admin.url(),
+          hostName + ":" + grpcPort), serving -> GrpcServers.setServing(health, serving));
     } catch (Exception | Error e) {
-      closeAll();
+      host.close();
       throw e;
     }
-    LOG.info("router of cluster {}: gRPC port {}, admin {}", cluster, grpc.getPort(), admin.url());
+    LOG.info("router of cluster {}: gRPC port {}, admin {}", cluster, grpcPort, admin.url());
   }
 
   /** Starts a router with the settings of {@link RouterConfig}. */
@@ -124,7 +124,7 @@ public final class VeniceRouter implements AutoCloseable {
 
   /** The gRPC port thin clients connect to. */
   public int grpcPort() {
-    return grpc.getPort();
+    return grpcPort;
   }
 
   /** This router's instance id, {@code host_grpcPort}. */
@@ -139,7 +139,7 @@ public final class VeniceRouter implements AutoCloseable {
 
   /** The plugins of this router. */
   public PluginManager plugins() {
-    return plugins;
+    return host.plugins();
   }
 
   /** The admin URL (routing metadata for fast clients). */
@@ -149,8 +149,9 @@ public final class VeniceRouter implements AutoCloseable {
 
   private AdminResponse metadata(AdminRequest request) {
     String name = request.pathParameter("store");
-    return AdminResponse.ok(routingMetadata(name).orElseThrow(() -> new AdminHttpException(404,
-        "STORE_NOT_FOUND", "store " + name + " does not exist or has no current version")));
+    return AdminResponse.ok(routingMetadata(name).orElseThrow(() -> new AdminHttpException(
+        AdminErrorType.STORE_NOT_FOUND, "store " + name
+            + " does not exist or has no current version")));
   }
 
   /** Routing metadata of a store's current version. */
@@ -171,36 +172,9 @@ public final class VeniceRouter implements AutoCloseable {
         store.pluginSettings()));
   }
 
+  /** Stops the router in the sequence of {@link ProcessHost#close}. */
   @Override
   public void close() {
-    if (clusterView != null) {
-      clusterView.deregister(); // first: other processes stop calling this one
-    }
-    health.setStatus("", ServingStatus.NOT_SERVING);
-    if (plugins != null) {
-      plugins.lifecycleHooks().onDrain();
-    }
-    closeAll();
-  }
-
-  private void closeAll() {
-    if (clusterView != null) {
-      clusterView.close();
-    }
-    GrpcServers.stop(grpc);
-    if (admin != null) {
-      admin.close();
-    }
-    forwarders.shutdownNow();
-    channels.close();
-    if (routing != null) {
-      routing.close();
-    }
-    if (plugins != null) {
-      plugins.lifecycleHooks().onStop();
-      plugins.close();
-    }
-    zk.close();
-    metrics.close();
+    host.close();
   }
 }

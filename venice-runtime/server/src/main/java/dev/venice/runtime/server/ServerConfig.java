@@ -1,7 +1,7 @@
 package dev.venice.runtime.server;
 
 import dev.venice.runtime.common.config.ProcessConfig;
-import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.runtime.common.config.ProcessKeys;
 import dev.venice.runtime.metadata.ZkClusterView;
 import dev.venice.runtime.metadata.ZooKeeperConnections;
 import dev.venice.spi.config.ConfigKey;
@@ -13,28 +13,24 @@ import java.util.Set;
 /** The storage server's configuration keys. */
 public final class ServerConfig {
   /** The cluster to join. */
-  public static final ConfigKey<String> CLUSTER_NAME =
-      ConfigKey.string("cluster.name", null, "the cluster this server joins");
+  public static final ConfigKey<String> CLUSTER_NAME = ProcessKeys.CLUSTER_NAME;
   /** ZooKeeper connect string. */
-  public static final ConfigKey<String> ZOOKEEPER_ADDRESS =
-      ConfigKey.string("zookeeper.address", null, "ZooKeeper connect string, host:port[,host:port]");
+  public static final ConfigKey<String> ZOOKEEPER_ADDRESS = ProcessKeys.ZOOKEEPER_ADDRESS;
   /** Kafka bootstrap servers. */
   public static final ConfigKey<String> KAFKA_BOOTSTRAP_SERVERS =
-      ConfigKey.string("kafka.bootstrap.servers", null, "Kafka bootstrap servers, host:port[,...]");
+      ProcessKeys.KAFKA_BOOTSTRAP_SERVERS;
   /** Where partitions are stored. */
   public static final ConfigKey<String> DATA_DIR =
       ConfigKey.string("data.dir", null, "directory holding one RocksDB per partition replica");
   /** The host the server binds to and advertises. */
-  public static final ConfigKey<String> HOST =
-      ConfigKey.string("host", "127.0.0.1", "host the server binds to and advertises");
+  public static final ConfigKey<String> HOST = ProcessKeys.HOST;
   /** The gRPC read port; part of the instance id {@code host_port}. */
   public static final ConfigKey<Integer> GRPC_PORT =
       ConfigKey.integer("grpc.port", 0, 0, 65535, "gRPC read port (0 picks a free port)");
   /** The admin HTTP port. */
-  public static final ConfigKey<Integer> ADMIN_PORT =
-      ConfigKey.integer("admin.port", 0, 0, 65535, "admin HTTP port (0 picks a free port)");
+  public static final ConfigKey<Integer> ADMIN_PORT = ProcessKeys.ADMIN_PORT;
   /** Where plugin directories live. */
-  public static final ConfigKey<String> PLUGIN_DIR = PluginManager.PLUGIN_DIR;
+  public static final ConfigKey<String> PLUGIN_DIR = ProcessKeys.PLUGIN_DIR;
   /** The ZooKeeper session timeout of the Helix participant and the metadata client. */
   public static final ConfigKey<Duration> ZOOKEEPER_SESSION_TIMEOUT =
       ZooKeeperConnections.SESSION_TIMEOUT;

@@ -6,6 +6,7 @@ import dev.venice.runtime.common.metrics.ProcessMetrics;
 import dev.venice.runtime.common.config.ProcessConfig;
 import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.runtime.common.process.ProcessHost;
 import dev.venice.runtime.metadata.RoutingTable;
 import dev.venice.runtime.metadata.ZkClusterView;
 import dev.venice.runtime.metadata.ZkStoreRepository;
@@ -17,7 +18,6 @@ import dev.venice.spi.plugin.ProcessKind;
 import dev.venice.spi.plugin.Readiness;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.util.MutableHandlerRegistry;
@@ -48,75 +48,77 @@ public final class VeniceServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VeniceServer.class);
 
   private final String cluster;
-  private final ProcessMetrics metrics = new ProcessMetrics();
-  private final PrometheusMeterRegistry registry = metrics.registry();
-  private final ZkClient zk;
+  private final ProcessHost host;
   private final HealthStatusManager health = new HealthStatusManager();
   private final String instanceId;
   private final int grpcPort;
-  private Server grpc;
-  private PluginManager plugins;
-  private ReplicaManager replicas;
-  private AdminHttpServer admin;
-  private HelixManager participant;
+  private final ReplicaManager replicas;
+  private final ZkClusterView clusterView;
+  private final AdminHttpServer admin;
+  private volatile HelixManager participant;
   private volatile RoutingTable routing;
-  private ZkClusterView clusterView;
 
   private VeniceServer(ProcessConfig config) throws Exception {
     this.cluster = config.get(ServerConfig.CLUSTER_NAME);
+    this.host = new ProcessHost(ProcessKind.SERVER, config, new ProcessMetrics());
+    PrometheusMeterRegistry registry = host.metrics().registry();
     String zkAddress = config.get(ServerConfig.ZOOKEEPER_ADDRESS);
-    String host = config.get(ServerConfig.HOST);
+    String hostName = config.get(ServerConfig.HOST);
     String kafka = config.get(ServerConfig.KAFKA_BOOTSTRAP_SERVERS);
     Duration sessionTimeout = config.get(ServerConfig.ZOOKEEPER_SESSION_TIMEOUT);
-    this.zk = ZooKeeperConnections.metadataClient(zkAddress, sessionTimeout);
     try {
+      ZkClient zk = ZooKeeperConnections.metadataClient(zkAddress, sessionTimeout);
+      host.closeAfterPlugins("ZooKeeper client", zk, zk::close);
       ZkStoreRepository stores = new ZkStoreRepository(zk, cluster);
       // The instance id is host_port of the gRPC port, so bind it first; the read service is
       // registered once the replicas it reads exist.
       MutableHandlerRegistry services = new MutableHandlerRegistry();
-      grpc = NettyServerBuilder.forAddress(new InetSocketAddress(host,
+      Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(hostName,
               config.get(ServerConfig.GRPC_PORT)))
           .fallbackHandlerRegistry(services)
           .addService(health.getHealthService())
           .build().start();
       this.grpcPort = grpc.getPort();
-      this.instanceId = host + "_" + grpcPort;
-      replicas = new ReplicaManager(Path.of(config.get(ServerConfig.DATA_DIR)), stores,
-          new LeaderTerms(zk, cluster), kafka,
-          instanceId, () -> plugins.ingestionHooks(), registry);
+      this.instanceId = hostName + "_" + grpcPort;
+      try {
+        this.replicas = new ReplicaManager(Path.of(config.get(ServerConfig.DATA_DIR)), stores,
+            new LeaderTerms(zk, cluster), kafka, instanceId,
+            () -> host.plugins().ingestionHooks(), registry);
+      } catch (Exception | Error e) {
+        GrpcServers.stop(grpc);
+        throw e;
+      }
+      // in this order, so reads stop before the replicas (and their RocksDB) close
+      host.closeBeforePlugins("replicas", replicas, replicas::close);
+      host.closeBeforePlugins("gRPC server", grpc, () -> GrpcServers.stop(grpc));
       // Replica states come from a routing table on the Helix participant, once it has joined.
-      clusterView = new ZkClusterView(zk, cluster, topic -> {
+      this.clusterView = new ZkClusterView(zk, cluster, topic -> {
         RoutingTable table = routing;
         return table == null ? Map.of() : table.replicaStates(topic);
       }, config.get(ServerConfig.CLUSTER_VIEW_MAX_PARALLEL_CALLS));
-      plugins = PluginManager.builder(new BasicHostServices("server", instanceId, cluster,
-              stores.asStoreMetadataService(), null, replicas::stats, clusterView,
-              Map.of("bootstrap.servers", kafka)))
-          .processConfig(config).classPath(VeniceServer.class.getClassLoader())
-          .meterRegistry(registry).build().start();
+      host.closeAfterPlugins("cluster view", clusterView, clusterView::close);
+      PluginManager plugins = host.startPlugins(new BasicHostServices(ProcessKind.SERVER.id(),
+          instanceId, cluster, stores.asStoreMetadataService(), null, replicas::stats,
+          clusterView, Map.of("bootstrap.servers", kafka)), VeniceServer.class.getClassLoader());
       services.addService(ServerInterceptors.intercept(
           new ReadService(stores, replicas, plugins::readHooks, registry),
           RequestHeaders.capture()));
-      admin = AdminHttpServer.builder("server", plugins, registry)
-          .bindAddress(host).port(config.get(ServerConfig.ADMIN_PORT))
-          .hostReadiness(this::readiness)
-          .route("GET", "/partitions", request -> AdminResponse.ok(replicas.stats()))
-          .start();
-      plugins.lifecycleHooks().onStart();
-      participant = joinCluster(zkAddress, sessionTimeout, host, grpc.getPort(), replicas);
-      HelixManager joined = participant;
+      this.admin = host.serveAdmin(this::readiness, null, routes -> routes
+          .route("GET", "/partitions", request -> AdminResponse.ok(replicas.stats())));
+      HelixManager joined = joinCluster(zkAddress, sessionTimeout, hostName, grpcPort, replicas);
+      this.participant = host.closeBeforePlugins("Helix participant", joined,
+          joined::disconnect);
       replicas.onReplicaFailure((topic, partition) -> disable(joined, topic, partition));
-      routing = RoutingTable.on(participant);
-      clusterView.register(new ClusterMember(instanceId, ProcessKind.SERVER, admin.url(),
-          host + ":" + grpcPort));
-      health.setStatus("", ServingStatus.SERVING);
-      plugins.lifecycleHooks().onReady();
+      RoutingTable table = RoutingTable.on(joined);
+      this.routing = host.closeAfterPlugins("routing table", table, table::close);
+      host.ready(clusterView, new ClusterMember(instanceId, ProcessKind.SERVER, admin.url(),
+          hostName + ":" + grpcPort), serving -> GrpcServers.setServing(health, serving));
     } catch (Exception | Error e) {
-      closeAll();
+      host.close();
       throw e;
     }
-    LOG.info("server {} of cluster {}: gRPC port {}, admin {}", instanceId, cluster,
-        grpc.getPort(), admin.url());
+    LOG.info("server {} of cluster {}: gRPC port {}, admin {}", instanceId, cluster, grpcPort,
+        admin.url());
   }
 
   /** Starts a server with the settings of {@link ServerConfig}. */
@@ -184,7 +186,7 @@ public final class VeniceServer implements AutoCloseable {
 
   /** The plugins of this server. */
   public PluginManager plugins() {
-    return plugins;
+    return host.plugins();
   }
 
   /** Exact key count and applied-record count of a replica held here (tests, tools). */
@@ -214,43 +216,11 @@ public final class VeniceServer implements AutoCloseable {
 
   /**
    * Stops serving: the server leaves the cluster view, health goes NOT_SERVING, plugins drain,
-   * the server leaves the cluster (Helix moves its partitions), ingestion stops and RocksDB closes
-   * cleanly.
+   * the server leaves the cluster (Helix moves its partitions), ingestion stops, RocksDB closes
+   * cleanly and the plugins stop (the sequence of {@link ProcessHost#close}).
    */
   @Override
   public void close() {
-    if (clusterView != null) {
-      clusterView.deregister(); // first: other processes stop calling this one
-    }
-    health.setStatus("", ServingStatus.NOT_SERVING);
-    if (plugins != null) {
-      plugins.lifecycleHooks().onDrain();
-    }
-    closeAll();
-  }
-
-  private void closeAll() {
-    if (clusterView != null) {
-      clusterView.close();
-    }
-    if (routing != null) {
-      routing.close();
-    }
-    if (participant != null) {
-      participant.disconnect();
-    }
-    GrpcServers.stop(grpc);
-    if (admin != null) {
-      admin.close();
-    }
-    if (replicas != null) {
-      replicas.close();
-    }
-    if (plugins != null) {
-      plugins.lifecycleHooks().onStop();
-      plugins.close();
-    }
-    zk.close();
-    metrics.close();
+    host.close();
   }
 }

@@ -12,39 +12,40 @@ public class AdminHttpException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final int status;
-  private final String type;
+  private final AdminErrorType type;
   private final Map<String, String> headers;
 
   /**
-   * @param status the HTTP status (4xx for anything the caller can fix)
-   * @param type the machine-readable error type, upper snake case ({@code STORE_NOT_FOUND})
+   * @param type the machine-readable error type, which sets the HTTP status
    * @param message the human-readable reason
    */
-  public AdminHttpException(int status, String type, String message) {
-    this(status, type, message, Map.of());
+  public AdminHttpException(AdminErrorType type, String message) {
+    this(type, message, Map.of());
   }
 
   /** The same with response headers, e.g. {@code Allow} on a 405. */
-  public AdminHttpException(int status, String type, String message, Map<String, String> headers) {
+  public AdminHttpException(AdminErrorType type, String message, Map<String, String> headers) {
     super(message);
-    this.status = status;
     this.type = Objects.requireNonNull(type, "type");
+    this.status = type.status();
     this.headers = Map.copyOf(headers);
   }
 
   /** A 400 {@code BAD_REQUEST}. */
   public static AdminHttpException badRequest(String message) {
-    return new AdminHttpException(400, "BAD_REQUEST", message);
+    return new AdminHttpException(AdminErrorType.BAD_REQUEST, message);
   }
 
   /** A 404 {@code STORE_NOT_FOUND} for {@code store}. */
   public static AdminHttpException storeNotFound(String store) {
-    return new AdminHttpException(404, "STORE_NOT_FOUND", "store " + store + " does not exist");
+    return new AdminHttpException(AdminErrorType.STORE_NOT_FOUND,
+        "store " + store + " does not exist");
   }
 
   /** A 409 {@code STORE_EXISTS} for {@code store}. */
   public static AdminHttpException storeExists(String store) {
-    return new AdminHttpException(409, "STORE_EXISTS", "store " + store + " already exists");
+    return new AdminHttpException(AdminErrorType.STORE_EXISTS,
+        "store " + store + " already exists");
   }
 
   /** The HTTP status. */
@@ -53,7 +54,7 @@ public class AdminHttpException extends RuntimeException {
   }
 
   /** The error type. */
-  public String type() {
+  public AdminErrorType type() {
     return type;
   }
 

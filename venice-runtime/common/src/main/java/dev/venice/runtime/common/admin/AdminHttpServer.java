@@ -184,7 +184,7 @@ public final class AdminHttpServer implements AutoCloseable {
     String subPath = String.join("/", request.rest());
     PluginHttpResponse response = plugins.endpoints().handle(id, new PluginHttpRequest(
         request.method(), subPath, request.query().asMap(), request.headers(), request.body()))
-        .orElseThrow(() -> new AdminHttpException(404, "NOT_FOUND", "plugin " + id
+        .orElseThrow(() -> new AdminHttpException(AdminErrorType.NOT_FOUND, "plugin " + id
             + " is not started or has no endpoint at /" + subPath + " (see GET /plugins)"));
     return new AdminResponse(response.status(), response.contentType(), response.body(),
         Map.of());
@@ -223,7 +223,7 @@ public final class AdminHttpServer implements AutoCloseable {
       } catch (Exception | LinkageError e) {
         LOG.error("{} admin request {} {} failed", processName, method,
             request.getHttpURI().getPath(), e);
-        answer = AdminResponse.error(500, "INTERNAL", method + " "
+        answer = AdminResponse.error(AdminErrorType.INTERNAL, method + " "
             + request.getHttpURI().getPath() + " failed: " + e);
       }
       Counter.builder("venice." + processName + ".admin.requests")
@@ -256,13 +256,14 @@ public final class AdminHttpServer implements AutoCloseable {
     }
     String path = "/" + String.join("/", segments);
     if (allowed.isEmpty()) {
-      throw new AdminHttpException(404, "NOT_FOUND", "no route for " + method + " " + path);
+      throw new AdminHttpException(AdminErrorType.NOT_FOUND, "no route for " + method + " " + path);
     }
     if (allowed.contains("GET")) {
       allowed.add("HEAD");
     }
     String allow = String.join(", ", allowed);
-    throw new AdminHttpException(405, "METHOD_NOT_ALLOWED", method + " is not allowed on " + path
+    throw new AdminHttpException(AdminErrorType.METHOD_NOT_ALLOWED,
+        method + " is not allowed on " + path
         + "; allowed: " + allow, Map.of("Allow", allow));
   }
 
@@ -293,7 +294,8 @@ public final class AdminHttpServer implements AutoCloseable {
       for (int n; drained < MAX_DRAINED_BYTES && (n = in.read(scratch)) > 0; ) {
         drained += n;
       }
-      throw new AdminHttpException(413, "BODY_TOO_LARGE", "request body exceeds the limit of "
+      throw new AdminHttpException(AdminErrorType.BODY_TOO_LARGE,
+          "request body exceeds the limit of "
           + MAX_BODY_BYTES + " bytes" + (declared > 0 ? " (Content-Length " + declared + ")" : ""));
     } catch (IOException e) {
       throw AdminHttpException.badRequest("the request body could not be read: "
@@ -333,7 +335,7 @@ public final class AdminHttpServer implements AutoCloseable {
     protected void generateResponse(Request request, Response response, int code, String message,
         Throwable cause, Callback callback) {
       String reason = HttpStatus.getMessage(code);
-      String type = reason.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
+      AdminErrorType type = AdminErrorType.forHttpStatus(code);
       String detail = message == null || message.isBlank() || message.equals(reason) ? ""
           : ": " + message;
       String text = "the request could not be read (" + code + " " + reason + ")" + detail

@@ -155,7 +155,7 @@ public final class AdminRequest {
       }
     }
     if (!json) {
-      throw new AdminHttpException(415, "UNSUPPORTED_MEDIA_TYPE", method + " " + path()
+      throw new AdminHttpException(AdminErrorType.UNSUPPORTED_MEDIA_TYPE, method + " " + path()
           + " takes a JSON body: send Content-Type: application/json (UTF-8); got "
           + (type.isEmpty() ? "no Content-Type" : "'" + QueryParameters.abbreviate(type) + "'"));
     }

@@ -41,11 +41,19 @@ public record AdminResponse(int status, String contentType, byte[] body,
     return json(200, value);
   }
 
-  /** A JSON error {@code {"error": message, "errorType": type}}. */
-  public static AdminResponse error(int status, String type, String message) {
+  /** A JSON error {@code {"error": message, "errorType": type}} with the type's status. */
+  public static AdminResponse error(AdminErrorType type, String message) {
+    return error(type.status(), type, message);
+  }
+
+  /**
+   * A JSON error {@code {"error": message, "errorType": type}} with an explicit status (for {@link
+   * AdminErrorType#HTTP_ERROR}, whose status varies).
+   */
+  public static AdminResponse error(int status, AdminErrorType type, String message) {
     Map<String, String> body = new LinkedHashMap<>();
     body.put("error", message);
-    body.put("errorType", type);
+    body.put("errorType", type.name());
     return json(status, body);
   }
 

@@ -1,6 +1,7 @@
 package dev.venice.runtime.common.plugin;
 
 import dev.venice.runtime.common.config.ProcessConfig;
+import dev.venice.runtime.common.config.ProcessKeys;
 import dev.venice.runtime.common.plugin.Hooks.Guarded;
 import dev.venice.spi.SemanticVersion;
 import dev.venice.spi.SpiVersion;
@@ -67,8 +68,7 @@ public final class PluginManager implements AutoCloseable {
   /** The prefix of every plugin configuration key. */
   public static final String CONFIG_PREFIX = "plugins.";
   /** The process setting naming the directory that holds one sub-directory per plugin. */
-  public static final ConfigKey<String> PLUGIN_DIR =
-      ConfigKey.string("plugin.dir", null, "directory holding one sub-directory per plugin");
+  public static final ConfigKey<String> PLUGIN_DIR = ProcessKeys.PLUGIN_DIR;
   /** The host-owned process key that says whether a started plugin is on for stores by default. */
   public static final String STORES_ENABLED_BY_DEFAULT = "stores-enabled-by-default";
   private static final String SERVICE_FILE = "META-INF/services/" + VenicePlugin.class.getName();
@@ -165,7 +165,8 @@ public final class PluginManager implements AutoCloseable {
   public synchronized List<PluginInfo> plugins() {
     Map<String, PluginInfo> current = new LinkedHashMap<>(rows);
     for (Started s : started) {
-      current.computeIfPresent(s.info().id(), (id, row) -> row.withStoreErrors(s.stores().errors()));
+      current.computeIfPresent(s.info().id(),
+          (id, row) -> row.withStoreErrors(s.stores().errors()));
     }
     return List.copyOf(current.values());
   }
@@ -297,7 +298,8 @@ public final class PluginManager implements AutoCloseable {
     for (Path entry : entries) {
       String name = entry.getFileName().toString();
       if (!Files.isDirectory(entry)) {
-        fail(name, "", entry.toString(), RefusalReason.NOT_A_PLUGIN, "plugin jars go in a directory per"
+        fail(name, "", entry.toString(), RefusalReason.NOT_A_PLUGIN,
+            "plugin jars go in a directory per"
             + " plugin, " + pluginDirectory + "/<id>/; ignoring " + entry);
         continue;
       }
@@ -305,7 +307,8 @@ public final class PluginManager implements AutoCloseable {
       try (Stream<Path> list = Files.list(entry)) {
         jars = list.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
       } catch (IOException e) {
-        fail(name, "", entry.toString(), RefusalReason.UNREADABLE, "cannot list " + entry + ": " + e);
+        fail(name, "", entry.toString(), RefusalReason.UNREADABLE,
+            "cannot list " + entry + ": " + e);
         continue;
       }
       if (jars.isEmpty()) {
@@ -319,7 +322,8 @@ public final class PluginManager implements AutoCloseable {
       discover(loader, entry, candidates);
       int found = candidates.size() - before;
       if (found == 0 && !rows.containsKey(name)) {
-        fail(name, "", entry.toString(), RefusalReason.NOT_A_PLUGIN, "not a plugin: no " + SERVICE_FILE
+        fail(name, "", entry.toString(), RefusalReason.NOT_A_PLUGIN,
+            "not a plugin: no " + SERVICE_FILE
             + " in " + jars.stream().map(p -> p.getFileName().toString()).toList());
       } else if (found > 1) {
         candidates.subList(before, candidates.size()).clear();
@@ -345,7 +349,8 @@ public final class PluginManager implements AutoCloseable {
       } catch (ServiceConfigurationError e) {
         // ServiceLoader goes on with the next provider after a broken one
         String name = directory != null ? directory.getFileName().toString() : "class-path";
-        fail(name, "", where, RefusalReason.NOT_A_PLUGIN, "broken " + SERVICE_FILE + " in " + where + ": "
+        fail(name, "", where, RefusalReason.NOT_A_PLUGIN,
+            "broken " + SERVICE_FILE + " in " + where + ": "
             + e.getMessage());
         continue;
       }
@@ -526,7 +531,8 @@ public final class PluginManager implements AutoCloseable {
       } catch (InterruptedException interrupted) {
         Thread.currentThread().interrupt();
       }
-      fail(id, descriptor, candidate.source(), RefusalReason.START, "plugin " + id + " " + descriptor.version()
+      fail(id, descriptor, candidate.source(), RefusalReason.START,
+          "plugin " + id + " " + descriptor.version()
           + " from " + candidate.source() + ": start threw " + e);
       LOG.error("plugin {}: start failed", id, e);
       return;

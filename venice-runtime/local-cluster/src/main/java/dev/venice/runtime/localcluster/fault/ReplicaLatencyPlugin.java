@@ -8,9 +8,11 @@ import dev.venice.spi.config.ConfigKey;
 import dev.venice.spi.plugin.Extensions;
 import dev.venice.spi.plugin.PluginContext;
 import dev.venice.spi.plugin.PluginDescriptor;
+import dev.venice.spi.plugin.ProcessKind;
 import dev.venice.spi.plugin.VenicePlugin;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -40,8 +42,9 @@ public final class ReplicaLatencyPlugin implements VenicePlugin {
 
   @Override
   public PluginDescriptor descriptor() {
-    return new PluginDescriptor("fault-replica-latency", "1.0.0", "[1.0,2.0)",
-        "adds latency to client calls to one replica (tests, benchmarks)");
+    return new PluginDescriptor("fault-replica-latency", "1.1.0", "[1.1,2.0)",
+        "adds latency to client calls to one replica (tests, benchmarks)",
+        Set.of(ProcessKind.CLIENT));
   }
 
   @Override

@@ -1,0 +1,227 @@
+package dev.venice.runtime.common.process;
+
+import dev.venice.runtime.common.admin.AdminHttpServer;
+import dev.venice.runtime.common.config.ProcessConfig;
+import dev.venice.runtime.common.config.ProcessKeys;
+import dev.venice.runtime.common.metrics.ProcessMetrics;
+import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.spi.host.ClusterMember;
+import dev.venice.spi.host.HostServices;
+import dev.venice.spi.plugin.ProcessKind;
+import dev.venice.spi.plugin.Readiness;
+import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one start and stop sequence of every Venice process (controller, server, router), so that
+ * plugins see the same lifecycle everywhere:
+ *
+ * <ol>
+ *   <li>{@link #startPlugins}: plugins are found, checked and started (the process's own parts
+ *       that plugins need, such as its ZooKeeper client, were opened before);
+ *   <li>{@link #serveAdmin}: the admin HTTP server starts with the process's routes and the
+ *       plugins' endpoints, then the plugins' {@code onStart};
+ *   <li>the process starts what it runs (joins Helix, elects a leader); each part it opens, at
+ *       any step, is registered with {@link #closeBeforePlugins} or {@link #closeAfterPlugins};
+ *   <li>{@link #ready}: the process announces itself (cluster view, health SERVING), then the
+ *       plugins' {@code onReady}.
+ * </ol>
+ *
+ * <p>{@link #close} runs it backwards: the process withdraws (leaves the cluster view, health
+ * NOT_SERVING), the plugins' {@code onDrain}, the parts that call into plugins, the admin server,
+ * the plugins' {@code onStop} and stop, the parts plugins use, and the metrics. A step that fails
+ * is logged and the next one runs. A process that fails to start calls {@link #close} too, which
+ * undoes only what was done.
+ *
+ * <p>Not thread-safe: a process drives its host from the thread that starts or stops it.
+ */
+public final class ProcessHost implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessHost.class);
+
+  /** A part of the process closed on stop; may throw. */
+  @FunctionalInterface
+  public interface Part {
+    /** Closes the part. */
+    void close() throws Exception;
+  }
+
+  private record Named(String name, Part part) {}
+
+  private final ProcessKind kind;
+  private final ProcessConfig config;
+  private final ProcessMetrics metrics;
+  private final List<Named> beforePluginsStop = new ArrayList<>();
+  private final List<Named> afterPluginsStop = new ArrayList<>();
+  private PluginManager plugins;
+  private AdminHttpServer admin;
+  private Runnable withdraw = () -> {};
+  private boolean closed;
+
+  /**
+   * @param kind the process kind (names its plugins' kind and its admin server)
+   * @param config the process's validated configuration ({@link ProcessKeys} and its own keys)
+   * @param metrics the process's meters, closed last
+   */
+  public ProcessHost(ProcessKind kind, ProcessConfig config, ProcessMetrics metrics) {
+    this.kind = Objects.requireNonNull(kind, "kind");
+    this.config = Objects.requireNonNull(config, "config");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+  }
+
+  /** The process's configuration. */
+  public ProcessConfig config() {
+    return config;
+  }
+
+  /** The process's meters. */
+  public ProcessMetrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * Registers a part that calls into the plugins (a gRPC server, ingestion, a Helix participant,
+   * a leader election): on stop it closes before the plugins stop, last registered first.
+   *
+   * @return {@code value}, so a part is registered where it is opened
+   */
+  public <T> T closeBeforePlugins(String name, T value, Part close) {
+    beforePluginsStop.add(new Named(name, close));
+    return value;
+  }
+
+  /**
+   * Registers a part the plugins may use until they stop (a ZooKeeper client, the cluster view,
+   * a routing table): on stop it closes after the plugins stop, last registered first.
+   *
+   * @return {@code value}, so a part is registered where it is opened
+   */
+  public <T> T closeAfterPlugins(String name, T value, Part close) {
+    afterPluginsStop.add(new Named(name, close));
+    return value;
+  }
+
+  /**
+   * Step 1: finds, checks and starts the plugins meant for this kind of process, from the class
+   * path and the {@code plugin.dir}; a bad plugin is refused and listed, never fatal.
+   *
+   * @param services what the plugins may read (store metadata, routing, cluster view...)
+   * @param classPath where class-path plugins are looked for
+   * @return the started plugins
+   */
+  public PluginManager startPlugins(HostServices services, ClassLoader classPath) {
+    if (plugins != null) {
+      throw new IllegalStateException("plugins already started");
+    }
+    if (!services.processKind().equals(kind.id())) {
+      throw new IllegalArgumentException("host services of a " + services.processKind()
+          + " given to a " + kind.id());
+    }
+    plugins = PluginManager.builder(services).processConfig(config).classPath(classPath)
+        .meterRegistry(metrics.registry()).build().start();
+    return plugins;
+  }
+
+  /**
+   * Step 2: starts the admin HTTP server on {@code host}:{@code admin.port} (or on {@code
+   * channel}, when the process bound it first), with {@code routes} and the plugins' endpoints,
+   * then calls the plugins' {@code onStart}.
+   *
+   * @param readiness the process's own vote for {@code /health}
+   * @param channel an admin port the process bound already, or {@code null}
+   * @param routes adds the process's own routes
+   * @throws Exception when the admin server cannot start (the port is taken...)
+   */
+  public AdminHttpServer serveAdmin(Supplier<Readiness> readiness, ServerSocketChannel channel,
+      Consumer<AdminHttpServer.Builder> routes) throws Exception {
+    if (plugins == null || admin != null) {
+      throw new IllegalStateException("serveAdmin comes once, after startPlugins");
+    }
+    AdminHttpServer.Builder builder = AdminHttpServer.builder(kind.id(), plugins,
+            metrics.registry())
+        .bindAddress(config.get(ProcessKeys.HOST)).port(config.get(ProcessKeys.ADMIN_PORT))
+        .hostReadiness(readiness);
+    if (channel != null) {
+      builder.channel(channel);
+    }
+    routes.accept(builder);
+    admin = builder.start();
+    plugins.lifecycleHooks().onStart();
+    return admin;
+  }
+
+  /**
+   * Step 4: the process announces itself, then the plugins' {@code onReady}: it joins {@code
+   * membership} as {@code self} and {@code serving} is told {@code true} (gRPC health SERVING).
+   * {@link #close} undoes both first: it leaves {@code membership}, so other processes stop
+   * calling it, then tells {@code serving} {@code false}.
+   */
+  public void ready(Membership membership, ClusterMember self, Consumer<Boolean> serving) {
+    if (admin == null) {
+      throw new IllegalStateException("ready comes after serveAdmin");
+    }
+    this.withdraw = () -> {
+      membership.deregister();
+      serving.accept(false);
+    };
+    membership.register(self);
+    serving.accept(true);
+    plugins.lifecycleHooks().onReady();
+  }
+
+  /** The plugins ({@code null} before {@link #startPlugins}). */
+  public PluginManager plugins() {
+    return plugins;
+  }
+
+  /** The admin server ({@code null} before {@link #serveAdmin}). */
+  public AdminHttpServer admin() {
+    return admin;
+  }
+
+  /** Stops the process in the reverse order of its start; runs once. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    step("withdraw", withdraw::run);
+    if (plugins != null) {
+      step("plugins' onDrain", () -> plugins.lifecycleHooks().onDrain());
+    }
+    closeAll(beforePluginsStop);
+    if (admin != null) {
+      step("admin server", admin::close);
+    }
+    if (plugins != null) {
+      step("plugins' onStop", () -> plugins.lifecycleHooks().onStop());
+      step("plugins", plugins::close);
+    }
+    closeAll(afterPluginsStop);
+    step("metrics", metrics::close);
+  }
+
+  private static void closeAll(List<Named> parts) {
+    for (int i = parts.size() - 1; i >= 0; i--) {
+      step(parts.get(i).name(), parts.get(i).part());
+    }
+    parts.clear();
+  }
+
+  private static void step(String name, Part part) {
+    try {
+      part.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      LOG.warn("stopping {} was interrupted", name);
+    } catch (Exception | LinkageError e) {
+      LOG.warn("stopping {} failed; going on with the rest", name, e);
+    }
+  }
+}
