@@ -3,6 +3,7 @@ package dev.venice.it;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -80,6 +81,7 @@ class ServerPluginHooksTest {
           ProducerRecord<byte[], byte[]> junk = new ProducerRecord<>("packed_v1", 0,
               Data.key("junk-1"), garbage);
           junk.headers().add("origin", "test".getBytes(StandardCharsets.UTF_8));
+          junk.headers().add("empty", null); // Kafka allows a header without a value
           raw.send(junk).get();
         }
         writer.endOfPush().join();
@@ -99,6 +101,8 @@ class ServerPluginHooksTest {
       assertArrayEquals(Data.key("junk-1"), undecodable.key());
       assertArrayEquals("test".getBytes(StandardCharsets.UTF_8), undecodable.headers()
           .get("origin"));
+      assertTrue(undecodable.headers().containsKey("empty"));
+      assertNull(undecodable.headers().get("empty"));
       assertEquals("packed_v1", undecodable.topic());
       assertEquals(1, undecodable.version());
       assertTrue(undecodable.permanent());

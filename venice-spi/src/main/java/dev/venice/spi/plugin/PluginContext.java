@@ -46,9 +46,11 @@ public interface PluginContext {
   /**
    * Whether the plugin is switched on for {@code store}: the store's {@code plugins.<id>.enabled}
    * setting, else the process's {@code plugins.<id>.stores-enabled-by-default} (default {@code
-   * true}). The host already skips this plugin's hooks and decorators for a store it is off for;
-   * use this for work the host does not dispatch (background tasks, endpoints). Never throws; a
-   * constant-time lookup.
+   * true}). The host already applies the switch to this plugin's decorators and read and
+   * admin-mutation hooks at once, and to its ingestion hooks when a replica opens (a hook that saw
+   * a replica open sees all its records); use this for work the host does not dispatch (background
+   * tasks, endpoints). Never throws; a map lookup once the store is known (the first call for a
+   * store may read its metadata).
    *
    * @since 1.1.0
    */

@@ -1,6 +1,5 @@
 package dev.venice.spi.plugin;
 
-import dev.venice.spi.config.PluginConfig;
 
 /**
  * A plugin's typed settings per store, kept by the host (from {@link
@@ -12,13 +11,16 @@ import dev.venice.spi.config.PluginConfig;
  *
  * <p>A bad store value never reaches a request: the host keeps the store's last good settings (the
  * process-wide ones before any good store value), counts {@code
- * venice.<process>.plugins.settings.errors{plugin,store}} and shows the error in {@code /plugins}.
+ * venice.plugins.settings.errors{plugin,store}} and shows the error in {@code /plugins}.
  * Thread-safe; {@link #get} never throws.
  *
  * @param <S> the plugin's settings type (usually its {@code <X>Config} record)
  */
 public interface StoreSettings<S> {
-  /** The settings for {@code store}; the process-wide settings for a store the host does not know. */
+  /**
+   * The settings for {@code store}; the process-wide settings for a store the host does not know
+   * (or cannot read right now). Never throws.
+   */
   S get(String store);
 
   /** The process-wide settings (no store overrides). */

@@ -1,6 +1,8 @@
 package dev.venice.spi.server;
 
 import dev.venice.spi.Experimental;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -20,7 +22,8 @@ import java.util.Objects;
  *     read-only)
  * @param value the Kafka record's value bytes as read (the runtime's envelope, not decoded), {@code
  *     null} when it had none
- * @param headers the Kafka record's headers, name to value (the last value of a repeated name)
+ * @param headers the Kafka record's headers, name to value (the last value of a repeated name; a
+ *     header without a value maps to {@code null}), unmodifiable
  * @param reason a stable code, e.g. {@code undecodable}, {@code empty-key}, {@code rejected}
  * @param message what was wrong, in words
  * @param permanent {@code true} when applying it again can never succeed (the record itself is
@@ -47,6 +50,6 @@ public record DeadLetterRecord(
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(message, "message");
-    headers = Map.copyOf(headers);
+    headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers)); // values may be null
   }
 }

@@ -38,7 +38,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -86,7 +85,6 @@ final class StoreService {
   private final TimeSource time;
   private final Settings defaults;
   private final Duration pushTimeout;
-  private final Consumer<Store> onChange;
   private final double maxShrinkFraction;
   private final ReentrantLock[] storeLocks = new ReentrantLock[LOCK_STRIPES];
 
@@ -105,7 +103,7 @@ final class StoreService {
 
   StoreService(String cluster, MetadataRepository repo, ClusterResources resources,
       Supplier<AdminMutationHooks> hooks, PluginSettingsCheck pluginSettingsCheck, TimeSource time,
-      Settings defaults, Duration pushTimeout, double maxShrinkFraction, Consumer<Store> onChange) {
+      Settings defaults, Duration pushTimeout, double maxShrinkFraction) {
     this.pluginSettingsCheck = pluginSettingsCheck;
     this.cluster = cluster;
     this.repo = repo;
@@ -114,7 +112,6 @@ final class StoreService {
     this.time = time;
     this.defaults = defaults;
     this.pushTimeout = pushTimeout;
-    this.onChange = onChange;
     this.maxShrinkFraction = maxShrinkFraction;
     for (int i = 0; i < LOCK_STRIPES; i++) {
       storeLocks[i] = new ReentrantLock();
@@ -596,9 +593,6 @@ final class StoreService {
       throw e;
     }
     hookSet.after(mutation, new AdminOutcome(true, null, after.apply(result)));
-    if (result instanceof Store changed) {
-      onChange.accept(changed);
-    }
     return result;
   }
 

@@ -2,18 +2,15 @@ package dev.venice.runtime.controller;
 
 import dev.venice.runtime.common.admin.AdminHttpServer;
 import dev.venice.runtime.common.config.ProcessConfig;
-import dev.venice.runtime.common.meta.Store;
 import dev.venice.runtime.common.metrics.ProcessMetrics;
 import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginManager;
 import dev.venice.runtime.common.process.ProcessHost;
 import dev.venice.runtime.metadata.RoutingTable;
 import dev.venice.runtime.metadata.ZkClusterView;
+import dev.venice.runtime.metadata.ZkStoreRepository;
 import dev.venice.runtime.metadata.ZooKeeperConnections;
 import dev.venice.spi.host.ClusterMember;
-import dev.venice.spi.host.StoreInfo;
-import dev.venice.spi.host.StoreMetadataService;
-import dev.venice.spi.host.Subscription;
 import dev.venice.spi.plugin.ProcessKind;
 import dev.venice.spi.plugin.Readiness;
 import dev.venice.spi.plugin.TimeSource;
@@ -26,13 +23,10 @@ import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.apache.helix.zookeeper.impl.client.ZkClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +63,6 @@ public final class VeniceController implements AutoCloseable {
       host.closeAfterPlugins("Helix and Kafka admin clients", resources, resources::close);
       resources.setUpCluster(); // before our own znodes: Helix refuses an existing cluster path
       MetadataRepository repo = new MetadataRepository(zk, cluster);
-      List<Consumer<StoreInfo>> listeners = new CopyOnWriteArrayList<>();
       // The admin port is bound first: the instance id (host_adminPort, also the controller's name
       // in Helix) must be known before the plugins start.
       ServerSocketChannel adminChannel = bind(hostName, config.get(ControllerConfig.ADMIN_PORT));
@@ -83,7 +76,9 @@ public final class VeniceController implements AutoCloseable {
           config.get(ControllerConfig.CLUSTER_VIEW_MAX_PARALLEL_CALLS));
       host.closeAfterPlugins("cluster view", clusterView, clusterView::close);
       PluginManager plugins = host.startPlugins(new BasicHostServices(
-          ProcessKind.CONTROLLER.id(), instanceId, cluster, storeMetadata(repo, listeners),
+          ProcessKind.CONTROLLER.id(), instanceId, cluster,
+          // watched like a server's or router's, so plugins see every controller's changes
+          new ZkStoreRepository(zk, cluster).asStoreMetadataService(),
           routing.asRoutingService(), null, clusterView, Map.of("bootstrap.servers", kafka)),
           VeniceController.class.getClassLoader());
       StoreService stores = new StoreService(cluster, repo, resources,
@@ -92,8 +87,7 @@ public final class VeniceController implements AutoCloseable {
               config.get(ControllerConfig.DEFAULT_REPLICATION_FACTOR),
               config.get(ControllerConfig.DEFAULT_VERSIONS_TO_PRESERVE)),
           config.get(ControllerConfig.PUSH_TIMEOUT),
-          config.get(ControllerConfig.PUSH_MAX_SHRINK_FRACTION),
-          store -> notifyListeners(listeners, store.toStoreInfo()));
+          config.get(ControllerConfig.PUSH_MAX_SHRINK_FRACTION));
       this.admin = host.serveAdmin(this::readiness, adminChannel, routes -> new AdminRoutes(
           cluster, stores, () -> election, resources, kafka).mount(routes));
       LeaderElection elected = new LeaderElection(cluster, zkAddress, sessionTimeout, hostName,
@@ -206,39 +200,6 @@ public final class VeniceController implements AutoCloseable {
     }
     return Readiness.READY;
   }
-
-  private static StoreMetadataService storeMetadata(MetadataRepository repo,
-      List<Consumer<StoreInfo>> listeners) {
-    return new StoreMetadataService() {
-      @Override
-      public List<String> storeNames() {
-        return repo.storeNames();
-      }
-
-      @Override
-      public Optional<StoreInfo> store(String name) {
-        return repo.read(name).map(Store::toStoreInfo);
-      }
-
-      @Override
-      public Subscription addListener(Consumer<StoreInfo> listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
-      }
-    };
-  }
-
-  /** Plugins' store listeners; one that throws is logged and does not affect the others. */
-  private static void notifyListeners(List<Consumer<StoreInfo>> listeners, StoreInfo store) {
-    for (Consumer<StoreInfo> listener : listeners) {
-      try {
-        listener.accept(store);
-      } catch (RuntimeException | LinkageError e) {
-        LOG.warn("a store listener failed on store {}", store.name(), e);
-      }
-    }
-  }
-
 
   /**
    * Leaves the cluster view, stops serving, gives up leadership, and stops the plugins (the

@@ -17,17 +17,25 @@ public final class GrpcServers {
     health.setStatus("", serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
   }
 
-  /** Stops taking calls, lets calls in flight finish for up to 5 s, then cuts the rest. */
+  /**
+   * Stops taking calls, lets calls in flight finish for up to 5 s, then cuts the rest and waits up
+   * to 5 s more for their handlers to return (so what they call can be closed after this).
+   */
   public static void stop(Server server) {
     if (server == null) {
       return;
     }
     server.shutdown();
+    awaitTermination(server);
+    server.shutdownNow();
+    awaitTermination(server);
+  }
+
+  private static void awaitTermination(Server server) {
     try {
       server.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    server.shutdownNow();
   }
 }

@@ -335,11 +335,17 @@ final class IngestionTask implements Runnable {
   /** A version-topic record that cannot be applied: skipped (checkpointed) after the hooks saw it. */
   private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, String detail)
       throws RocksDBException {
-    handDeadLetter(record, reason, detail);
-    storage.skip(record.offset());
+    try {
+      handDeadLetter(record, reason, detail);
+    } finally {
+      storage.skip(record.offset()); // whatever the hand-off did, the partition moves on
+    }
   }
 
-  /** A real-time record the leader cannot copy; the real-time offset is not a version offset. */
+  /**
+   * A real-time record the leader cannot copy; the real-time offset is not a version offset. After
+   * an aborted copy batch the leader reads the batch again, so hooks may see such a record twice.
+   */
   private void realTimeDeadLetter(ConsumerRecord<byte[], byte[]> record, String reason,
       String detail) {
     handDeadLetter(record, reason, detail);

@@ -110,7 +110,11 @@ public final class VeniceServer implements AutoCloseable {
           joined::disconnect);
       replicas.onReplicaFailure((topic, partition) -> disable(joined, topic, partition));
       RoutingTable table = RoutingTable.on(joined);
-      this.routing = host.closeAfterPlugins("routing table", table, table::close);
+      // on the participant's connection, so it closes before the participant disconnects
+      this.routing = host.closeBeforePlugins("routing table", table, () -> {
+        routing = null; // the cluster view answers empty replica states from now on
+        table.close();
+      });
       host.ready(clusterView, new ClusterMember(instanceId, ProcessKind.SERVER, admin.url(),
           hostName + ":" + grpcPort), serving -> GrpcServers.setServing(health, serving));
     } catch (Exception | Error e) {

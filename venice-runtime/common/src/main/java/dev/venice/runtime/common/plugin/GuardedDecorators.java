@@ -109,10 +109,15 @@ final class GuardedDecorators {
     }
   }
 
+  /** Also keeps the SPI's promise for a plugin that breaks it: a throw becomes a failed future. */
   private record SwitchedDispatcher(Switch<ReplicaDispatcher> target) implements ReplicaDispatcher {
     @Override
     public CompletableFuture<ReplicaResponse> dispatch(ReplicaRequest request) {
-      return target.active().dispatch(request);
+      try {
+        return target.active().dispatch(request);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
     }
   }
 
@@ -133,18 +138,30 @@ final class GuardedDecorators {
 
     @Override
     public CompletableFuture<V> get(K key, RequestContext context) {
-      return target.active().get(key, context);
+      try {
+        return target.active().get(key, context);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
     }
 
     @Override
     public CompletableFuture<Map<K, V>> batchGet(Set<K> keys, RequestContext context) {
-      return target.active().batchGet(keys, context);
+      try {
+        return target.active().batchGet(keys, context);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
     }
 
     @Override
     public CompletableFuture<Void> streamingBatchGet(Set<K> keys, RequestContext context,
         StreamingCallback<K, V> callback) {
-      return target.active().streamingBatchGet(keys, context, callback);
+      try {
+        return target.active().streamingBatchGet(keys, context, callback);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
     }
 
     @Override

@@ -78,6 +78,9 @@ final class Hooks<H> {
   <A, R> R first(String hookName, A arg, Call<H, A, R> fn, R fallback, Predicate<R> decisive,
       BiFunction<String, R, R> annotate) {
     for (Guarded<H> entry : entries) {
+      if (entry.guard().isStopping()) {
+        continue;
+      }
       R result = entry.guard().apply(hookName, entry.hook(), arg, fn, fallback);
       if (decisive.test(result)) {
         return annotate.apply(entry.guard().pluginId(), result);
@@ -89,7 +92,9 @@ final class Hooks<H> {
   /** Calls every hook, containing what each throws. */
   <A, B> void each(String hookName, A a, B b, BiCall<H, A, B> fn) {
     for (Guarded<H> entry : entries) {
-      entry.guard().run(hookName, entry.hook(), a, b, fn);
+      if (!entry.guard().isStopping()) {
+        entry.guard().run(hookName, entry.hook(), a, b, fn);
+      }
     }
   }
 
@@ -97,6 +102,9 @@ final class Hooks<H> {
   <A, R> List<Decision<R>> all(String hookName, A arg, Call<H, A, R> fn, R fallback) {
     ArrayList<Decision<R>> results = new ArrayList<>(entries.length);
     for (Guarded<H> entry : entries) {
+      if (entry.guard().isStopping()) {
+        continue;
+      }
       results.add(new Decision<>(entry.guard().pluginId(),
           entry.guard().apply(hookName, entry.hook(), arg, fn, fallback)));
     }

@@ -4,6 +4,7 @@ import dev.venice.spi.config.PluginConfig;
 import dev.venice.spi.host.StoreInfo;
 import dev.venice.spi.plugin.StoreSettings;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -42,11 +43,18 @@ final class HostStoreSettings<S> implements StoreSettings<S> {
   @Override
   public S get(String store) {
     S settings = byStore.get(store);
-    if (settings == null) {
-      settings = stores.storeInfo(store).map(info -> build(info, processWide)).orElse(processWide);
-      byStore.putIfAbsent(store, settings);
+    if (settings != null) {
+      return settings;
     }
-    return settings;
+    Optional<StoreInfo> info;
+    try {
+      info = stores.storeInfo(store);
+    } catch (RuntimeException e) { // metadata unreadable right now (ZooKeeper away): not cached
+      return processWide;
+    }
+    settings = info.map(i -> build(i, processWide)).orElse(processWide);
+    S raced = byStore.putIfAbsent(store, settings);
+    return raced != null ? raced : settings;
   }
 
   @Override
@@ -69,7 +77,7 @@ final class HostStoreSettings<S> implements StoreSettings<S> {
         throw new IllegalStateException("the settings factory returned null");
       }
       return settings;
-    } catch (Exception | LinkageError e) {
+    } catch (Exception | LinkageError | AssertionError e) {
       stores.error(info.name(), e.getMessage() + "; keeping the last good settings");
       return lastGood;
     }

@@ -25,6 +25,7 @@ public final class PluginGuard {
   private final MeterRegistry registry;
   private final Map<String, Counter> errors = new ConcurrentHashMap<>();
   private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+  private volatile boolean stopping;
 
   PluginGuard(String pluginId, ClassLoader loader, MeterRegistry registry) {
     this.pluginId = pluginId;
@@ -44,6 +45,19 @@ public final class PluginGuard {
   public interface Call<H, A, R> {
     /** Calls {@code hook} with one argument. */
     R call(H hook, A a) throws Exception;
+  }
+
+  /**
+   * Marks the plugin as stopping: hooks a thread still holds (an ingestion thread that outlived
+   * its replica's close) are skipped from now on, so a stopped plugin is never called again.
+   */
+  void stopping() {
+    stopping = true;
+  }
+
+  /** Whether the plugin is stopping or stopped. */
+  boolean isStopping() {
+    return stopping;
   }
 
   /** The id of the plugin this guard protects. */

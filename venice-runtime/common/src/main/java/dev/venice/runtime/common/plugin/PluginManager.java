@@ -217,7 +217,7 @@ public final class PluginManager implements AutoCloseable {
         });
       } catch (ConfigException e) {
         throw new ConfigException(e.key(), "store " + store + ": " + e.getMessage());
-      } catch (Exception e) {
+      } catch (Exception | LinkageError | AssertionError e) {
         throw new ConfigException(CONFIG_PREFIX + id, "store " + store + ": plugin " + id
             + " could not check its settings: " + e);
       }
@@ -259,6 +259,8 @@ public final class PluginManager implements AutoCloseable {
   public synchronized void close() {
     for (int i = started.size() - 1; i >= 0; i--) {
       Started s = started.get(i);
+      s.guard().stopping();
+      s.stores().close(); // no settings rebuilt for a plugin that is stopping
       s.guard().apply("stop", s.plugin(), null, (plugin, unused) -> {
         plugin.stop();
         return null;

@@ -64,9 +64,17 @@ final class PluginStores implements AutoCloseable {
   /** Whether the plugin is on for {@code store}. Never throws; a map lookup once known. */
   boolean enabledFor(String store) {
     Boolean on = enabled.get(store);
-    // computed under the map's lock for the key, so a listener's newer value is never overwritten
-    return on != null ? on
-        : enabled.computeIfAbsent(store, s -> decide(s, storeInfo(s), onByDefault));
+    if (on != null) {
+      return on;
+    }
+    Optional<StoreInfo> info;
+    try {
+      info = storeInfo(store);
+    } catch (RuntimeException e) { // metadata unreadable right now: the default, not cached
+      return onByDefault;
+    }
+    // stored under the map's lock for the key: a listener's newer value is never overwritten
+    return enabled.computeIfAbsent(store, s -> decide(s, info, onByDefault));
   }
 
   /** The plugin's settings for {@code store}, keyed relative to {@code plugins.<id>.}, without
@@ -99,12 +107,21 @@ final class PluginStores implements AutoCloseable {
   }
 
   private void changed(StoreInfo info) {
-    errors.remove(info.name());
-    Boolean previous = enabled.get(info.name());
-    enabled.put(info.name(), decide(info.name(), Optional.of(info),
-        previous != null ? previous : onByDefault));
-    settings.forEach(s -> s.refresh(info));
-    generation.incrementAndGet();
+    try {
+      errors.remove(info.name());
+      Boolean previous = enabled.get(info.name());
+      enabled.put(info.name(), decide(info.name(), Optional.of(info),
+          previous != null ? previous : onByDefault));
+      for (HostStoreSettings<?> storeSettings : settings) {
+        try {
+          storeSettings.refresh(info);
+        } catch (RuntimeException | Error e) { // refresh contains the plugin's own failures
+          error(info.name(), "rebuilding the settings failed: " + e);
+        }
+      }
+    } finally {
+      generation.incrementAndGet(); // cached per-store decisions are re-checked, whatever happened
+    }
   }
 
   private boolean decide(String store, Optional<StoreInfo> info, boolean lastGood) {

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * NOT_SERVING), the plugins' {@code onDrain}, the parts that call into plugins, the admin server,
  * the plugins' {@code onStop} and stop, the parts plugins use, and the metrics. A step that fails
  * is logged and the next one runs. A process that fails to start calls {@link #close} too, which
- * undoes only what was done.
+ * undoes only what was done: plugins hear {@code onDrain} only after {@code onReady} and {@code
+ * onStop} only after {@code onStart}.
  *
  * <p>Not thread-safe: a process drives its host from the thread that starts or stops it.
  */
@@ -61,6 +62,8 @@ public final class ProcessHost implements AutoCloseable {
   private PluginManager plugins;
   private AdminHttpServer admin;
   private Runnable withdraw = () -> {};
+  private boolean pluginsToldStart;
+  private boolean pluginsToldReady;
   private boolean closed;
 
   /**
@@ -151,6 +154,7 @@ public final class ProcessHost implements AutoCloseable {
     }
     routes.accept(builder);
     admin = builder.start();
+    pluginsToldStart = true;
     plugins.lifecycleHooks().onStart();
     return admin;
   }
@@ -171,6 +175,7 @@ public final class ProcessHost implements AutoCloseable {
     };
     membership.register(self);
     serving.accept(true);
+    pluginsToldReady = true;
     plugins.lifecycleHooks().onReady();
   }
 
@@ -192,15 +197,17 @@ public final class ProcessHost implements AutoCloseable {
     }
     closed = true;
     step("withdraw", withdraw::run);
-    if (plugins != null) {
+    if (pluginsToldReady) {
       step("plugins' onDrain", () -> plugins.lifecycleHooks().onDrain());
     }
     closeAll(beforePluginsStop);
     if (admin != null) {
       step("admin server", admin::close);
     }
-    if (plugins != null) {
+    if (pluginsToldStart) {
       step("plugins' onStop", () -> plugins.lifecycleHooks().onStop());
+    }
+    if (plugins != null) {
       step("plugins", plugins::close);
     }
     closeAll(afterPluginsStop);

@@ -2,9 +2,14 @@ package dev.venice.runtime.common.plugin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.venice.spi.client.DecoratorStack;
+import dev.venice.spi.client.ReplicaDispatcher;
+import dev.venice.spi.client.ReplicaRequest;
+import dev.venice.spi.client.ReplicaResponse;
 import dev.venice.spi.client.RequestContext;
+import dev.venice.spi.client.RequestKind;
 import dev.venice.spi.client.StoreClient;
 import dev.venice.spi.client.StreamingCallback;
 import dev.venice.spi.controller.AdminMutation;
@@ -193,6 +198,13 @@ class PluginFeaturesTest {
           "calls reach the undecorated client");
       assertEquals(1.0, registry.get("venice.plugins.hook.errors")
           .tag("hook", "decorator.store").counter().count());
+      // The replica decorator throws synchronously for a request without candidates (subList):
+      // the host turns the throw into a failed future, as ReplicaDispatcher promises.
+      ReplicaDispatcher dispatcher = stack.decorateDispatcher(
+          request -> CompletableFuture.completedFuture(null), "s");
+      CompletableFuture<ReplicaResponse> failed = dispatcher.dispatch(new ReplicaRequest("s", 1,
+          0, RequestKind.SINGLE_GET, List.of(new byte[] {1}), RequestContext.of("s"), List.of()));
+      assertTrue(failed.isCompletedExceptionally(), "a failed future, not a throw");
 
       // Background task: a throwing run is contained and the schedule goes on.
       Class<?> plugin = app.loadClass("fixture.features.FeaturesPlugin");

@@ -1,6 +1,7 @@
 package dev.venice.runtime.common.plugin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -198,6 +199,19 @@ class StoreScopedPluginsTest {
     assertTrue(assertThrows(ConfigException.class, () -> manager.checkStoreSettings("s",
         Map.of("plugins.client-only.size", "100", "plugins.client-only.delay", "1s")))
         .getMessage().contains("size × delay"));
+  }
+
+  @Test
+  void hooksHeldPastTheirPluginsStopAreNeverCalled() throws Exception {
+    PluginJars.fixturePlugin(plugins, "p", Map.of("id", "p"));
+    start("server", Map.of("plugins.p.enabled", "true"), null);
+    ReadHooks held = manager.readHooks().forStore("s"); // as an ingestion thread holds its hooks
+    assertEquals("p:size=10:tccl=true", answer("s"));
+    manager.close();
+    ReadDecision decision = held.beforeRead(new ReadRequest("s", 1, 0,
+        "p/k".getBytes(StandardCharsets.UTF_8), Map.of()));
+    assertFalse(decision.answered(), "a stopped plugin's hook was called");
+    manager = null;
   }
 
   @Test
