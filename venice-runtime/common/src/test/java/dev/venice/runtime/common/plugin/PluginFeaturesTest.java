@@ -17,9 +17,6 @@ import dev.venice.spi.controller.AdminOperation;
 import dev.venice.spi.controller.AdminOutcome;
 import dev.venice.spi.controller.AdminVerdict;
 import dev.venice.spi.controller.Caller;
-import dev.venice.spi.host.StoreInfo;
-import dev.venice.spi.host.StoreMetadataService;
-import dev.venice.spi.host.Subscription;
 import dev.venice.spi.server.IngestionRecord;
 import dev.venice.spi.server.IngestionVerdict;
 import dev.venice.spi.server.RecordType;
@@ -32,11 +29,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,28 +117,6 @@ class PluginFeaturesTest {
       }
       """;
 
-  /** Store metadata of our own interface, for per-store settings. */
-  record Stores(Map<String, StoreInfo> stores) implements StoreMetadataService {
-    @Override
-    public List<String> storeNames() {
-      return stores.keySet().stream().sorted().toList();
-    }
-
-    @Override
-    public Optional<StoreInfo> store(String name) {
-      return Optional.ofNullable(stores.get(name));
-    }
-
-    @Override
-    public Subscription addListener(Consumer<StoreInfo> listener) {
-      return () -> { };
-    }
-  }
-
-  private static StoreInfo store(String name, Map<String, String> settings) {
-    return new StoreInfo(name, 1, 4, 3, "NO_OP", false, settings);
-  }
-
   private static AdminMutation create(String store, int partitions) {
     return new AdminMutation(AdminOperation.CREATE_STORE, "c", store,
         new Caller("alice", "127.0.0.1:5000"), Instant.now(), Map.of(),
@@ -161,8 +134,8 @@ class PluginFeaturesTest {
     PluginJars.compiledPlugin(jar, Map.of("fixture.features.FeaturesPlugin", PLUGIN), List.of(),
         "fixture.features.FeaturesPlugin");
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    Stores stores = new Stores(Map.of("big", store("big", Map.of("plugins.features.limit", "100")),
-        "bad-settings", store("bad-settings", Map.of("plugins.features.limt", "1"))));
+    TestStores stores = new TestStores().put("big", Map.of("plugins.features.limit", "100"))
+        .put("bad-settings", Map.of("plugins.features.limt", "1"));
     BasicHostServices host = new BasicHostServices("controller", "c1", "c", stores, null, null,
         null, Map.of());
     try (URLClassLoader app = new URLClassLoader(new URL[] {jar.toUri().toURL()},

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.venice.spi.config.ConfigException;
-import dev.venice.spi.host.StoreInfo;
-import dev.venice.spi.host.StoreMetadataService;
-import dev.venice.spi.host.Subscription;
 import dev.venice.spi.server.ReadDecision;
 import dev.venice.spi.server.ReadRequest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -17,10 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,36 +27,8 @@ class StoreScopedPluginsTest {
   @TempDir Path plugins;
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final Stores stores = new Stores();
+  private final TestStores stores = new TestStores();
   private PluginManager manager;
-
-  /** Store metadata of our own interface whose changes reach listeners, as a host's does. */
-  static final class Stores implements StoreMetadataService {
-    final Map<String, StoreInfo> byName = new ConcurrentHashMap<>();
-    final List<Consumer<StoreInfo>> listeners = new CopyOnWriteArrayList<>();
-
-    void put(String name, Map<String, String> pluginSettings) {
-      StoreInfo info = new StoreInfo(name, 1, 1, 1, "NO_OP", false, pluginSettings);
-      byName.put(name, info);
-      listeners.forEach(l -> l.accept(info));
-    }
-
-    @Override
-    public List<String> storeNames() {
-      return byName.keySet().stream().sorted().toList();
-    }
-
-    @Override
-    public Optional<StoreInfo> store(String name) {
-      return Optional.ofNullable(byName.get(name));
-    }
-
-    @Override
-    public Subscription addListener(Consumer<StoreInfo> listener) {
-      listeners.add(listener);
-      return () -> listeners.remove(listener);
-    }
-  }
 
   @AfterEach
   void close() {
