@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.localcluster.LocalCluster;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +20,8 @@ import picocli.CommandLine.Spec;
 /** {@code venice cluster start|status}. */
 @Command(name = "cluster", description = "Run a local cluster, or see a cluster's state.",
     mixinStandardHelpOptions = true,
-    subcommands = {ClusterCommand.Start.class, ClusterCommand.Status.class})
+    subcommands = {ClusterCommand.Start.class, ClusterCommand.Stop.class,
+        ClusterCommand.Status.class})
 final class ClusterCommand {
 
   /** How a local cluster is shaped; shared with quickstart. */
@@ -115,6 +119,35 @@ final class ClusterCommand {
         printEndpoints(out, state);
       }
       awaitCtrlC(cluster, state, out);
+      return 0;
+    }
+  }
+
+  @Command(name = "stop", description = "Stop the local cluster that 'venice cluster start' or"
+      + " 'venice quickstart' runs (it stops in order and removes its state file).",
+      mixinStandardHelpOptions = true,
+      footer = {"", "Examples:", "  venice cluster stop", "  venice cluster stop --local-cluster dev"})
+  static final class Stop implements Callable<Integer> {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    @Mixin GlobalOptions options;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      LocalClusterState state = options.runningLocalCluster().orElseThrow(() ->
+          new CliException("no local cluster" + (options.localCluster == null ? ""
+              : " " + options.localCluster) + " is running; nothing to stop"));
+      ProcessHandle owner = ProcessHandle.of(state.pid()).orElseThrow(() -> new CliException(
+          "the local cluster's process " + state.pid() + " is gone"));
+      owner.destroy(); // SIGTERM: its shutdown hook stops the cluster and removes the state file
+      try {
+        owner.onExit().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        throw new CliException("the local cluster (pid " + state.pid() + ") did not stop within "
+            + WAIT.toSeconds() + " s; it is still running");
+      }
+      Output.print(spec.commandLine().getOut(), options, Map.of("stopped", state.pid()),
+          "stopped the local cluster (pid " + state.pid() + ")");
       return 0;
     }
   }

@@ -16,7 +16,8 @@ public final class GlobalOptions {
   @Option(names = "--local-cluster", paramLabel = "NAME",
       converter = LocalClusterState.NameConverter.class,
       description = "The named local cluster to use, or for cluster start and quickstart to run"
-          + " beside the default one (its endpoints: local-cluster-NAME.json in ~/.venice)."
+          + " beside the default one (its endpoints: local-cluster-NAME.json in $VENICE_HOME,"
+          + " default ~/.venice)."
           + " Lower-case letters, digits, dashes.")
   String localCluster;
 

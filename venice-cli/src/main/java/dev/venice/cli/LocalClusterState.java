@@ -141,7 +141,9 @@ public record LocalClusterState(long pid, String processStarted, String name, St
     return new CliException((name == null ? "a local cluster" : "local cluster " + name)
         + " is already running (pid " + pid + ", controller "
         + (controllers.isEmpty() ? "none" : controllers.get(0)) + ", state file " + file(name)
-        + "); stop it, or run another one with --local-cluster <name>");
+        + "); stop it with 'venice cluster stop"
+        + (name == null ? "" : " --local-cluster " + name) + "', or run another one with"
+        + " --local-cluster <name>");
   }
 
   /**

@@ -29,6 +29,8 @@ final class PluginsCommand {
           "  venice plugins list",
           "  venice plugins list --url http://127.0.0.1:5555 --json"})
   static final class ListPlugins implements Callable<Integer> {
+    /** process, id, version, SPI range, state, then source and message. */
+    private static final String ROW = "%-22s %-22s %-10s %-11s %-14s %s%n";
     @Mixin GlobalOptions options;
     @Spec CommandSpec spec;
     @Option(names = "--url", paramLabel = "ADMIN_URL",
@@ -41,7 +43,7 @@ final class PluginsCommand {
       Map<String, String> processes = processes();
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       List<Map<String, Object>> result = new ArrayList<>();
-      StringBuilder text = new StringBuilder(String.format("%-28s %-18s %-10s %-11s %-14s %s%n",
+      StringBuilder text = new StringBuilder(String.format(ROW,
           "PROCESS", "ID", "VERSION", "SPI", "STATE", "SOURCE / MESSAGE"));
       for (Map.Entry<String, String> process : processes.entrySet()) {
         JsonNode plugins = fetch(http, process.getValue());
@@ -51,11 +53,17 @@ final class PluginsCommand {
         row.put("plugins", plugins);
         result.add(row);
         if (plugins.isEmpty()) {
-          text.append(String.format("%-28s (no plugins)%n", process.getKey()));
+          text.append(String.format("%-22s (no plugins)%n", process.getKey()));
         }
         for (JsonNode p : plugins) {
           String message = p.path("message").asText();
-          text.append(String.format("%-28s %-18s %-10s %-11s %-14s %s%n", process.getKey(),
+          List<String> off = new ArrayList<>();
+          p.path("storesOff").forEach(store -> off.add(store.asText()));
+          if (!off.isEmpty()) {
+            message = (message.isEmpty() ? "" : message + "; ") + "off for stores "
+                + String.join(", ", off);
+          }
+          text.append(String.format(ROW, process.getKey(),
               p.path("id").asText(), p.path("version").asText(),
               p.path("spiVersionRange").asText(), p.path("state").asText(),
               p.path("source").asText() + (message.isEmpty() ? "" : " - " + message)));

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
     + " it serves: an Avro container file with 'key' and 'value' fields, or JSON lines"
     + " {\"key\": ..., \"value\": ...} (one object per line, no other fields). The whole file is"
     + " checked before anything changes; an empty file, or one with far fewer records than the"
-    + " current version (beyond the controller's push.max.shrink.fraction, 50% by default), is"
+    + " current version (beyond the controller's push.max.shrink.fraction, 50%% by default), is"
     + " refused unless --allow-empty or --force is given.",
     mixinStandardHelpOptions = true,
     footer = {"", "Examples:",

@@ -121,14 +121,18 @@ final class StoreCommand {
   }
 
   @Command(name = "update", description = "Change a store's settings.",
-      mixinStandardHelpOptions = true, footer = {"", "Examples:",
+      mixinStandardHelpOptions = true, usageHelpWidth = 120, footer = {"", "Examples:",
           "  venice store update --store users --set replicationFactor=3",
           "  venice store update --store users --set 'pluginSettings={\"plugins.hedging.delay\":\"5ms\"}'"})
   static final class Update extends Base {
     @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
     String store;
     @Option(names = "--set", required = true, paramLabel = "FIELD=JSON",
-        description = "A field and its new value as JSON (a bare word is taken as a string).")
+        description = "A field and its new value as JSON (a bare word is taken as a string);"
+            + " repeatable. Fields: partitionCount, replicationFactor, compressionStrategy,"
+            + " hybrid (null makes the store batch-only), schemaCompatibility,"
+            + " numVersionsToPreserve, pluginSettings (plugins.<id>.<key> to a value, null"
+            + " removes one; plugins.<id>.enabled switches a plugin for the store).")
     Map<String, String> changes;
 
     @Override

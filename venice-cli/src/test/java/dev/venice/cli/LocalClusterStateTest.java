@@ -123,8 +123,8 @@ class LocalClusterStateTest {
 
     CliException refused = assertThrows(CliException.class, mine::claim);
     assertEquals("a local cluster is already running (pid " + other.pid() + ", controller"
-        + " http://127.0.0.1:0, state file " + file + "); stop it, or run another one with"
-        + " --local-cluster <name>", refused.getMessage());
+        + " http://127.0.0.1:0, state file " + file + "); stop it with 'venice cluster stop',"
+        + " or run another one with --local-cluster <name>", refused.getMessage());
     assertThrows(CliException.class, () -> LocalClusterState.requireNotRunning(null));
     LocalClusterState.requireNotRunning("other"); // a named one is separate
     assertEquals(Optional.of(theirs), LocalClusterState.read(null), "still theirs");

@@ -417,6 +417,11 @@ class VeniceCliTest {
       assertEquals(0, venice("store", "list", "--local-cluster", "dev").status());
       Files.delete(LocalClusterState.file("dev"));
       assertEquals(running, LocalClusterState.read(null).orElseThrow(), "untouched");
+
+      Run stopped = venice("cluster", "stop");
+      assertEquals(0, stopped.status(), stopped.err());
+      assertEquals("stopped the local cluster (pid " + owner.pid() + ")", stopped.out());
+      assertTrue(owner.waitFor(10, TimeUnit.SECONDS), "the owner got SIGTERM");
     } finally {
       owner.destroy();
       assertTrue(owner.waitFor(10, TimeUnit.SECONDS));
@@ -424,6 +429,10 @@ class VeniceCliTest {
     Run stale = venice("store", "list");
     assertEquals(1, stale.status(), "a stale state file counts no more");
     assertTrue(stale.err().contains("no local cluster running"), stale.err());
+    Run nothing = venice("cluster", "stop");
+    assertEquals(1, nothing.status());
+    assertEquals("venice cluster stop: no local cluster is running; nothing to stop",
+        nothing.err());
     Files.delete(LocalClusterState.file(null));
   }
 

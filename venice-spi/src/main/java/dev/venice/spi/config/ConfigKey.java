@@ -177,13 +177,26 @@ public final class ConfigKey<T> {
     }
   }
 
-  /** Writes a value back in the form {@link #parse} accepts. */
+  /**
+   * Writes a value back in the form {@link #parse} accepts; a duration in its largest whole unit
+   * ({@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 7d}).
+   */
   public static String format(Object value) {
     if (value instanceof Duration d) {
       if (d.toNanos() % 1_000_000 != 0) {
         return d.toNanos() + "ns";
       }
-      return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+      if (d.toMillis() % 1000 != 0) {
+        return d.toMillis() + "ms";
+      }
+      long seconds = d.toSeconds();
+      if (seconds != 0 && seconds % 86_400 == 0) {
+        return seconds / 86_400 + "d";
+      }
+      if (seconds != 0 && seconds % 3600 == 0) {
+        return seconds / 3600 + "h";
+      }
+      return seconds != 0 && seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
     }
     return String.valueOf(value);
   }

@@ -54,12 +54,25 @@ class PluginConfigTest {
   }
 
   @Test
+  void durationsAreWrittenInTheirLargestWholeUnitAndReadBack() {
+    ConfigKey<Duration> key = ConfigKey.duration("d", Duration.ZERO, Duration.ZERO,
+        Duration.ofDays(30), "a duration");
+    Map<Duration, String> written = Map.of(Duration.ZERO, "0s", Duration.ofMillis(250), "250ms",
+        Duration.ofSeconds(90), "90s", Duration.ofMinutes(5), "5m", Duration.ofHours(1), "1h",
+        Duration.ofDays(7), "7d", Duration.ofNanos(1500), "1500ns");
+    written.forEach((duration, text) -> {
+      assertEquals(text, ConfigKey.format(duration));
+      assertEquals(duration, key.parse(text));
+    });
+  }
+
+  @Test
   void badValuesNameTheKeyAndTheAllowedValues() {
     Map<String, String> expected = Map.of(
         "on", "expected true or false",
         "size", "expected an integer from 1 to 100",
         "rate", "expected a number from 0.0 to 1.0",
-        "delay", "expected a duration from 0s to 60s (e.g. 250ms, 2s, 5m)",
+        "delay", "expected a duration from 0s to 1m (e.g. 250ms, 2s, 5m)",
         "mode", "expected one of FIXED, PERCENTILE");
     for (String bad : new String[] {"", "yes", "-1", "1e9", "NaN", "2 weeks", "999999999999999999999"}) {
       expected.forEach((key, allowed) -> {

@@ -17,6 +17,9 @@ import java.util.Map;
  * @param processKinds the process kinds it runs in (ids such as {@code server}), empty when unknown
  * @param storeErrors stores whose plugin settings were refused at run time, with why (the last good
  *     settings stay in use)
+ * @param storesOff the stores a started plugin is switched off for, among those this process has
+ *     seen (every other store follows the process's default: on, unless {@code
+ *     plugins.<id>.stores-enabled-by-default=false})
  */
 public record PluginInfo(
     String id,
@@ -28,22 +31,24 @@ public record PluginInfo(
     String message,
     RefusalReason reason,
     List<String> processKinds,
-    Map<String, String> storeErrors) {
+    Map<String, String> storeErrors,
+    List<String> storesOff) {
   /** Copies the collections. */
   public PluginInfo {
     processKinds = List.copyOf(processKinds);
     storeErrors = Map.copyOf(storeErrors);
+    storesOff = List.copyOf(storesOff);
   }
 
   /** This row with another state and message (and no refusal reason). */
   PluginInfo with(PluginState newState, String newMessage) {
     return new PluginInfo(id, version, spiVersionRange, description, newState, source, newMessage,
-        null, processKinds, storeErrors);
+        null, processKinds, storeErrors, storesOff);
   }
 
-  /** This row with the given store errors. */
-  PluginInfo withStoreErrors(Map<String, String> errors) {
+  /** This row with a started plugin's current per-store state. */
+  PluginInfo withStores(Map<String, String> errors, List<String> off) {
     return new PluginInfo(id, version, spiVersionRange, description, state, source, message,
-        reason, processKinds, errors);
+        reason, processKinds, errors, off);
   }
 }

@@ -36,6 +36,7 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.jar.JarFile;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -166,7 +167,7 @@ public final class PluginManager implements AutoCloseable {
     Map<String, PluginInfo> current = new LinkedHashMap<>(rows);
     for (Started s : started) {
       current.computeIfPresent(s.info().id(),
-          (id, row) -> row.withStoreErrors(s.stores().errors()));
+          (id, row) -> row.withStores(s.stores().errors(), s.stores().switchedOff()));
     }
     return List.copyOf(current.values());
   }
@@ -317,6 +318,15 @@ public final class PluginManager implements AutoCloseable {
         fail(name, "", entry.toString(), RefusalReason.NOT_A_PLUGIN, "no jar files in " + entry);
         continue;
       }
+      List<String> pluginJars = jars.stream().filter(PluginManager::declaresPlugin)
+          .map(p -> p.getFileName().toString()).toList();
+      if (pluginJars.size() > 1) {
+        // two versions side by side: which one loads would depend on file names
+        fail(name, "", entry.toString(), RefusalReason.NOT_A_PLUGIN, entry + " holds "
+            + pluginJars.size() + " plugin jars " + pluginJars + "; keep one (an old version"
+            + " left next to a new one?)");
+        continue;
+      }
       PluginClassLoader loader =
           new PluginClassLoader("plugin-" + name, jars, VenicePlugin.class.getClassLoader());
       loaders.add(loader);
@@ -332,6 +342,15 @@ public final class PluginManager implements AutoCloseable {
         fail(name, "", entry.toString(), RefusalReason.NOT_A_PLUGIN, entry + " holds " + found
             + " plugins; put each plugin in a directory of its own");
       }
+    }
+  }
+
+  /** Whether {@code jar} declares a plugin service (an unreadable jar declares none here). */
+  private static boolean declaresPlugin(Path jar) {
+    try (JarFile file = new JarFile(jar.toFile())) {
+      return file.getEntry(SERVICE_FILE) != null;
+    } catch (IOException e) {
+      return false; // the class loader reports it
     }
   }
 
@@ -593,7 +612,7 @@ public final class PluginManager implements AutoCloseable {
   private static PluginInfo info(PluginDescriptor d, PluginState state, String source,
       String message) {
     return new PluginInfo(d.id(), d.version(), d.spiVersionRange(), d.description(), state, source,
-        message, null, kinds(d), Map.of());
+        message, null, kinds(d), Map.of(), List.of());
   }
 
   private static List<String> kinds(PluginDescriptor d) {
@@ -603,13 +622,13 @@ public final class PluginManager implements AutoCloseable {
   private void fail(String id, PluginDescriptor d, String source, RefusalReason reason,
       String message) {
     record(new PluginInfo(id, d.version(), d.spiVersionRange(), d.description(),
-        PluginState.FAILED, source, message, reason, kinds(d), Map.of()));
+        PluginState.FAILED, source, message, reason, kinds(d), Map.of(), List.of()));
   }
 
   private void fail(String id, String version, String source, RefusalReason reason,
       String message) {
     record(new PluginInfo(id, version, "", "", PluginState.FAILED, source, message, reason,
-        List.of(), Map.of()));
+        List.of(), Map.of(), List.of()));
   }
 
   private void record(PluginInfo row) {

@@ -93,6 +93,12 @@ final class PluginStores implements AutoCloseable {
     settings.add(storeSettings);
   }
 
+  /** The stores the plugin is switched off for, among those seen so far, sorted. */
+  List<String> switchedOff() {
+    return enabled.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey)
+        .sorted().toList();
+  }
+
   /** Stores whose settings were refused, with why; the last good settings stay in use. */
   Map<String, String> errors() {
     return Map.copyOf(new TreeMap<>(errors));

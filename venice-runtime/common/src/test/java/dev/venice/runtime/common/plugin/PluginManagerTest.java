@@ -263,6 +263,18 @@ class PluginManagerTest {
   }
 
   @Test
+  void refusesTwoPluginJarsInOneDirectory() throws IOException {
+    Path twice = PluginJars.fixturePlugin(plugins, "twice", Map.of("id", "twice"));
+    Files.copy(twice.resolve("twice.jar"), twice.resolve("twice-0.9.jar"));
+    start();
+    assertEquals(PluginState.FAILED, row("twice").state());
+    assertEquals(twice + " holds 2 plugin jars [twice-0.9.jar, twice.jar]; keep one (an old"
+        + " version left next to a new one?)", row("twice").message());
+    assertEquals(1.0, failures("twice", "not-a-plugin"));
+    assertHostWorks();
+  }
+
+  @Test
   void refusesAMalformedDescriptor() throws IOException {
     PluginJars.fixturePlugin(plugins, "shouty", Map.of("id", "Shouty_Plugin"));
     PluginJars.fixturePlugin(plugins, "badversion", Map.of("id", "badversion", "spi", "one"));
