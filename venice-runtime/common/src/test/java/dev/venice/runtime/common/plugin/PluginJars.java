@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -60,31 +61,39 @@ public final class PluginJars {
   public static void compiledPlugin(Path jarFile, Map<String, String> sources, List<Path> libraries,
       String pluginClass) throws IOException {
     Path work = Files.createTempDirectory("plugin-src");
-    List<String> files = new ArrayList<>();
-    for (Map.Entry<String, String> source : sources.entrySet()) {
-      Path file = work.resolve("src").resolve(source.getKey().replace('.', '/') + ".java");
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, source.getValue());
-      files.add(file.toString());
-    }
-    Path out = Files.createDirectories(work.resolve("classes"));
-    String classPath = System.getProperty("java.class.path") + File.pathSeparator
-        + libraries.stream().map(Path::toString)
-            .collect(Collectors.joining(File.pathSeparator));
-    List<String> args = new ArrayList<>(List.of("-d", out.toString(), "-cp", classPath,
-        "--release", "17", "-proc:none"));
-    args.addAll(files);
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    assertTrue(javac.run(null, null, System.err, args.toArray(String[]::new)) == 0,
-        "fixture plugin did not compile");
-    Files.createDirectories(jarFile.getParent());
-    try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(jarFile));
-        Stream<Path> walk = Files.walk(out)) {
-      for (Path file : walk.filter(Files::isRegularFile).toList()) {
-        put(jar, out.relativize(file).toString().replace('\\', '/'), Files.readAllBytes(file));
+    try {
+      List<String> files = new ArrayList<>();
+      for (Map.Entry<String, String> source : sources.entrySet()) {
+        Path file = work.resolve("src").resolve(source.getKey().replace('.', '/') + ".java");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, source.getValue());
+        files.add(file.toString());
       }
-      put(jar, "META-INF/services/" + VenicePlugin.class.getName(),
-          pluginClass.getBytes(StandardCharsets.UTF_8));
+      Path out = Files.createDirectories(work.resolve("classes"));
+      String classPath = System.getProperty("java.class.path") + File.pathSeparator
+          + libraries.stream().map(Path::toString)
+              .collect(Collectors.joining(File.pathSeparator));
+      List<String> args = new ArrayList<>(List.of("-d", out.toString(), "-cp", classPath,
+          "--release", "17", "-proc:none"));
+      args.addAll(files);
+      JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+      assertTrue(javac.run(null, null, System.err, args.toArray(String[]::new)) == 0,
+          "fixture plugin did not compile");
+      Files.createDirectories(jarFile.getParent());
+      try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(jarFile));
+          Stream<Path> walk = Files.walk(out)) {
+        for (Path file : walk.filter(Files::isRegularFile).toList()) {
+          put(jar, out.relativize(file).toString().replace('\\', '/'), Files.readAllBytes(file));
+        }
+        put(jar, "META-INF/services/" + VenicePlugin.class.getName(),
+            pluginClass.getBytes(StandardCharsets.UTF_8));
+      }
+    } finally {
+      try (Stream<Path> walk = Files.walk(work)) { // sources and classes: in the jar now
+        for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      }
     }
   }
 

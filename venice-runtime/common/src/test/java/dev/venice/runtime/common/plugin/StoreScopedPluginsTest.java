@@ -96,10 +96,12 @@ class StoreScopedPluginsTest {
     assertEquals("p:size=10:tccl=true", answer("on"));
     assertTrue(manager.readHooks().forStore("off").isEmpty(), "nothing to call for that store");
 
+    assertEquals(List.of("off"), row("p").storesOff());
     stores.put("on", Map.of("plugins.p.enabled", "false"));
     stores.put("off", Map.of("plugins.p.enabled", "true"));
     assertNull(answer("on"));
     assertEquals("p:size=10:tccl=true", answer("off"));
+    assertEquals(List.of("on"), row("p").storesOff(), "listed in /plugins");
 
     stores.put("off", Map.of("plugins.p.enabled", "maybe"));
     assertEquals("p:size=10:tccl=true", answer("off"), "a bad switch keeps the last good one");
