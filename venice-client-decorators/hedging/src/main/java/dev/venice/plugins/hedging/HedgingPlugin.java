@@ -1,24 +1,20 @@
 package dev.venice.plugins.hedging;
 
 import dev.venice.spi.client.DecoratorOrder;
-import dev.venice.spi.client.ReplicaDispatchDecorator;
-import dev.venice.spi.client.ReplicaDispatcher;
 import dev.venice.spi.config.ConfigKey;
 import dev.venice.spi.config.PluginConfig;
 import dev.venice.spi.plugin.Extensions;
 import dev.venice.spi.plugin.PluginContext;
 import dev.venice.spi.plugin.PluginDescriptor;
 import dev.venice.spi.plugin.ProcessKind;
-import dev.venice.spi.plugin.StoreSettings;
 import dev.venice.spi.plugin.VenicePlugin;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The {@code hedging} client decorator plugin: a replica-level decorator, positioned by {@link
- * DecoratorOrder#HEDGING}. Each store gets its own sliding window (latencies, budget) and meters;
- * its settings come from the host's per-store settings (the process's {@code plugins.hedging.*}
- * overlaid with the store's), kept current by the host.
+ * The {@code hedging} client decorator plugin, wiring only: its descriptor, its keys ({@link
+ * HedgingConfig}) and, at start, one {@link HedgingDecorator} (replica level, {@link
+ * DecoratorOrder#HEDGING}) fed by the host's per-store settings, the plugin's scheduler and clock.
  */
 public final class HedgingPlugin implements VenicePlugin {
   @Override
@@ -40,24 +36,8 @@ public final class HedgingPlugin implements VenicePlugin {
 
   @Override
   public void start(PluginContext context, Extensions extensions) {
-    StoreSettings<HedgingConfig> settings = context.storeSettings(HedgingConfig::from);
-    extensions.addReplicaDecorator(new ReplicaDispatchDecorator() {
-      @Override
-      public String name() {
-        return "hedging";
-      }
-
-      @Override
-      public int order() {
-        return DecoratorOrder.HEDGING;
-      }
-
-      @Override
-      public ReplicaDispatcher decorate(ReplicaDispatcher next, String store) {
-        return new HedgingDispatcher(next, () -> settings.get(store), context.time()::nanoTime,
-            new HedgingMetrics(context.meterRegistry(), context.metricPrefix(), store),
-            context.scheduler(), context.time());
-      }
-    });
+    extensions.addReplicaDecorator(new HedgingDecorator(
+        context.storeSettings(HedgingConfig::from), context.meterRegistry(),
+        context.metricPrefix(), context.scheduler(), context.time()));
   }
 }

@@ -1,26 +1,36 @@
 package dev.venice.plugins.auditlog;
 
 import dev.venice.spi.config.ConfigKey;
-import dev.venice.spi.controller.AdminMutation;
-import dev.venice.spi.controller.AdminMutationHook;
-import dev.venice.spi.controller.AdminOutcome;
 import dev.venice.spi.plugin.Extensions;
 import dev.venice.spi.plugin.PluginContext;
 import dev.venice.spi.plugin.PluginDescriptor;
 import dev.venice.spi.plugin.ProcessKind;
 import dev.venice.spi.plugin.VenicePlugin;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
- * The {@code audit-log} controller plugin: an after-hook on every mutating admin operation turns
- * it into an {@link AuditEvents event} and hands it to the {@link AuditPublisher}. Runs on
- * controllers only; switched off for a store ({@code plugins.audit-log.enabled=false} in its
- * settings), that store's mutations are not audited.
+ * The {@code audit-log} controller plugin, wiring only: its descriptor, its keys ({@link
+ * AuditLogConfig}) and, at start, the {@link AuditPublisher} (a bounded queue and one thread
+ * sending to the {@link EventSink}, Kafka in production), the {@link AuditLogHook} that offers it
+ * every mutating admin operation, and the {@link AuditLogEndpoint} that tells readers the topic
+ * and the event schemas. Runs on controllers only; switched off for a store ({@code
+ * plugins.audit-log.enabled=false} in its settings), that store's mutations are not audited.
  */
 public final class AuditLogPlugin implements VenicePlugin {
+  private final EventSink.Factory sinks;
   private AuditPublisher publisher;
+
+  /** The plugin as hosts load it: events go to Kafka ({@link KafkaEventSink}). */
+  public AuditLogPlugin() {
+    this(KafkaEventSink::open);
+  }
+
+  /** The plugin with another sink (tests). */
+  AuditLogPlugin(EventSink.Factory sinks) {
+    this.sinks = Objects.requireNonNull(sinks, "sinks");
+  }
 
   @Override
   public PluginDescriptor descriptor() {
@@ -37,21 +47,11 @@ public final class AuditLogPlugin implements VenicePlugin {
   @Override
   public void start(PluginContext context, Extensions extensions) throws Exception {
     AuditLogConfig config = AuditLogConfig.from(context.config());
-    Map<String, String> kafka = context.host().kafkaClientConfig();
-    if (kafka.isEmpty()) {
-      throw new IllegalStateException("the audit log needs a host with Kafka; this "
-          + context.host().processKind() + " has none");
-    }
-    KafkaEventSink.ensureTopic(kafka, config);
-    publisher = new AuditPublisher(config.queueCapacity(), new KafkaEventSink(kafka, config),
-        context.meterRegistry(), context.metricPrefix(), context.logger());
-    String controller = context.host().instanceId();
-    extensions.addAdminMutationHook(new AdminMutationHook() {
-      @Override
-      public void after(AdminMutation mutation, AdminOutcome outcome) {
-        publisher.offer(AuditEvents.event(mutation, outcome, controller));
-      }
-    });
+    publisher = new AuditPublisher(config.queueCapacity(), sinks.open(config, context.host()),
+        new AuditLogMetrics(context.meterRegistry(), context.metricPrefix()), context.logger(),
+        context.time());
+    extensions.addAdminMutationHook(new AuditLogHook(publisher, context.host().instanceId()))
+        .addHttpEndpoint(new AuditLogEndpoint(config.topic()));
   }
 
   @Override

@@ -1,8 +1,6 @@
 package dev.venice.plugins.auditlog;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.venice.spi.plugin.TimeSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -25,27 +23,28 @@ final class AuditPublisher implements AutoCloseable {
   private final BlockingQueue<GenericRecord> queue;
   private final EventSink sink;
   private final Logger log;
-  private final MeterRegistry registry;
-  private final String prefix;
-  private final Counter queued;
-  private final Counter published;
+  private final AuditLogMetrics metrics;
+  private final TimeSource time;
   private final Thread thread;
-  private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+  private final AtomicLong lastLogged;
   private volatile boolean running = true;
 
-  /** @param prefix the host-given meter prefix ({@code venice.controller.audit.log.}) */
-  AuditPublisher(int capacity, EventSink sink, MeterRegistry registry, String prefix, Logger log) {
+  /**
+   * Starts the publisher thread (a daemon named {@code audit-log-publisher}, ended by {@link
+   * #close}).
+   *
+   * @param capacity events the queue holds, at least 1
+   * @param time the clock that spaces drop warnings in the log
+   */
+  AuditPublisher(int capacity, EventSink sink, AuditLogMetrics metrics, Logger log,
+      TimeSource time) {
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.sink = sink;
     this.log = log;
-    this.registry = registry;
-    this.prefix = prefix;
-    this.queued = Counter.builder(prefix + "queued")
-        .description("Audit events accepted for publishing").register(registry);
-    this.published = Counter.builder(prefix + "published")
-        .description("Audit events acknowledged by Kafka").register(registry);
-    Gauge.builder(prefix + "queue.depth", queue, BlockingQueue::size)
-        .description("Audit events waiting to be published").register(registry);
+    this.metrics = metrics;
+    this.time = time;
+    this.lastLogged = new AtomicLong(time.nanoTime() - LOG_INTERVAL_NANOS);
+    metrics.queueDepth(queue);
     this.thread = new Thread(this::publish, "audit-log-publisher");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -56,7 +55,7 @@ final class AuditPublisher implements AutoCloseable {
     if (!running) {
       dropped("shutdown", event, null);
     } else if (queue.offer(event)) {
-      queued.increment();
+      metrics.queued();
     } else {
       dropped("queue-full", event, null);
     }
@@ -81,7 +80,7 @@ final class AuditPublisher implements AutoCloseable {
               if (error != null) {
                 dropped("kafka-error", event, error);
               } else {
-                published.increment();
+                metrics.published();
               }
             });
       } catch (RuntimeException e) {
@@ -91,15 +90,13 @@ final class AuditPublisher implements AutoCloseable {
   }
 
   private void dropped(String reason, GenericRecord event, Throwable cause) {
-    Counter.builder(prefix + "dropped")
-        .description("Audit events that will never reach the audit topic")
-        .tag("reason", reason).register(registry).increment();
-    long now = System.nanoTime();
+    metrics.dropped(reason);
+    long now = time.nanoTime();
     long last = lastLogged.get();
     if (now - last >= LOG_INTERVAL_NANOS && lastLogged.compareAndSet(last, now)) {
-      log.warn("audit event dropped ({}): {} of {} by {}; further drops are counted in {}dropped"
-          + " and logged every 10 s", reason, event.get("operation"), event.get("store"),
-          event.get("principal"), prefix, cause);
+      log.warn("audit event dropped ({}): {} of {} by {}; further drops are counted in {} and"
+          + " logged every 10 s", reason, event.get("operation"), event.get("store"),
+          event.get("principal"), metrics.droppedName(), cause);
     }
   }
 

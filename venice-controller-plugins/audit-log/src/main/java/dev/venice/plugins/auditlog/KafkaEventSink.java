@@ -1,5 +1,6 @@
 package dev.venice.plugins.auditlog;
 
+import dev.venice.spi.host.HostServices;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -38,6 +39,23 @@ final class KafkaEventSink implements EventSink {
     settings.put(ProducerConfig.CLIENT_ID_CONFIG, "venice-audit-log");
     this.producer = new KafkaProducer<>(settings, new ByteArraySerializer(),
         new ByteArraySerializer());
+  }
+
+  /**
+   * The production {@link EventSink.Factory}: the host's Kafka client settings, the audit topic
+   * created if missing, an idempotent producer.
+   *
+   * @throws IllegalStateException when the host has no Kafka, or the topic cannot be created
+   */
+  static EventSink open(AuditLogConfig config, HostServices host)
+      throws InterruptedException, TimeoutException {
+    Map<String, String> kafka = host.kafkaClientConfig();
+    if (kafka.isEmpty()) {
+      throw new IllegalStateException("the audit log needs a host with Kafka; this "
+          + host.processKind() + " has none");
+    }
+    ensureTopic(kafka, config);
+    return new KafkaEventSink(kafka, config);
   }
 
   /** Creates the audit topic (one partition, so events keep one total order) if it is missing. */

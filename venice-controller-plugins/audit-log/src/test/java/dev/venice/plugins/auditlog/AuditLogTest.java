@@ -8,6 +8,7 @@ import dev.venice.spi.controller.AdminMutation;
 import dev.venice.spi.controller.AdminOperation;
 import dev.venice.spi.controller.AdminOutcome;
 import dev.venice.spi.controller.Caller;
+import dev.venice.testkit.ManualTimeSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -64,6 +65,12 @@ class AuditLogTest {
     public void close() {}
   }
 
+  private static AuditPublisher publisher(int capacity, EventSink sink,
+      SimpleMeterRegistry registry) {
+    return new AuditPublisher(capacity, sink, new AuditLogMetrics(registry, PREFIX),
+        LoggerFactory.getLogger("test"), new ManualTimeSource());
+  }
+
   private static double count(SimpleMeterRegistry registry, String name, String reason) {
     var search = registry.find(name);
     if (reason != null) {
@@ -103,8 +110,7 @@ class AuditLogTest {
   void publishesInOrderWithoutBlockingTheCaller() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     RecordingSink sink = new RecordingSink(new CountDownLatch(0), false);
-    AuditPublisher publisher = new AuditPublisher(100, sink, registry, PREFIX,
-        LoggerFactory.getLogger("test"));
+    AuditPublisher publisher = publisher(100, sink, registry);
     for (int i = 0; i < 50; i++) {
       publisher.offer(event("s" + i));
     }
@@ -120,8 +126,7 @@ class AuditLogTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     CountDownLatch release = new CountDownLatch(1);
     RecordingSink stuck = new RecordingSink(release, false);
-    AuditPublisher publisher = new AuditPublisher(5, stuck, registry, PREFIX,
-        LoggerFactory.getLogger("test"));
+    AuditPublisher publisher = publisher(5, stuck, registry);
     long start = System.nanoTime();
     for (int i = 0; i < 20; i++) {
       publisher.offer(event("s" + i)); // the sink is stuck: the queue fills up
@@ -138,8 +143,8 @@ class AuditLogTest {
   @Test
   void kafkaFailuresAndShutdownLeftoversAreCounted() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    AuditPublisher failing = new AuditPublisher(10, new RecordingSink(new CountDownLatch(0), true),
-        registry, PREFIX, LoggerFactory.getLogger("test"));
+    AuditPublisher failing =
+        publisher(10, new RecordingSink(new CountDownLatch(0), true), registry);
     failing.offer(event("a"));
     failing.offer(event("b"));
     failing.close(Duration.ofSeconds(10));
@@ -147,8 +152,7 @@ class AuditLogTest {
 
     SimpleMeterRegistry other = new SimpleMeterRegistry();
     CountDownLatch never = new CountDownLatch(1);
-    AuditPublisher stuck = new AuditPublisher(10, new RecordingSink(never, false), other, PREFIX,
-        LoggerFactory.getLogger("test"));
+    AuditPublisher stuck = publisher(10, new RecordingSink(never, false), other);
     for (int i = 0; i < 4; i++) {
       stuck.offer(event("s" + i));
     }

@@ -1,10 +1,6 @@
 package dev.venice.plugins.bloomfilter;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.venice.spi.config.ConfigKey;
-import dev.venice.spi.http.PluginHttpEndpoint;
-import dev.venice.spi.http.PluginHttpRequest;
-import dev.venice.spi.http.PluginHttpResponse;
 import dev.venice.spi.plugin.Extensions;
 import dev.venice.spi.plugin.PluginContext;
 import dev.venice.spi.plugin.PluginDescriptor;
@@ -14,12 +10,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The {@code bloom-filter} server plugin: adds the ingestion hook that fills the filters, the read
- * hook that consults them, and {@code GET /plugins/bloom-filter/} listing every filter.
+ * The {@code bloom-filter} server plugin, wiring only: its descriptor, its keys ({@link
+ * BloomFilterConfig}) and, at start, the {@link PartitionFilters} (the ingestion hook that fills
+ * the filters and the read hook that consults them) and the {@link BloomFilterEndpoint} listing
+ * them.
  */
 public final class BloomFilterPlugin implements VenicePlugin {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Override
   public PluginDescriptor descriptor() {
     return new PluginDescriptor("bloom-filter", "1.1.0", "[1.1,2.0)",
@@ -37,16 +33,6 @@ public final class BloomFilterPlugin implements VenicePlugin {
     PartitionFilters filters = new PartitionFilters(context.storeSettings(BloomFilterConfig::from),
         context.meterRegistry(), context.metricPrefix());
     extensions.addIngestionHook(filters).addReadHook(filters)
-        .addHttpEndpoint(new PluginHttpEndpoint() {
-          @Override
-          public String path() {
-            return "";
-          }
-
-          @Override
-          public PluginHttpResponse handle(PluginHttpRequest request) throws Exception {
-            return PluginHttpResponse.json(200, JSON.writeValueAsString(filters.report()));
-          }
-        });
+        .addHttpEndpoint(new BloomFilterEndpoint(filters));
   }
 }

@@ -12,8 +12,6 @@ import dev.venice.spi.server.ReadHook;
 import dev.venice.spi.server.ReadOutcome;
 import dev.venice.spi.server.ReadRequest;
 import dev.venice.spi.server.RecordType;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Map;
@@ -43,12 +41,8 @@ final class PartitionFilters implements IngestionRecordHook, ReadHook {
   private record Id(String store, int version, int partition) {}
 
   private final StoreSettings<BloomFilterConfig> settings;
-  private final MeterRegistry registry;
-  private final String prefix;
   private final Map<Id, Filter> filters = new ConcurrentHashMap<>();
-  private final Map<String, Counter> shortCircuits = new ConcurrentHashMap<>();
-  private final Map<String, Counter> falsePositives = new ConcurrentHashMap<>();
-  private final Counter unavailable;
+  private final BloomFilterMetrics metrics;
 
   /**
    * @param settings the host-kept per-store settings
@@ -57,17 +51,8 @@ final class PartitionFilters implements IngestionRecordHook, ReadHook {
   PartitionFilters(StoreSettings<BloomFilterConfig> settings, MeterRegistry registry,
       String prefix) {
     this.settings = settings;
-    this.registry = registry;
-    this.prefix = prefix;
-    this.unavailable = Counter.builder(prefix + "unavailable")
-        .description("Partitions opened with data already on disk: no filter, RocksDB answers")
-        .register(registry);
-    Gauge.builder(prefix + "bytes", this, f -> f.sum(x -> x.config().bits() / 8))
-        .description("Memory held by Bloom filter bits").baseUnit("bytes").register(registry);
-    Gauge.builder(prefix + "keys", this, f -> f.sum(x -> x.keys().sum()))
-        .description("Keys added to Bloom filters").register(registry);
-    Gauge.builder(prefix + "fpp.estimated", this, PartitionFilters::worstFpp)
-        .description("Highest estimated false-positive rate of any filter").register(registry);
+    this.metrics = new BloomFilterMetrics(registry, prefix, () -> sum(f -> f.config().bits() / 8),
+        () -> sum(f -> f.keys().sum()), this::worstFpp);
   }
 
   // ---- ingestion -------------------------------------------------------------------------
@@ -77,7 +62,7 @@ final class PartitionFilters implements IngestionRecordHook, ReadHook {
     Id id = new Id(event.store(), event.version(), event.partition());
     if (event.resumed()) {
       filters.remove(id);
-      unavailable.increment();
+      metrics.unavailable();
       return;
     }
     BloomFilterConfig config = settings.get(event.store());
@@ -116,8 +101,7 @@ final class PartitionFilters implements IngestionRecordHook, ReadHook {
     if (filter == null || filter.bloom().mightContain(request.key())) {
       return ReadDecision.PROCEED;
     }
-    counter(shortCircuits, prefix + "short.circuits",
-        "Lookups answered absent by the filter, RocksDB untouched", request.store()).increment();
+    metrics.shortCircuit(request.store());
     return ReadDecision.ABSENT;
   }
 
@@ -125,18 +109,11 @@ final class PartitionFilters implements IngestionRecordHook, ReadHook {
   public void afterRead(ReadRequest request, ReadOutcome outcome) {
     if (!outcome.found() && !outcome.answeredByHook()
         && filters.containsKey(new Id(request.store(), request.version(), request.partition()))) {
-      counter(falsePositives, prefix + "false.positives",
-          "Keys the filter let through that RocksDB did not have", request.store()).increment();
+      metrics.falsePositive(request.store());
     }
   }
 
   // ---- state -------------------------------------------------------------------------------
-
-  private Counter counter(Map<String, Counter> counters, String name, String description,
-      String store) {
-    return counters.computeIfAbsent(store, s -> Counter.builder(name).description(description)
-        .tag("store", s).register(registry));
-  }
 
   private double sum(Function<Filter, Long> value) {
     return filters.values().stream().mapToLong(value::apply).sum();

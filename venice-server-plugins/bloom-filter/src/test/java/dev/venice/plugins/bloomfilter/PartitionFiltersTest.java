@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.venice.spi.config.PluginConfig;
 import dev.venice.spi.server.IngestionRecord;
 import dev.venice.spi.server.PartitionEvent;
 import dev.venice.spi.server.ReadDecision;
@@ -12,15 +11,16 @@ import dev.venice.spi.server.ReadOutcome;
 import dev.venice.spi.server.ReadRequest;
 import dev.venice.spi.server.RecordType;
 import dev.venice.spi.server.StageTimings;
-import dev.venice.spi.plugin.StoreSettings;
+import dev.venice.testkit.TestingPluginContext;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class PartitionFiltersTest {
@@ -39,23 +39,25 @@ class PartitionFiltersTest {
     return new ReadRequest("s", 1, 0, key(i), Map.of());
   }
 
-  /** Settings of our own SPI interface: the same for every store. */
-  private record Fixed(BloomFilterConfig processWide) implements StoreSettings<BloomFilterConfig> {
-    @Override
-    public BloomFilterConfig get(String store) {
-      return processWide;
+  private TestingPluginContext context;
+  private MeterRegistry registry;
+
+  /** The plugin's filters, started as a host starts it, with this process configuration. */
+  private PartitionFilters filters(Map<String, String> config) throws Exception {
+    context = TestingPluginContext.builder(new BloomFilterPlugin()).config(config).build();
+    registry = context.meterRegistry();
+    return (PartitionFilters) context.start().readHooks().get(0);
+  }
+
+  @AfterEach
+  void stop() {
+    if (context != null) {
+      context.close();
     }
   }
 
-  private final MeterRegistry registry = new SimpleMeterRegistry();
-
-  private PartitionFilters filters(Map<String, String> settings) {
-    return new PartitionFilters(new Fixed(BloomFilterConfig.from(PluginConfig.of("bloom-filter",
-        BloomFilterConfig.KEYS, settings))), registry, "venice.server.bloom.filter.");
-  }
-
   @Test
-  void neverAFalseNegativeAndMostAbsentKeysShortCircuit() {
+  void neverAFalseNegativeAndMostAbsentKeysShortCircuit() throws Exception {
     PartitionFilters filters = filters(Map.of("expected-keys", "20000"));
     filters.onPartitionOpened(FRESH);
     for (long i = 0; i < 20_000; i++) {
@@ -112,7 +114,7 @@ class PartitionFiltersTest {
   }
 
   @Test
-  void aResumedPartitionHasNoFilter() {
+  void aResumedPartitionHasNoFilter() throws Exception {
     PartitionFilters filters = filters(Map.of());
     filters.onPartitionOpened(new PartitionEvent("s", 1, 0, true, false));
     assertSame(ReadDecision.PROCEED, filters.beforeRead(read(7)));
@@ -120,7 +122,7 @@ class PartitionFiltersTest {
   }
 
   @Test
-  void falsePositivesAreCountedAndClosedPartitionsForgotten() {
+  void falsePositivesAreCountedAndClosedPartitionsForgotten() throws Exception {
     PartitionFilters filters = filters(Map.of("expected-keys", "10"));
     filters.onPartitionOpened(FRESH);
     filters.beforeApply(put(1));
@@ -137,5 +139,19 @@ class PartitionFiltersTest {
   void sizingHeuristicMatchesTheDocumentedFormula() {
     BloomFilterConfig config = new BloomFilterConfig(1_000_000, 0.01);
     assertEquals(9_585_059, config.bits(), "about 9.6 bits per key at 1%");
+  }
+
+  @Test
+  void aStoresSettingsSizeItsFiltersOpenedAfterTheChange() throws Exception {
+    PartitionFilters filters = filters(Map.of("expected-keys", "1000"));
+    filters.onPartitionOpened(FRESH);
+    context.putStoreSettings("s", Map.of("expected-keys", "100000"));
+    filters.onPartitionOpened(new PartitionEvent("s", 1, 1, false, false));
+    Map<Integer, Object> bytes = new TreeMap<>();
+    filters.report().forEach(row -> bytes.put((Integer) row.get("partition"), row.get("bytes")));
+    assertEquals(Map.of(0, new BloomFilterConfig(1000, 0.01).bits() / 8,
+        1, new BloomFilterConfig(100_000, 0.01).bits() / 8), bytes,
+        "partition 0 opened before the store's change, partition 1 after");
+    assertEquals(Map.of(), context.storeErrors());
   }
 }

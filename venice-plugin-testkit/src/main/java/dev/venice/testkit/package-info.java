@@ -1,0 +1,8 @@
+/**
+ * What a plugin's tests need (test scope): {@link dev.venice.testkit.TestingPluginContext} (a
+ * host's plugin context with a manual clock, an in-memory registry, a real scheduler and fake host
+ * services whose store metadata the test sets), {@link dev.venice.testkit.Await} (deadline waits)
+ * and {@link dev.venice.testkit.PluginContractTest}, the checks every plugin's {@code
+ * <X>PluginTest} inherits. Depends on the SPI and JUnit only.
+ */
+package dev.venice.testkit;
