@@ -1,8 +1,13 @@
 package dev.venice.cli;
 
-import dev.venice.plugins.auditlog.AuditEvents;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.venice.runtime.common.controller.ControllerClient;
+import dev.venice.spi.config.ConfigKey;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -11,11 +16,13 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -28,7 +35,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code venice dump-audit-log}. */
+/**
+ * {@code venice dump-audit-log}. It knows the audit-log plugin only through what the plugin
+ * publishes on the controller, {@code GET /plugins/audit-log/}: the topic and every event schema
+ * version (Avro single-object encoding), so the CLI carries no plugin class.
+ */
 @Command(name = "dump-audit-log", description = "Print recent admin audit events (written by"
     + " the audit-log controller plugin), oldest first.", mixinStandardHelpOptions = true,
     footer = {"", "Examples:",
@@ -47,8 +58,8 @@ final class DumpAuditLogCommand implements Callable<Integer> {
   @Option(names = "--limit", defaultValue = "20", description = "At most this many (the newest;"
       + " default 20).")
   int limit;
-  @Option(names = "--topic", defaultValue = "venice-admin-audit-log",
-      description = "The audit topic (default venice-admin-audit-log).")
+  @Option(names = "--topic", description = "The audit topic (default: the one the controller's"
+      + " audit-log plugin writes to).")
   String topic;
 
   @Override
@@ -57,16 +68,19 @@ final class DumpAuditLogCommand implements Callable<Integer> {
       throw new CliException("--limit must be at least 1, got " + limit);
     }
     long sinceMs = since == null ? -1 : parseSince(since);
-    String kafka = new ControllerClient(options.controllerUrl()).cluster()
-        .path("kafkaBootstrapServers").asText();
+    String controller = options.controllerUrl();
+    String kafka = new ControllerClient(controller).cluster().path("kafkaBootstrapServers")
+        .asText();
+    JsonNode published = published(controller);
+    String auditTopic = topic != null ? topic : published.path("topic").asText();
+    BinaryMessageDecoder<GenericRecord> decoder = decoder(published);
     Deque<GenericRecord> newest = new ArrayDeque<>();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
             "bootstrap.servers", kafka, "client.id", "venice-dump-audit-log"),
         new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+      List<PartitionInfo> infos = consumer.partitionsFor(auditTopic, Duration.ofSeconds(10));
       if (infos == null || infos.isEmpty()) {
-        throw new CliException("no audit topic " + topic + " in Kafka at " + kafka
-            + ": is the audit-log plugin enabled on the controller?");
+        throw new CliException("no audit topic " + auditTopic + " in Kafka at " + kafka);
       }
       List<TopicPartition> partitions = infos.stream()
           .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
@@ -75,7 +89,7 @@ final class DumpAuditLogCommand implements Callable<Integer> {
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          GenericRecord event = AuditEvents.decode(record.value());
+          GenericRecord event = decoder.decode(record.value());
           if (store == null || store.equals(String.valueOf(event.get("store")))) {
             newest.addLast(event);
             if (newest.size() > limit) {
@@ -118,25 +132,59 @@ final class DumpAuditLogCommand implements Callable<Integer> {
     }
   }
 
-  private static long parseSince(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
+  /** What the controller's audit-log plugin publishes: {@code topic}, {@code schemas}. */
+  private static JsonNode published(String controller) throws IOException {
+    String url = controller.replaceAll("/+$", "") + "/plugins/audit-log/";
     try {
-      if (t.matches("\\d+[smhd]")) {
-        long n = Long.parseLong(t.substring(0, t.length() - 1));
-        Duration age = switch (t.charAt(t.length() - 1)) {
-          case 's' -> Duration.ofSeconds(n);
-          case 'm' -> Duration.ofMinutes(n);
-          case 'h' -> Duration.ofHours(n);
-          default -> Duration.ofDays(n);
-        };
-        return Instant.now().minus(age).toEpochMilli();
+      HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (answer.statusCode() != 200) {
+        throw new CliException("the audit-log plugin is not running on the controller (GET "
+            + url + " answered " + answer.statusCode() + "); enable it with"
+            + " plugins.audit-log.enabled=true");
       }
-      return Instant.parse(text.trim()).toEpochMilli();
-    } catch (DateTimeParseException | ArithmeticException e) {
-      throw new CliException("--since " + text + " is neither an ISO-8601 instant"
-          + " (2026-11-25T08:00:00Z) nor an age (30m, 2h, 1d)");
+      return Output.JSON.readTree(answer.body());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted");
     }
   }
+
+  /**
+   * A decoder for events written with any published schema version, read as the newest one (Avro
+   * single-object encoding: each event names its writer schema's fingerprint).
+   */
+  private static BinaryMessageDecoder<GenericRecord> decoder(JsonNode published) {
+    List<Schema> schemas = new ArrayList<>();
+    published.path("schemas").forEach(json -> schemas.add(new Schema.Parser().parse(
+        json.toString())));
+    if (schemas.isEmpty()) {
+      throw new CliException("the controller's audit-log plugin published no event schema");
+    }
+    Schema reader = schemas.get(schemas.size() - 1);
+    BinaryMessageDecoder<GenericRecord> decoder = new BinaryMessageDecoder<>(GenericData.get(),
+        reader);
+    schemas.forEach(decoder::addSchema);
+    return decoder;
+  }
+
+  private static final ConfigKey<Duration> AGE = ConfigKey.duration("since", Duration.ZERO,
+      Duration.ZERO, Duration.ofDays(36_500), "how far back");
+
+  private static long parseSince(String text) {
+    try {
+      return Instant.now().minus(AGE.parse(text.trim())).toEpochMilli();
+    } catch (IllegalArgumentException notAnAge) {
+      try {
+        return Instant.parse(text.trim()).toEpochMilli();
+      } catch (DateTimeParseException e) {
+        throw new CliException("--since " + text + " is neither an ISO-8601 instant"
+            + " (2026-11-25T08:00:00Z) nor an age (30m, 2h, 1d)");
+      }
+    }
+  }
+
 
   private static String line(Map<String, Object> e) {
     return Instant.ofEpochMilli((Long) e.get("timestampMs")) + "  " + e.get("operation") + "  "

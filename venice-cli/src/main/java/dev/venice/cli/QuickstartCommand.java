@@ -154,28 +154,30 @@ final class QuickstartCommand implements Callable<Integer> {
   }
 
   /**
-   * Switches on the plugins this build made: audit-log (on the CLI's class path) for the
-   * controllers and, when run from a source tree, the server plugins laid out under {@code
-   * venice-server-plugins/<module>/target/plugin/<id>/}, gathered into one plugin directory that
-   * every process loads (the controller too, so it can check stores' settings for them; each
-   * process starts only the plugins meant for its kind).
+   * Switches on the server, router and controller plugins this build made, when run from a source
+   * tree: those laid out under {@code venice-{server,controller}-plugins/<module>/target/plugin/
+   * <id>/}, gathered into one plugin directory that every process loads, as production loads
+   * plugins (each process starts only the plugins meant for its kind; the controller also checks
+   * stores' settings against all of them). Client decorators are on the CLI's class path.
    */
   private void withBuildPlugins(LocalCluster.Builder builder, PrintWriter out) throws IOException {
-    builder.controllerConfig("plugins.audit-log.enabled", "true");
     String repo = System.getProperty("venice.repo");
     if (repo == null || shape.pluginDir != null) {
       return;
     }
-    Path modules = Path.of(repo, "venice-server-plugins");
-    if (!Files.isDirectory(modules)) {
-      return;
-    }
     Path pluginDir = Files.createTempDirectory("venice-quickstart-plugins-");
     pluginDir.toFile().deleteOnExit(); // after the links registered below (reverse order)
-    try (Stream<Path> built = Files.list(modules)) {
-      for (Path module : built.toList()) {
-        Path laidOut = module.resolve("target/plugin");
-        if (Files.isDirectory(laidOut)) {
+    for (String kind : List.of("venice-server-plugins", "venice-controller-plugins")) {
+      Path modules = Path.of(repo, kind);
+      if (!Files.isDirectory(modules)) {
+        continue;
+      }
+      try (Stream<Path> built = Files.list(modules)) {
+        for (Path module : built.toList()) {
+          Path laidOut = module.resolve("target/plugin");
+          if (!Files.isDirectory(laidOut)) {
+            continue;
+          }
           try (Stream<Path> ids = Files.list(laidOut)) {
             for (Path id : ids.toList()) {
               Files.createSymbolicLink(pluginDir.resolve(id.getFileName()), id.toAbsolutePath())
@@ -191,7 +193,7 @@ final class QuickstartCommand implements Callable<Integer> {
     builder.serverConfig("plugin.dir", pluginDir.toString())
         .controllerConfig("plugin.dir", pluginDir.toString())
         .routerConfig("plugin.dir", pluginDir.toString());
-    out.println("  server plugins from this build: " + pluginDir);
+    out.println("  plugins from this build: " + pluginDir);
   }
 
   private static String summary(PluginManager plugins) {

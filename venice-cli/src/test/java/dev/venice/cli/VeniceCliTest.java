@@ -39,6 +39,7 @@ class VeniceCliTest {
     System.setProperty("venice.home", dir.resolve("home").toString());
     cluster = LocalCluster.builder().servers(1).routers(1)
         .controllerConfig("push.monitor.interval", "50ms")
+        .controllerConfig("plugin.dir", System.getProperty("controller.plugin.dir"))
         .controllerConfig("plugins.audit-log.enabled", "true").build();
   }
 

@@ -10,7 +10,6 @@ import dev.venice.spi.SpiVersion;
 import dev.venice.spi.VersionRange;
 import dev.venice.spi.config.ConfigKey;
 import dev.venice.spi.config.PluginConfig;
-import dev.venice.spi.plugin.PluginDescriptor;
 import dev.venice.spi.plugin.ProcessKind;
 import dev.venice.spi.plugin.StoreSettings;
 import dev.venice.spi.plugin.VenicePlugin;
