@@ -3,12 +3,17 @@ package dev.venice.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.common.plugin.PluginInfo;
 import dev.venice.runtime.common.plugin.PluginState;
 import dev.venice.runtime.localcluster.LocalCluster;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,9 +35,6 @@ import org.junit.jupiter.api.Test;
  * back with a plain Kafka consumer and the event schema the plugin ships.
  */
 class AuditLogPluginTest {
-  private static final Path SCHEMA = Path.of(System.getProperty("controller.plugin.dir"))
-      .resolve("../../src/main/resources/dev/venice/plugins/auditlog/AuditEvent-v1.avsc");
-
   @Test
   void createUpdateDeleteEachProduceOneEvent() throws Exception {
     Path pluginDir = Path.of(System.getProperty("controller.plugin.dir"));
@@ -50,7 +52,12 @@ class AuditLogPluginTest {
       admin.updateStore("audited", Map.of("partitionCount", 4));
       admin.deleteStore("audited");
 
-      Schema schema = new Schema.Parser().parse(Files.readString(SCHEMA));
+      // the event schema as the plugin publishes it, as a reader without its classes gets it
+      JsonNode published = new ObjectMapper().readTree(HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create(cluster.controllerUrl() + "/plugins/audit-log/"))
+              .build(), HttpResponse.BodyHandlers.ofString()).body());
+      assertEquals("venice-admin-audit-log", published.get("topic").asText());
+      Schema schema = new Schema.Parser().parse(published.get("schemas").get(0).toString());
       BinaryMessageDecoder<GenericRecord> decoder =
           new BinaryMessageDecoder<>(GenericData.get(), schema);
       List<GenericRecord> events = new ArrayList<>();

@@ -33,7 +33,9 @@ final class ClusterCommand {
     @Option(names = "--routers", defaultValue = "1", description = "Routers (default 1).")
     int routers;
     @Option(names = "--plugin-dir", paramLabel = "DIR",
-        description = "Plugin directory for every process (one sub-directory per plugin).")
+        description = "Plugin directory for every process (one sub-directory per plugin);"
+            + " default: the distribution's plugins/ (plugins there stay off until"
+            + " --plugin-config plugins.<id>.enabled=true).")
     String pluginDir;
     @Option(names = "--plugin-config", paramLabel = "KEY=VALUE",
         description = "A plugins.<id>.<key> setting for every process (repeatable).")
@@ -46,9 +48,10 @@ final class ClusterCommand {
     LocalCluster.Builder builder() {
       LocalCluster.Builder builder = LocalCluster.builder().controllers(controllers)
           .servers(servers).routers(routers);
-      if (pluginDir != null) {
-        builder.controllerConfig("plugin.dir", pluginDir).serverConfig("plugin.dir", pluginDir)
-            .routerConfig("plugin.dir", pluginDir);
+      String directory = pluginDir != null ? pluginDir : System.getProperty("venice.plugins");
+      if (directory != null) {
+        builder.controllerConfig("plugin.dir", directory).serverConfig("plugin.dir", directory)
+            .routerConfig("plugin.dir", directory);
       }
       pluginConfig.forEach((key, value) -> {
         builder.controllerConfig(key, value).serverConfig(key, value).routerConfig(key, value);

@@ -3,6 +3,7 @@ package dev.venice.cli;
 import dev.venice.runtime.client.VeniceClients;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.runtime.common.plugin.PluginState;
 import dev.venice.runtime.localcluster.LocalCluster;
 import dev.venice.runtime.push.PushJob;
 import dev.venice.spi.client.DecoratorOrder;
@@ -154,51 +155,34 @@ final class QuickstartCommand implements Callable<Integer> {
   }
 
   /**
-   * Switches on the server, router and controller plugins this build made, when run from a source
-   * tree: those laid out under {@code venice-{server,controller}-plugins/<module>/target/plugin/
-   * <id>/}, gathered into one plugin directory that every process loads, as production loads
-   * plugins (each process starts only the plugins meant for its kind; the controller also checks
-   * stores' settings against all of them). Client decorators are on the CLI's class path.
+   * Switches on every plugin in the distribution's {@code plugins/} folder (the system property
+   * {@code venice.plugins}, which {@code bin/venice} sets), loaded from there by every process, as
+   * production loads plugins: each process starts only the plugins meant for its kind, and the
+   * controller also checks stores' settings against all of them. Client decorators are on the
+   * CLI's class path.
    */
   private void withBuildPlugins(LocalCluster.Builder builder, PrintWriter out) throws IOException {
-    String repo = System.getProperty("venice.repo");
-    if (repo == null || shape.pluginDir != null) {
+    String plugins = System.getProperty("venice.plugins");
+    if (plugins == null || shape.pluginDir != null || !Files.isDirectory(Path.of(plugins))) {
       return;
     }
-    Path pluginDir = Files.createTempDirectory("venice-quickstart-plugins-");
-    pluginDir.toFile().deleteOnExit(); // after the links registered below (reverse order)
-    for (String kind : List.of("venice-server-plugins", "venice-controller-plugins")) {
-      Path modules = Path.of(repo, kind);
-      if (!Files.isDirectory(modules)) {
-        continue;
-      }
-      try (Stream<Path> built = Files.list(modules)) {
-        for (Path module : built.toList()) {
-          Path laidOut = module.resolve("target/plugin");
-          if (!Files.isDirectory(laidOut)) {
-            continue;
-          }
-          try (Stream<Path> ids = Files.list(laidOut)) {
-            for (Path id : ids.toList()) {
-              Files.createSymbolicLink(pluginDir.resolve(id.getFileName()), id.toAbsolutePath())
-                  .toFile().deleteOnExit();
-              String enabled = "plugins." + id.getFileName() + ".enabled";
-              builder.serverConfig(enabled, "true").controllerConfig(enabled, "true")
-                  .routerConfig(enabled, "true");
-            }
-          }
-        }
+    try (Stream<Path> ids = Files.list(Path.of(plugins))) {
+      for (Path id : ids.filter(Files::isDirectory).sorted().toList()) {
+        String enabled = "plugins." + id.getFileName() + ".enabled";
+        builder.serverConfig(enabled, "true").controllerConfig(enabled, "true")
+            .routerConfig(enabled, "true");
       }
     }
-    builder.serverConfig("plugin.dir", pluginDir.toString())
-        .controllerConfig("plugin.dir", pluginDir.toString())
-        .routerConfig("plugin.dir", pluginDir.toString());
-    out.println("  plugins from this build: " + pluginDir);
+    builder.serverConfig("plugin.dir", plugins).controllerConfig("plugin.dir", plugins)
+        .routerConfig("plugin.dir", plugins);
+    out.println("  plugins from " + plugins);
   }
 
+  /** Each plugin's id, version and state; where a started one was loaded from, if not the CLI. */
   private static String summary(PluginManager plugins) {
     List<String> rows = plugins.plugins().stream().map(p -> p.id() + " " + p.version() + " "
-        + p.state()).toList();
+        + p.state() + (p.state() == PluginState.STARTED && !p.source().startsWith("class path")
+            ? " from " + p.source() : "")).toList();
     return rows.isEmpty() ? "none" : String.join(", ", rows);
   }
 

@@ -37,9 +37,16 @@ class VeniceCliTest {
   @BeforeAll
   static void start() throws Exception {
     System.setProperty("venice.home", dir.resolve("home").toString());
+    // a plugins/ folder as a distribution has, from the directories the plugin modules build
+    Path plugins = Files.createDirectories(dir.resolve("plugins"));
+    Files.createSymbolicLink(plugins.resolve("audit-log"),
+        Path.of(System.getProperty("controller.plugin.dir"), "audit-log"));
+    Files.createSymbolicLink(plugins.resolve("bloom-filter"),
+        Path.of(System.getProperty("server.plugin.dir"), "bloom-filter"));
+    System.setProperty("venice.plugins", plugins.toString());
     cluster = LocalCluster.builder().servers(1).routers(1)
         .controllerConfig("push.monitor.interval", "50ms")
-        .controllerConfig("plugin.dir", System.getProperty("controller.plugin.dir"))
+        .controllerConfig("plugin.dir", plugins.toString())
         .controllerConfig("plugins.audit-log.enabled", "true").build();
   }
 
@@ -49,6 +56,7 @@ class VeniceCliTest {
       cluster.close();
     }
     System.clearProperty("venice.home");
+    System.clearProperty("venice.plugins");
   }
 
   private static Run venice(List<String> args) {

@@ -1,0 +1,70 @@
+package dev.venice.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.venice.runtime.common.config.ProcessConfig;
+import dev.venice.runtime.controller.ControllerConfig;
+import dev.venice.runtime.router.RouterConfig;
+import dev.venice.runtime.server.ServerConfig;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The distribution's layout (venice-distribution/target/venice/, the same files as its tar.gz):
+ * lib/ carries no server or controller plugin, plugins/ holds every one, and each conf/ example is
+ * a valid configuration of its process. bin/test-tools/check-distribution runs its quickstart from
+ * the unpacked archive.
+ */
+class DistributionTest {
+  private static final Path DIST = Path.of(System.getProperty("venice.distribution"));
+
+  private static List<String> names(Path dir) throws Exception {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void libHoldsNoServerOrControllerPluginAndPluginsHoldsEveryOne() throws Exception {
+    List<String> plugins = names(DIST.resolve("plugins"));
+    assertEquals(List.of("audit-log", "bloom-filter"), plugins);
+    List<String> lib = names(DIST.resolve("lib"));
+    assertTrue(lib.contains("venice-cli.jar"), lib.toString());
+    for (String id : plugins) {
+      assertFalse(lib.stream().anyMatch(jar -> jar.startsWith("venice-" + id + "-")),
+          "lib/ carries the " + id + " plugin: " + lib);
+      assertTrue(names(DIST.resolve("plugins").resolve(id)).stream()
+          .anyMatch(jar -> jar.startsWith("venice-" + id + "-")), "plugins/" + id);
+    }
+  }
+
+  @Test
+  void everyExampleConfigurationIsValid() throws Exception {
+    Map<String, Function<Map<String, String>, ProcessConfig>> parsers = Map.of(
+        "controller.properties", ControllerConfig::parse,
+        "server.properties", ServerConfig::parse,
+        "router.properties", RouterConfig::parse);
+    assertEquals(List.copyOf(new TreeMap<>(parsers).keySet()), names(DIST.resolve("conf")));
+    for (Map.Entry<String, Function<Map<String, String>, ProcessConfig>> conf
+        : parsers.entrySet()) {
+      Properties props = new Properties();
+      try (Reader in = Files.newBufferedReader(DIST.resolve("conf").resolve(conf.getKey()))) {
+        props.load(in);
+      }
+      Map<String, String> raw = new TreeMap<>();
+      props.stringPropertyNames().forEach(key -> raw.put(key, props.getProperty(key)));
+      conf.getValue().apply(raw); // throws naming the key at fault
+      assertEquals("plugins", raw.get("plugin.dir"), conf.getKey());
+    }
+  }
+}
