@@ -1,5 +1,13 @@
 package dev.venice.runtime.controller;
 
+import static dev.venice.spi.controller.AdminOperation.ADD_VALUE_SCHEMA;
+import static dev.venice.spi.controller.AdminOperation.CREATE_STORE;
+import static dev.venice.spi.controller.AdminOperation.CREATE_VERSION;
+import static dev.venice.spi.controller.AdminOperation.DELETE_STORE;
+import static dev.venice.spi.controller.AdminOperation.KILL_PUSH;
+import static dev.venice.spi.controller.AdminOperation.SWAP_VERSION;
+import static dev.venice.spi.controller.AdminOperation.UPDATE_STORE;
+
 import dev.venice.runtime.common.admin.AdminHandler;
 import dev.venice.runtime.common.admin.AdminErrorType;
 import dev.venice.runtime.common.admin.AdminHttpException;
@@ -8,6 +16,7 @@ import dev.venice.runtime.common.admin.AdminRequest;
 import dev.venice.runtime.common.admin.AdminResponse;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.common.meta.ReplicaStatus;
+import dev.venice.spi.controller.AdminOperation;
 import dev.venice.spi.controller.Caller;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -66,40 +75,40 @@ final class AdminRoutes {
     server.route("POST", "/stores", DRY_RUN, onLeader(r -> {
       Object created = stores.create(JsonFields.of(r, StoreService.CREATE_FIELDS), caller(r),
           dryRun(r));
-      return dryRun(r) ? dryRunAnswer(r, "CREATE_STORE") : AdminResponse.json(201, created);
+      return dryRun(r) ? dryRunAnswer(r, CREATE_STORE) : AdminResponse.json(201, created);
     }));
     server.route("GET", "/stores/{store}", r -> ok(stores.store(store(r))));
-    server.route("PATCH", "/stores/{store}", DRY_RUN, onLeader(r -> done(r, "UPDATE_STORE",
+    server.route("PATCH", "/stores/{store}", DRY_RUN, onLeader(r -> done(r, UPDATE_STORE,
         stores.update(store(r), JsonFields.of(r, StoreService.UPDATE_FIELDS), caller(r),
             dryRun(r)))));
     server.route("DELETE", "/stores/{store}", DRY_RUN, onLeader(r -> {
       stores.delete(store(r), caller(r), dryRun(r));
-      return done(r, "DELETE_STORE", Map.of("cluster", cluster, "name", store(r),
+      return done(r, DELETE_STORE, Map.of("cluster", cluster, "name", store(r),
           "deleted", true));
     }));
     server.route("GET", "/stores/{store}/schemas", r -> ok(stores.schemas(store(r))));
     server.route("POST", "/stores/{store}/schemas", DRY_RUN, onLeader(r -> {
       String schema = JsonFields.of(r, Set.of("schema")).requiredText("schema");
       int id = stores.addValueSchema(store(r), schema, caller(r), dryRun(r));
-      return done(r, "ADD_VALUE_SCHEMA", Map.of("store", store(r), "id", id));
+      return done(r, ADD_VALUE_SCHEMA, Map.of("store", store(r), "id", id));
     }));
     server.route("GET", "/stores/{store}/versions", r -> ok(stores.store(store(r)).versions()));
     server.route("POST", "/stores/{store}/versions", DRY_RUN, onLeader(r -> {
       Object version = stores.startPush(store(r), JsonFields.of(r, StoreService.PUSH_FIELDS),
           caller(r), dryRun(r));
-      return dryRun(r) ? dryRunAnswer(r, "CREATE_VERSION") : AdminResponse.json(201, version);
+      return dryRun(r) ? dryRunAnswer(r, CREATE_VERSION) : AdminResponse.json(201, version);
     }));
     server.route("PUT", "/stores/{store}/current-version", DRY_RUN, onLeader(r -> {
       int version = JsonFields.of(r, Set.of("version")).integer("version", 1, Integer.MAX_VALUE)
           .orElseThrow(() -> AdminHttpException.badRequest("field version is required"));
-      return done(r, "SWAP_VERSION", stores.setCurrentVersion(store(r), version, caller(r),
+      return done(r, SWAP_VERSION, stores.setCurrentVersion(store(r), version, caller(r),
           dryRun(r)));
     }));
     server.route("GET", "/stores/{store}/versions/{version}",
         r -> ok(stores.pushStatus(store(r), version(r))));
     server.route("POST", "/stores/{store}/versions/{version}/kill", DRY_RUN, onLeader(r -> {
       JsonFields.of(r, Set.of());
-      return done(r, "KILL_PUSH", stores.killPush(store(r), version(r), caller(r), dryRun(r)));
+      return done(r, KILL_PUSH, stores.killPush(store(r), version(r), caller(r), dryRun(r)));
     }));
     server.route("POST", "/stores/{store}/versions/{version}/replicas", onLeader(r -> {
       JsonFields report = JsonFields.of(r, Set.of("partition", "instance", "status"));
@@ -183,12 +192,12 @@ final class AdminRoutes {
     return AdminResponse.ok(body);
   }
 
-  private static AdminResponse done(AdminRequest r, String operation, Object body) {
+  private static AdminResponse done(AdminRequest r, AdminOperation operation, Object body) {
     return dryRun(r) ? dryRunAnswer(r, operation) : ok(body);
   }
 
-  private static AdminResponse dryRunAnswer(AdminRequest r, String operation) {
-    return ok(Map.of("dryRun", true, "operation", operation, "accepted", true,
+  private static AdminResponse dryRunAnswer(AdminRequest r, AdminOperation operation) {
+    return ok(Map.of("dryRun", true, "operation", operation.name(), "accepted", true,
         "path", r.path()));
   }
 
