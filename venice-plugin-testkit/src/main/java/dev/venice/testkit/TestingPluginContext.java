@@ -3,11 +3,10 @@ package dev.venice.testkit;
 import dev.venice.spi.config.ConfigException;
 import dev.venice.spi.config.PluginConfig;
 import dev.venice.spi.host.StoreInfo;
-import dev.venice.spi.host.StoreMetadataService;
-import dev.venice.spi.host.Subscription;
 import dev.venice.spi.plugin.PluginContext;
 import dev.venice.spi.plugin.PluginDescriptor;
 import dev.venice.spi.plugin.ProcessKind;
+import dev.venice.spi.plugin.StoreScope;
 import dev.venice.spi.plugin.StoreSettings;
 import dev.venice.spi.plugin.VenicePlugin;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,9 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -65,7 +62,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TestingPluginContext implements PluginContext, AutoCloseable {
   /** The host-owned switch in a store's settings: {@code plugins.<id>.enabled}. */
-  public static final String ENABLED = "enabled";
+  public static final String ENABLED = StoreScope.ENABLED;
   /** The host-owned process key: {@code plugins.<id>.stores-enabled-by-default}. */
   public static final String STORES_ENABLED_BY_DEFAULT = "stores-enabled-by-default";
 
@@ -79,10 +76,9 @@ public final class TestingPluginContext implements PluginContext, AutoCloseable 
   private final TestingHostServices host;
   private final boolean storesOnByDefault;
   private final String metricPrefix;
-  private final Map<String, Boolean> enabled = new ConcurrentHashMap<>();
-  private final Map<String, String> errors = new ConcurrentHashMap<>();
-  private final List<Settings<?>> settings = new CopyOnWriteArrayList<>();
-  private final Subscription subscription;
+  /** The host's per-store rules, shared with every host (the SPI's {@link StoreScope}). */
+  private final StoreScope scope;
+  private final List<StoreSettings<?>> requested = new CopyOnWriteArrayList<>();
   private final TestingExtensions extensions = new TestingExtensions();
   private ScheduledThreadPoolExecutor scheduler;
   private boolean started;
@@ -102,8 +98,9 @@ public final class TestingPluginContext implements PluginContext, AutoCloseable 
     this.host = b.host != null ? b.host : new TestingHostServices();
     this.host.processKind(processKind);
     this.storesOnByDefault = storesOnByDefault;
-    this.metricPrefix = metricPrefix(processKind, pluginId);
-    this.subscription = host.stores().addListener(this::changed);
+    this.metricPrefix = processKind.metricPrefix(pluginId);
+    this.scope = new StoreScope(pluginId, storesOnByDefault,
+        host.storeMetadata().orElse(null), config, plugin::validate, new StoreScope.Listener() {});
   }
 
   /**
@@ -112,14 +109,6 @@ public final class TestingPluginContext implements PluginContext, AutoCloseable 
    */
   public static Builder builder(VenicePlugin plugin) {
     return new Builder(plugin);
-  }
-
-  /**
-   * The metric prefix a host gives a plugin: {@code venice.<kind id>.<plugin id>.}, {@code '.'}
-   * for {@code '-'} in both, e.g. {@code venice.da.vinci.client.bloom.filter.}.
-   */
-  public static String metricPrefix(ProcessKind kind, String pluginId) {
-    return "venice." + kind.id().replace('-', '.') + "." + pluginId.replace('-', '.') + ".";
   }
 
   // ---- the plugin's lifecycle -------------------------------------------------------------
@@ -185,7 +174,7 @@ public final class TestingPluginContext implements PluginContext, AutoCloseable 
     } catch (Exception e) {
       failure = new IllegalStateException("plugin " + pluginId + ": stop() threw " + e, e);
     }
-    subscription.close();
+    scope.close();
     ScheduledExecutorService s;
     synchronized (this) {
       s = scheduler;
@@ -237,12 +226,12 @@ public final class TestingPluginContext implements PluginContext, AutoCloseable 
    * settings are refused too.
    */
   public Map<String, String> storeErrors() {
-    return Map.copyOf(new TreeMap<>(errors));
+    return scope.errors();
   }
 
   /** Every {@link StoreSettings} the plugin (or test) asked this context for, in order. */
   public List<StoreSettings<?>> storeSettingsRequested() {
-    return List.copyOf(settings);
+    return List.copyOf(requested);
   }
 
   // ---- PluginContext ----------------------------------------------------------------------
@@ -261,40 +250,19 @@ public final class TestingPluginContext implements PluginContext, AutoCloseable 
   @Override
   @Deprecated
   public PluginConfig configForStore(String store) {
-    return storeInfo(store).map(info -> config.withStoreOverrides(store, rawSettings(info)))
-        .orElse(config);
+    return scope.configFor(store);
   }
 
   @Override
   public <S> StoreSettings<S> storeSettings(Function<PluginConfig, S> factory) {
-    Objects.requireNonNull(factory, "factory");
-    S processWide;
-    try {
-      processWide = factory.apply(config);
-    } catch (ConfigException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new ConfigException("plugins." + pluginId, "plugin " + pluginId
-          + ": its settings factory refused the process configuration: " + e);
-    }
-    Settings<S> created = new Settings<>(factory, processWide);
-    settings.add(created);
+    StoreSettings<S> created = scope.settings(Objects.requireNonNull(factory, "factory"));
+    requested.add(created);
     return created;
   }
 
   @Override
   public boolean enabledForStore(String store) {
-    Boolean on = enabled.get(store);
-    if (on != null) {
-      return on;
-    }
-    Optional<StoreInfo> info;
-    try {
-      info = storeInfo(store);
-    } catch (RuntimeException e) { // metadata unreadable: the default, not cached
-      return storesOnByDefault;
-    }
-    return enabled.computeIfAbsent(store, s -> decide(s, info, storesOnByDefault));
+    return scope.enabledFor(store);
   }
 
   @Override
@@ -342,103 +310,6 @@ public final class TestingPluginContext implements PluginContext, AutoCloseable 
   @Override
   public TestingHostServices host() {
     return host;
-  }
-
-  // ---- the host's per-store rules ---------------------------------------------------------
-
-  private Optional<StoreInfo> storeInfo(String store) {
-    Optional<StoreMetadataService> metadata = host.storeMetadata();
-    return metadata.isEmpty() ? Optional.empty() : metadata.get().store(store);
-  }
-
-  private Map<String, String> rawSettings(StoreInfo info) {
-    Map<String, String> raw = new TreeMap<>(info.settingsFor(pluginId));
-    raw.remove(ENABLED);
-    return raw;
-  }
-
-  private void error(String store, String message) {
-    errors.merge(store, message, (a, b) -> a.equals(b) ? a : a + "; " + b);
-  }
-
-  private void changed(StoreInfo info) {
-    if (host.storeMetadata().isEmpty()) {
-      return; // a host without store metadata sees no changes
-    }
-    errors.remove(info.name());
-    Boolean previous = enabled.get(info.name());
-    enabled.put(info.name(), decide(info.name(), Optional.of(info),
-        previous != null ? previous : storesOnByDefault));
-    for (Settings<?> s : settings) {
-      s.refresh(info);
-    }
-  }
-
-  private boolean decide(String store, Optional<StoreInfo> info, boolean lastGood) {
-    String raw = info.map(i -> i.settingsFor(pluginId).get(ENABLED)).orElse(null);
-    if (raw == null) {
-      return storesOnByDefault;
-    }
-    if (raw.equals("true") || raw.equals("false")) {
-      return Boolean.parseBoolean(raw);
-    }
-    error(store, "bad value '" + raw + "' for plugins." + pluginId + "." + ENABLED
-        + ": expected true or false; keeping " + lastGood);
-    return lastGood;
-  }
-
-  /** One {@link StoreSettings}: as the host's, built on first use, rebuilt on change. */
-  private final class Settings<S> implements StoreSettings<S> {
-    private final Function<PluginConfig, S> factory;
-    private final S processWide;
-    private final Map<String, S> byStore = new ConcurrentHashMap<>();
-
-    Settings(Function<PluginConfig, S> factory, S processWide) {
-      this.factory = factory;
-      this.processWide = processWide;
-    }
-
-    @Override
-    public S get(String store) {
-      S found = byStore.get(store);
-      if (found != null) {
-        return found;
-      }
-      Optional<StoreInfo> info;
-      try {
-        info = storeInfo(store);
-      } catch (RuntimeException e) { // metadata unreadable: process-wide, not cached
-        return processWide;
-      }
-      S built = info.map(i -> build(i, processWide)).orElse(processWide);
-      S raced = byStore.putIfAbsent(store, built);
-      return raced != null ? raced : built;
-    }
-
-    @Override
-    public S processWide() {
-      return processWide;
-    }
-
-    void refresh(StoreInfo info) {
-      S lastGood = byStore.getOrDefault(info.name(), processWide);
-      byStore.put(info.name(), build(info, lastGood));
-    }
-
-    private S build(StoreInfo info, S lastGood) {
-      try {
-        PluginConfig layered = config.withStoreOverrides(info.name(), rawSettings(info));
-        plugin.validate(layered);
-        S built = factory.apply(layered);
-        if (built == null) {
-          throw new IllegalStateException("the settings factory returned null");
-        }
-        return built;
-      } catch (Exception | LinkageError | AssertionError e) {
-        error(info.name(), e.getMessage() + "; keeping the last good settings");
-        return lastGood;
-      }
-    }
   }
 
   /**

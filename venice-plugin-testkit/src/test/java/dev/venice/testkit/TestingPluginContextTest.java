@@ -42,7 +42,7 @@ class TestingPluginContextTest {
   void theMetricPrefixUsesDotsForDashes() throws Exception {
     assertEquals("venice.server.good.", context(Map.of()).metricPrefix());
     assertEquals("venice.da.vinci.client.bloom.filter.",
-        TestingPluginContext.metricPrefix(ProcessKind.DA_VINCI_CLIENT, "bloom-filter"));
+        ProcessKind.DA_VINCI_CLIENT.metricPrefix("bloom-filter"));
   }
 
   @Test

@@ -25,6 +25,17 @@ public enum ProcessKind {
   }
 
   /**
+   * The prefix of a plugin's meter names in this kind of process (what {@link
+   * PluginContext#metricPrefix()} returns): {@code venice.<kind id>.<plugin id>.} with {@code '.'}
+   * for {@code '-'} in both, e.g. {@code venice.server.bloom.filter.}.
+   *
+   * @since 1.1.0
+   */
+  public String metricPrefix(String pluginId) {
+    return "venice." + id().replace('-', '.') + "." + pluginId.replace('-', '.') + ".";
+  }
+
+  /**
    * The kind named {@code id} (as returned by {@link #id()}, case-insensitive).
    *
    * @throws IllegalArgumentException naming the allowed ids when there is no such kind

@@ -1,5 +1,6 @@
 package dev.venice.runtime.common.plugin;
 
+import dev.venice.spi.plugin.StoreScope;
 import dev.venice.spi.client.DecoratorOrder;
 import dev.venice.spi.client.ReplicaDispatchDecorator;
 import dev.venice.spi.client.ReplicaDispatcher;
@@ -29,7 +30,7 @@ final class GuardedDecorators {
   private GuardedDecorators() {}
 
   static Optional<StoreClientDecorator> store(PluginGuard guard, StoreClientDecorator d,
-      PluginStores stores) {
+      StoreScope stores) {
     String name = guard.apply("decorator.name", d, null, (x, u) -> x.name(), null);
     int order = guard.apply("decorator.order", d, null, (x, u) -> x.order(),
         DecoratorOrder.STORE_DEFAULT);
@@ -38,7 +39,7 @@ final class GuardedDecorators {
   }
 
   static Optional<ReplicaDispatchDecorator> replica(PluginGuard guard, ReplicaDispatchDecorator d,
-      PluginStores stores) {
+      StoreScope stores) {
     String name = guard.apply("decorator.name", d, null, (x, u) -> x.name(), null);
     int order = guard.apply("decorator.order", d, null, (x, u) -> x.order(),
         DecoratorOrder.REPLICA_DEFAULT);
@@ -48,7 +49,7 @@ final class GuardedDecorators {
 
   /** A guarded store-level decorator. */
   private record Store(PluginGuard guard, StoreClientDecorator delegate, String name, int order,
-      PluginStores stores) implements StoreClientDecorator {
+      StoreScope stores) implements StoreClientDecorator {
     @Override
     public <K, V> StoreClient<K, V> decorate(StoreClient<K, V> client) {
       return new SwitchedClient<>(stores, client, () -> guard.apply("decorator.store", delegate,
@@ -58,7 +59,7 @@ final class GuardedDecorators {
 
   /** A guarded replica-level decorator. */
   private record Replica(PluginGuard guard, ReplicaDispatchDecorator delegate, String name,
-      int order, PluginStores stores) implements ReplicaDispatchDecorator {
+      int order, StoreScope stores) implements ReplicaDispatchDecorator {
     @Override
     public ReplicaDispatcher decorate(ReplicaDispatcher next, String store) {
       return new SwitchedDispatcher(new Switch<>(stores, store, next, () -> guard.apply(
@@ -68,7 +69,7 @@ final class GuardedDecorators {
 
   /** Chooses the decorated or the plain target by the plugin's switch for one store. */
   private static final class Switch<T> {
-    private final PluginStores stores;
+    private final StoreScope stores;
     private final String store;
     private final T plain;
     private final Supplier<T> decorate;
@@ -76,7 +77,7 @@ final class GuardedDecorators {
     private volatile T active;
     private volatile int seen = -1;
 
-    Switch(PluginStores stores, String store, T plain, Supplier<T> decorate) {
+    Switch(StoreScope stores, String store, T plain, Supplier<T> decorate) {
       this.stores = stores;
       this.store = store;
       this.plain = plain;
@@ -125,7 +126,7 @@ final class GuardedDecorators {
     private final Switch<StoreClient<K, V>> target;
     private final String storeName;
 
-    SwitchedClient(PluginStores stores, StoreClient<K, V> plain,
+    SwitchedClient(StoreScope stores, StoreClient<K, V> plain,
         Supplier<StoreClient<K, V>> decorate) {
       this.storeName = plain.storeName();
       this.target = new Switch<>(stores, storeName, plain, decorate);

@@ -1,5 +1,6 @@
 package dev.venice.runtime.common.plugin;
 
+import dev.venice.spi.plugin.StoreScope;
 import dev.venice.runtime.common.plugin.PluginGuard.BiCall;
 import dev.venice.runtime.common.plugin.PluginGuard.Call;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import java.util.function.Predicate;
  */
 final class Hooks<H> {
   /** A hook behind its plugin's guard; {@code stores} says for which stores it is on. */
-  record Guarded<H>(PluginGuard guard, H hook, PluginStores stores) {}
+  record Guarded<H>(PluginGuard guard, H hook, StoreScope stores) {}
 
   /** A store's hooks (as a facade) and the store-state generation they were chosen at. */
   private record Scoped(int generation, Object facade) {}
@@ -32,7 +33,7 @@ final class Hooks<H> {
   private final Map<String, Scoped> byStore = new ConcurrentHashMap<>();
 
   /**
-   * @param generation the host's store-state generation (see {@link PluginStores#generation()})
+   * @param generation the host's store-state generation (see {@link StoreScope#generation()})
    */
   @SuppressWarnings("unchecked")
   Hooks(List<Guarded<H>> entries, AtomicInteger generation) {

@@ -1,9 +1,10 @@
 package dev.venice.runtime.common.plugin;
 
-import dev.venice.spi.config.ConfigException;
+import dev.venice.spi.plugin.StoreScope;
 import dev.venice.spi.config.PluginConfig;
 import dev.venice.spi.host.HostServices;
 import dev.venice.spi.plugin.PluginContext;
+import dev.venice.spi.plugin.ProcessKind;
 import dev.venice.spi.plugin.StoreSettings;
 import dev.venice.spi.plugin.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,18 +24,15 @@ final class HostPluginContext implements PluginContext {
   private final HostServices host;
   private final ClassLoader loader;
   private final Logger logger;
-  private final PluginStores stores;
-  private final HostStoreSettings.Validator validator;
+  private final StoreScope stores;
   private final String metricPrefix;
   private ScheduledExecutorService scheduler;
 
   HostPluginContext(String pluginId, PluginConfig config, MeterRegistry registry, TimeSource time,
-      HostServices host, ClassLoader loader, PluginStores stores,
-      HostStoreSettings.Validator validator) {
+      HostServices host, ClassLoader loader, StoreScope stores) {
     this.pluginId = pluginId;
     this.stores = stores;
-    this.validator = validator;
-    this.metricPrefix = metricPrefix(host.processKind(), pluginId);
+    this.metricPrefix = ProcessKind.fromId(host.processKind()).metricPrefix(pluginId);
     this.config = config;
     this.registry = registry;
     this.time = time;
@@ -53,17 +51,10 @@ final class HostPluginContext implements PluginContext {
     return config;
   }
 
-  /** {@code venice.<process>.<plugin id>.} with '.' for '-' in both. */
-  static String metricPrefix(String processKind, String pluginId) {
-    return "venice." + processKind.replace('-', '.') + "." + pluginId.replace('-', '.') + ".";
-  }
-
   @Override
   @Deprecated
   public PluginConfig configForStore(String store) {
-    return stores.storeInfo(store)
-        .map(info -> config.withStoreOverrides(store, stores.rawSettings(info)))
-        .orElse(config);
+    return stores.configFor(store);
   }
 
   @Override
@@ -77,14 +68,7 @@ final class HostPluginContext implements PluginContext {
         Thread.currentThread().setContextClassLoader(previous);
       }
     };
-    try {
-      return new HostStoreSettings<>(stores, config, validator, withLoader);
-    } catch (ConfigException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new ConfigException("plugins." + pluginId,
-          "plugin " + pluginId + ": its settings factory refused the process configuration: " + e);
-    }
+    return stores.settings(withLoader);
   }
 
   @Override

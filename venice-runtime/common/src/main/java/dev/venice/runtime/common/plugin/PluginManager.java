@@ -1,5 +1,6 @@
 package dev.venice.runtime.common.plugin;
 
+import dev.venice.spi.plugin.StoreScope;
 import dev.venice.runtime.common.config.ProcessConfig;
 import dev.venice.runtime.common.config.ProcessKeys;
 import dev.venice.runtime.common.plugin.Hooks.Guarded;
@@ -83,7 +84,7 @@ public final class PluginManager implements AutoCloseable {
   private final TimeSource time;
   private final HostServices host;
   private final ProcessKind kind;
-  /** Shared by every plugin's {@link PluginStores}: bumped on any store's change. */
+  /** Shared by every plugin's {@link StoreScope}: bumped on any store's change. */
   private final AtomicInteger storeGeneration = new AtomicInteger();
 
   private final Map<String, PluginInfo> rows = new LinkedHashMap<>();
@@ -103,7 +104,7 @@ public final class PluginManager implements AutoCloseable {
   private record Candidate(VenicePlugin plugin, ClassLoader loader, String source) {}
 
   private record Started(VenicePlugin plugin, PluginGuard guard, HostPluginContext context,
-      CollectedExtensions extensions, PluginInfo info, PluginStores stores) {}
+      CollectedExtensions extensions, PluginInfo info, StoreScope stores) {}
 
   /** A plugin whose descriptor and keys were accepted: what store settings are checked against. */
   private record Installed(VenicePlugin plugin, PluginGuard guard, List<ConfigKey<?>> keys) {}
@@ -203,7 +204,7 @@ public final class PluginManager implements AutoCloseable {
             + "' is installed (installed: " + String.join(", ", installed.keySet()) + ")");
       }
       Map<String, String> keys = new TreeMap<>(raw);
-      String enabled = keys.remove(PluginStores.ENABLED);
+      String enabled = keys.remove(StoreScope.ENABLED);
       if (enabled != null && !enabled.equals("true") && !enabled.equals("false")) {
         throw new ConfigException(CONFIG_PREFIX + id + ".enabled", "store " + store
             + ": bad value '" + enabled + "' for " + CONFIG_PREFIX + id
@@ -519,13 +520,25 @@ public final class PluginManager implements AutoCloseable {
   private void start(Candidate candidate, PluginDescriptor descriptor, PluginGuard guard,
       PluginConfig pluginConfig, boolean storesOnByDefault) {
     String id = descriptor.id();
-    PluginStores stores = new PluginStores(id, storesOnByDefault,
-        host.storeMetadata().orElse(null), registry, storeGeneration);
-    HostPluginContext context = new HostPluginContext(id, pluginConfig, registry, time, host,
-        candidate.loader(), stores, config -> guard.callUnguarded((a, b) -> {
+    StoreScope stores = new StoreScope(id, storesOnByDefault, host.storeMetadata().orElse(null),
+        pluginConfig, config -> guard.callUnguarded((a, b) -> {
           candidate.plugin().validate(config);
           return null;
-        }));
+        }), new StoreScope.Listener() {
+          @Override
+          public void changed(String store) {
+            storeGeneration.incrementAndGet(); // the hooks' per-store caches re-check
+          }
+
+          @Override
+          public void refused(String store, String message) {
+            Counter.builder("venice.plugins.settings.errors")
+                .description("Store plugin settings refused at run time; the last good stay")
+                .tag("plugin", id).tag("store", store).register(registry).increment();
+          }
+        });
+    HostPluginContext context = new HostPluginContext(id, pluginConfig, registry, time, host,
+        candidate.loader(), stores);
     CollectedExtensions extensions = new CollectedExtensions();
     List<Runnable> schedules = new ArrayList<>();
     try {

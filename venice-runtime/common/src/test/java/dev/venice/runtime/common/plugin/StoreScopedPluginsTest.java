@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.venice.spi.config.ConfigException;
+import dev.venice.spi.plugin.ProcessKind;
 import dev.venice.spi.server.ReadDecision;
 import dev.venice.spi.server.ReadRequest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -183,9 +184,8 @@ class StoreScopedPluginsTest {
 
   @Test
   void theMetricPrefixNamesTheProcessAndThePlugin() {
-    assertEquals("venice.server.bloom.filter.", HostPluginContext.metricPrefix("server",
-        "bloom-filter"));
-    assertEquals("venice.da.vinci.client.hedging.", HostPluginContext.metricPrefix(
-        "da-vinci-client", "hedging"));
+    assertEquals("venice.server.bloom.filter.", ProcessKind.SERVER.metricPrefix("bloom-filter"));
+    assertEquals("venice.da.vinci.client.hedging.",
+        ProcessKind.DA_VINCI_CLIENT.metricPrefix("hedging"));
   }
 }
