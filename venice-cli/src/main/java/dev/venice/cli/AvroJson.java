@@ -16,14 +16,14 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.io.JsonEncoder;
 
 /** Converts between JSON given on the command line and Avro data, with Avro's JSON encoding. */
-final class AvroJson {
+public final class AvroJson {
   private AvroJson() {}
 
   /**
    * Parses {@code json} as a datum of {@code schema}, strictly: one JSON value and nothing after
    * it, in Avro's JSON encoding. A mismatch names the option and the schema.
    */
-  static Object parse(String option, Schema schema, String json) {
+  public static Object parse(String option, Schema schema, String json) {
     if (json.isBlank()) {
       throw new CliException(option + " is empty; give JSON of the schema " + schema
           + " (a string key is quoted: '\"alice\"')");
@@ -44,7 +44,7 @@ final class AvroJson {
   }
 
   /** The JSON of a datum (its own schema for records; {@code schema} otherwise). */
-  static JsonNode toJson(Schema schema, Object datum) {
+  public static JsonNode toJson(Schema schema, Object datum) {
     if (datum == null) {
       return null;
     }

@@ -1,5 +1,6 @@
 package dev.venice.cli;
 
+import dev.venice.cli.cluster.LocalClusterState;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -7,11 +8,11 @@ import picocli.CommandLine.Option;
 public final class GlobalOptions {
   @Option(names = "--controller", paramLabel = "URL",
       description = "Controller admin URL (default: the local cluster started by this CLI).")
-  String controller;
+  public String controller;
 
   @Option(names = "--router", paramLabel = "URL",
       description = "Router admin URL, for reads (default: the local cluster's router).")
-  String router;
+  public String router;
 
   @Option(names = "--local-cluster", paramLabel = "NAME",
       converter = LocalClusterState.NameConverter.class,
@@ -19,16 +20,16 @@ public final class GlobalOptions {
           + " beside the default one (its endpoints: local-cluster-NAME.json in $VENICE_HOME,"
           + " default ~/.venice)."
           + " Lower-case letters, digits, dashes.")
-  String localCluster;
+  public String localCluster;
 
   @Option(names = "--json", description = "Print machine-readable JSON.")
-  boolean json;
+  public boolean json;
 
   @Option(names = "--verbose", description = "Print stack traces on failure.")
-  boolean verbose;
+  public boolean verbose;
 
   /** The controller URL to use. */
-  String controllerUrl() {
+  public String controllerUrl() {
     if (controller != null) {
       return controller;
     }
@@ -37,7 +38,7 @@ public final class GlobalOptions {
   }
 
   /** The router URL to use. */
-  String routerUrl() {
+  public String routerUrl() {
     if (router != null) {
       return router;
     }
@@ -46,12 +47,12 @@ public final class GlobalOptions {
   }
 
   /** The local cluster these options name ({@code --local-cluster}), if it is running. */
-  Optional<LocalClusterState> runningLocalCluster() {
+  public Optional<LocalClusterState> runningLocalCluster() {
     return LocalClusterState.read(localCluster);
   }
 
   /** The failure when {@code flag} is not given and the local cluster is not running. */
-  CliException noLocalCluster(String flag) {
+  public CliException noLocalCluster(String flag) {
     String named = localCluster == null ? "" : " --local-cluster " + localCluster;
     return new CliException("no " + flag + " given and no local cluster"
         + (localCluster == null ? "" : " " + localCluster) + " running (start one with"

@@ -5,11 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Reads option values that may be given inline or as {@code @file}. */
-final class Inputs {
+public final class Inputs {
   private Inputs() {}
 
   /** The text itself, or the content of the file when it starts with {@code @}. */
-  static String textOrFile(String option, String value) {
+  public static String textOrFile(String option, String value) {
     if (!value.startsWith("@")) {
       return value;
     }

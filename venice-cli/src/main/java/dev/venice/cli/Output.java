@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 
 /** Prints a result as JSON ({@code --json}) or as text. */
-final class Output {
-  static final ObjectMapper JSON = new ObjectMapper()
+public final class Output {
+  public static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT);
 
   private Output() {}
 
-  static void print(PrintWriter out, GlobalOptions options, Object json, String text) {
+  public static void print(PrintWriter out, GlobalOptions options, Object json, String text) {
     if (options.json) {
       try {
         out.println(JSON.writeValueAsString(json));
@@ -25,7 +25,7 @@ final class Output {
     out.flush();
   }
 
-  static String json(Object value) {
+  public static String json(Object value) {
     try {
       return JSON.writeValueAsString(value);
     } catch (JsonProcessingException e) {

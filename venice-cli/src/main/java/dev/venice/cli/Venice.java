@@ -1,5 +1,14 @@
 package dev.venice.cli;
 
+import dev.venice.cli.cluster.ClusterCommand;
+import dev.venice.cli.cluster.QuickstartCommand;
+import dev.venice.cli.plugins.DumpAuditLogCommand;
+import dev.venice.cli.plugins.PluginsCommand;
+import dev.venice.cli.store.BatchGetCommand;
+import dev.venice.cli.store.GetCommand;
+import dev.venice.cli.store.PushCommand;
+import dev.venice.cli.store.SchemaCommand;
+import dev.venice.cli.store.StoreCommand;
 import dev.venice.runtime.common.controller.ControllerException;
 import java.io.PrintWriter;
 import java.util.Locale;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.venice.cli.cluster.LocalClusterState;
 import dev.venice.runtime.localcluster.LocalCluster;
 import java.io.PrintWriter;
 import java.io.StringWriter;

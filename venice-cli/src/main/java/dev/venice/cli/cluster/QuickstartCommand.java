@@ -1,5 +1,9 @@
-package dev.venice.cli;
+package dev.venice.cli.cluster;
 
+import dev.venice.cli.CliException;
+import dev.venice.cli.GlobalOptions;
+import dev.venice.cli.Output;
+import dev.venice.cli.store.PushCommand;
 import dev.venice.runtime.client.VeniceClients;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.common.plugin.PluginManager;
@@ -41,7 +45,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true, footer = {"", "Examples:",
         "  venice quickstart",
         "  venice quickstart --exit-after-demo --records 2000"})
-final class QuickstartCommand implements Callable<Integer> {
+public final class QuickstartCommand implements Callable<Integer> {
   static final String STORE = "demo-users";
   static final String VALUE_SCHEMA = """
       {"type": "record", "name": "User", "namespace": "dev.venice.demo", "fields": [

@@ -1,5 +1,6 @@
-package dev.venice.cli;
+package dev.venice.cli.store;
 
+import dev.venice.cli.Inputs;
 import dev.venice.runtime.common.controller.StoreSchemas;
 import dev.venice.runtime.common.controller.ValueSchema;
 import java.util.Map;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Option;
 @Command(name = "schema", description = "Register and list value schemas.",
     mixinStandardHelpOptions = true,
     subcommands = {SchemaCommand.Add.class, SchemaCommand.ListSchemas.class})
-final class SchemaCommand {
+public final class SchemaCommand {
 
   @Command(name = "add", description = "Register a value schema (checked for compatibility).",
       mixinStandardHelpOptions = true, footer = {"", "Example:",

@@ -1,6 +1,9 @@
-package dev.venice.cli;
+package dev.venice.cli.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.venice.cli.CliException;
+import dev.venice.cli.GlobalOptions;
+import dev.venice.cli.Output;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.localcluster.LocalCluster;
 import java.io.PrintWriter;
@@ -22,10 +25,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     subcommands = {ClusterCommand.Start.class, ClusterCommand.Stop.class,
         ClusterCommand.Status.class})
-final class ClusterCommand {
+public final class ClusterCommand {
 
   /** How a local cluster is shaped; shared with quickstart. */
-  static final class Shape {
+  public static final class Shape {
     @Option(names = "--controllers", defaultValue = "1", description = "Controllers (default 1).")
     int controllers;
     @Option(names = "--servers", defaultValue = "3", description = "Storage servers (default 3).")
@@ -60,7 +63,7 @@ final class ClusterCommand {
     }
   }
 
-  static void printEndpoints(PrintWriter out, LocalClusterState state) {
+  public static void printEndpoints(PrintWriter out, LocalClusterState state) {
     out.println("cluster     " + state.cluster());
     out.println("zookeeper   " + state.zookeeper());
     out.println("kafka       " + state.kafka());
@@ -78,7 +81,7 @@ final class ClusterCommand {
    * one). Callers check {@link LocalClusterState#requireNotRunning} before starting it; should
    * another process claim the name meanwhile, this stops {@code cluster} and fails the same way.
    */
-  static LocalClusterState claim(String name, LocalCluster cluster) {
+  public static LocalClusterState claim(String name, LocalCluster cluster) {
     try {
       return LocalClusterState.ofThisProcess(name, cluster).claim();
     } catch (RuntimeException e) {
@@ -87,7 +90,7 @@ final class ClusterCommand {
     }
   }
 
-  static void awaitCtrlC(LocalCluster cluster, LocalClusterState state, PrintWriter out)
+  public static void awaitCtrlC(LocalCluster cluster, LocalClusterState state, PrintWriter out)
       throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -105,7 +108,7 @@ final class ClusterCommand {
       + " commands use it by default.", mixinStandardHelpOptions = true,
       footer = {"", "Examples:", "  venice cluster start --servers 3",
           "  venice cluster start --local-cluster dev   (beside the default one)"})
-  static final class Start implements Callable<Integer> {
+  public static final class Start implements Callable<Integer> {
     @Mixin GlobalOptions options;
     @Mixin Shape shape;
     @Spec CommandSpec spec;
@@ -130,7 +133,7 @@ final class ClusterCommand {
       + " 'venice quickstart' runs (it stops in order and removes its state file).",
       mixinStandardHelpOptions = true,
       footer = {"", "Examples:", "  venice cluster stop", "  venice cluster stop --local-cluster dev"})
-  static final class Stop implements Callable<Integer> {
+  public static final class Stop implements Callable<Integer> {
     private static final Duration WAIT = Duration.ofSeconds(60);
     @Mixin GlobalOptions options;
     @Spec CommandSpec spec;
@@ -158,7 +161,7 @@ final class ClusterCommand {
   @Command(name = "status", description = "Show the cluster's leader controller, storage"
       + " instances and store count.", mixinStandardHelpOptions = true,
       footer = {"", "Example:", "  venice cluster status --controller http://127.0.0.1:5555"})
-  static final class Status implements Callable<Integer> {
+  public static final class Status implements Callable<Integer> {
     @Mixin GlobalOptions options;
     @Spec CommandSpec spec;
 

@@ -1,5 +1,6 @@
-package dev.venice.cli;
+package dev.venice.cli.store;
 
+import dev.venice.cli.GlobalOptions;
 import dev.venice.runtime.push.PushJob;
 import dev.venice.runtime.push.PushProgress;
 import java.io.PrintWriter;
@@ -21,19 +22,19 @@ import picocli.CommandLine.Option;
         "  venice push --store users --file users.avro",
         "  venice push --store users --file users.jsonl --json",
         "  venice push --store users --file sample.jsonl --force"})
-final class PushCommand extends StoreCommand.Base {
+public final class PushCommand extends StoreCommand.Base {
   @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
-  String store;
+  public String store;
   @Option(names = {"-f", "--file"}, required = true, description = "Input file.")
-  Path file;
+  public Path file;
   @Option(names = "--format", description = "AVRO or JSON_LINES (default: from the file name).")
   PushJob.Format format;
   @Option(names = "--allow-empty", description = "Let an input with no records replace the"
       + " current version.")
-  boolean allowEmpty;
+  public boolean allowEmpty;
   @Option(names = "--force", description = "Let an input with far fewer records than the current"
       + " version replace it (beyond the controller's push.max.shrink.fraction, default 50%%).")
-  boolean force;
+  public boolean force;
 
   @Override
   public Integer call() {
@@ -51,7 +52,7 @@ final class PushCommand extends StoreCommand.Base {
   }
 
   /** Runs {@code job} with a progress bar on {@code err} (unless printing JSON). */
-  static PushJob.Result push(GlobalOptions options, PrintWriter err, PushJob job,
+  public static PushJob.Result push(GlobalOptions options, PrintWriter err, PushJob job,
       PushJob.Format format, Path file) {
     ProgressBar bar = new ProgressBar(err, !options.json);
     try {
@@ -63,7 +64,7 @@ final class PushCommand extends StoreCommand.Base {
   }
 
   /** One line redrawn in place: records, bytes, rate, ETA. */
-  static final class ProgressBar {
+  public static final class ProgressBar {
     private final PrintWriter out;
     private final boolean enabled;
     private boolean drawn;

@@ -1,6 +1,9 @@
-package dev.venice.cli;
+package dev.venice.cli.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.venice.cli.AvroJson;
+import dev.venice.cli.CliException;
+import dev.venice.cli.Output;
 import dev.venice.spi.client.StoreClient;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -16,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(name = "batch-get", description = "Read several keys; prints each key with its value"
     + " as JSON (absent keys are left out).", mixinStandardHelpOptions = true,
     footer = {"", "Example:", "  venice batch-get --store users --keys '[\"alice\", \"bob\"]'"})
-final class BatchGetCommand extends StoreCommand.Base {
+public final class BatchGetCommand extends StoreCommand.Base {
   @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
   String store;
   @Option(names = "--keys", required = true, paramLabel = "JSON-ARRAY",

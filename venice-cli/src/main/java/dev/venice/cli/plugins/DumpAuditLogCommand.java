@@ -1,6 +1,9 @@
-package dev.venice.cli;
+package dev.venice.cli.plugins;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.venice.cli.CliException;
+import dev.venice.cli.GlobalOptions;
+import dev.venice.cli.Output;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.spi.config.ConfigKey;
 import java.io.IOException;
@@ -46,7 +49,7 @@ import picocli.CommandLine.Model.CommandSpec;
         "  venice dump-audit-log --limit 10",
         "  venice dump-audit-log --store users --since 1h --json",
         "  venice dump-audit-log --since 2026-11-25T08:00:00Z"})
-final class DumpAuditLogCommand implements Callable<Integer> {
+public final class DumpAuditLogCommand implements Callable<Integer> {
   @Mixin GlobalOptions options;
   @Spec CommandSpec spec;
 

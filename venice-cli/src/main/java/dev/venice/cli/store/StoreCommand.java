@@ -1,6 +1,9 @@
-package dev.venice.cli;
+package dev.venice.cli.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.venice.cli.GlobalOptions;
+import dev.venice.cli.Inputs;
+import dev.venice.cli.Output;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.common.meta.Store;
 import java.io.IOException;
@@ -20,10 +23,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     subcommands = {StoreCommand.Create.class, StoreCommand.ListStores.class,
         StoreCommand.Describe.class, StoreCommand.Update.class, StoreCommand.Delete.class})
-final class StoreCommand {
+public final class StoreCommand {
 
   /** Shared by the store commands: the controller client and printing. */
-  abstract static class Base implements Callable<Integer> {
+  public abstract static class Base implements Callable<Integer> {
     @Mixin GlobalOptions options;
     @Spec CommandSpec spec;
 
@@ -40,7 +43,7 @@ final class StoreCommand {
       mixinStandardHelpOptions = true, footer = {"", "Example:",
           "  venice store create --store users --key-schema '\"string\"' --value-schema @user.avsc"
               + " --partitions 3 --replication 2"})
-  static final class Create extends Base {
+  public static final class Create extends Base {
     @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
     String store;
     @Option(names = "--key-schema", required = true, paramLabel = "AVRO|@FILE",
@@ -85,7 +88,7 @@ final class StoreCommand {
   }
 
   @Command(name = "list", description = "List the stores.", mixinStandardHelpOptions = true)
-  static final class ListStores extends Base {
+  public static final class ListStores extends Base {
     @Override
     public Integer call() {
       List<String> stores = admin().listStores();
@@ -97,7 +100,7 @@ final class StoreCommand {
 
   @Command(name = "describe", description = "Show a store's settings and versions.",
       mixinStandardHelpOptions = true)
-  static final class Describe extends Base {
+  public static final class Describe extends Base {
     @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
     String store;
 
@@ -124,7 +127,7 @@ final class StoreCommand {
       mixinStandardHelpOptions = true, usageHelpWidth = 120, footer = {"", "Examples:",
           "  venice store update --store users --set replicationFactor=3",
           "  venice store update --store users --set 'pluginSettings={\"plugins.hedging.delay\":\"5ms\"}'"})
-  static final class Update extends Base {
+  public static final class Update extends Base {
     @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
     String store;
     @Option(names = "--set", required = true, paramLabel = "FIELD=JSON",
@@ -156,7 +159,7 @@ final class StoreCommand {
 
   @Command(name = "delete", description = "Delete a store with all its versions.",
       mixinStandardHelpOptions = true)
-  static final class Delete extends Base {
+  public static final class Delete extends Base {
     @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
     String store;
 

@@ -1,6 +1,8 @@
-package dev.venice.cli;
+package dev.venice.cli.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.venice.cli.AvroJson;
+import dev.venice.cli.GlobalOptions;
 import dev.venice.runtime.client.VeniceClients;
 import dev.venice.spi.client.StoreClient;
 import java.util.LinkedHashMap;
@@ -14,7 +16,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true, footer = {"", "Examples:",
         "  venice get --store users --key '\"alice\"'",
         "  venice get --store counters --key 42 --fast"})
-final class GetCommand extends StoreCommand.Base {
+public final class GetCommand extends StoreCommand.Base {
   @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
   String store;
   @Option(names = {"-k", "--key"}, required = true, paramLabel = "JSON",

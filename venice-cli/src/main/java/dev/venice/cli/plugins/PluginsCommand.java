@@ -1,6 +1,10 @@
-package dev.venice.cli;
+package dev.venice.cli.plugins;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.venice.cli.CliException;
+import dev.venice.cli.GlobalOptions;
+import dev.venice.cli.Output;
+import dev.venice.cli.cluster.LocalClusterState;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code venice plugins list}. */
 @Command(name = "plugins", description = "See which plugins each process loaded.",
     mixinStandardHelpOptions = true, subcommands = PluginsCommand.ListPlugins.class)
-final class PluginsCommand {
+public final class PluginsCommand {
 
   @Command(name = "list", description = "List each process's plugins: id, version, SPI range,"
       + " state, source (and why one failed).", mixinStandardHelpOptions = true,

@@ -1,6 +1,8 @@
-package dev.venice.cli;
+package dev.venice.cli.cluster;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.venice.cli.CliException;
+import dev.venice.cli.Venice;
 import dev.venice.runtime.controller.VeniceController;
 import dev.venice.runtime.localcluster.LocalCluster;
 import dev.venice.runtime.router.VeniceRouter;
@@ -69,7 +71,7 @@ public record LocalClusterState(long pid, String processStarted, String name, St
   }
 
   /** The state of {@code cluster}, run by {@code owner} under {@code name} (null: default). */
-  static LocalClusterState of(ProcessHandle owner, String name, LocalCluster cluster) {
+  public static LocalClusterState of(ProcessHandle owner, String name, LocalCluster cluster) {
     return new LocalClusterState(owner.pid(), startOf(owner), name, cluster.clusterName(),
         cluster.zooKeeperAddress(), cluster.kafkaBootstrapServers(),
         cluster.controllers().stream().map(VeniceController::url).toList(),
@@ -78,28 +80,28 @@ public record LocalClusterState(long pid, String processStarted, String name, St
   }
 
   /** The state of {@code cluster}, run by this process. */
-  static LocalClusterState ofThisProcess(String name, LocalCluster cluster) {
+  public static LocalClusterState ofThisProcess(String name, LocalCluster cluster) {
     return of(ProcessHandle.current(), name, cluster);
   }
 
   /** The CLI's home: {@code venice.home}, else {@code $VENICE_HOME}, else {@code ~/.venice}. */
-  static Path home() {
+  public static Path home() {
     String home = System.getProperty("venice.home", System.getenv("VENICE_HOME"));
     return home != null ? Path.of(home) : Path.of(System.getProperty("user.home"), ".venice");
   }
 
   /** The state file of the local cluster {@code name} (null: the default one). */
-  static Path file(String name) {
+  public static Path file(String name) {
     return home().resolve(name == null ? "local-cluster.json" : "local-cluster-" + name + ".json");
   }
 
   /** Whether {@code name} is a valid local cluster name. */
-  static boolean validName(String name) {
+  public static boolean validName(String name) {
     return NAME.matcher(name).matches();
   }
 
   /** Parses {@code --local-cluster}: a bad name is a usage error naming the flag. */
-  static final class NameConverter implements ITypeConverter<String> {
+  public static final class NameConverter implements ITypeConverter<String> {
     @Override
     public String convert(String value) {
       if (!validName(value)) {
@@ -111,7 +113,7 @@ public record LocalClusterState(long pid, String processStarted, String name, St
   }
 
   /** The local cluster {@code name} (null: the default one), if its owner is running. */
-  static Optional<LocalClusterState> read(String name) {
+  public static Optional<LocalClusterState> read(String name) {
     return readFile(file(name)).filter(LocalClusterState::ownerAlive);
   }
 
@@ -131,7 +133,7 @@ public record LocalClusterState(long pid, String processStarted, String name, St
    * Fails, naming the running cluster, when the local cluster {@code name} (null: the default
    * one) is already running; called before anything is started.
    */
-  static void requireNotRunning(String name) {
+  public static void requireNotRunning(String name) {
     read(name).ifPresent(running -> {
       throw running.alreadyRunning();
     });
@@ -150,7 +152,7 @@ public record LocalClusterState(long pid, String processStarted, String name, St
    * Records this state as the running local cluster, atomically, unless the file names another
    * running owner (then fails as {@link #requireNotRunning} does); a stale file is replaced.
    */
-  LocalClusterState claim() {
+  public LocalClusterState claim() {
     Path file = file(name);
     try {
       locked(file.getParent(), () -> {
@@ -173,7 +175,7 @@ public record LocalClusterState(long pid, String processStarted, String name, St
    *
    * @return whether the file was deleted
    */
-  boolean release() {
+  public boolean release() {
     Path file = file(name);
     ProcessHandle self = ProcessHandle.current();
     if (!ownedBy(self.pid(), startOf(self)) || !Files.exists(file)) {
@@ -197,7 +199,7 @@ public record LocalClusterState(long pid, String processStarted, String name, St
   }
 
   /** Whether the owner still runs: its pid is alive and started when recorded (pid reuse). */
-  boolean ownerAlive() {
+  public boolean ownerAlive() {
     Optional<ProcessHandle> owner = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
     if (owner.isEmpty()) {
       return false;
@@ -211,7 +213,7 @@ public record LocalClusterState(long pid, String processStarted, String name, St
   }
 
   /** Writes {@code bytes} to a temporary file beside {@code file}, then renames it over. */
-  static void writeAtomically(Path file, byte[] bytes) throws IOException {
+  public static void writeAtomically(Path file, byte[] bytes) throws IOException {
     Path dir = file.getParent();
     Files.createDirectories(dir);
     Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp",
@@ -255,14 +257,14 @@ public record LocalClusterState(long pid, String processStarted, String name, St
     }
   }
 
-  String controller() {
+  public String controller() {
     if (controllers.isEmpty()) {
       throw new CliException("the local cluster has no controller");
     }
     return controllers.get(0);
   }
 
-  String router() {
+  public String router() {
     if (routers.isEmpty()) {
       throw new CliException("the local cluster has no router");
     }
