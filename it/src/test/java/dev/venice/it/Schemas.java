@@ -1,20 +1,20 @@
 package dev.venice.it;
 
 /** Avro schemas the tests use. */
-final class Schemas {
-  static final String KEY = "\"string\"";
-  static final String USER_V1 = """
+public final class Schemas {
+  public static final String KEY = "\"string\"";
+  public static final String USER_V1 = """
       {"type":"record","name":"User","namespace":"dev.venice.it","fields":[
         {"name":"name","type":"string"},
         {"name":"age","type":"int","default":0}]}""";
   /** Adds a field with a default: fully compatible with V1. */
-  static final String USER_V2 = """
+  public static final String USER_V2 = """
       {"type":"record","name":"User","namespace":"dev.venice.it","fields":[
         {"name":"name","type":"string"},
         {"name":"age","type":"int","default":0},
         {"name":"email","type":"string","default":""}]}""";
   /** Adds a field without a default: new readers cannot read V1 data. */
-  static final String USER_BAD = """
+  public static final String USER_BAD = """
       {"type":"record","name":"User","namespace":"dev.venice.it","fields":[
         {"name":"name","type":"string"},
         {"name":"age","type":"int","default":0},

@@ -1,10 +1,11 @@
-package dev.venice.it;
+package dev.venice.it.plugins.bloomfilter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.venice.it.Schemas;
 import dev.venice.runtime.client.VeniceClients;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.common.plugin.PluginInfo;

@@ -1,8 +1,9 @@
-package dev.venice.it;
+package dev.venice.it.plugins.hedging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.venice.it.Schemas;
 import dev.venice.runtime.client.VeniceClients;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.localcluster.LocalCluster;

@@ -1,10 +1,11 @@
-package dev.venice.it;
+package dev.venice.it.plugins.auditlog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.venice.it.Schemas;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.common.plugin.PluginInfo;
 import dev.venice.runtime.common.plugin.PluginState;
