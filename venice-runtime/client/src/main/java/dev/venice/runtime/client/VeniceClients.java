@@ -14,7 +14,6 @@ import dev.venice.spi.host.Subscription;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -63,8 +62,8 @@ public final class VeniceClients {
   public static final class Builder {
     private final List<String> routerUrls;
     private final String store;
-    private final List<StoreClientDecorator> storeDecorators = new ArrayList<>();
-    private final List<ReplicaDispatchDecorator> replicaDecorators = new ArrayList<>();
+    /** The decorators stacked by hand, outermost first (those switched on by plugins go inside). */
+    private final DecoratorStack.Builder explicit = DecoratorStack.builder();
     private Map<String, String> pluginConfig = Map.of();
     private Duration requestTimeout = Duration.ofSeconds(10);
     private Duration metadataRefresh = Duration.ofSeconds(5);
@@ -77,13 +76,13 @@ public final class VeniceClients {
 
     /** Adds a store-level decorator inside those added before it. */
     public Builder decorate(StoreClientDecorator decorator) {
-      storeDecorators.add(Objects.requireNonNull(decorator, "decorator"));
+      explicit.decorate(decorator);
       return this;
     }
 
     /** Adds a replica-level decorator (fast client only) inside those added before it. */
     public Builder decorate(ReplicaDispatchDecorator decorator) {
-      replicaDecorators.add(Objects.requireNonNull(decorator, "decorator"));
+      explicit.decorate(decorator);
       return this;
     }
 
@@ -165,12 +164,13 @@ public final class VeniceClients {
               "", storeMetadata(), null, null, null, Map.of()))
           .config(b.pluginConfig).classPath(Thread.currentThread().getContextClassLoader())
           .meterRegistry(b.registry).build().start();
+      DecoratorStack explicit = b.explicit.build();
       DecoratorStack configured = plugins.decorators();
       DecoratorStack.Builder stacked = DecoratorStack.builder();
-      b.storeDecorators.forEach(stacked::decorate);
+      explicit.storeDecorators().forEach(stacked::decorate);
       configured.storeDecorators().forEach(stacked::decorate);
-      if (fast) {
-        b.replicaDecorators.forEach(stacked::decorate);
+      if (fast) { // a thin client has no replica dispatch
+        explicit.replicaDecorators().forEach(stacked::decorate);
         configured.replicaDecorators().forEach(stacked::decorate);
       }
       this.stack = stacked.build();
