@@ -29,8 +29,8 @@ final class HedgingMetrics {
         .description("Hedges not sent because the hedge budget was spent").tag("store", store)
         .register(registry);
     this.latencySaved = DistributionSummary.builder(prefix + "latency.saved")
-        .description("Estimated latency saved by a winning hedge: the window's p99 of unhedged"
-            + " answers minus the hedged answer's latency").baseUnit("milliseconds")
+        .description("Estimated latency saved by a winning hedge: the window's p99 of answers"
+            + " minus the hedged answer's latency").baseUnit("milliseconds")
         .tag("store", store).publishPercentiles(0.5, 0.99).register(registry);
   }
 }

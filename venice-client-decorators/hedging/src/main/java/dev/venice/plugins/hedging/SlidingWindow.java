@@ -42,7 +42,7 @@ final class SlidingWindow {
     requests.incrementAndGet(current());
   }
 
-  /** Records an unhedged answer's latency. */
+  /** Records an answer's latency, whichever attempt (first call or hedge) gave it. */
   void recordLatency(long nanos) {
     latencies[current()].recordValue(Math.min(Math.max(nanos, 1), MAX_TRACKED_NANOS));
   }
