@@ -1,12 +1,12 @@
 package dev.venice.plugins.auditlog;
 
+import dev.venice.spi.plugin.RateGate;
 import dev.venice.spi.plugin.TimeSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.generic.GenericRecord;
 import org.slf4j.Logger;
 
@@ -18,7 +18,6 @@ import org.slf4j.Logger;
  * venice.controller.audit.log.dropped{reason}} and logged.
  */
 final class AuditPublisher implements AutoCloseable {
-  private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final BlockingQueue<GenericRecord> queue;
   private final EventSink sink;
@@ -26,7 +25,8 @@ final class AuditPublisher implements AutoCloseable {
   private final AuditLogMetrics metrics;
   private final TimeSource time;
   private final Thread thread;
-  private final AtomicLong lastLogged;
+  /** Spaces drop warnings in the log: one per 10 s, the rest counted. */
+  private final RateGate warnings;
   private volatile boolean running = true;
 
   /**
@@ -43,7 +43,7 @@ final class AuditPublisher implements AutoCloseable {
     this.log = log;
     this.metrics = metrics;
     this.time = time;
-    this.lastLogged = new AtomicLong(time.nanoTime() - LOG_INTERVAL_NANOS);
+    this.warnings = RateGate.open(Duration.ofSeconds(10), time);
     metrics.queueDepth(queue);
     this.thread = new Thread(this::publish, "audit-log-publisher");
     this.thread.setDaemon(true);
@@ -91,9 +91,7 @@ final class AuditPublisher implements AutoCloseable {
 
   private void dropped(String reason, GenericRecord event, Throwable cause) {
     metrics.dropped(reason);
-    long now = time.nanoTime();
-    long last = lastLogged.get();
-    if (now - last >= LOG_INTERVAL_NANOS && lastLogged.compareAndSet(last, now)) {
+    if (warnings.tryPass()) {
       log.warn("audit event dropped ({}): {} of {} by {}; further drops are counted in {} and"
           + " logged every 10 s", reason, event.get("operation"), event.get("store"),
           event.get("principal"), metrics.droppedName(), cause);

@@ -12,6 +12,8 @@ import dev.venice.spi.client.RequestKind;
 import dev.venice.spi.client.StoreClient;
 import dev.venice.spi.client.StreamingCallback;
 import dev.venice.spi.client.UnknownStoreException;
+import dev.venice.spi.plugin.RateGate;
+import dev.venice.spi.plugin.TimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,7 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 final class FastClient<K, V> implements StoreClient<K, V> {
   private static final Logger LOG = LoggerFactory.getLogger(FastClient.class);
-  private static final long MIN_REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+  private static final Duration MIN_REFRESH = Duration.ofMillis(500);
 
   /** One consistent view of the store: its metadata and the serde built from it. */
   private record View(RoutingMetadata metadata, StoreSerde serde) {}
@@ -54,7 +55,7 @@ final class FastClient<K, V> implements StoreClient<K, V> {
   private final Duration timeout;
   private final AtomicInteger roundRobin = new AtomicInteger();
   private final ScheduledExecutorService refresher;
-  private final AtomicLong lastRefresh = new AtomicLong(System.nanoTime());
+  private final RateGate refreshes = RateGate.closed(MIN_REFRESH, TimeSource.SYSTEM);
   private volatile View view;
 
   FastClient(String store, RouterMetadataClient router, UnaryOperator<ReplicaDispatcher> decorate,
@@ -79,18 +80,16 @@ final class FastClient<K, V> implements StoreClient<K, V> {
 
   /**
    * Refreshes routing soon, on the refresher thread (never on a gRPC callback thread), at most
-   * every {@link #MIN_REFRESH_NANOS}: a burst of failed requests makes one refresh, not a storm.
+   * every {@link #MIN_REFRESH}: a burst of failed requests makes one refresh, not a storm.
    */
   private void refreshSoon() {
-    long now = System.nanoTime();
-    long last = lastRefresh.get();
-    if (now - last >= MIN_REFRESH_NANOS && lastRefresh.compareAndSet(last, now)) {
+    if (refreshes.tryPass()) {
       refresher.execute(this::refreshQuietly);
     }
   }
 
   private void refreshQuietly() {
-    lastRefresh.set(System.nanoTime());
+    refreshes.restart();
     try {
       view = load();
     } catch (RuntimeException e) {

@@ -1,11 +1,12 @@
 package dev.venice.runtime.common.plugin;
 
 import io.micrometer.core.instrument.Counter;
+import dev.venice.spi.plugin.RateGate;
+import dev.venice.spi.plugin.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,18 +14,18 @@ import org.slf4j.LoggerFactory;
  * Every call from the host into one plugin goes through its guard: the thread context class loader
  * is the plugin's for the duration of the call, and anything the call throws (short of the JVM
  * failing) is contained, counted in {@code venice.plugins.hook.errors{plugin,hook}}, logged at most
- * once per {@link #LOG_INTERVAL_NANOS} per hook, and replaced by the documented fallback.
+ * once per {@link #LOG_INTERVAL} per plugin, and replaced by the documented fallback.
  * The method references passed in are non-capturing, so a guarded call allocates nothing.
  */
 public final class PluginGuard {
-  static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+  static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
   private static final Logger LOG = LoggerFactory.getLogger(PluginGuard.class);
 
   private final String pluginId;
   private final ClassLoader loader;
   private final MeterRegistry registry;
   private final Map<String, Counter> errors = new ConcurrentHashMap<>();
-  private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+  private final RateGate warnings = RateGate.open(LOG_INTERVAL, TimeSource.SYSTEM);
   private volatile boolean stopping;
 
   PluginGuard(String pluginId, ClassLoader loader, MeterRegistry registry) {
@@ -119,9 +120,7 @@ public final class PluginGuard {
     errors.computeIfAbsent(hookName, h -> Counter.builder("venice.plugins.hook.errors")
         .description("Exceptions thrown by plugin hooks at run time (contained by the host)")
         .tag("plugin", pluginId).tag("hook", h).register(registry)).increment();
-    long now = System.nanoTime();
-    long last = lastLogged.get();
-    if (now - last >= LOG_INTERVAL_NANOS && lastLogged.compareAndSet(last, now)) {
+    if (warnings.tryPass()) {
       LOG.warn("plugin {}: hook {} threw; the host carried on as if it had not been there"
           + " (further errors are counted in venice.plugins.hook.errors, logged every 10 s)",
           pluginId, hookName, t);
