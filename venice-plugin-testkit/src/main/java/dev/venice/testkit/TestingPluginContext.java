@@ -398,21 +398,17 @@ public final class TestingPluginContext implements PluginContext, AutoCloseable 
       }
       Map<String, String> raw = new TreeMap<>(config);
       String on = raw.remove(ENABLED);
-      if (on != null && !on.equals("true")) {
+      if (on != null && !StoreScope.parseSwitch("plugins." + descriptor.id() + "." + ENABLED, on)) {
         throw new IllegalArgumentException("plugins." + descriptor.id() + ".enabled=" + on
             + ": a testing context is a started plugin's; leave enabled out or set it to true");
       }
       String byDefault = raw.remove(STORES_ENABLED_BY_DEFAULT);
-      if (byDefault != null && !byDefault.equals("true") && !byDefault.equals("false")) {
-        throw new ConfigException("plugins." + descriptor.id() + "." + STORES_ENABLED_BY_DEFAULT,
-            "bad value '" + byDefault + "' for plugins." + descriptor.id() + "."
-                + STORES_ENABLED_BY_DEFAULT + ": expected true or false");
-      }
+      boolean storesOnByDefault = byDefault == null || StoreScope.parseSwitch("plugins."
+          + descriptor.id() + "." + STORES_ENABLED_BY_DEFAULT, byDefault);
       PluginConfig checked = PluginConfig.of(descriptor.id(), plugin.configKeys(), raw);
       plugin.validate(checked);
       processKind = kind;
-      return new TestingPluginContext(this, descriptor, checked,
-          byDefault == null || Boolean.parseBoolean(byDefault));
+      return new TestingPluginContext(this, descriptor, checked, storesOnByDefault);
     }
   }
 }

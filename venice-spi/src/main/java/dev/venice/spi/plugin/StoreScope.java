@@ -2,6 +2,7 @@ package dev.venice.spi.plugin;
 
 import dev.venice.spi.Experimental;
 import dev.venice.spi.config.ConfigException;
+import dev.venice.spi.config.ConfigKey;
 import dev.venice.spi.config.PluginConfig;
 import dev.venice.spi.host.StoreInfo;
 import dev.venice.spi.host.StoreMetadataService;
@@ -42,6 +43,9 @@ import java.util.function.Function;
 public final class StoreScope implements AutoCloseable {
   /** The store-level switch's name, in a store's plugin settings ({@code plugins.<id>.enabled}). */
   public static final String ENABLED = "enabled";
+  /** How every host-owned switch parses: as a boolean key does. */
+  private static final ConfigKey<Boolean> SWITCH = ConfigKey.bool("switch", true,
+      "a host-owned switch");
 
   /** Runs the plugin's rules across keys ({@link VenicePlugin#validate}). */
   @FunctionalInterface
@@ -91,6 +95,23 @@ public final class StoreScope implements AutoCloseable {
     this.validator = Objects.requireNonNull(validator, "validator");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.subscription = metadata == null ? () -> { } : metadata.addListener(this::changed);
+  }
+
+  /**
+   * Parses a host-owned switch ({@code plugins.<id>.enabled}, {@code
+   * plugins.<id>.stores-enabled-by-default}, in a process's or a store's settings) as {@link
+   * ConfigKey#bool} parses a boolean key: {@code true} or {@code false}, any case, spaces ignored.
+   *
+   * @param fullKey the switch's full key, named in the error
+   * @throws ConfigException naming the key and the value when it is neither
+   */
+  public static boolean parseSwitch(String fullKey, String raw) {
+    try {
+      return SWITCH.parse(raw);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(fullKey, "bad value '" + raw + "' for " + fullKey
+          + ": expected true or false");
+    }
   }
 
   /** Changes whenever a store's switch or settings may have changed. */
@@ -200,12 +221,12 @@ public final class StoreScope implements AutoCloseable {
     if (raw == null) {
       return onByDefault;
     }
-    if (raw.equals("true") || raw.equals("false")) {
-      return Boolean.parseBoolean(raw);
+    try {
+      return parseSwitch("plugins." + pluginId + "." + ENABLED, raw);
+    } catch (ConfigException e) {
+      refused(store, e.getMessage() + "; keeping " + lastGood);
+      return lastGood;
     }
-    refused(store, "bad value '" + raw + "' for plugins." + pluginId + "." + ENABLED
-        + ": expected true or false; keeping " + lastGood);
-    return lastGood;
   }
 
   /** One plugin's settings objects per store. */

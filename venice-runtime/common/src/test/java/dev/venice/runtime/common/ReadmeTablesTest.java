@@ -27,9 +27,11 @@ class ReadmeTablesTest {
   }
 
   @Test
-  void everyAdminErrorTypeHasARow() {
+  void everyAdminErrorTypeHasARowWithItsStatusAndMeaning() {
     for (AdminErrorType type : AdminErrorType.values()) {
-      listed("admin API errorType", type.name());
+      String row = "| `" + type.name() + "` | " + (type.status() == 0 ? "varies" : type.status())
+          + " | " + type.meaning() + " |";
+      assertTrue(readme.contains(row), "README.md lacks the admin API errorType row " + row);
     }
   }
 

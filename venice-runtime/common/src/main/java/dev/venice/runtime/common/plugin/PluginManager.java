@@ -205,10 +205,12 @@ public final class PluginManager implements AutoCloseable {
       }
       Map<String, String> keys = new TreeMap<>(raw);
       String enabled = keys.remove(StoreScope.ENABLED);
-      if (enabled != null && !enabled.equals("true") && !enabled.equals("false")) {
-        throw new ConfigException(CONFIG_PREFIX + id + ".enabled", "store " + store
-            + ": bad value '" + enabled + "' for " + CONFIG_PREFIX + id
-            + ".enabled: expected true or false");
+      if (enabled != null) {
+        try {
+          StoreScope.parseSwitch(CONFIG_PREFIX + id + "." + StoreScope.ENABLED, enabled);
+        } catch (ConfigException e) {
+          throw new ConfigException(e.key(), "store " + store + ": " + e.getMessage());
+        }
       }
       PluginConfig config = PluginConfig.of(id, plugin.keys(), Map.of())
           .withStoreOverrides(store, keys);
@@ -468,15 +470,8 @@ public final class PluginManager implements AutoCloseable {
   private static boolean hostSwitch(String id, Map<String, String> raw, String key,
       boolean fallback) {
     String value = raw.remove(key);
-    if (value == null) {
-      return fallback;
-    }
-    String v = value.trim().toLowerCase(java.util.Locale.ROOT);
-    if (!v.equals("true") && !v.equals("false")) {
-      throw new ConfigException(CONFIG_PREFIX + id + "." + key, "bad value '" + value + "' for "
-          + CONFIG_PREFIX + id + "." + key + ": expected true or false");
-    }
-    return Boolean.parseBoolean(v);
+    return value == null ? fallback
+        : StoreScope.parseSwitch(CONFIG_PREFIX + id + "." + key, value);
   }
 
   /** Why a plugin is refused, with a message for the operator. */

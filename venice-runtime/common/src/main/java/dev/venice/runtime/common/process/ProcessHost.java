@@ -77,11 +77,6 @@ public final class ProcessHost implements AutoCloseable {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
-  /** The process's configuration. */
-  public ProcessConfig config() {
-    return config;
-  }
-
   /** The process's meters. */
   public ProcessMetrics metrics() {
     return metrics;
@@ -182,11 +177,6 @@ public final class ProcessHost implements AutoCloseable {
   /** The plugins ({@code null} before {@link #startPlugins}). */
   public PluginManager plugins() {
     return plugins;
-  }
-
-  /** The admin server ({@code null} before {@link #serveAdmin}). */
-  public AdminHttpServer admin() {
-    return admin;
   }
 
   /** Stops the process in the reverse order of its start; runs once. */
