@@ -13,10 +13,6 @@ import dev.venice.runtime.localcluster.LocalCluster;
 import dev.venice.runtime.push.PushJob;
 import dev.venice.spi.client.StoreClient;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
  * process starts the plugins meant for it and lists the others as not applicable, without errors.
  */
 class MetricsFormatTest {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   @TempDir static Path dir;
   private static LocalCluster cluster;
 
@@ -143,13 +138,15 @@ class MetricsFormatTest {
           .size());
     }
     LocalCluster.waitFor("the audit event published", Duration.ofSeconds(30), () ->
-        sample(fetch(cluster.controllerUrl()), "venice_controller_audit_log_published_total") > 0);
+        Scrape.sum(Scrape.metrics(cluster.controllerUrl()),
+            "venice_controller_audit_log_published_total", null) > 0);
 
     Map<String, String> after = new LinkedHashMap<>();
     for (Map.Entry<String, String> process : processes().entrySet()) {
       after.put(process.getKey(), checked(process.getKey(), process.getValue()));
     }
-    assertTrue(sample(after.get("server"), "venice_server_bloom_filter_short_circuits_total")
+    assertTrue(Scrape.sum(after.get("server"), "venice_server_bloom_filter_short_circuits_total",
+        null)
         > 0, "the server plugin's meters are under venice.server.bloom.filter.");
     assertTrue(after.get("server").contains("venice_server_read_keys_total"));
     assertTrue(after.get("router").contains("venice_router_"), "the router served reads");
@@ -157,35 +154,13 @@ class MetricsFormatTest {
 
   /** Fetches a process's {@code /metrics} and checks it; returns the text. */
   private static String checked(String process, String url) throws Exception {
-    String text = fetch(url);
+    String text = Scrape.metrics(url);
     assertEquals("", promtool(text), process + ": promtool check metrics found problems");
     assertEquals("", mixedLabelSets(text), process + ": a sample name with two label sets");
-    assertEquals(0.0, sample(text, "venice_metrics_denied_total"), process
+    assertEquals(0.0, Scrape.sum(text, "venice_metrics_denied_total", null), process
         + ": a meter was registered with other tag keys than its name's first");
     assertTrue(!text.contains("venice_plugins_failures"), process + ": a plugin failed");
     return text;
-  }
-
-  private static String fetch(String url) {
-    try {
-      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url
-          + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-      assertEquals(200, response.statusCode(), url);
-      return response.body();
-    } catch (IOException | InterruptedException e) {
-      throw new AssertionError("reading " + url + "/metrics", e);
-    }
-  }
-
-  /** The sum of every sample named {@code name} (any labels), 0 when there is none. */
-  private static double sample(String text, String name) {
-    Matcher m = Pattern.compile("^" + name + "(\\{[^}]*\\})? (\\S+)$", Pattern.MULTILINE)
-        .matcher(text);
-    double sum = 0;
-    while (m.find()) {
-      sum += Double.parseDouble(m.group(2));
-    }
-    return sum;
   }
 
   /**

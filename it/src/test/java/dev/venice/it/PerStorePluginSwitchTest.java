@@ -8,16 +8,10 @@ import dev.venice.runtime.client.VeniceClients;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.localcluster.LocalCluster;
 import dev.venice.runtime.push.PushJob;
-import dev.venice.runtime.server.VeniceServer;
 import dev.venice.spi.client.StoreClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,8 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PerStorePluginSwitchTest {
   private static final Duration SWITCH = Duration.ofSeconds(30);
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   @TempDir static Path dir;
   private static LocalCluster cluster;
   private static ControllerClient controller;
@@ -140,19 +131,8 @@ class PerStorePluginSwitchTest {
 
   /** Short circuits of the store on every server, read from their {@code /metrics}. */
   private static double shortCircuits(String store) {
-    Pattern line = Pattern.compile("^venice_server_bloom_filter_short_circuits_total\\{[^}]*"
-        + "store=\"" + store + "\"[^}]*\\} (\\S+)$", Pattern.MULTILINE);
-    double sum = 0;
-    for (VeniceServer server : cluster.servers()) {
-      try {
-        Matcher m = line.matcher(HTTP.send(HttpRequest.newBuilder(URI.create(server.adminUrl()
-            + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body());
-        sum += m.find() ? Double.parseDouble(m.group(1)) : 0;
-      } catch (IOException | InterruptedException e) {
-        throw new AssertionError("reading " + server.adminUrl() + "/metrics", e);
-      }
-    }
-    return sum;
+    return cluster.servers().stream().mapToDouble(server -> Scrape.sum(Scrape.metrics(
+        server.adminUrl()), "venice_server_bloom_filter_short_circuits_total", store)).sum();
   }
 
   @Test

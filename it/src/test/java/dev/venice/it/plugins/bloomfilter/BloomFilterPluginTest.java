@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.venice.it.Schemas;
+import dev.venice.it.Scrape;
 import dev.venice.runtime.client.VeniceClients;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.common.plugin.PluginInfo;
@@ -14,17 +15,11 @@ import dev.venice.runtime.localcluster.LocalCluster;
 import dev.venice.runtime.push.PushJob;
 import dev.venice.runtime.server.VeniceServer;
 import dev.venice.spi.client.StoreClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,20 +64,13 @@ class BloomFilterPluginTest {
           assertNull(client.get("missing-" + i).join());
         }
       }
-      double shortCircuits = metric(server, "venice_server_bloom_filter_short_circuits_total");
-      double falsePositives = metric(server,
-          "venice_server_bloom_filter_false_positives_total");
+      String metrics = Scrape.metrics(server.adminUrl());
+      double shortCircuits = Scrape.sum(metrics,
+          "venice_server_bloom_filter_short_circuits_total", "sparse");
+      double falsePositives = Scrape.sum(metrics,
+          "venice_server_bloom_filter_false_positives_total", "sparse");
       assertEquals(2000, shortCircuits + falsePositives, "every absent lookup is one or the other");
       assertTrue(shortCircuits > 1900, "at 1% most absent lookups skip RocksDB: " + shortCircuits);
     }
-  }
-
-  private static double metric(VeniceServer server, String name) throws Exception {
-    String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create(server.adminUrl() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-    Matcher m = Pattern.compile("^" + name + "\\{[^}]*store=\"sparse\"[^}]*\\} (\\S+)$",
-        Pattern.MULTILINE).matcher(body);
-    return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 }
