@@ -1,20 +1,28 @@
 package dev.venice.spi.client;
 
 /**
- * The default positions of known decorators; lower values are further out (see the first call
- * first). Store level: tracing, rate limit, circuit breaker, coalescing, batch split, timeout.
- * Replica level: adaptive selection, circuit breaker, hedging, then injected faults innermost so a
- * test's latency looks like the replica's own.
+ * The default positions of known decorators; lower values are further out (see the call first).
+ *
+ * <p>Store level, outermost first: tracing, coalescing, rate limit, circuit breaker, batch split,
+ * timeout. Coalescing is outside the rate limit so that callers sharing one request spend one
+ * token between them; the rate limit is outside everything that sends, so a refused call costs
+ * nothing downstream; the timeout is innermost so it bounds the call that is actually sent.
+ *
+ * <p>Replica level, outermost first: adaptive selection orders the candidates, the circuit
+ * breaker drops the candidates whose breaker is open, hedging sends to the first remaining
+ * candidate and later to the next, then {@link #REPLICA_ATTEMPT} decorators see each attempt at
+ * exactly one replica (the breaker records outcomes there), and injected faults are innermost so
+ * a test's latency looks like the replica's own.
  */
 public final class DecoratorOrder {
   /** Store level: tracing sees everything, including what outer limits refuse. */
   public static final int TRACING = 100;
-  /** Store level: rate limiting. */
-  public static final int RATE_LIMIT = 200;
+  /** Store level: request coalescing, outside the rate limit. */
+  public static final int COALESCING = 200;
+  /** Store level: rate limiting, inside coalescing (a shared request costs one token). */
+  public static final int RATE_LIMIT = 300;
   /** Store level: circuit breaking for the whole store. */
-  public static final int CIRCUIT_BREAKER = 300;
-  /** Store level: request coalescing. */
-  public static final int COALESCING = 400;
+  public static final int CIRCUIT_BREAKER = 400;
   /** Store level: batch-get splitting. */
   public static final int BATCH_SPLIT = 500;
   /** Store level: per-store timeouts, innermost so they bound the actual call. */
@@ -30,6 +38,11 @@ public final class DecoratorOrder {
   public static final int HEDGING = 300;
   /** Replica level: where a decorator without an opinion goes. */
   public static final int REPLICA_DEFAULT = 1000;
+  /**
+   * Replica level: decorators that observe each attempt at one replica (the first candidate),
+   * inside hedging and selection, outside injected faults; e.g. a circuit breaker's accounting.
+   */
+  public static final int REPLICA_ATTEMPT = 1900;
   /** Replica level: injected latency or faults (tests, benchmarks). */
   public static final int FAULT_INJECTION = 2000;
 

@@ -114,19 +114,22 @@ final class FastClient<K, V> implements StoreClient<K, V> {
       return CompletableFuture.failedFuture(e);
     }
     int partition = Partitioner.partition(keyBytes, current.metadata().partitionCount());
-    return send(current, RequestKind.SINGLE_GET, partition, List.of(keyBytes), context)
-        .thenApply(answer -> answer.response().values().isEmpty() ? null
-            : (V) decode(answer.view(), answer.response().values().get(0)));
+    CompletableFuture<Answer> call =
+        send(current, RequestKind.SINGLE_GET, partition, List.of(keyBytes), context);
+    return GrpcCalls.cancelling(call.thenApply(answer -> answer.response().values().isEmpty()
+        ? null : (V) decode(answer.view(), answer.response().values().get(0))), call);
   }
 
   @Override
   public CompletableFuture<Map<K, V>> batchGet(Set<K> keys, RequestContext context) {
     Map<K, V> values = new ConcurrentHashMap<>();
-    return perPartition(keys, context, RequestKind.BATCH_GET, (key, value) -> {
-      if (value != null) {
-        values.put(key, value);
-      }
-    }).thenApply(done -> new HashMap<>(values));
+    CompletableFuture<Void> parts = perPartition(keys, context, RequestKind.BATCH_GET,
+        (key, value) -> {
+          if (value != null) {
+            values.put(key, value);
+          }
+        });
+    return GrpcCalls.cancelling(parts.thenApply(done -> new HashMap<>(values)), parts);
   }
 
   @Override
@@ -152,20 +155,25 @@ final class FastClient<K, V> implements StoreClient<K, V> {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+    List<CompletableFuture<Answer>> calls = new ArrayList<>();
     List<CompletableFuture<Void>> parts = new ArrayList<>();
-    keysByPartition.forEach((partition, partKeys) -> parts.add(
-        send(current, kind, partition, bytesByPartition.get(partition), context)
-            .thenAccept(answer -> {
-              ReplicaResponse response = answer.response();
-              Object[] answers = new Object[partKeys.size()];
-              for (ReplicaValue value : response.values()) {
-                answers[value.keyIndex()] = decode(answer.view(), value);
-              }
-              for (int i = 0; i < partKeys.size(); i++) {
-                sink.onRecord(partKeys.get(i), (V) answers[i]);
-              }
-            })));
-    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+    keysByPartition.forEach((partition, partKeys) -> {
+      CompletableFuture<Answer> call =
+          send(current, kind, partition, bytesByPartition.get(partition), context);
+      calls.add(call);
+      parts.add(call.thenAccept(answer -> {
+        ReplicaResponse response = answer.response();
+        Object[] answers = new Object[partKeys.size()];
+        for (ReplicaValue value : response.values()) {
+          answers[value.keyIndex()] = decode(answer.view(), value);
+        }
+        for (int i = 0; i < partKeys.size(); i++) {
+          sink.onRecord(partKeys.get(i), (V) answers[i]);
+        }
+      }));
+    });
+    return GrpcCalls.cancelling(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)),
+        calls.toArray(CompletableFuture[]::new));
   }
 
   /** A replica's answer and the view (version, compression, schemas) it must be decoded with. */
@@ -175,7 +183,9 @@ final class FastClient<K, V> implements StoreClient<K, V> {
       List<byte[]> keys, RequestContext context) {
     ReplicaRequest request = new ReplicaRequest(store, current.metadata().currentVersion(),
         partition, kind, keys, context, List.of());
-    return withFailover(current, candidates(current, request), false);
+    CompletableFuture<Answer> call = new CompletableFuture<>();
+    withFailover(current, candidates(current, request), false, call);
+    return call;
   }
 
   /** The request for {@code current}'s version, its ready replicas from a round-robin start. */
@@ -191,19 +201,27 @@ final class FastClient<K, V> implements StoreClient<K, V> {
   }
 
   /**
-   * Retries on the remaining candidates while replicas are unavailable (refreshing routing), and
-   * once on a newer version when the request's version is gone.
+   * Sends {@code request} and completes {@code call} with the answer, retrying on the remaining
+   * candidates while replicas are unavailable (refreshing routing), and once on a newer version
+   * when the request's version is gone. Cancelling {@code call} cancels the attempt in flight.
    */
-  private CompletableFuture<Answer> withFailover(View used, ReplicaRequest request,
-      boolean versionRetried) {
-    return dispatcher.dispatch(request).handle((response, error) -> {
+  private void withFailover(View used, ReplicaRequest request, boolean versionRetried,
+      CompletableFuture<Answer> call) {
+    CompletableFuture<ReplicaResponse> attempt = dispatcher.dispatch(request);
+    GrpcCalls.cancelling(call, attempt);
+    attempt.whenComplete((response, error) -> {
+      if (call.isDone()) {
+        return;
+      }
       if (error == null) {
-        return CompletableFuture.completedFuture(new Answer(used, response));
+        call.complete(new Answer(used, response));
+        return;
       }
       if (GrpcErrors.isUnavailable(error) && request.candidates().size() > 1) {
         refreshSoon();
-        return withFailover(used, request.withCandidates(
-            request.candidates().subList(1, request.candidates().size())), versionRetried);
+        withFailover(used, request.withCandidates(
+            request.candidates().subList(1, request.candidates().size())), versionRetried, call);
+        return;
       }
       if (!versionRetried
           && GrpcErrors.map(store, error, timeout) instanceof UnknownStoreException) {
@@ -212,11 +230,12 @@ final class FastClient<K, V> implements StoreClient<K, V> {
         // keys were partitioned for the old version: only retry if the layout is the same
         if (fresh.metadata().currentVersion() != request.version()
             && fresh.metadata().partitionCount() == used.metadata().partitionCount()) {
-          return withFailover(fresh, candidates(fresh, request), true);
+          withFailover(fresh, candidates(fresh, request), true, call);
+          return;
         }
       }
-      return CompletableFuture.<Answer>failedFuture(GrpcErrors.map(store, error, timeout));
-    }).thenCompose(f -> f);
+      call.completeExceptionally(GrpcErrors.map(store, error, timeout));
+    });
   }
 
   private Object decode(View current, ReplicaValue value) {

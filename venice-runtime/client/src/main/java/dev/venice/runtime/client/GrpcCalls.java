@@ -45,10 +45,28 @@ final class GrpcCalls {
   }
 
   /**
-   * {@code call} mapped through {@code fn}; cancelling the result cancels {@code call} (a plain
-   * {@code thenApply} would leave the gRPC call running).
+   * Returns {@code dependent}, made to cancel {@code sources} when it is cancelled: a caller (or a
+   * timeout decorator) that gives up on a future built with {@code thenApply}/{@code allOf} then
+   * also cancels the calls it was waiting for, as a plain dependent future would not.
    */
-  static <T, R> CompletableFuture<R> map(CompletableFuture<T> call, Function<T, R> fn) {
+  static <T> CompletableFuture<T> cancelling(CompletableFuture<T> dependent,
+      CompletableFuture<?>... sources) {
+    dependent.whenComplete((value, error) -> {
+      if (dependent.isCancelled()) {
+        for (CompletableFuture<?> source : sources) {
+          source.cancel(true);
+        }
+      }
+    });
+    return dependent;
+  }
+
+  /**
+   * {@code call} mapped through {@code fn}, its failures through {@code onError}; cancelling the
+   * result cancels {@code call} (a plain {@code thenApply} would leave the gRPC call running).
+   */
+  static <T, R> CompletableFuture<R> map(CompletableFuture<T> call, Function<T, R> fn,
+      Function<Throwable, ? extends Throwable> onError) {
     CompletableFuture<R> mapped = new CompletableFuture<>() {
       @Override
       public boolean cancel(boolean mayInterruptIfRunning) {
@@ -58,7 +76,7 @@ final class GrpcCalls {
     };
     call.whenComplete((value, error) -> {
       if (error != null) {
-        mapped.completeExceptionally(error);
+        mapped.completeExceptionally(onError.apply(error));
       } else {
         try {
           mapped.complete(fn.apply(value));

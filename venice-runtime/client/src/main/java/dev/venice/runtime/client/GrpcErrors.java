@@ -40,13 +40,18 @@ final class GrpcErrors {
     };
   }
 
+  /**
+   * Whether {@code failure} says the replica (or router) could not serve and another may: a
+   * retriable {@link ServiceUnavailableException} or gRPC {@code UNAVAILABLE}. A decorator's own
+   * non-retriable refusal (every replica's circuit breaker open) is not retried elsewhere.
+   */
   static boolean isUnavailable(Throwable failure) {
     Throwable cause = failure;
     while ((cause instanceof CompletionException || cause instanceof ExecutionException)
         && cause.getCause() != null) {
       cause = cause.getCause();
     }
-    return cause instanceof ServiceUnavailableException
+    return (cause instanceof ServiceUnavailableException unavailable && unavailable.isRetriable())
         || (cause instanceof StatusRuntimeException s
             && s.getStatus().getCode() == Status.Code.UNAVAILABLE);
   }

@@ -20,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The innermost replica dispatcher: sends the request to the first candidate over gRPC. Cancelling
- * the returned future cancels the gRPC call.
+ * the returned future cancels the gRPC call. Failures are the SPI's exceptions ({@link
+ * GrpcErrors#map}), so replica-level decorators classify them without knowing gRPC.
  */
 final class GrpcReplicaDispatcher implements ReplicaDispatcher {
   private final ChannelPool channels;
@@ -48,7 +49,8 @@ final class GrpcReplicaDispatcher implements ReplicaDispatcher {
           .setKey(ByteString.copyFrom(request.keys().get(0))).build();
       return GrpcCalls.map(GrpcCalls.toCompletable(stub.get(get)), response -> new ReplicaResponse(
           replica, response.getFound() ? List.of(new ReplicaValue(0, response.getSchemaId(),
-              response.getValue().toByteArray())) : List.of()));
+              response.getValue().toByteArray())) : List.of()),
+          error -> GrpcErrors.map(request.store(), error, timeout));
     }
     BatchGetRequest.Builder batch = BatchGetRequest.newBuilder().setStore(request.store())
         .setVersion(request.version());
@@ -65,6 +67,6 @@ final class GrpcReplicaDispatcher implements ReplicaDispatcher {
         }
       }
       return new ReplicaResponse(replica, values);
-    });
+    }, error -> GrpcErrors.map(request.store(), error, timeout));
   }
 }
