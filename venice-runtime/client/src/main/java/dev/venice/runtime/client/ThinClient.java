@@ -3,7 +3,9 @@ package dev.venice.runtime.client;
 import com.google.protobuf.ByteString;
 import dev.venice.runtime.common.meta.CompressionStrategy;
 import dev.venice.runtime.protocol.BatchGetRequest;
+import dev.venice.runtime.protocol.BatchGetResponse;
 import dev.venice.runtime.protocol.GetRequest;
+import dev.venice.runtime.protocol.GetResponse;
 import dev.venice.runtime.protocol.KeyRequest;
 import dev.venice.runtime.protocol.KeyValue;
 import dev.venice.runtime.protocol.VeniceReadGrpc;
@@ -11,7 +13,8 @@ import dev.venice.spi.client.RequestContext;
 import dev.venice.spi.client.StoreClient;
 import dev.venice.spi.client.StreamingCallback;
 import io.grpc.ManagedChannel;
-import io.grpc.stub.StreamObserver;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,15 +69,16 @@ final class ThinClient<K, V> implements StoreClient<K, V> {
     }
     GetRequest request = GetRequest.newBuilder().setStore(store).setPartition(-1)
         .setKey(ByteString.copyFrom(keyBytes)).build();
-    return viaRouters(channel -> GrpcCalls.toCompletable(GrpcCalls.withContext(
-            VeniceReadGrpc.newFutureStub(channel), context, timeout).get(request)), 0)
-        .handle((response, error) -> {
-          if (error != null) {
-            throw GrpcErrors.map(store, error, timeout);
-          }
-          return response.getFound() ? decode(response.getCompressionStrategy(),
-              response.getSchemaId(), response.getValue()) : null;
-        });
+    CompletableFuture<GetResponse> sent = viaRouters(channel -> GrpcCalls.toCompletable(
+        GrpcCalls.withContext(VeniceReadGrpc.newFutureStub(channel), context, timeout)
+            .get(request)));
+    return GrpcCalls.cancelling(sent.handle((response, error) -> {
+      if (error != null) {
+        throw GrpcErrors.map(store, error, timeout);
+      }
+      return response.getFound() ? decode(response.getCompressionStrategy(),
+          response.getSchemaId(), response.getValue()) : null;
+    }), sent);
   }
 
   @Override
@@ -86,21 +90,22 @@ final class ThinClient<K, V> implements StoreClient<K, V> {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return viaRouters(channel -> GrpcCalls.toCompletable(GrpcCalls.withContext(
-            VeniceReadGrpc.newFutureStub(channel), context, timeout).batchGet(request)), 0)
-        .handle((response, error) -> {
-          if (error != null) {
-            throw GrpcErrors.map(store, error, timeout);
-          }
-          Map<K, V> values = new HashMap<>();
-          for (KeyValue kv : response.getRecordsList()) {
-            if (kv.getFound()) {
-              values.put(order.get(kv.getKeyIndex()), decode(response.getCompressionStrategy(),
-                  kv.getSchemaId(), kv.getValue()));
-            }
-          }
-          return values;
-        });
+    CompletableFuture<BatchGetResponse> sent = viaRouters(channel -> GrpcCalls.toCompletable(
+        GrpcCalls.withContext(VeniceReadGrpc.newFutureStub(channel), context, timeout)
+            .batchGet(request)));
+    return GrpcCalls.cancelling(sent.handle((response, error) -> {
+      if (error != null) {
+        throw GrpcErrors.map(store, error, timeout);
+      }
+      Map<K, V> values = new HashMap<>();
+      for (KeyValue kv : response.getRecordsList()) {
+        if (kv.getFound()) {
+          values.put(order.get(kv.getKeyIndex()), decode(response.getCompressionStrategy(),
+              kv.getSchemaId(), kv.getValue()));
+        }
+      }
+      return values;
+    }), sent);
   }
 
   @Override
@@ -113,13 +118,14 @@ final class ThinClient<K, V> implements StoreClient<K, V> {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return viaRouters(channel -> stream(channel, request, context, order, callback), 0)
-        .handle((ok, error) -> {
-          if (error != null) {
-            throw GrpcErrors.map(store, error, timeout);
-          }
-          return ok;
-        });
+    CompletableFuture<Void> sent =
+        viaRouters(channel -> stream(channel, request, context, order, callback));
+    return GrpcCalls.cancelling(sent.handle((ok, error) -> {
+      if (error != null) {
+        throw GrpcErrors.map(store, error, timeout);
+      }
+      return ok;
+    }), sent);
   }
 
   /**
@@ -131,7 +137,16 @@ final class ThinClient<K, V> implements StoreClient<K, V> {
     CompletableFuture<Void> done = new CompletableFuture<>();
     boolean[] delivered = {false};
     GrpcCalls.withContext(VeniceReadGrpc.newStub(channel), context, timeout)
-        .streamingBatchGet(request, new StreamObserver<>() {
+        .streamingBatchGet(request, new ClientResponseObserver<BatchGetRequest, KeyValue>() {
+          @Override
+          public void beforeStart(ClientCallStreamObserver<BatchGetRequest> call) {
+            done.whenComplete((ok, error) -> {
+              if (done.isCancelled()) {
+                call.cancel("cancelled by the caller", null);
+              }
+            });
+          }
+
           @Override
           public void onNext(KeyValue kv) {
             delivered[0] = true;
@@ -152,21 +167,33 @@ final class ThinClient<K, V> implements StoreClient<K, V> {
     return done;
   }
 
-  /** Sends through the current router, moving on to the next while routers are unavailable. */
-  private <T> CompletableFuture<T> viaRouters(Function<ManagedChannel, CompletableFuture<T>> call,
-      int tried) {
+  /**
+   * Sends through the current router, moving on to the next while routers are unavailable.
+   * Cancelling the returned future cancels the attempt in flight (and so its gRPC call).
+   */
+  private <T> CompletableFuture<T> viaRouters(
+      Function<ManagedChannel, CompletableFuture<T>> call) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    attempt(call, 0, result);
+    return result;
+  }
+
+  private <T> void attempt(Function<ManagedChannel, CompletableFuture<T>> call, int tried,
+      CompletableFuture<T> result) {
     int index = current.get();
-    return call.apply(routers.get(Math.floorMod(index, routers.size())))
-        .handle((value, error) -> {
-          if (error == null) {
-            return CompletableFuture.completedFuture(value);
-          }
-          if (GrpcErrors.isUnavailable(error) && tried + 1 < routers.size()) {
-            current.compareAndSet(index, index + 1);
-            return viaRouters(call, tried + 1);
-          }
-          return CompletableFuture.<T>failedFuture(error);
-        }).thenCompose(f -> f);
+    CompletableFuture<T> attempt = call.apply(routers.get(Math.floorMod(index, routers.size())));
+    GrpcCalls.cancelling(result, attempt);
+    attempt.whenComplete((value, error) -> {
+      if (error == null) {
+        result.complete(value);
+      } else if (GrpcErrors.isUnavailable(error) && tried + 1 < routers.size()
+          && !result.isDone()) {
+        current.compareAndSet(index, index + 1);
+        attempt(call, tried + 1, result);
+      } else {
+        result.completeExceptionally(error);
+      }
+    });
   }
 
   private BatchGetRequest batch(List<K> keys) {
