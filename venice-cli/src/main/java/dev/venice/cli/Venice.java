@@ -8,6 +8,7 @@ import dev.venice.cli.store.BatchGetCommand;
 import dev.venice.cli.store.GetCommand;
 import dev.venice.cli.store.PushCommand;
 import dev.venice.cli.store.SchemaCommand;
+import dev.venice.cli.store.SetReadTimeoutCommand;
 import dev.venice.cli.store.StoreCommand;
 import dev.venice.runtime.common.controller.ControllerException;
 import java.io.PrintWriter;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Command;
         PushCommand.class,
         GetCommand.class,
         BatchGetCommand.class,
+        SetReadTimeoutCommand.class,
         PluginsCommand.class,
         DumpAuditLogCommand.class,
         CommandLine.HelpCommand.class},
