@@ -220,7 +220,7 @@ final class FastClient<K, V> implements StoreClient<K, V> {
       if (GrpcErrors.isUnavailable(error) && request.candidates().size() > 1) {
         refreshSoon();
         withFailover(used, request.withCandidates(
-            request.candidates().subList(1, request.candidates().size())), versionRetried, call);
+            GrpcErrors.remainingCandidates(error, request.candidates())), versionRetried, call);
         return;
       }
       if (!versionRetried

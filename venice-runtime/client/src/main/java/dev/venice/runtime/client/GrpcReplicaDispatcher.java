@@ -50,7 +50,7 @@ final class GrpcReplicaDispatcher implements ReplicaDispatcher {
       return GrpcCalls.map(GrpcCalls.toCompletable(stub.get(get)), response -> new ReplicaResponse(
           replica, response.getFound() ? List.of(new ReplicaValue(0, response.getSchemaId(),
               response.getValue().toByteArray())) : List.of()),
-          error -> GrpcErrors.map(request.store(), error, timeout));
+          error -> GrpcErrors.mapAttempt(request.store(), replica, error, timeout));
     }
     BatchGetRequest.Builder batch = BatchGetRequest.newBuilder().setStore(request.store())
         .setVersion(request.version());
@@ -67,6 +67,6 @@ final class GrpcReplicaDispatcher implements ReplicaDispatcher {
         }
       }
       return new ReplicaResponse(replica, values);
-    }, error -> GrpcErrors.map(request.store(), error, timeout));
+    }, error -> GrpcErrors.mapAttempt(request.store(), replica, error, timeout));
   }
 }
