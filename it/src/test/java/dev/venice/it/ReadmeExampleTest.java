@@ -11,6 +11,8 @@ import dev.venice.spi.client.ForwardingStoreClient;
 import dev.venice.spi.client.RequestContext;
 import dev.venice.spi.client.StoreClient;
 import dev.venice.spi.client.StoreClientDecorator;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,19 +60,32 @@ class ReadmeExampleTest {
           List.of("{\"key\": \"ann\", \"value\": {\"name\": \"Ann\", \"age\": 31}}"))).run();
       cluster.awaitRoutable("users", Duration.ofSeconds(60));
       String routerUrl = cluster.routerUrl();
-      TagPlugin.SEEN.clear();
+      MeterRegistry registry = new SimpleMeterRegistry();
 
       // --- README snippet ---
       StoreClient<String, GenericRecord> users = VeniceClients.builder(routerUrl, "users")
-          .decorate(new LoggingDecorator())                          // yours, outermost
-          .pluginConfig(Map.of("plugins.test-tag.enabled", "true"))  // plugins on the class path
+          .decorate(new LoggingDecorator())                  // yours, outermost
+          .pluginConfig(Map.of(                              // plugins on the class path, switched on:
+              "plugins.coalescing.enabled", "true",          //   one request per hot key in flight
+              "plugins.rate-limiter.enabled", "true",        //   1000 keys/s, burst 1000 by default
+              "plugins.batch-split.enabled", "true",         //   at most 150 keys per sub-batch
+              "plugins.read-timeout.enabled", "true",        //   the store's read-timeout-ms, if set
+              "plugins.circuit-breaker.enabled", "true",     //   skip replicas that keep failing
+              "plugins.hedging.enabled", "true"))            //   a second replica after 2 ms
+          .meterRegistry(registry)                           // where their metrics go
           .fast();
-      GenericRecord ann = users.get("ann").join();                   // null when absent
+      GenericRecord ann = users.get("ann").join();           // null when absent
       // --- end of snippet ---
 
       assertEquals(31, ann.get("age"));
       assertTrue(LoggingDecorator.LOG.contains("get ann"));
-      assertEquals(List.of("untagged:ann"), List.copyOf(TagPlugin.SEEN));
+      for (String plugin : List.of("coalescing", "rate.limiter", "batch.split", "read.timeout",
+          "hedging")) {
+        assertTrue(registry.getMeters().stream().anyMatch(
+            meter -> meter.getId().getName().startsWith("venice.client." + plugin + ".")), plugin);
+      }
+      assertEquals(1, registry.get("venice.client.circuit.breaker.calls")
+          .tag("outcome", "SUCCESS").counter().count(), "the breaker counted the get");
       users.close();
     }
   }
