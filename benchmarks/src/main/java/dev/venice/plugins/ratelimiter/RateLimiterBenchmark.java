@@ -66,6 +66,16 @@ public class RateLimiterBenchmark {
     return tokenBucket.tryAcquire(1);
   }
 
+  /**
+   * The floor both limiters stand on: one {@link System#nanoTime()} read (each reads the clock
+   * once per permit), on this machine's clock source.
+   */
+  @Benchmark
+  @Threads(1)
+  public long clockRead() {
+    return System.nanoTime();
+  }
+
   /** Resilience4j's {@code AtomicRateLimiter}, one thread. */
   @Benchmark
   @Threads(1)
