@@ -88,15 +88,21 @@ final class GrpcCalls {
     return mapped;
   }
 
-  /** The stub with the context's headers and its deadline (or {@code timeout}, if sooner). */
+  /**
+   * The time a call sent now may take: the client's {@code timeout}, or less when the context's
+   * deadline is sooner (zero when it has passed). Failures name this duration, so a timeout says
+   * what the call was actually allowed.
+   */
+  static Duration allowed(RequestContext context, Duration timeout) {
+    return context.remaining(Instant.now())
+        .map(left -> left.isNegative() ? Duration.ZERO : left)
+        .filter(left -> left.compareTo(timeout) < 0).orElse(timeout);
+  }
+
+  /** The stub with the context's headers and a deadline {@code allowed} from now. */
   static <S extends AbstractStub<S>> S withContext(S stub, RequestContext context,
-      Duration timeout) {
-    long millis = timeout.toMillis();
-    if (context.deadline().isPresent()) {
-      millis = Math.min(millis, Math.max(0,
-          Duration.between(Instant.now(), context.deadline().get()).toMillis()));
-    }
-    S result = stub.withDeadlineAfter(millis, TimeUnit.MILLISECONDS);
+      Duration allowed) {
+    S result = stub.withDeadlineAfter(allowed.toNanos(), TimeUnit.NANOSECONDS);
     return context.headers().isEmpty() ? result : result.withInterceptors(
         MetadataUtils.newAttachHeadersInterceptor(RequestHeaders.toMetadata(context.headers())));
   }

@@ -40,9 +40,10 @@ final class GrpcReplicaDispatcher implements ReplicaDispatcher {
               + request.version(), null));
     }
     Replica replica = request.candidates().get(0);
+    Duration allowed = GrpcCalls.allowed(request.context(), timeout);
     VeniceReadGrpc.VeniceReadFutureStub stub = GrpcCalls.withContext(
         VeniceReadGrpc.newFutureStub(channels.channel(replica.host(), replica.port())),
-        request.context(), timeout);
+        request.context(), allowed);
     if (request.kind() == RequestKind.SINGLE_GET) {
       GetRequest get = GetRequest.newBuilder().setStore(request.store())
           .setVersion(request.version()).setPartition(request.partition())
@@ -50,7 +51,7 @@ final class GrpcReplicaDispatcher implements ReplicaDispatcher {
       return GrpcCalls.map(GrpcCalls.toCompletable(stub.get(get)), response -> new ReplicaResponse(
           replica, response.getFound() ? List.of(new ReplicaValue(0, response.getSchemaId(),
               response.getValue().toByteArray())) : List.of()),
-          error -> GrpcErrors.mapAttempt(request.store(), replica, error, timeout));
+          error -> GrpcErrors.mapAttempt(request.store(), replica, error, allowed));
     }
     BatchGetRequest.Builder batch = BatchGetRequest.newBuilder().setStore(request.store())
         .setVersion(request.version());
@@ -67,6 +68,6 @@ final class GrpcReplicaDispatcher implements ReplicaDispatcher {
         }
       }
       return new ReplicaResponse(replica, values);
-    }, error -> GrpcErrors.mapAttempt(request.store(), replica, error, timeout));
+    }, error -> GrpcErrors.mapAttempt(request.store(), replica, error, allowed));
   }
 }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -223,6 +224,8 @@ public final class MultiStoreClient {
         values.put(call.store, call.outcome.join());
       } catch (CompletionException e) {
         failures.put(call.store, e.getCause());
+      } catch (CancellationException e) { // the store's future was cancelled by someone else
+        failures.put(call.store, e);
       }
     }
     return new MultiGetResult(values, failures);
@@ -236,18 +239,26 @@ public final class MultiStoreClient {
     final String store;
     final CompletableFuture<Map<K, V>> sent;
     final CompletableFuture<Map<K, V>> outcome = new CompletableFuture<>();
+    /** Set when the deadline passed, before the request is cancelled. */
+    private volatile RequestTimeoutException expired;
 
     private StoreCall(String store, CompletableFuture<Map<K, V>> sent) {
       this.store = store;
       this.sent = sent;
-      sent.whenComplete((values, error) -> {
-        if (error == null) {
-          outcome.complete(values);
-        } else {
-          outcome.completeExceptionally(error instanceof CompletionException
-              && error.getCause() != null ? error.getCause() : error);
-        }
-      });
+      sent.whenComplete(this::settle);
+    }
+
+    /** The request's answer, failure, or (a cancel after the deadline) the timeout. */
+    private void settle(Map<K, V> values, Throwable error) {
+      RequestTimeoutException timedOut = expired;
+      if (error == null) {
+        outcome.complete(values);
+      } else if (timedOut != null && error instanceof CancellationException) {
+        outcome.completeExceptionally(timedOut);
+      } else {
+        outcome.completeExceptionally(error instanceof CompletionException
+            && error.getCause() != null ? error.getCause() : error);
+      }
     }
 
     static <K, V> StoreCall<K, V> send(MultiGetRequest.Entry<K, V> entry, Instant deadline) {
@@ -262,11 +273,17 @@ public final class MultiStoreClient {
       return new StoreCall<>(store, sent);
     }
 
-    /** The deadline passed: a store still waiting times out and its request is cancelled. */
+    /**
+     * The deadline passed: a store still waiting has its request cancelled, then times out (in
+     * that order, so whoever sees the timeout also sees the request cancelled).
+     */
     void expire(Duration timeout) {
-      if (outcome.completeExceptionally(new RequestTimeoutException(store, timeout))) {
-        sent.cancel(true);
+      if (outcome.isDone()) {
+        return;
       }
+      expired = new RequestTimeoutException(store, timeout);
+      sent.cancel(true);
+      outcome.completeExceptionally(expired); // when the request ignored the cancel
     }
 
     void cancel() {

@@ -69,12 +69,14 @@ final class ThinClient<K, V> implements StoreClient<K, V> {
     }
     GetRequest request = GetRequest.newBuilder().setStore(store).setPartition(-1)
         .setKey(ByteString.copyFrom(keyBytes)).build();
+    Duration allowed = GrpcCalls.allowed(context, timeout); // what failures say it was allowed
     CompletableFuture<GetResponse> sent = viaRouters(channel -> GrpcCalls.toCompletable(
-        GrpcCalls.withContext(VeniceReadGrpc.newFutureStub(channel), context, timeout)
+        GrpcCalls.withContext(VeniceReadGrpc.newFutureStub(channel), context,
+            GrpcCalls.allowed(context, timeout))
             .get(request)));
     return GrpcCalls.cancelling(sent.handle((response, error) -> {
       if (error != null) {
-        throw GrpcErrors.map(store, error, timeout);
+        throw GrpcErrors.map(store, error, allowed);
       }
       return response.getFound() ? decode(response.getCompressionStrategy(),
           response.getSchemaId(), response.getValue()) : null;
@@ -90,12 +92,14 @@ final class ThinClient<K, V> implements StoreClient<K, V> {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+    Duration allowed = GrpcCalls.allowed(context, timeout); // what failures say it was allowed
     CompletableFuture<BatchGetResponse> sent = viaRouters(channel -> GrpcCalls.toCompletable(
-        GrpcCalls.withContext(VeniceReadGrpc.newFutureStub(channel), context, timeout)
+        GrpcCalls.withContext(VeniceReadGrpc.newFutureStub(channel), context,
+            GrpcCalls.allowed(context, timeout))
             .batchGet(request)));
     return GrpcCalls.cancelling(sent.handle((response, error) -> {
       if (error != null) {
-        throw GrpcErrors.map(store, error, timeout);
+        throw GrpcErrors.map(store, error, allowed);
       }
       Map<K, V> values = new HashMap<>();
       for (KeyValue kv : response.getRecordsList()) {
@@ -118,11 +122,12 @@ final class ThinClient<K, V> implements StoreClient<K, V> {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+    Duration allowed = GrpcCalls.allowed(context, timeout); // what failures say it was allowed
     CompletableFuture<Void> sent =
         viaRouters(channel -> stream(channel, request, context, order, callback));
     return GrpcCalls.cancelling(sent.handle((ok, error) -> {
       if (error != null) {
-        throw GrpcErrors.map(store, error, timeout);
+        throw GrpcErrors.map(store, error, allowed);
       }
       return ok;
     }), sent);
@@ -134,9 +139,10 @@ final class ThinClient<K, V> implements StoreClient<K, V> {
    */
   private CompletableFuture<Void> stream(ManagedChannel channel, BatchGetRequest request,
       RequestContext context, List<K> order, StreamingCallback<K, V> callback) {
+    Duration allowed = GrpcCalls.allowed(context, timeout); // what failures say it was allowed
     CompletableFuture<Void> done = new CompletableFuture<>();
     boolean[] delivered = {false};
-    GrpcCalls.withContext(VeniceReadGrpc.newStub(channel), context, timeout)
+    GrpcCalls.withContext(VeniceReadGrpc.newStub(channel), context, allowed)
         .streamingBatchGet(request, new ClientResponseObserver<BatchGetRequest, KeyValue>() {
           @Override
           public void beforeStart(ClientCallStreamObserver<BatchGetRequest> call) {
@@ -156,7 +162,7 @@ final class ThinClient<K, V> implements StoreClient<K, V> {
 
           @Override
           public void onError(Throwable t) {
-            done.completeExceptionally(delivered[0] ? GrpcErrors.map(store, t, timeout) : t);
+            done.completeExceptionally(delivered[0] ? GrpcErrors.map(store, t, allowed) : t);
           }
 
           @Override

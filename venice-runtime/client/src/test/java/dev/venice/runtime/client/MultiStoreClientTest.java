@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -253,6 +254,19 @@ class MultiStoreClientTest {
     assertEquals(Map.of("a", 1), result.get("ages"));
   }
 
+  @Test
+  void aStoreWhoseFutureSomeoneElseCancelledFailsWithoutHangingTheCall() {
+    FakeClient<String, Integer> ages = FakeClient.pending("ages");
+    FakeClient<Long, String> orders = FakeClient.holding("orders", Map.of(1L, "x"));
+    CompletableFuture<MultiGetResult> call = multi(ages, orders).batchGet(
+        Map.of("ages", Set.of("a"), "orders", Set.of(1L)), Duration.ofSeconds(1));
+    ages.calls.get(0).future().cancel(true); // e.g. another holder of the same future
+
+    MultiGetResult result = call.join();
+    assertInstanceOf(CancellationException.class, result.failure("ages").orElseThrow());
+    assertEquals(Map.of(1L, "x"), result.get("orders"));
+  }
+
   // ---- the deadline ------------------------------------------------------------------------
 
   @Test
@@ -265,9 +279,14 @@ class MultiStoreClientTest {
     assertEquals(List.of(Duration.ofMillis(80)), timer.delays, "one timer for the whole call");
     assertFalse(call.isDone());
 
+    List<Boolean> cancelledWhenTheCallerSawTheTimeout = new ArrayList<>();
+    call.thenRun(() -> cancelledWhenTheCallerSawTheTimeout.add(
+        orders.calls.get(0).future().isCancelled()));
     timer.fire();
 
     MultiGetResult result = call.join();
+    assertEquals(List.of(true), cancelledWhenTheCallerSawTheTimeout,
+        "the request was cancelled before the caller saw the timeout");
     assertEquals(Map.of("a", 1), result.get("ages"), "the store that answered keeps its values");
     RequestTimeoutException timeout = assertInstanceOf(RequestTimeoutException.class,
         result.failure("orders").orElseThrow());
