@@ -86,6 +86,8 @@ class CircuitBreakerPluginTest {
           long readsWhenOpen = readers.reads.get();
           LocalCluster.waitFor("more reads after the breaker opened", WAIT,
               () -> readers.reads.get() > readsWhenOpen + 200);
+          assertTrue(rejections(registry, instance) >= 1, "the open instance was skipped, not"
+              + " only failed over from");
 
           VeniceServer back = cluster.restartServer(down);
           assertEquals(instance, back.instanceId(), "the same instance rejoins");
@@ -108,6 +110,12 @@ class CircuitBreakerPluginTest {
 
   private static Gauge gauge(MeterRegistry registry, String instance) {
     return registry.find(PREFIX + "state").tags("store", STORE, "instance", instance).gauge();
+  }
+
+  private static double rejections(MeterRegistry registry, String instance) {
+    Counter counter = registry.find(PREFIX + "rejections")
+        .tags("store", STORE, "instance", instance).counter();
+    return counter == null ? 0 : counter.count();
   }
 
   private static double transitions(MeterRegistry registry, String instance, String state) {

@@ -10,9 +10,9 @@ import java.util.function.LongSupplier;
  * call refused) when {@code consecutive-failure-threshold} failures come in a row or the failure
  * rate of the last {@code sliding-window-size} calls reaches {@code failure-rate-threshold} (once
  * {@code minimum-number-of-calls} were recorded); OPEN to HALF_OPEN on the first call after {@code
- * wait-duration-in-open-state}; HALF_OPEN lets at most {@code
- * permitted-number-of-calls-in-half-open-state} probes be in flight at once and refuses every other
- * call; {@code success-threshold} successful probes close it, one failed probe opens it again.
+ * wait-duration-in-open-state}; HALF_OPEN lets at most {@code max-probes-in-flight} probes be in
+ * flight at once and refuses every other call; {@code success-threshold} successful probes close
+ * it, one failed probe opens it again.
  *
  * <p><b>Atomic transitions.</b> The breaker is one reference to an immutable-state {@link Phase}
  * object (a stay in one state, with that stay's counters); a transition is a compare-and-set from
@@ -88,7 +88,7 @@ final class CircuitBreaker {
       return waitIsOver(open, config);
     }
     if (current instanceof HalfOpen halfOpen) {
-      return halfOpen.hasFreeProbe(config.permittedNumberOfCallsInHalfOpenState());
+      return halfOpen.hasFreeProbe(config.maxProbesInFlight());
     }
     return true;
   }
@@ -114,7 +114,7 @@ final class CircuitBreaker {
         transition(open, new HalfOpen());
       } else {
         HalfOpen halfOpen = (HalfOpen) current;
-        return halfOpen.tryTakeProbe(config.permittedNumberOfCallsInHalfOpenState())
+        return halfOpen.tryTakeProbe(config.maxProbesInFlight())
             ? halfOpen : null;
       }
     }

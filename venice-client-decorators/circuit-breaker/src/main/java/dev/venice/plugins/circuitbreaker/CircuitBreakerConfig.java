@@ -9,10 +9,12 @@ import java.util.List;
 /**
  * The breaker's settings, process-wide under {@code plugins.circuit-breaker.*} and per store in the
  * store's plugin settings. Key names follow Resilience4j's ({@code failureRateThreshold}, {@code
- * slidingWindowSize}, {@code minimumNumberOfCalls}, {@code waitDurationInOpenState}, {@code
- * permittedNumberOfCallsInHalfOpenState}) in kebab case, Envoy's outlier detection ({@code
- * consecutive_5xx}) for the count rule and Failsafe's ({@code successThreshold}) for closing, so
- * operators of those recognise them.
+ * slidingWindowSize}, {@code minimumNumberOfCalls}, {@code waitDurationInOpenState}) in kebab case,
+ * Envoy's outlier detection ({@code consecutive_5xx}) for the count rule and Failsafe's ({@code
+ * successThreshold}) for closing, so operators of those recognise them. Half-open probing is
+ * {@code max-probes-in-flight} (probes at once) with {@code success-threshold} (successes that
+ * close), not Resilience4j's {@code permittedNumberOfCallsInHalfOpenState} (a total judged by
+ * failure rate): the name differs because the meaning does.
  *
  * @param failureRateThreshold the failure percentage (of the last {@code slidingWindowSize} calls)
  *     at or above which the breaker opens; 0 switches the rate rule off
@@ -22,12 +24,12 @@ import java.util.List;
  *     rule off
  * @param waitDurationInOpenState how long an open breaker refuses every call before it lets probes
  *     through (HALF_OPEN)
- * @param permittedNumberOfCallsInHalfOpenState probes in flight at once while HALF_OPEN
+ * @param maxProbesInFlight probes in flight at once while HALF_OPEN
  * @param successThreshold successful probes that close a HALF_OPEN breaker
  */
 record CircuitBreakerConfig(double failureRateThreshold, int slidingWindowSize,
     int minimumNumberOfCalls, int consecutiveFailureThreshold, Duration waitDurationInOpenState,
-    int permittedNumberOfCallsInHalfOpenState, int successThreshold) {
+    int maxProbesInFlight, int successThreshold) {
 
   static final ConfigKey<Double> FAILURE_RATE_THRESHOLD = ConfigKey.decimal(
       "failure-rate-threshold", 50, 0, 100,
@@ -43,14 +45,14 @@ record CircuitBreakerConfig(double failureRateThreshold, int slidingWindowSize,
   static final ConfigKey<Duration> WAIT_DURATION_IN_OPEN_STATE = ConfigKey.duration(
       "wait-duration-in-open-state", Duration.ofSeconds(10), Duration.ofMillis(1),
       Duration.ofHours(1), "how long an open breaker refuses calls before it lets probes through");
-  static final ConfigKey<Integer> PERMITTED_NUMBER_OF_CALLS_IN_HALF_OPEN_STATE =
-      ConfigKey.integer("permitted-number-of-calls-in-half-open-state", 1, 1, 1000,
+  static final ConfigKey<Integer> MAX_PROBES_IN_FLIGHT =
+      ConfigKey.integer("max-probes-in-flight", 1, 1, 1000,
           "probes in flight at once while half-open; every other call fails fast");
   static final ConfigKey<Integer> SUCCESS_THRESHOLD = ConfigKey.integer("success-threshold", 3,
       1, 1000, "successful probes that close a half-open breaker");
   static final List<ConfigKey<?>> KEYS = List.of(FAILURE_RATE_THRESHOLD, SLIDING_WINDOW_SIZE,
       MINIMUM_NUMBER_OF_CALLS, CONSECUTIVE_FAILURE_THRESHOLD, WAIT_DURATION_IN_OPEN_STATE,
-      PERMITTED_NUMBER_OF_CALLS_IN_HALF_OPEN_STATE, SUCCESS_THRESHOLD);
+      MAX_PROBES_IN_FLIGHT, SUCCESS_THRESHOLD);
 
   /**
    * The rules across keys: at least one rule must be able to open the breaker, and the rate rule
@@ -80,7 +82,7 @@ record CircuitBreakerConfig(double failureRateThreshold, int slidingWindowSize,
     return new CircuitBreakerConfig(config.get(FAILURE_RATE_THRESHOLD),
         config.get(SLIDING_WINDOW_SIZE), config.get(MINIMUM_NUMBER_OF_CALLS),
         config.get(CONSECUTIVE_FAILURE_THRESHOLD), config.get(WAIT_DURATION_IN_OPEN_STATE),
-        config.get(PERMITTED_NUMBER_OF_CALLS_IN_HALF_OPEN_STATE), config.get(SUCCESS_THRESHOLD));
+        config.get(MAX_PROBES_IN_FLIGHT), config.get(SUCCESS_THRESHOLD));
   }
 
   private static String key(ConfigKey<?> key) {

@@ -34,10 +34,6 @@ final class StoreBreakers {
     this.clock = clock;
   }
 
-  String store() {
-    return store;
-  }
-
   CircuitBreakerMetrics metrics() {
     return metrics;
   }

@@ -207,7 +207,7 @@ class CircuitBreakerDecoratorsTest {
   @Test
   void halfOpenSendsExactlyThePermittedProbesWhenManyThreadsRace() throws Exception {
     ReplicaDispatcher dispatcher = breaker("s", Map.of("consecutive-failure-threshold", "1",
-        "permitted-number-of-calls-in-half-open-state", "2", "success-threshold", "2"));
+        "max-probes-in-flight", "2", "success-threshold", "2"));
     failOnce(dispatcher, "s", A, unavailable("s"));
     context.time().advance(Duration.ofSeconds(10));
     sent.clear();
