@@ -130,9 +130,12 @@ class ResilienceStackTest {
 
         // spend what is left, then a refused call reaches neither the breaker nor the replica
         double admitted = count(registry, "rate.limiter.admitted");
+        List<CompletableFuture<?>> spending = new ArrayList<>();
         while (count(registry, "rate.limiter.rejected") == 0) {
-          client.get("k" + (int) admitted++).exceptionally(error -> null);
+          spending.add(client.get("k" + (int) admitted++).exceptionally(error -> null));
         }
+        // each admitted one times out and is counted by the breaker: wait for all of them first
+        CompletableFuture.allOf(spending.toArray(CompletableFuture[]::new)).join();
         double attempts = breakerCalls(registry, server, "SUCCESS")
             + breakerCalls(registry, server, "FAILURE") + breakerCalls(registry, server, "IGNORED");
         int delayed = ReplicaLatencyPlugin.DELAYED.get();

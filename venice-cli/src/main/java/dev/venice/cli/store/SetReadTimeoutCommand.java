@@ -51,7 +51,7 @@ public final class SetReadTimeoutCommand extends StoreCommand.Base {
     String now = updated.pluginSettings().get(KEY);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("store", updated.name());
-    json.put("readTimeoutMs", now == null ? null : Integer.valueOf(now));
+    json.put("readTimeoutMs", now == null ? null : Integer.valueOf(now.trim()));
     print(json, now == null
         ? "store " + updated.name() + ": read timeout removed; clients use their global timeout"
         : "store " + updated.name() + ": read timeout " + now + " ms");

@@ -218,7 +218,9 @@ final class FastClient<K, V> implements StoreClient<K, V> {
         return;
       }
       if (GrpcErrors.isUnavailable(error) && request.candidates().size() > 1) {
-        refreshSoon();
+        if (GrpcErrors.isUnreachableReplica(error)) {
+          refreshSoon(); // routing may have changed; a decorator's own refusal says nothing of it
+        }
         withFailover(used, request.withCandidates(
             GrpcErrors.remainingCandidates(error, request.candidates())), versionRetried, call);
         return;

@@ -50,6 +50,11 @@ final class GrpcErrors {
     };
   }
 
+  /** Whether {@code failure} is a replica the transport could not reach. */
+  static boolean isUnreachableReplica(Throwable failure) {
+    return unwrap(failure) instanceof ReplicaUnavailableException;
+  }
+
   /**
    * The candidates to retry with after {@code failure}: without the replica that was unreachable
    * when the failure names it, else without the first candidate (the one the request went to).

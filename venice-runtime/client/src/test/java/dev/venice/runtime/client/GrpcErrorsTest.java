@@ -28,6 +28,7 @@ class GrpcErrorsTest {
         assertInstanceOf(ServiceUnavailableException.class, failure.getCause());
     assertEquals("store s: replica b_1: connection refused", mapped.getMessage());
     assertTrue(GrpcErrors.isUnavailable(failure));
+    assertTrue(GrpcErrors.isUnreachableReplica(failure), "routing is refreshed after it");
     // a decorator had moved B first and then let the client's list [A, B, C] be retried
     assertEquals(List.of(A, C), GrpcErrors.remainingCandidates(failure, List.of(A, B, C)));
   }
@@ -35,6 +36,7 @@ class GrpcErrorsTest {
   @Test
   void aFailureNamingNoReplicaDropsTheFirstCandidate() {
     Throwable failure = new ServiceUnavailableException("s", "overloaded", null);
+    assertFalse(GrpcErrors.isUnreachableReplica(failure), "a decorator's refusal");
     assertEquals(List.of(B, C), GrpcErrors.remainingCandidates(failure, List.of(A, B, C)));
     Throwable elsewhere = GrpcErrors.mapAttempt("s", C,
         Status.UNAVAILABLE.asRuntimeException(), TIMEOUT);
