@@ -1,5 +1,6 @@
 package dev.venice.plugins.batchsplit;
 
+import static dev.venice.plugins.batchsplit.SplittingBatchGetStoreClientTest.numbered;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,7 @@ import dev.venice.spi.client.DecoratorOrder;
 import dev.venice.spi.client.StoreClient;
 import dev.venice.spi.client.StoreClientDecorator;
 import dev.venice.testkit.PluginContractTest;
+import dev.venice.testkit.RecordingStoreClient;
 import dev.venice.testkit.TestingExtensions;
 import dev.venice.testkit.TestingPluginContext;
 import java.util.List;
@@ -26,8 +28,8 @@ class BatchSplitPluginTest extends PluginContractTest<BatchSplitPlugin> {
   protected void exercise(BatchSplitPlugin plugin, TestingPluginContext context,
       TestingExtensions extensions) {
     StoreClient<String, Integer> client = extensions.storeDecorators().get(0)
-        .decorate(new FakeStoreClient("users", FakeStoreClient.numbered(200), true));
-    client.batchGet(FakeStoreClient.numbered(200).keySet()).join();
+        .decorate(RecordingStoreClient.answeringAtOnce("users", numbered(200)));
+    client.batchGet(numbered(200).keySet()).join();
   }
 
   @Test
@@ -40,7 +42,7 @@ class BatchSplitPluginTest extends PluginContractTest<BatchSplitPlugin> {
       assertEquals("batch-split", decorators.get(0).name());
       assertTrue(added.replicaDecorators().isEmpty() && added.readHooks().isEmpty());
       StoreClient<String, Integer> decorated = decorators.get(0)
-          .decorate(new FakeStoreClient("users", FakeStoreClient.numbered(1), true));
+          .decorate(RecordingStoreClient.answeringAtOnce("users", numbered(1)));
       assertInstanceOf(SplittingBatchGetStoreClient.class, decorated);
       assertEquals("users", decorated.storeName());
       assertEquals(0, decorated.batchGet(Set.of("k0")).join().get("k0"));

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.venice.spi.client.RequestContext;
+import dev.venice.spi.client.RequestKind;
 import dev.venice.spi.client.ServiceUnavailableException;
 import dev.venice.spi.client.StoreClient;
+import dev.venice.testkit.RecordingStoreClient;
 import dev.venice.testkit.TestingPluginContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -32,8 +34,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The splitting client as the plugin makes it (through its decorator in a testing context, with
- * per-store settings), over a fake store client: the edge cases of the threshold, the merged map,
- * failure and cancellation, settings changes, meters and many threads at once.
+ * per-store settings), over a {@link RecordingStoreClient}: the edge cases of the threshold, the
+ * merged map, failure and cancellation, settings changes, meters and many threads at once.
  */
 class SplittingBatchGetStoreClientTest {
   private static final String STORE = "users";
@@ -52,8 +54,17 @@ class SplittingBatchGetStoreClientTest {
     context.close();
   }
 
-  private StoreClient<String, Integer> split(FakeStoreClient delegate) {
+  private StoreClient<String, Integer> split(RecordingStoreClient<String, Integer> delegate) {
     return context.extensions().storeDecorators().get(0).decorate(delegate);
+  }
+
+  /** {@code count} keys {@code k0..k<count-1>}, each holding its index. */
+  static Map<String, Integer> numbered(int count) {
+    Map<String, Integer> data = new HashMap<>();
+    for (int i = 0; i < count; i++) {
+      data.put("k" + i, i);
+    }
+    return data;
   }
 
   /** Keys {@code k<from>..k<to-1>}. */
@@ -73,11 +84,11 @@ class SplittingBatchGetStoreClientTest {
 
   @Test
   void anEmptyBatchGoesStraightToTheDelegate() {
-    FakeStoreClient delegate = new FakeStoreClient(STORE, Map.of(), false);
+    RecordingStoreClient<String, Integer> delegate = RecordingStoreClient.pending(STORE);
     CompletableFuture<Map<String, Integer>> result = split(delegate).batchGet(Set.of());
-    assertEquals(1, delegate.calls.size());
-    assertSame(delegate.calls.get(0).future(), result, "the delegate's own future, unwrapped");
-    delegate.calls.get(0).answer();
+    assertEquals(1, delegate.callCount());
+    assertSame(delegate.call(0).future(), result, "the delegate's own future, unwrapped");
+    delegate.call(0).answer();
     assertEquals(Map.of(), result.join());
     assertEquals(1, count("calls"));
     assertEquals(0, count("calls.split"));
@@ -85,23 +96,25 @@ class SplittingBatchGetStoreClientTest {
 
   @Test
   void oneKeyGoesStraightToTheDelegate() {
-    FakeStoreClient delegate = new FakeStoreClient(STORE, FakeStoreClient.numbered(1), false);
+    RecordingStoreClient<String, Integer> delegate =
+        RecordingStoreClient.pending(STORE, numbered(1));
     CompletableFuture<Map<String, Integer>> result = split(delegate).batchGet(Set.of("k0"));
-    assertSame(delegate.calls.get(0).future(), result);
-    delegate.calls.get(0).answer();
+    assertSame(delegate.call(0).future(), result);
+    delegate.call(0).answer();
     assertEquals(Map.of("k0", 0), result.join());
   }
 
   @Test
   void exactlyTheMaximumIsOneRequestWithTheSameKeysAndContext() {
-    FakeStoreClient delegate = new FakeStoreClient(STORE, FakeStoreClient.numbered(150), false);
+    RecordingStoreClient<String, Integer> delegate =
+        RecordingStoreClient.pending(STORE, numbered(150));
     RequestContext request = RequestContext.of(STORE).withHeader("traceparent", "t");
     CompletableFuture<Map<String, Integer>> result = split(delegate).batchGet(keys(0, 150),
         request);
-    assertEquals(1, delegate.calls.size(), "150 is the default maximum: not split");
-    assertSame(delegate.calls.get(0).future(), result);
-    assertEquals(keys(0, 150), delegate.calls.get(0).keys());
-    assertSame(request, delegate.calls.get(0).context());
+    assertEquals(1, delegate.callCount(), "150 is the default maximum: not split");
+    assertSame(delegate.call(0).future(), result);
+    assertEquals(keys(0, 150), delegate.call(0).keys());
+    assertSame(request, delegate.call(0).context());
     assertEquals(0, count("calls.split"));
   }
 
@@ -109,14 +122,15 @@ class SplittingBatchGetStoreClientTest {
 
   @Test
   void oneOverTheMaximumIsTwoBalancedSubBatchesMergedIntoOneMap() {
-    FakeStoreClient delegate = new FakeStoreClient(STORE, FakeStoreClient.numbered(151), true);
+    RecordingStoreClient<String, Integer> delegate =
+        RecordingStoreClient.answeringAtOnce(STORE, numbered(151));
     RequestContext request = RequestContext.of(STORE).withHeader("traceparent", "t");
     Map<String, Integer> result = split(delegate).batchGet(keys(0, 151), request).join();
-    assertEquals(FakeStoreClient.numbered(151), result);
-    assertEquals(2, delegate.calls.size());
-    assertEquals(List.of(76, 75), List.of(delegate.calls.get(0).keys().size(),
-        delegate.calls.get(1).keys().size()));
-    delegate.calls.forEach(call -> assertSame(request, call.context(), "the caller's context"));
+    assertEquals(numbered(151), result);
+    assertEquals(2, delegate.callCount());
+    assertEquals(List.of(76, 75), List.of(delegate.call(0).keys().size(),
+        delegate.call(1).keys().size()));
+    delegate.calls().forEach(call -> assertSame(request, call.context(), "the caller's context"));
     assertEquals(1, count("calls.split"));
   }
 
@@ -125,17 +139,18 @@ class SplittingBatchGetStoreClientTest {
     context.putStoreSettings(STORE, Map.of("max-keys-per-sub-batch", "7"));
     // the store holds the even keys k0..k998 only: half the keys asked for are missing
     Map<String, Integer> evens = new HashMap<>();
-    FakeStoreClient.numbered(1000).forEach((k, v) -> {
+    numbered(1000).forEach((k, v) -> {
       if (v % 2 == 0) {
         evens.put(k, v);
       }
     });
-    FakeStoreClient delegate = new FakeStoreClient(STORE, evens, true);
+    RecordingStoreClient<String, Integer> delegate =
+        RecordingStoreClient.answeringAtOnce(STORE, evens);
     Map<String, Integer> result = split(delegate).batchGet(keys(0, 1000)).join();
     assertEquals(evens, result, "every found key, whatever sub-batch it was in; no missing key");
-    assertEquals(143, delegate.calls.size(), "ceil(1000 / 7)");
+    assertEquals(143, delegate.callCount(), "ceil(1000 / 7)");
     Set<String> asked = new HashSet<>();
-    for (FakeStoreClient.Call call : delegate.calls) {
+    for (RecordingStoreClient.Call<String, Integer> call : delegate.calls()) {
       assertTrue(call.keys().size() == 7 || call.keys().size() == 6, "sizes " + call.keys());
       call.keys().forEach(key -> assertTrue(asked.add(key), key + " asked twice"));
     }
@@ -148,14 +163,15 @@ class SplittingBatchGetStoreClientTest {
   @Test
   void everySubBatchIsSentBeforeAnyAnswersAndAnswersMergeInAnyOrder() {
     context.putStoreSettings(STORE, Map.of("max-keys-per-sub-batch", "100"));
-    FakeStoreClient delegate = new FakeStoreClient(STORE, FakeStoreClient.numbered(300), false);
+    RecordingStoreClient<String, Integer> delegate =
+        RecordingStoreClient.pending(STORE, numbered(300));
     CompletableFuture<Map<String, Integer>> result = split(delegate).batchGet(keys(0, 350));
-    assertEquals(4, delegate.calls.size(), "all four in flight at once, none answered yet");
+    assertEquals(4, delegate.callCount(), "all four in flight at once, none answered yet");
     for (int i = 3; i >= 0; i--) {
       assertFalse(result.isDone(), "waits for every sub-batch");
-      delegate.calls.get(i).answer();
+      delegate.call(i).answer();
     }
-    assertEquals(FakeStoreClient.numbered(300), result.join());
+    assertEquals(numbered(300), result.join());
   }
 
   // ---- failure and cancellation ------------------------------------------------------------
@@ -163,13 +179,14 @@ class SplittingBatchGetStoreClientTest {
   @Test
   void theFirstFailureFailsTheCallAndCancelsTheOtherSubBatches() {
     context.putStoreSettings(STORE, Map.of("max-keys-per-sub-batch", "100"));
-    FakeStoreClient delegate = new FakeStoreClient(STORE, FakeStoreClient.numbered(400), false);
+    RecordingStoreClient<String, Integer> delegate =
+        RecordingStoreClient.pending(STORE, numbered(400));
     CompletableFuture<Map<String, Integer>> result = split(delegate).batchGet(keys(0, 400));
-    List<FakeStoreClient.Call> calls = delegate.calls;
+    List<RecordingStoreClient.Call<String, Integer>> calls = delegate.calls();
     calls.get(0).answer();
     ServiceUnavailableException failure =
         new ServiceUnavailableException(STORE, "replica down", null);
-    calls.get(2).future().completeExceptionally(failure);
+    calls.get(2).fail(failure);
 
     CompletionException thrown = assertThrows(CompletionException.class, result::join);
     assertSame(failure, thrown.getCause(), "the sub-batch's own exception, no partial map");
@@ -213,39 +230,43 @@ class SplittingBatchGetStoreClientTest {
 
   @Test
   void cancellingTheCallersFutureCancelsEverySubBatch() {
-    FakeStoreClient delegate = new FakeStoreClient(STORE, FakeStoreClient.numbered(400), false);
+    RecordingStoreClient<String, Integer> delegate =
+        RecordingStoreClient.pending(STORE, numbered(400));
     CompletableFuture<Map<String, Integer>> result = split(delegate).batchGet(keys(0, 400));
-    assertEquals(3, delegate.calls.size());
-    delegate.calls.get(1).answer();
+    assertEquals(3, delegate.callCount());
+    delegate.call(1).answer();
     assertTrue(result.cancel(true));
     assertThrows(CancellationException.class, result::join);
-    assertTrue(delegate.calls.get(0).future().isCancelled());
-    assertTrue(delegate.calls.get(2).future().isCancelled());
+    assertTrue(delegate.call(0).future().isCancelled());
+    assertTrue(delegate.call(2).future().isCancelled());
   }
 
   // ---- settings and meters -----------------------------------------------------------------
 
   @Test
   void aStoreSettingChangeAppliesToTheNextCallAndOnlyToThatStore() {
-    FakeStoreClient users = new FakeStoreClient(STORE, FakeStoreClient.numbered(350), true);
-    FakeStoreClient orders = new FakeStoreClient("orders", FakeStoreClient.numbered(350), true);
+    RecordingStoreClient<String, Integer> users =
+        RecordingStoreClient.answeringAtOnce(STORE, numbered(350));
+    RecordingStoreClient<String, Integer> orders =
+        RecordingStoreClient.answeringAtOnce("orders", numbered(350));
     StoreClient<String, Integer> splitUsers = split(users);
     StoreClient<String, Integer> splitOrders = split(orders);
 
     context.putStoreSettings(STORE, Map.of("max-keys-per-sub-batch", "100"));
-    assertEquals(FakeStoreClient.numbered(350), splitUsers.batchGet(keys(0, 350)).join());
-    assertEquals(4, users.calls.size(), "the store's own maximum, 100");
+    assertEquals(numbered(350), splitUsers.batchGet(keys(0, 350)).join());
+    assertEquals(4, users.callCount(), "the store's own maximum, 100");
     splitOrders.batchGet(keys(0, 350)).join();
-    assertEquals(3, orders.calls.size(), "another store keeps the default, 150");
+    assertEquals(3, orders.callCount(), "another store keeps the default, 150");
 
     context.putStoreSettings(STORE, Map.of("max-keys-per-sub-batch", "350"));
     splitUsers.batchGet(keys(0, 350)).join();
-    assertEquals(5, users.calls.size(), "raised to 350: one request, no restart");
+    assertEquals(5, users.callCount(), "raised to 350: one request, no restart");
   }
 
   @Test
   void metersCountCallsSplitCallsAndSubBatchesPerStore() {
-    FakeStoreClient delegate = new FakeStoreClient(STORE, FakeStoreClient.numbered(1000), true);
+    RecordingStoreClient<String, Integer> delegate =
+        RecordingStoreClient.answeringAtOnce(STORE, numbered(1000));
     StoreClient<String, Integer> client = split(delegate);
     client.batchGet(keys(0, 10)).join();
     client.batchGet(keys(0, 300)).join();
@@ -261,11 +282,12 @@ class SplittingBatchGetStoreClientTest {
   @Test
   void byHandTheClientSplitsAtItsFixedMaximumAndRegistersThePluginsMeters() {
     MeterRegistry registry = new SimpleMeterRegistry();
-    FakeStoreClient delegate = new FakeStoreClient(STORE, FakeStoreClient.numbered(30), true);
+    RecordingStoreClient<String, Integer> delegate =
+        RecordingStoreClient.answeringAtOnce(STORE, numbered(30));
     StoreClient<String, Integer> client = new SplittingBatchGetStoreClient<>(delegate, 10,
         registry);
-    assertEquals(FakeStoreClient.numbered(30), client.batchGet(keys(0, 30)).join());
-    assertEquals(3, delegate.calls.size());
+    assertEquals(numbered(30), client.batchGet(keys(0, 30)).join());
+    assertEquals(3, delegate.callCount());
     assertEquals(1, registry.get(PREFIX + "calls.split").tag("store", STORE).counter().count());
     IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
         () -> new SplittingBatchGetStoreClient<>(delegate, 0, registry));
@@ -275,13 +297,17 @@ class SplittingBatchGetStoreClientTest {
   @Test
   void getAndStreamingBatchGetPassThroughUnsplit() {
     context.putStoreSettings(STORE, Map.of("max-keys-per-sub-batch", "1"));
-    FakeStoreClient delegate = new FakeStoreClient(STORE, FakeStoreClient.numbered(5), true);
+    RecordingStoreClient<String, Integer> delegate =
+        RecordingStoreClient.answeringAtOnce(STORE, numbered(5));
     StoreClient<String, Integer> client = split(delegate);
     assertEquals(3, client.get("k3").join());
     Map<String, Integer> streamed = new HashMap<>();
     client.streamingBatchGet(keys(0, 5), streamed::put).join();
-    assertEquals(FakeStoreClient.numbered(5), streamed);
-    assertEquals(0, delegate.calls.size(), "no batch get was made of them");
+    assertEquals(numbered(5), streamed);
+    assertEquals(List.of(RequestKind.SINGLE_GET, RequestKind.STREAMING_BATCH_GET),
+        delegate.calls().stream().map(RecordingStoreClient.Call::kind).toList(),
+        "each passed through as itself: no batch get was made of them");
+    assertEquals(keys(0, 5), delegate.call(1).keys(), "the stream asked for every key at once");
     assertEquals(0, count("calls"));
   }
 
@@ -290,7 +316,8 @@ class SplittingBatchGetStoreClientTest {
   @Test
   void manyThreadsSplittingAtOnceEachGetTheirOwnRightMap() throws Exception {
     context.putStoreSettings(STORE, Map.of("max-keys-per-sub-batch", "16"));
-    FakeStoreClient delegate = new FakeStoreClient(STORE, FakeStoreClient.numbered(500), false);
+    RecordingStoreClient<String, Integer> delegate =
+        RecordingStoreClient.pending(STORE, numbered(500));
     StoreClient<String, Integer> client = split(delegate);
     int threads = 8;
     int callsPerThread = 50;
@@ -308,7 +335,7 @@ class SplittingBatchGetStoreClientTest {
             CompletableFuture<Map<String, Integer>> result =
                 client.batchGet(keys(from, from + 100));
             // answer the sub-batches on other threads, as a transport would
-            delegate.calls.stream().filter(call -> !call.future().isDone())
+            delegate.calls().stream().filter(call -> !call.future().isDone())
                 .forEach(call -> answering.execute(call::answer));
             Map<String, Integer> expected = new HashMap<>();
             keys(from, from + 100).forEach(k -> expected.put(k, Integer.parseInt(k.substring(1))));
@@ -326,6 +353,6 @@ class SplittingBatchGetStoreClientTest {
       answering.shutdownNow();
     }
     assertEquals(threads * callsPerThread, count("calls"));
-    assertEquals(threads * callsPerThread * 7, delegate.calls.size(), "ceil(100 / 16) each");
+    assertEquals(threads * callsPerThread * 7, delegate.callCount(), "ceil(100 / 16) each");
   }
 }

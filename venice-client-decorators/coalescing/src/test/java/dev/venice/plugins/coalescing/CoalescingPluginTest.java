@@ -10,6 +10,7 @@ import dev.venice.spi.client.StoreClient;
 import dev.venice.spi.client.StoreClientDecorator;
 import dev.venice.spi.plugin.StoreSettings;
 import dev.venice.testkit.PluginContractTest;
+import dev.venice.testkit.RecordingStoreClient;
 import dev.venice.testkit.TestingExtensions;
 import dev.venice.testkit.TestingPluginContext;
 import java.time.Duration;
@@ -28,11 +29,11 @@ class CoalescingPluginTest extends PluginContractTest<CoalescingPlugin> {
   @Override
   protected void exercise(CoalescingPlugin plugin, TestingPluginContext context,
       TestingExtensions extensions) {
-    FakeStoreClient<String> store = new FakeStoreClient<>("users");
+    RecordingStoreClient<String, String> store = RecordingStoreClient.pending("users");
     StoreClient<String, String> client = extensions.storeDecorators().get(0).decorate(store);
     client.get("k");
     client.get("k");
-    store.answer(0, "v");
+    store.call(0).answer("v");
   }
 
   @Test
@@ -45,7 +46,7 @@ class CoalescingPluginTest extends PluginContractTest<CoalescingPlugin> {
       assertEquals("coalescing", decorators.get(0).name());
       assertTrue(added.replicaDecorators().isEmpty() && added.readHooks().isEmpty());
       StoreClient<String, String> decorated =
-          decorators.get(0).decorate(new FakeStoreClient<>("s"));
+          decorators.get(0).decorate(RecordingStoreClient.pending("s"));
       assertInstanceOf(CoalescingStoreClient.class, decorated);
       assertEquals("s", decorated.storeName());
     }

@@ -9,10 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.venice.spi.client.ForwardingStoreClient;
 import dev.venice.spi.client.RequestContext;
+import dev.venice.spi.client.RequestKind;
 import dev.venice.spi.client.ServiceUnavailableException;
 import dev.venice.spi.client.StoreClient;
 import dev.venice.spi.client.StoreClientDecorator;
 import dev.venice.testkit.Await;
+import dev.venice.testkit.RecordingStoreClient;
 import dev.venice.testkit.TestingPluginContext;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,13 +45,13 @@ import org.junit.jupiter.api.Test;
 /**
  * The coalescing client through the plugin as a host runs it: started in a testing context,
  * settings per store through the store's metadata, the window on the context's manual clock (which
- * stands still unless a test advances it, so a slow run cannot expire a window), over a client of
- * our own whose answers the test controls.
+ * stands still unless a test advances it, so a slow run cannot expire a window), over a {@link
+ * RecordingStoreClient} whose answers the test controls.
  */
 class CoalescingStoreClientTest {
   private static final String STORE = "s";
 
-  private final FakeStoreClient<String> store = new FakeStoreClient<>(STORE);
+  private final RecordingStoreClient<String, String> store = RecordingStoreClient.pending(STORE);
   private TestingPluginContext context;
   private StoreClientDecorator decorator;
 
@@ -65,7 +67,7 @@ class CoalescingStoreClientTest {
   }
 
   /** The decorated client of {@code store} with the store's settings {@code settings}. */
-  private <K> StoreClient<K, String> coalescing(FakeStoreClient<K> next,
+  private <K> StoreClient<K, String> coalescing(RecordingStoreClient<K, String> next,
       Map<String, String> settings) {
     context.putStoreSettings(next.storeName(), settings);
     assertEquals(Map.of(), context.storeErrors(), "the store's settings were taken");
@@ -99,11 +101,11 @@ class CoalescingStoreClientTest {
   void concurrentGetsOfOneKeyShareOneCallAndGetTheSameValue() {
     StoreClient<String, String> client = coalescing();
     List<CompletableFuture<String>> results = gets(client, "k", 10);
-    assertEquals(1, store.calls.size(), "one call for ten gets");
+    assertEquals(1, store.callCount(), "one call for ten gets");
     assertEquals(10, results.stream().distinct().count(), "each caller has a future of its own");
     assertFalse(results.get(0).isDone());
     String value = new String("v"); // one object, shared by every caller
-    store.answer(0, value);
+    store.call(0).answer(value);
     for (CompletableFuture<String> result : results) {
       assertSame(value, result.join());
     }
@@ -116,7 +118,7 @@ class CoalescingStoreClientTest {
     StoreClient<String, String> client = coalescing();
     List<CompletableFuture<String>> results = gets(client, "k", 5);
     ServiceUnavailableException down = new ServiceUnavailableException(STORE, "no replica", null);
-    store.call(0).completeExceptionally(down);
+    store.call(0).fail(down);
     for (CompletableFuture<String> result : results) {
       CompletionException failed = assertThrows(CompletionException.class, result::join);
       assertSame(down, failed.getCause(), "the same failure, never a mix");
@@ -127,7 +129,7 @@ class CoalescingStoreClientTest {
   void aKeyDeletedWhileInFlightGivesEveryWaiterTheSameAbsentAnswer() {
     StoreClient<String, String> client = coalescing();
     List<CompletableFuture<String>> results = gets(client, "deleted", 4);
-    store.answer(0, null); // the server found no value: deleted after the request was sent
+    store.call(0).answer(null); // the server found no value: deleted after the request was sent
     for (CompletableFuture<String> result : results) {
       assertNull(result.join());
     }
@@ -137,11 +139,11 @@ class CoalescingStoreClientTest {
   void theNextGetAfterAnAnswerSendsAFreshRequest() {
     StoreClient<String, String> client = coalescing();
     CompletableFuture<String> first = client.get("k");
-    store.answer(0, "old");
+    store.call(0).answer("old");
     assertEquals("old", first.join());
     CompletableFuture<String> second = client.get("k");
-    assertEquals(2, store.calls.size(), "a fresh request, though within the window");
-    store.answer(1, "new");
+    assertEquals(2, store.callCount(), "a fresh request, though within the window");
+    store.call(1).answer("new");
     assertEquals("new", second.join());
     assertEquals(0, count("coalesced"));
   }
@@ -154,8 +156,9 @@ class CoalescingStoreClientTest {
     results.get(1).completeExceptionally(new TimeoutException("caller's own timeout"));
     CompletableFuture<String> timedOut = results.get(2).orTimeout(1, TimeUnit.MILLISECONDS);
     Await.until(timedOut::isDone, () -> "the third caller's own timeout");
-    assertFalse(store.call(0).isCancelled(), "the shared call is still wanted by the fourth");
-    store.answer(0, "v");
+    assertFalse(store.call(0).future().isCancelled(),
+        "the shared call is still wanted by the fourth");
+    store.call(0).answer("v");
     assertEquals("v", results.get(3).join());
     assertTrue(results.get(0).isCancelled());
     assertThrows(CompletionException.class, results.get(1)::join);
@@ -170,13 +173,14 @@ class CoalescingStoreClientTest {
     results.get(0).cancel(false);
     results.get(1).cancel(false);
     results.get(1).cancel(false); // twice: no different
-    assertFalse(store.call(0).isCancelled(), "one caller still waits");
+    assertFalse(store.call(0).future().isCancelled(), "one caller still waits");
     results.get(2).cancel(false);
-    assertTrue(store.call(0).isCancelled(), "nobody wants the answer: the call is cancelled");
+    assertTrue(store.call(0).future().isCancelled(),
+        "nobody wants the answer: the call is cancelled");
 
     CompletableFuture<String> next = client.get("k");
-    assertEquals(2, store.calls.size(), "a cancelled request takes no joiners");
-    store.answer(1, "v");
+    assertEquals(2, store.callCount(), "a cancelled request takes no joiners");
+    store.call(1).answer("v");
     assertEquals("v", next.join());
   }
 
@@ -186,20 +190,20 @@ class CoalescingStoreClientTest {
     CompletableFuture<String> first = client.get("k");
     context.time().advance(Duration.ofMillis(2));
     CompletableFuture<String> atTheEdge = client.get("k");
-    assertEquals(1, store.calls.size(), "exactly the window's age still joins");
+    assertEquals(1, store.callCount(), "exactly the window's age still joins");
     context.time().advance(Duration.ofNanos(1));
     CompletableFuture<String> later = client.get("k");
-    assertEquals(2, store.calls.size(), "older than the window: a fresh request");
+    assertEquals(2, store.callCount(), "older than the window: a fresh request");
     CompletableFuture<String> joinsTheNewer = client.get("k");
-    assertEquals(2, store.calls.size());
+    assertEquals(2, store.callCount());
 
-    store.answer(0, "old");
+    store.call(0).answer("old");
     assertEquals("old", first.join());
     assertEquals("old", atTheEdge.join());
     assertFalse(later.isDone() || joinsTheNewer.isDone());
     CompletableFuture<String> stillJoins = client.get("k");
-    assertEquals(2, store.calls.size(), "the old answer did not remove the newer request");
-    store.answer(1, "new");
+    assertEquals(2, store.callCount(), "the old answer did not remove the newer request");
+    store.call(1).answer("new");
     assertEquals(List.of("new", "new", "new"),
         List.of(later.join(), joinsTheNewer.join(), stillJoins.join()));
   }
@@ -212,17 +216,17 @@ class CoalescingStoreClientTest {
     client.get("b");
     CompletableFuture<String> c1 = client.get("c");
     client.get("c");
-    assertEquals(4, store.calls.size(), "the map is full: c is not coalesced");
-    assertSame(store.call(2), c1, "the next client's own future, untouched");
+    assertEquals(4, store.callCount(), "the map is full: c is not coalesced");
+    assertSame(store.call(2).future(), c1, "the next client's own future, untouched");
     assertEquals(2, bypassed("full"));
     client.get("a");
-    assertEquals(4, store.calls.size(), "keys in flight still coalesce");
+    assertEquals(4, store.callCount(), "keys in flight still coalesce");
 
-    store.answer(0, "va");
+    store.call(0).answer("va");
     assertEquals("va", a.join());
     client.get("c");
     client.get("c");
-    assertEquals(5, store.calls.size(), "room again: c coalesces");
+    assertEquals(5, store.callCount(), "room again: c coalesces");
     assertEquals(2, bypassed("full"));
   }
 
@@ -233,19 +237,19 @@ class CoalescingStoreClientTest {
     RequestContext leader = RequestContext.of(STORE).withDeadline(deadline);
     client.get("k", leader);
     client.get("k", RequestContext.of(STORE).withDeadline(deadline.plusNanos(1_000_000)));
-    assertEquals(1, store.calls.size(), "a deadline 1 ms later joins");
-    assertSame(leader, store.calls.get(0).context(), "the call carries the first caller's context");
+    assertEquals(1, store.callCount(), "a deadline 1 ms later joins");
+    assertSame(leader, store.call(0).context(), "the call carries the first caller's context");
     client.get("k", RequestContext.of(STORE).withDeadline(deadline.plusSeconds(5)));
     client.get("k", RequestContext.of(STORE).withDeadline(deadline.minusMillis(2)));
     client.get("k", RequestContext.of(STORE));
-    assertEquals(4, store.calls.size(), "other deadlines, and none, go through");
+    assertEquals(4, store.callCount(), "other deadlines, and none, go through");
     assertEquals(3, bypassed("deadline"));
-    store.answer(0, "v");
+    store.call(0).answer("v");
     assertEquals(1, count("coalesced"), "counted once the shared request is answered");
 
     client.get("n");
     client.get("n", RequestContext.of(STORE).withHeader("traceparent", "00-x"));
-    assertEquals(5, store.calls.size(), "neither has a deadline: joins, whatever the headers");
+    assertEquals(5, store.callCount(), "neither has a deadline: joins, whatever the headers");
   }
 
   @Test
@@ -264,20 +268,24 @@ class CoalescingStoreClientTest {
   @Test
   void batchAndStreamingGetsPassThrough() {
     StoreClient<String, String> client = coalescing();
-    assertSame(store.batch, client.batchGet(Set.of("a", "b")));
-    assertSame(store.streaming, client.streamingBatchGet(Set.of("a"), (k, v) -> { }));
+    CompletableFuture<Map<String, String>> batch = client.batchGet(Set.of("a", "b"));
+    assertEquals(RequestKind.BATCH_GET, store.lastCall().kind());
+    assertSame(store.lastCall().future(), batch, "the next client's own future");
+    CompletableFuture<Void> streaming = client.streamingBatchGet(Set.of("a"), (k, v) -> { });
+    assertEquals(RequestKind.STREAMING_BATCH_GET, store.lastCall().kind());
+    assertSame(store.lastCall().future(), streaming, "the next client's own future");
     assertEquals(0, count("requests"));
   }
 
   @Test
   void arrayAndNullKeysGoThroughUncoalesced() {
-    FakeStoreClient<byte[]> bytes = new FakeStoreClient<>(STORE);
+    RecordingStoreClient<byte[], String> bytes = RecordingStoreClient.pending(STORE);
     StoreClient<byte[], String> client = coalescing(bytes, Map.of());
     byte[] key = {1, 2};
     client.get(key);
     client.get(key);
     client.get(null);
-    assertEquals(3, bytes.calls.size(), "arrays have no value equality; null is no map key");
+    assertEquals(3, bytes.callCount(), "arrays have no value equality; null is no map key");
     assertEquals(3, bypassed("key"));
   }
 
@@ -296,7 +304,7 @@ class CoalescingStoreClientTest {
 
   @Test
   void eachStoreHasItsOwnWindow() {
-    FakeStoreClient<String> other = new FakeStoreClient<>("wide");
+    RecordingStoreClient<String, String> other = RecordingStoreClient.pending("wide");
     StoreClient<String, String> narrow = coalescing(store, Map.of("window", "1ms"));
     StoreClient<String, String> wide = coalescing(other, Map.of("window", "50ms"));
     narrow.get("k");
@@ -304,8 +312,8 @@ class CoalescingStoreClientTest {
     context.time().advance(Duration.ofMillis(10));
     narrow.get("k");
     wide.get("k");
-    assertEquals(2, store.calls.size(), "past the store's 1 ms window");
-    assertEquals(1, other.calls.size(), "within the other store's 50 ms window");
+    assertEquals(2, store.callCount(), "past the store's 1 ms window");
+    assertEquals(1, other.callCount(), "within the other store's 50 ms window");
   }
 
   @Test
@@ -328,8 +336,8 @@ class CoalescingStoreClientTest {
         for (Future<CompletableFuture<String>> s : started) {
           results.add(s.get(10, TimeUnit.SECONDS));
         }
-        assertEquals(round + 1, store.calls.size(), "round " + round + ": one call, one winner");
-        store.answer(round, "v" + round);
+        assertEquals(round + 1, store.callCount(), "round " + round + ": one call, one winner");
+        store.call(round).answer("v" + round);
         for (CompletableFuture<String> result : results) {
           assertEquals("v" + round, result.join());
         }
@@ -359,8 +367,8 @@ class CoalescingStoreClientTest {
         for (Future<?> d : done) {
           d.get(10, TimeUnit.SECONDS);
         }
-        assertFalse(store.call(round).isCancelled(), "round " + round);
-        store.answer(round, "v");
+        assertFalse(store.call(round).future().isCancelled(), "round " + round);
+        store.call(round).answer("v");
         assertEquals("v", waiting.join());
       }
     } finally {
@@ -383,15 +391,15 @@ class CoalescingStoreClientTest {
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicInteger answered = new AtomicInteger();
     Thread answering = new Thread(() -> {
-      while (running.get() || answered.get() < store.calls.size()) {
+      while (running.get() || answered.get() < store.callCount()) {
         int next = answered.get();
-        if (next < store.calls.size()) {
-          FakeStoreClient.Call<String> call = store.calls.get(next);
+        if (next < store.callCount()) {
+          RecordingStoreClient.Call<String, String> call = store.call(next);
           String outcome = call.key() + "#" + next;
           if (ThreadLocalRandom.current().nextInt(4) == 0) {
-            call.future().completeExceptionally(new IllegalStateException(outcome));
+            call.fail(new IllegalStateException(outcome));
           } else {
-            call.future().complete(outcome);
+            call.answer(outcome);
           }
           answered.incrementAndGet();
         }
@@ -436,11 +444,11 @@ class CoalescingStoreClientTest {
     seen.forEach((outcome, n) -> callersPerCall.merge(outcome.substring(outcome.indexOf(' ') + 1),
         n.get(), Long::sum));
     assertEquals(callersPerCall.size(), seen.size(), "no call's callers saw a mix of outcomes");
-    assertEquals(store.calls.size(), callersPerCall.size(),
+    assertEquals(store.callCount(), callersPerCall.size(),
         "every call's outcome reached a caller");
     long gets = (long) threads * getsPerThread;
     assertEquals(gets, count("requests"));
-    assertEquals(gets, store.calls.size() + (long) count("coalesced"), "calls + coalesced = gets");
+    assertEquals(gets, store.callCount() + (long) count("coalesced"), "calls + coalesced = gets");
     assertTrue(count("coalesced") > 0, "some gets were coalesced");
   }
 }

@@ -1,5 +1,6 @@
 package dev.venice.plugins.ratelimiter;
 
+import static dev.venice.plugins.ratelimiter.RateLimitingStoreClientTest.upperCasing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -29,7 +30,7 @@ class RateLimiterPluginTest extends PluginContractTest<RateLimiterPlugin> {
   protected void exercise(RateLimiterPlugin plugin, TestingPluginContext context,
       TestingExtensions extensions) {
     context.putStoreSettings("users", Map.of("burst", "1"));
-    var client = extensions.storeDecorators().get(0).decorate(new CountingStoreClient("users"));
+    var client = extensions.storeDecorators().get(0).decorate(upperCasing("users"));
     client.get("a").join();
     assertTrue(client.get("b").isCompletedExceptionally());
   }
@@ -44,7 +45,7 @@ class RateLimiterPluginTest extends PluginContractTest<RateLimiterPlugin> {
       assertEquals("rate-limiter", decorators.get(0).name());
       assertTrue(added.replicaDecorators().isEmpty() && added.readHooks().isEmpty());
       assertInstanceOf(RateLimitingStoreClient.class,
-          decorators.get(0).decorate(new CountingStoreClient("users")));
+          decorators.get(0).decorate(upperCasing("users")));
     }
   }
 

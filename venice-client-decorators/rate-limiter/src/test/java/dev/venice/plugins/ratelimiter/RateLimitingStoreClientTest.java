@@ -9,12 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.venice.spi.client.QuotaExceededException;
 import dev.venice.spi.client.StoreClient;
 import dev.venice.testkit.Await;
+import dev.venice.testkit.RecordingStoreClient;
 import dev.venice.testkit.TestingPluginContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,8 +47,28 @@ class RateLimitingStoreClientTest {
     context.start();
   }
 
-  private StoreClient<String, String> limited(CountingStoreClient fake) {
+  private StoreClient<String, String> limited(RecordingStoreClient<String, String> fake) {
     return context.extensions().storeDecorators().get(0).decorate(fake);
+  }
+
+  /**
+   * A client of {@code store} that answers every call at once, from a store where each key the
+   * tests ask for ({@code a..z} and {@code k0..k9}) holds itself in upper case.
+   */
+  static RecordingStoreClient<String, String> upperCasing(String store) {
+    Map<String, String> data = new HashMap<>();
+    for (char letter = 'a'; letter <= 'z'; letter++) {
+      data.put(String.valueOf(letter), String.valueOf(Character.toUpperCase(letter)));
+    }
+    for (int i = 0; i < 10; i++) {
+      data.put("k" + i, "K" + i);
+    }
+    return RecordingStoreClient.answeringAtOnce(store, data);
+  }
+
+  /** The keys of every call that reached {@code fake}, summed over the calls. */
+  private static int keysSent(RecordingStoreClient<String, String> fake) {
+    return fake.calls().stream().mapToInt(call -> call.keys().size()).sum();
   }
 
   @AfterEach
@@ -72,13 +94,13 @@ class RateLimitingStoreClientTest {
   @Test
   void exactlyTheBurstPassesThenAGetFailsAtOnceWithoutReachingTheClient() throws Exception {
     start(Map.of("rate", "2", "burst", "3"));
-    CountingStoreClient fake = new CountingStoreClient("users");
+    RecordingStoreClient<String, String> fake = upperCasing("users");
     StoreClient<String, String> client = limited(fake);
     for (int i = 0; i < 3; i++) {
       assertEquals("K" + i, client.get("k" + i).join());
     }
     QuotaExceededException refused = refusal(client.get("k3"));
-    assertEquals(3, fake.calls.get(), "the refused get never reached the wrapped client");
+    assertEquals(3, fake.callCount(), "the refused get never reached the wrapped client");
     assertEquals("users", refused.store());
     assertFalse(refused.isRetriable(), "nothing below or above retries it");
     assertEquals("store users: client-side rate limit exceeded: 1 key(s) asked for, 0.00 token(s)"
@@ -88,13 +110,13 @@ class RateLimitingStoreClientTest {
 
     context.time().advance(Duration.ofMillis(500)); // one token at 2 per second
     assertEquals("K4", client.get("k4").join());
-    assertEquals(4, fake.calls.get());
+    assertEquals(4, fake.callCount());
   }
 
   @Test
   void aBatchCostsOneTokenPerKeyStreamingToo() throws Exception {
     start(Map.of("rate", "1", "burst", "10"));
-    CountingStoreClient fake = new CountingStoreClient("users");
+    RecordingStoreClient<String, String> fake = upperCasing("users");
     StoreClient<String, String> client = limited(fake);
     assertEquals(Map.of("a", "A", "b", "B", "c", "C", "d", "D"),
         client.batchGet(Set.of("a", "b", "c", "d")).join());
@@ -107,7 +129,7 @@ class RateLimitingStoreClientTest {
     refusal(client.batchGet(Set.of("x", "y")));
     refusal(client.streamingBatchGet(Set.of("x", "y"), (k, v) -> streamed.add(v)));
     assertEquals(5, streamed.size(), "a refused stream delivers nothing");
-    assertEquals(9, fake.keys.get(), "refused batches never reached the wrapped client");
+    assertEquals(9, keysSent(fake), "refused batches never reached the wrapped client");
     assertEquals(1.0, meter("fill.level", "users"), 1e-9, "and took no token");
     assertEquals(Map.of(), client.batchGet(Set.of()).join(), "an empty batch costs nothing");
     assertEquals("Z", client.get("z").join(), "the last token");
@@ -116,7 +138,7 @@ class RateLimitingStoreClientTest {
   @Test
   void aBatchOfMoreKeysThanTheBurstIsRefusedSayingItCanNeverPass() throws Exception {
     start(Map.of("rate", "100", "burst", "4"));
-    CountingStoreClient fake = new CountingStoreClient("users");
+    RecordingStoreClient<String, String> fake = upperCasing("users");
     StoreClient<String, String> client = limited(fake);
     Set<String> five = Set.of("a", "b", "c", "d", "e");
     String message = refusal(client.batchGet(five)).getMessage();
@@ -125,7 +147,7 @@ class RateLimitingStoreClientTest {
         + " tokens"), message);
     assertTrue(message.contains("rate 100.0 keys/s, burst 4"), message);
     refusal(client.streamingBatchGet(five, (k, v) -> { }));
-    assertEquals(0, fake.calls.get());
+    assertEquals(0, fake.callCount());
     assertEquals(4.0, meter("fill.level", "users"), "the full bucket is untouched");
     assertEquals(4, client.batchGet(Set.of("a", "b", "c", "d")).join().size());
   }
@@ -133,8 +155,8 @@ class RateLimitingStoreClientTest {
   @Test
   void metersCountRequestsAndShowTheFillLevelPerStore() throws Exception {
     start(Map.of("rate", "1", "burst", "3"));
-    StoreClient<String, String> users = limited(new CountingStoreClient("users"));
-    StoreClient<String, String> items = limited(new CountingStoreClient("items"));
+    StoreClient<String, String> users = limited(upperCasing("users"));
+    StoreClient<String, String> items = limited(upperCasing("items"));
     users.batchGet(Set.of("a", "b")).join();
     users.get("c").join();
     refusal(users.get("d"));
@@ -152,9 +174,9 @@ class RateLimitingStoreClientTest {
   void aStoresOwnSettingsOverrideTheProcessesAndChangesApplyToARunningClient() throws Exception {
     start(Map.of("rate", "1", "burst", "2"));
     context.putStoreSettings("big", Map.of("burst", "5"));
-    CountingStoreClient bigFake = new CountingStoreClient("big");
+    RecordingStoreClient<String, String> bigFake = upperCasing("big");
     StoreClient<String, String> big = limited(bigFake);
-    StoreClient<String, String> plain = limited(new CountingStoreClient("plain"));
+    StoreClient<String, String> plain = limited(upperCasing("plain"));
     assertEquals(5, admitted(big, 10), "the store's burst");
     assertEquals(2, admitted(plain, 10), "the process's burst");
     String message = refusal(big.get("x")).getMessage();
@@ -170,7 +192,7 @@ class RateLimitingStoreClientTest {
     context.time().advance(Duration.ofSeconds(10));
     context.putStoreSettings("big", Map.of("burst", "1"));
     assertEquals(1, admitted(big, 10), "a full bucket of 5 cut to the new burst of 1");
-    assertEquals(6, bigFake.calls.get());
+    assertEquals(6, bigFake.callCount());
   }
 
   /** Tries {@code attempts} gets; returns how many were let through. */
@@ -182,7 +204,7 @@ class RateLimitingStoreClientTest {
   @Test
   void eightThreadsSharingOneClientShareItsRateAndEachGetsSome() throws Exception {
     start(Map.of("rate", "1000", "burst", "10")); // 10 tokens per 10 ms step
-    CountingStoreClient fake = new CountingStoreClient("users");
+    RecordingStoreClient<String, String> fake = upperCasing("users");
     StoreClient<String, String> client = limited(fake);
     int threads = 8;
     AtomicIntegerArray admittedBy = new AtomicIntegerArray(threads);
@@ -231,20 +253,20 @@ class RateLimitingStoreClientTest {
     String shares = Arrays.stream(IntStream.range(0, threads).map(admittedBy::get).toArray())
         .mapToObj(String::valueOf).collect(Collectors.joining(", "));
     assertEquals(10 + 10 * steps, total, "exactly the burst plus the refills, shares " + shares);
-    assertEquals(total, fake.calls.get(), "every admitted get, and only those, was sent");
+    assertEquals(total, fake.callCount(), "every admitted get, and only those, was sent");
     assertTrue(IntStream.range(0, threads).allMatch(t -> admittedBy.get(t) > 0), shares);
   }
 
   @Test
   void aHandBuiltClientLimitsAndChecksItsArguments() {
-    CountingStoreClient fake = new CountingStoreClient("users");
+    RecordingStoreClient<String, String> fake = upperCasing("users");
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     StoreClient<String, String> client =
         new RateLimitingStoreClient<>(fake, RateLimiterConfig.MIN_RATE, 2, registry);
     client.get("a").join();
     client.get("b").join();
     refusal(client.get("c"));
-    assertEquals(2, fake.calls.get());
+    assertEquals(2, fake.callCount());
     assertEquals(1, registry.get(PREFIX + "rejected").tag("store", "users").counter().count());
 
     IllegalArgumentException burst = assertThrows(IllegalArgumentException.class,

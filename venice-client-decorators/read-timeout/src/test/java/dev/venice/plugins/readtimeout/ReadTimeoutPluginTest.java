@@ -12,6 +12,7 @@ import dev.venice.spi.config.ConfigException;
 import dev.venice.spi.config.PluginConfig;
 import dev.venice.spi.plugin.StoreSettings;
 import dev.venice.testkit.PluginContractTest;
+import dev.venice.testkit.RecordingStoreClient;
 import dev.venice.testkit.TestingExtensions;
 import dev.venice.testkit.TestingPluginContext;
 import java.time.Duration;
@@ -31,9 +32,9 @@ class ReadTimeoutPluginTest extends PluginContractTest<ReadTimeoutPlugin> {
   protected void exercise(ReadTimeoutPlugin plugin, TestingPluginContext context,
       TestingExtensions extensions) {
     context.putStoreSettings("users", Map.of("read-timeout-ms", "1000"));
-    FakeStoreClient users = new FakeStoreClient("users");
+    RecordingStoreClient<String, String> users = RecordingStoreClient.pending("users");
     extensions.storeDecorators().get(0).decorate(users).get("k");
-    users.answer("v");
+    users.lastCall().answer("v");
   }
 
   @Test

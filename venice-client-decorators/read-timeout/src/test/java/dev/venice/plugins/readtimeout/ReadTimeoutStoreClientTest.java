@@ -11,6 +11,7 @@ import dev.venice.spi.client.QuotaExceededException;
 import dev.venice.spi.client.RequestContext;
 import dev.venice.spi.client.RequestTimeoutException;
 import dev.venice.spi.client.StoreClient;
+import dev.venice.testkit.RecordingStoreClient;
 import dev.venice.testkit.TestingHostServices;
 import dev.venice.testkit.TestingPluginContext;
 import java.time.Duration;
@@ -44,10 +45,10 @@ class ReadTimeoutStoreClientTest {
 
   private final List<TestingPluginContext> contexts = new ArrayList<>();
   private TestingPluginContext context;
-  private final FakeStoreClient delegate = new FakeStoreClient("s");
+  private final RecordingStoreClient<String, String> delegate = RecordingStoreClient.pending("s");
   private StoreClient<String, String> client;
 
-  /** Starts the plugin with {@code config} and decorates the fake client of store {@code s}. */
+  /** Starts the plugin with {@code config} and decorates the recording client of store s. */
   private void start(Map<String, String> config) throws Exception {
     start(TestingPluginContext.builder(new ReadTimeoutPlugin()).config(config));
   }
@@ -70,7 +71,7 @@ class ReadTimeoutStoreClientTest {
 
   /** The deadline the delegate's latest call was sent with. */
   private Optional<Instant> deadlineSent() {
-    return delegate.last().context().deadline();
+    return delegate.lastCall().context().deadline();
   }
 
   private Instant inFromNow(long millis) {
@@ -104,8 +105,9 @@ class ReadTimeoutStoreClientTest {
     RequestContext caller = RequestContext.of("s").withHeader("traceparent", "t");
     for (var read : READS.entrySet()) {
       CompletableFuture<?> result = read.getValue().apply(client, caller);
-      assertSame(delegate.last().future(), result, read.getKey() + ": the delegate's own future");
-      assertSame(caller, delegate.last().context(), read.getKey() + ": the caller's context");
+      assertSame(delegate.lastCall().future(), result,
+          read.getKey() + ": the delegate's own future");
+      assertSame(caller, delegate.lastCall().context(), read.getKey() + ": the caller's context");
     }
     assertEquals(0, pendingTimers(), "no timer armed");
     assertEquals(0, effectiveMillis(), "0: the client's global timeout");
@@ -119,9 +121,9 @@ class ReadTimeoutStoreClientTest {
     for (var read : READS.entrySet()) {
       CompletableFuture<?> result = read.getValue().apply(client, caller);
       assertEquals(Optional.of(inFromNow(250)), deadlineSent(), read.getKey());
-      assertEquals(Optional.of("t"), delegate.last().context().header("traceparent"),
+      assertEquals(Optional.of("t"), delegate.lastCall().context().header("traceparent"),
           read.getKey() + ": the caller's headers travel on");
-      delegate.answer(null);
+      delegate.lastCall().answer(); // the store holds no key: null, an empty map, null per key
       result.join();
     }
     assertEquals(250, effectiveMillis());
@@ -138,7 +140,7 @@ class ReadTimeoutStoreClientTest {
       assertEquals("store s: no answer within 20 ms", timeout.getMessage(), read.getKey());
       assertEquals("s", timeout.store());
       assertEquals(Duration.ofMillis(20), timeout.timeout());
-      assertTrue(delegate.last().future().isCancelled(), read.getKey() + ": the in-flight call"
+      assertTrue(delegate.lastCall().future().isCancelled(), read.getKey() + ": the in-flight call"
           + " was cancelled before the caller saw the timeout");
       assertEquals(++expired, timeouts(), read.getKey() + ": counted");
     }
@@ -151,18 +153,18 @@ class ReadTimeoutStoreClientTest {
     storeSettings(Map.of("read-timeout-ms", "60000"));
     CompletableFuture<String> answered = client.get("k");
     assertEquals(1, pendingTimers(), "armed");
-    delegate.answer("v");
+    delegate.lastCall().answer("v");
     assertEquals("v", answered.join());
     assertEquals(0, pendingTimers(), "the timer was cancelled, not left to expire");
 
     CompletableFuture<String> failed = client.get("k");
     QuotaExceededException quota = new QuotaExceededException("s", "over quota");
-    delegate.last().future().completeExceptionally(quota);
+    delegate.lastCall().fail(quota);
     assertSame(quota, assertThrows(CompletionException.class, failed::join).getCause(),
         "the call's own failure is passed on");
     assertEquals(0, pendingTimers());
     assertEquals(0, timeouts());
-    assertFalse(delegate.calls.stream().anyMatch(c -> c.future().isCancelled()));
+    assertFalse(delegate.calls().stream().anyMatch(c -> c.future().isCancelled()));
   }
 
   @Test
@@ -171,7 +173,7 @@ class ReadTimeoutStoreClientTest {
     storeSettings(Map.of("read-timeout-ms", "60000"));
     CompletableFuture<String> result = client.get("k");
     assertTrue(result.cancel(true));
-    assertTrue(delegate.last().future().isCancelled());
+    assertTrue(delegate.lastCall().future().isCancelled());
     assertEquals(0, pendingTimers());
     assertEquals(0, timeouts(), "not a timeout");
   }
@@ -188,15 +190,15 @@ class ReadTimeoutStoreClientTest {
     assertEquals(Optional.of(inFromNow(70)), deadlineSent(), "the store's own");
 
     context.stores().unavailable(true);
-    FakeStoreClient other = new FakeStoreClient("other");
+    RecordingStoreClient<String, String> other = RecordingStoreClient.pending("other");
     context.extensions().storeDecorators().get(0).decorate(other).get("k");
-    assertEquals(Optional.of(inFromNow(30)), other.last().context().deadline(),
+    assertEquals(Optional.of(inFromNow(30)), other.lastCall().context().deadline(),
         "the metadata cannot be read");
     context.stores().unavailable(false);
 
     storeSettings(Map.of());
     CompletableFuture<String> global = client.get("k");
-    assertSame(delegate.last().future(), global, "a known store without a timeout: the global"
+    assertSame(delegate.lastCall().future(), global, "a known store without a timeout: the global"
         + " timeout, not the fallback");
   }
 
@@ -238,7 +240,7 @@ class ReadTimeoutStoreClientTest {
     assertEquals(80, effectiveMillis());
     storeSettings(Map.of());
     CompletableFuture<String> unset = client.get("k");
-    assertSame(delegate.last().future(), unset, "unset again: passed through");
+    assertSame(delegate.lastCall().future(), unset, "unset again: passed through");
     assertEquals(0, effectiveMillis());
   }
 
@@ -248,8 +250,8 @@ class ReadTimeoutStoreClientTest {
     storeSettings(Map.of("read-timeout-ms", "50"));
     RequestContext hurried = RequestContext.of("s").withDeadline(inFromNow(10));
     CompletableFuture<String> result = client.get("k", hurried);
-    assertSame(hurried, delegate.last().context());
-    assertSame(delegate.last().future(), result, "the runtime enforces the caller's deadline");
+    assertSame(hurried, delegate.lastCall().context());
+    assertSame(delegate.lastCall().future(), result, "the runtime enforces the caller's deadline");
 
     RequestContext patient = RequestContext.of("s").withDeadline(inFromNow(5000));
     client.get("k", patient);
@@ -264,13 +266,13 @@ class ReadTimeoutStoreClientTest {
 
     CompletableFuture<String> early = client.get("k");
     context.time().advance(Duration.ofSeconds(10));
-    delegate.last().future().completeExceptionally(runtimes);
+    delegate.lastCall().fail(runtimes);
     assertSame(runtimes, timeoutOf(early), "the client's sooner global timeout, passed on");
     assertEquals(0, timeouts());
 
     CompletableFuture<String> atDeadline = client.get("k");
     context.time().advance(Duration.ofMillis(59_999)); // a gRPC deadline rounded down to the ms
-    delegate.last().future().completeExceptionally(new CompletionException(runtimes));
+    delegate.lastCall().fail(new CompletionException(runtimes));
     assertEquals(Duration.ofSeconds(60), timeoutOf(atDeadline).timeout(), "the store's timeout");
     assertEquals(1, timeouts());
     assertEquals(0, pendingTimers());
@@ -283,9 +285,9 @@ class ReadTimeoutStoreClientTest {
     List<String> delivered = new ArrayList<>();
     CompletableFuture<Void> result = client.streamingBatchGet(Set.of("a", "b"),
         (key, value) -> delivered.add(key + "=" + value));
-    delegate.last().callback().onRecord("a", "1");
+    delegate.lastCall().callback().onRecord("a", "1");
     timeoutOf(result);
-    delegate.last().callback().onRecord("b", "2"); // a late answer racing the cancellation
+    delegate.lastCall().callback().onRecord("b", "2"); // a late answer racing the cancellation
     assertEquals(List.of("a=1"), delivered);
   }
 }
