@@ -3,10 +3,12 @@ package dev.venice.spi.client;
 /**
  * The default positions of known decorators; lower values are further out (see the call first).
  *
- * <p>Store level, outermost first: tracing, coalescing, rate limit, circuit breaker, batch split,
- * timeout. Coalescing is outside the rate limit so that callers sharing one request spend one
- * token between them; the rate limit is outside everything that sends, so a refused call costs
- * nothing downstream; the timeout is innermost so it bounds the call that is actually sent.
+ * <p>Store level, outermost first: tracing, coalescing, rate limit, batch split, timeout (and
+ * {@link #CIRCUIT_BREAKER}, reserved for a whole-store breaker, which no plugin has: the
+ * circuit-breaker plugin works per replica). Coalescing is outside the rate limit so that callers
+ * sharing one request spend one token between them; the rate limit is outside everything that
+ * sends, so a refused call costs nothing downstream; the timeout is innermost so it bounds the
+ * call that is actually sent.
  *
  * <p>Replica level, outermost first: adaptive selection orders the candidates, the circuit
  * breaker drops the candidates whose breaker is open, hedging sends to the first remaining
@@ -21,7 +23,7 @@ public final class DecoratorOrder {
   public static final int COALESCING = 200;
   /** Store level: rate limiting, inside coalescing (a shared request costs one token). */
   public static final int RATE_LIMIT = 300;
-  /** Store level: circuit breaking for the whole store. */
+  /** Store level: circuit breaking for a whole store (reserved: no plugin uses it yet). */
   public static final int CIRCUIT_BREAKER = 400;
   /** Store level: batch-get splitting. */
   public static final int BATCH_SPLIT = 500;
@@ -39,7 +41,7 @@ public final class DecoratorOrder {
   /** Replica level: where a decorator without an opinion goes. */
   public static final int REPLICA_DEFAULT = 1000;
   /**
-   * Replica level: decorators that observe each attempt at one replica (the first candidate),
+   * Replica level (since SPI 1.2): decorators that observe each attempt at one replica (the first candidate),
    * inside hedging and selection, outside injected faults; e.g. a circuit breaker's accounting.
    */
   public static final int REPLICA_ATTEMPT = 1900;

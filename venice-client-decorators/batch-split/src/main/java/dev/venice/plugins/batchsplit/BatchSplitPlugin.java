@@ -18,7 +18,7 @@ import java.util.Set;
 public final class BatchSplitPlugin implements VenicePlugin {
   @Override
   public PluginDescriptor descriptor() {
-    return new PluginDescriptor("batch-split", "1.0.0", "[1.1,2.0)",
+    return new PluginDescriptor("batch-split", "1.0.0", "[1.2,2.0)",
         "splits batch gets over max-keys-per-sub-batch into parallel sub-batches, one merged map",
         Set.of(ProcessKind.CLIENT));
   }

@@ -21,7 +21,7 @@ import java.util.Set;
 public final class CircuitBreakerPlugin implements VenicePlugin {
   @Override
   public PluginDescriptor descriptor() {
-    return new PluginDescriptor("circuit-breaker", "1.0.0", "[1.1,2.0)",
+    return new PluginDescriptor("circuit-breaker", "1.0.0", "[1.2,2.0)",
         "per-instance circuit breakers: open instances are skipped, probes after a wait",
         Set.of(ProcessKind.CLIENT));
   }

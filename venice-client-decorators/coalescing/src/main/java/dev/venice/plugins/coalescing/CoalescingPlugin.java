@@ -18,7 +18,7 @@ import java.util.Set;
 public final class CoalescingPlugin implements VenicePlugin {
   @Override
   public PluginDescriptor descriptor() {
-    return new PluginDescriptor("coalescing", "1.0.0", "[1.1,2.0)",
+    return new PluginDescriptor("coalescing", "1.0.0", "[1.2,2.0)",
         "request coalescing: concurrent single gets of one key share one in-flight request",
         Set.of(ProcessKind.CLIENT));
   }

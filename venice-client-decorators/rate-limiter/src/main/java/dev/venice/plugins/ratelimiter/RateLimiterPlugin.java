@@ -18,7 +18,7 @@ import java.util.Set;
 public final class RateLimiterPlugin implements VenicePlugin {
   @Override
   public PluginDescriptor descriptor() {
-    return new PluginDescriptor("rate-limiter", "1.0.0", "[1.1,2.0)",
+    return new PluginDescriptor("rate-limiter", "1.0.0", "[1.2,2.0)",
         "client-side token-bucket rate limit per store: over the rate fails at once, unsent",
         Set.of(ProcessKind.CLIENT));
   }

@@ -20,7 +20,7 @@ import java.util.Set;
 public final class ReadTimeoutPlugin implements VenicePlugin {
   @Override
   public PluginDescriptor descriptor() {
-    return new PluginDescriptor("read-timeout", "1.0.0", "[1.1,2.0)",
+    return new PluginDescriptor("read-timeout", "1.0.0", "[1.2,2.0)",
         "per-store read timeouts from store metadata; a timed-out call is cancelled in flight",
         Set.of(ProcessKind.CLIENT));
   }
