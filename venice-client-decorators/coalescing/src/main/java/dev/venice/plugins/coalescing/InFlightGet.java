@@ -113,8 +113,9 @@ final class InFlightGet<K, V> implements BiConsumer<V, Throwable> {
   }
 
   /**
-   * The call's answer: the entry leaves the map, then every waiter gets the same outcome, and the
-   * joiners are counted (here, once per request, rather than by each join on the hot path).
+   * The call's answer: the entry leaves the map, the joiners are counted (here, once per request,
+   * rather than by each join on the hot path; before delivery, so a caller that sees its answer
+   * sees the join counted), then every waiter gets the same outcome.
    */
   @Override
   @SuppressWarnings("unchecked")
@@ -126,10 +127,12 @@ final class InFlightGet<K, V> implements BiConsumer<V, Throwable> {
     }
     int waiting = 0;
     for (Waiter<V> w = head; w != null; w = w.next) {
-      w.deliver(answer, error);
       waiting++;
     }
     metrics.joined(waiting - 1); // all but the leader, the stack's last node
+    for (Waiter<V> w = head; w != null; w = w.next) {
+      w.deliver(answer, error);
+    }
   }
 
   /**

@@ -109,8 +109,9 @@ final class TimedCall<T> extends CompletableFuture<T> implements Runnable {
   }
 
   /**
-   * {@code callback}, delivering only while this call is unsettled: no value reaches the caller
-   * after its future timed out or was cancelled.
+   * {@code callback}, delivering only while this call is unsettled: no value that arrives after
+   * the caller's future timed out or was cancelled reaches the caller (one being handed over at
+   * that instant may: the check and the delivery are not one atomic step).
    */
   <K, V> StreamingCallback<K, V> whileRunning(StreamingCallback<K, V> callback) {
     return (key, value) -> {

@@ -248,14 +248,11 @@ public final class MultiStoreClient {
       sent.whenComplete(this::settle);
     }
 
-    /** The request's answer, failure, or (a cancel after the deadline) the timeout. */
+    /** The request's answer or failure; the deadline's own cancel is settled by {@link #expire}. */
     private void settle(Map<K, V> values, Throwable error) {
-      RequestTimeoutException timedOut = expired;
       if (error == null) {
         outcome.complete(values);
-      } else if (timedOut != null && error instanceof CancellationException) {
-        outcome.completeExceptionally(timedOut);
-      } else {
+      } else if (expired == null || !(error instanceof CancellationException)) {
         outcome.completeExceptionally(error instanceof CompletionException
             && error.getCause() != null ? error.getCause() : error);
       }
@@ -274,8 +271,10 @@ public final class MultiStoreClient {
     }
 
     /**
-     * The deadline passed: a store still waiting has its request cancelled, then times out (in
-     * that order, so whoever sees the timeout also sees the request cancelled).
+     * The deadline passed: a store still waiting has its request cancelled, then times out. The
+     * timeout is set here, after {@code cancel} returned, not by the cancel's own completion
+     * callbacks: those run newest first, so {@link #settle} would run before the client's own
+     * callbacks had cancelled its calls, and whoever sees the timeout must see them cancelled.
      */
     void expire(Duration timeout) {
       if (outcome.isDone()) {
@@ -283,7 +282,7 @@ public final class MultiStoreClient {
       }
       expired = new RequestTimeoutException(store, timeout);
       sent.cancel(true);
-      outcome.completeExceptionally(expired); // when the request ignored the cancel
+      outcome.completeExceptionally(expired);
     }
 
     void cancel() {

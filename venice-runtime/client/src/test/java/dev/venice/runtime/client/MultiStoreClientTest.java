@@ -301,6 +301,30 @@ class MultiStoreClientTest {
   }
 
   @Test
+  void aClientThatCancelsItsCallsInACompletionCallbackHasCancelledThemBeforeTheTimeoutIsSeen() {
+    // as the fast client does: its future cancels the replica calls in a callback of its own,
+    // registered before the MultiStoreClient's (callbacks run newest first)
+    CompletableFuture<Map<Long, String>> replicaCall = new CompletableFuture<>();
+    FakeClient<Long, String> orders = new FakeClient<>("orders", keys -> {
+      CompletableFuture<Map<Long, String>> answer = replicaCall.thenApply(values -> values);
+      answer.whenComplete((values, error) -> {
+        if (answer.isCancelled()) {
+          replicaCall.cancel(true);
+        }
+      });
+      return answer;
+    });
+    CompletableFuture<MultiGetResult> call = multi(orders)
+        .batchGet(Map.of("orders", Set.of(1L)), Duration.ofMillis(80));
+    List<Boolean> cancelledWhenTheCallerSawTheTimeout = new ArrayList<>();
+    call.thenRun(() -> cancelledWhenTheCallerSawTheTimeout.add(replicaCall.isCancelled()));
+    timer.fire();
+
+    assertInstanceOf(RequestTimeoutException.class, call.join().failure("orders").orElseThrow());
+    assertEquals(List.of(true), cancelledWhenTheCallerSawTheTimeout);
+  }
+
+  @Test
   void aCallThatAnsweredInTimeCancelsItsTimer() {
     FakeClient<String, Integer> ages = FakeClient.holding("ages", Map.of("a", 1));
     multi(ages).batchGet(Map.of("ages", Set.of("a")), Duration.ofSeconds(1)).join();
