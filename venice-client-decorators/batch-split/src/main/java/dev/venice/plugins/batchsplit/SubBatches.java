@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
@@ -64,7 +65,7 @@ final class SubBatches {
   static <K, V> CompletableFuture<Map<K, V>> fetchAll(List<Set<K>> parts,
       Function<Set<K>, CompletableFuture<Map<K, V>>> fetch, int keyCount) {
     Fanout<K, V> fanout = new Fanout<>(parts.size(), keyCount);
-    for (int i = 0; i < parts.size() && !fanout.result.isDone(); i++) {
+    for (int i = 0; i < parts.size() && !fanout.isOver(); i++) {
       fanout.send(i, parts.get(i), fetch);
     }
     return fanout.result;
@@ -89,6 +90,8 @@ final class SubBatches {
     private final AtomicReferenceArray<CompletableFuture<Map<K, V>>> calls;
     /** Parts not yet answered successfully; the one taking it to zero merges. */
     private final AtomicInteger outstanding;
+    /** Set by the first failure, which then cancels the other parts before failing the call. */
+    private final AtomicBoolean failed = new AtomicBoolean();
     private final int keyCount;
 
     Fanout(int partCount, int keyCount) {
@@ -106,18 +109,24 @@ final class SubBatches {
       }
       calls.set(index, call);
       call.whenComplete((values, error) -> onAnswer(error));
-      if (result.isDone()) {
+      if (isOver()) {
         // an earlier part failed while this one was being sent, after cancelParts() looked
         call.cancel(true);
       }
+    }
+
+    /** Whether the call failed or was cancelled: parts not yet sent are not sent. */
+    boolean isOver() {
+      return failed.get() || result.isDone();
     }
 
     private void onAnswer(Throwable error) {
       if (error != null) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null
             ? error.getCause() : error;
-        if (result.completeExceptionally(cause)) {
-          cancelParts();
+        if (failed.compareAndSet(false, true)) {
+          cancelParts(); // first, so whoever sees the failure sees the other parts cancelled
+          result.completeExceptionally(cause);
         }
         return;
       }

@@ -186,8 +186,12 @@ class SplittingBatchGetStoreClientTest {
     calls.get(0).answer();
     ServiceUnavailableException failure =
         new ServiceUnavailableException(STORE, "replica down", null);
+    List<Boolean> othersCancelledWhenTheFailureWasSeen = new ArrayList<>();
+    result.whenComplete((values, error) -> othersCancelledWhenTheFailureWasSeen.add(
+        calls.get(1).future().isCancelled() && calls.get(3).future().isCancelled()));
     calls.get(2).fail(failure);
 
+    assertEquals(List.of(true), othersCancelledWhenTheFailureWasSeen);
     CompletionException thrown = assertThrows(CompletionException.class, result::join);
     assertSame(failure, thrown.getCause(), "the sub-batch's own exception, no partial map");
     assertTrue(calls.get(1).future().isCancelled(), "sub-batch 1 cancelled");
