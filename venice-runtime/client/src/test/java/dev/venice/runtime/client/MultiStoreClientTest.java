@@ -78,9 +78,10 @@ class MultiStoreClientTest {
       return store;
     }
 
+    /** A batch get of the one key (MultiStoreClient sends batch gets only). */
     @Override
     public CompletableFuture<V> get(K key, RequestContext context) {
-      throw new UnsupportedOperationException("not used by MultiStoreClient");
+      return batchGet(Set.of(key), context).thenApply(values -> values.get(key));
     }
 
     @Override
@@ -90,10 +91,12 @@ class MultiStoreClientTest {
       return future;
     }
 
+    /** A batch get whose answer is then streamed key by key. */
     @Override
     public CompletableFuture<Void> streamingBatchGet(Set<K> keys, RequestContext context,
         StreamingCallback<K, V> callback) {
-      throw new UnsupportedOperationException("not used by MultiStoreClient");
+      return batchGet(keys, context)
+          .thenAccept(values -> keys.forEach(key -> callback.onRecord(key, values.get(key))));
     }
 
     @Override
