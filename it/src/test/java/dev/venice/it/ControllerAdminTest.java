@@ -288,8 +288,6 @@ class ControllerAdminTest {
         "percentile", List.of("90", "91", "92", "93", "94"),
         "min-delay", List.of("1ms", "2ms", "3ms", "4ms", "5ms"),
         "window", List.of("1s", "2s", "3s", "4s", "5s"),
-        "budget", List.of("0.1", "0.2", "0.3", "0.4", "0.5"),
-        "min-hedges", List.of("1", "2", "3", "4", "5"),
         "enabled", List.of("true", "false", "true", "false", "true"));
     ExecutorService pool = Executors.newFixedThreadPool(writes.size());
     try {

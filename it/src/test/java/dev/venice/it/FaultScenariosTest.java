@@ -155,10 +155,10 @@ class FaultScenariosTest {
       cluster.awaitReadyReplicas("stalled_v1", 0, 2, WAIT);
       cluster.awaitRoutable("stalled", WAIT);
       Map<String, String> plugins = new HashMap<>(Map.of("plugins.hedging.enabled", "true",
-          "plugins.hedging.delay", "20ms", "plugins.hedging.budget", "0.8",
-          "plugins.hedging.min-hedges", "50"));
+          "plugins.hedging.delay", "20ms"));
       try (StoreClient<String, GenericRecord> client = VeniceClients
           .builder(cluster.routerUrl(), "stalled").pluginConfig(plugins)
+          .extraLoadBudget(0.8).extraLoadReserveKeys(50)
           .requestTimeout(Duration.ofSeconds(30)).fast()) {
         for (int i = 0; i < 100; i++) {
           client.get("k" + i).join(); // both replicas warm

@@ -1,5 +1,6 @@
 package dev.venice.testkit;
 
+import dev.venice.spi.client.ExtraLoadBudget;
 import dev.venice.spi.host.ClusterView;
 import dev.venice.spi.host.HostServices;
 import dev.venice.spi.host.PartitionStats;
@@ -15,13 +16,15 @@ import java.util.Optional;
 /**
  * Host services a test sets: store metadata ({@link TestingStores}, always present unless {@link
  * #withoutStoreMetadata()}), optional routing and storage statistics, a {@link TestingClusterView}
- * (present, as on a host, in controllers, servers and routers; absent in clients) and the Kafka
- * client settings (empty by default, as on a host without Kafka). Setters return this object.
+ * (present, as on a host, in controllers, servers and routers; absent in clients), a {@link
+ * TestingExtraLoadBudget} (present in clients, as on a fast client) and the Kafka client settings
+ * (empty by default, as on a host without Kafka). Setters return this object.
  * Thread-safe: every field is replaced atomically; readers see the latest value.
  */
 public final class TestingHostServices implements HostServices {
   private final TestingStores stores = new TestingStores();
   private final TestingClusterView cluster = new TestingClusterView();
+  private final TestingExtraLoadBudget extraLoad = new TestingExtraLoadBudget();
   private volatile ProcessKind processKind = ProcessKind.SERVER;
   private volatile String instanceId = "localhost_7000";
   private volatile String clusterName = "test-cluster";
@@ -134,6 +137,17 @@ public final class TestingHostServices implements HostServices {
     boolean present = forced != null ? forced
         : processKind != ProcessKind.CLIENT && processKind != ProcessKind.DA_VINCI_CLIENT;
     return present ? Optional.of(cluster) : Optional.empty();
+  }
+
+  /** The extra-load budget a test sets, whether or not {@link #extraLoadBudget} offers it. */
+  public TestingExtraLoadBudget extraLoad() {
+    return extraLoad;
+  }
+
+  /** The one testing budget, for any store, in a client process; empty in other kinds. */
+  @Override
+  public Optional<ExtraLoadBudget> extraLoadBudget(String store) {
+    return processKind == ProcessKind.CLIENT ? Optional.of(extraLoad) : Optional.empty();
   }
 
   @Override

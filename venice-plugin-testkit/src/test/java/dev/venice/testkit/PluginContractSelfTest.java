@@ -85,7 +85,7 @@ class PluginContractSelfTest {
         "failed: " + failed);
     expect(failed, "descriptorIdIsTheModulesPluginId", "plugin bad", "bad-module");
     expect(failed, "descriptorVersionIsTheModulesVersion", "1.0.0", "2.0.0");
-    expect(failed, "spiRangeContainsTheCurrentSpi", "[2.0,3.0)", "1.2.0");
+    expect(failed, "spiRangeContainsTheCurrentSpi", "[2.0,3.0)", "1.3.0");
     expect(failed, "processKindsAreTheExpectedOnes", "ROUTER");
     expect(failed, "serviceFileNamesThePlugin", "BadPlugin");
     expect(failed, "everyKeyIsDescribedAndItsDefaultParses", "limit has no description");

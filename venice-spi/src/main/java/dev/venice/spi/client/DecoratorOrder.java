@@ -11,10 +11,10 @@ package dev.venice.spi.client;
  * call that is actually sent.
  *
  * <p>Replica level, outermost first: adaptive selection orders the candidates, the circuit
- * breaker drops the candidates whose breaker is open, hedging sends to the first remaining
- * candidate and later to the next, then {@link #REPLICA_ATTEMPT} decorators see each attempt at
- * exactly one replica (the breaker records outcomes there), and injected faults are innermost so
- * a test's latency looks like the replica's own.
+ * breaker drops the candidates whose breaker is open, hedging (and inside it long-tail retry)
+ * sends to the first remaining candidate and later to the next, then {@link #REPLICA_ATTEMPT}
+ * decorators see each attempt at exactly one replica (the breaker records outcomes there), and
+ * injected faults are innermost so a test's latency looks like the replica's own.
  */
 public final class DecoratorOrder {
   /** Store level: tracing sees everything, including what outer limits refuse. */
@@ -38,6 +38,11 @@ public final class DecoratorOrder {
   public static final int REPLICA_CIRCUIT_BREAKER = 200;
   /** Replica level: hedging sends to the first candidate, then to the next. */
   public static final int HEDGING = 300;
+  /**
+   * Replica level (since SPI 1.3): long-tail retry, Venice's fixed-threshold form of a hedge, inside
+   * hedging; both draw on the store's {@link ExtraLoadBudget}.
+   */
+  public static final int LONG_TAIL_RETRY = 350;
   /** Replica level: where a decorator without an opinion goes. */
   public static final int REPLICA_DEFAULT = 1000;
   /**

@@ -1,5 +1,6 @@
 package dev.venice.spi.host;
 
+import dev.venice.spi.client.ExtraLoadBudget;
 import java.util.Map;
 import java.util.Optional;
 
@@ -37,6 +38,19 @@ public interface HostServices {
    */
   @dev.venice.spi.Experimental(since = "1.1.0")
   default Optional<ClusterView> cluster() {
+    return Optional.empty();
+  }
+
+  /**
+   * The extra-load budget of {@code store}, shared by the hedges and retries every replica-level
+   * decorator sends for it; present on fast clients, empty elsewhere and for a store this host does
+   * not read.
+   *
+   * @param store the store the decorator was built for ({@code decorate(next, store)})
+   * @since 1.3.0
+   */
+  @dev.venice.spi.Experimental(since = "1.3.0")
+  default Optional<ExtraLoadBudget> extraLoadBudget(String store) {
     return Optional.empty();
   }
 

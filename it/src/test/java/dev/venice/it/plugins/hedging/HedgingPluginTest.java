@@ -51,11 +51,10 @@ class HedgingPluginTest {
       long slowest;
       try (StoreClient<String, GenericRecord> client = VeniceClients
           .builder(cluster.routerUrl(), "hedged").meterRegistry(registry)
+          .extraLoadBudget(0.8).extraLoadReserveKeys(10)
           .pluginConfig(Map.of(
               "plugins.hedging.enabled", "true",
               "plugins.hedging.delay", "20ms",
-              "plugins.hedging.budget", "0.8",
-              "plugins.hedging.min-hedges", "10",
               "plugins.fault-replica-latency.enabled", "true",
               "plugins.fault-replica-latency.replica", slow,
               "plugins.fault-replica-latency.delay", "3s"))
@@ -81,7 +80,14 @@ class HedgingPluginTest {
               + " sent " + sent + ", won " + won + ", budget exhausted " + registry.get(
                   "venice.client.hedging.budget.exhausted").counter().count() + ", slowest "
               + slowest / 1_000_000 + " ms");
-      assertTrue(sent <= 0.8 * requests + 10, "hedges " + sent + " within the budget (80% + 10)");
+      double keysSent = registry.get("venice.client.extra.load.requested.keys")
+          .functionCounter().count();
+      double extraKeys = registry.get("venice.client.extra.load.granted.keys")
+          .functionCounter().count();
+      assertEquals(200, keysSent, "single gets: one key per first attempt");
+      assertEquals(sent, extraKeys, "a single-get hedge costs one key");
+      assertTrue(extraKeys <= 0.8 * keysSent + 10,
+          "hedged keys " + extraKeys + " within the budget (80% + 10)");
       assertTrue(slowest < TimeUnit.SECONDS.toNanos(2), "no answer waited for the 3 s replica: "
           + slowest / 1_000_000 + " ms");
     }

@@ -1,25 +1,23 @@
 package dev.venice.plugins.hedging;
 
-import dev.venice.spi.config.ConfigException;
 import dev.venice.spi.config.ConfigKey;
 import dev.venice.spi.config.PluginConfig;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * The decorator's settings, process-wide under {@code plugins.hedging.*} and per store in the
+ * The decorator's settings (how many hedges may be sent is the host's: the store's shared
+ * extra-load budget), process-wide under {@code plugins.hedging.*} and per store in the
  * store's plugin settings.
  *
  * @param mode how the hedge delay is chosen
  * @param delay the fixed delay (FIXED mode)
  * @param percentile the latency percentile to hedge after (PERCENTILE mode)
  * @param minDelay the smallest delay PERCENTILE mode uses (and its delay before it has data)
- * @param window how far back latencies and the budget look
- * @param budget the largest fraction of requests that may be hedged within the window
- * @param minHedges hedges allowed per window even when the budget fraction rounds to fewer
+ * @param window how far back the latency percentile looks
  */
 record HedgingConfig(Mode mode, Duration delay, double percentile, Duration minDelay,
-    Duration window, double budget, int minHedges) {
+    Duration window) {
 
   /** How the hedge delay is chosen. */
   enum Mode {
@@ -40,28 +38,11 @@ record HedgingConfig(Mode mode, Duration delay, double percentile, Duration minD
       "lower bound of the PERCENTILE-mode delay (used until latencies are known)");
   static final ConfigKey<Duration> WINDOW = ConfigKey.duration("window", Duration.ofSeconds(10),
       Duration.ofSeconds(1), Duration.ofHours(1),
-      "sliding window of the latency percentile and the hedge budget");
-  static final ConfigKey<Double> BUDGET = ConfigKey.decimal("budget", 0.05, 0, 1,
-      "largest fraction of requests hedged within the window");
-  static final ConfigKey<Integer> MIN_HEDGES = ConfigKey.integer("min-hedges", 1, 0, 1_000_000,
-      "hedges allowed per window even at low traffic");
-  static final List<ConfigKey<?>> KEYS = List.of(MODE, DELAY, PERCENTILE, MIN_DELAY, WINDOW,
-      BUDGET, MIN_HEDGES);
-
-  /**
-   * The rule across keys: a budget of 0 with {@code min-hedges} 0 would never hedge; switching
-   * the plugin off for the store says that plainly.
-   */
-  static void validate(PluginConfig config) {
-    if (config.get(BUDGET) == 0 && config.get(MIN_HEDGES) == 0) {
-      throw new ConfigException("plugins.hedging.budget", "plugins.hedging.budget=0 with"
-          + " plugins.hedging.min-hedges=0 never hedges; set plugins.hedging.enabled=false for"
-          + " the store instead, or allow some hedges");
-    }
-  }
+      "sliding window of the latency percentile (PERCENTILE mode)");
+  static final List<ConfigKey<?>> KEYS = List.of(MODE, DELAY, PERCENTILE, MIN_DELAY, WINDOW);
 
   static HedgingConfig from(PluginConfig config) {
     return new HedgingConfig(config.get(MODE), config.get(DELAY), config.get(PERCENTILE),
-        config.get(MIN_DELAY), config.get(WINDOW), config.get(BUDGET), config.get(MIN_HEDGES));
+        config.get(MIN_DELAY), config.get(WINDOW));
   }
 }

@@ -1,5 +1,6 @@
 package dev.venice.plugins.hedging;
 
+import dev.venice.spi.client.ExtraLoadBudget;
 import dev.venice.spi.client.ReplicaDispatcher;
 import dev.venice.spi.client.ReplicaRequest;
 import dev.venice.spi.client.ReplicaResponse;
@@ -16,19 +17,21 @@ import java.util.function.Supplier;
 
 /**
  * Hedges one store's single and batch gets. The request goes to the first candidate; if no answer
- * has come after the hedge delay, and the budget allows, the same request goes to the second
- * candidate. The first successful answer completes the request and the other call is cancelled (a
- * cancelled dispatch cancels its gRPC call). When the budget is spent, no hedge is sent and the
- * first call is left alone. Streaming batch gets and partitions with a single replica pass through.
+ * has come after the hedge delay (never shorter than the budget's floor), and the store's
+ * extra-load budget grants the request's keys, the same request goes to the second candidate. The
+ * first successful answer completes the request and the other call is cancelled (a cancelled
+ * dispatch cancels its gRPC call). When the budget is spent, no hedge is sent and the first call is
+ * left alone. Streaming batch gets and partitions with a single replica pass through.
  *
  * <p>Settings are read per request from the host-kept store settings; a changed {@code window}
- * starts a new, empty window (latencies and budget) on the next request.
+ * starts a new, empty latency window on the next request.
  */
 final class HedgingDispatcher implements ReplicaDispatcher {
   private static final long DELAY_REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private final ReplicaDispatcher next;
   private final Supplier<HedgingConfig> config;
+  private final ExtraLoadBudget budget;
   private final LongSupplier windowClock;
   private volatile SlidingWindow window;
   private final HedgingMetrics metrics;
@@ -39,13 +42,16 @@ final class HedgingDispatcher implements ReplicaDispatcher {
 
   /**
    * @param config the store's current settings, read once per request
+   * @param budget the store's extra-load budget, shared with other decorators that send extra
+   *     requests
    * @param windowClock the sliding window's clock (ns)
    */
   HedgingDispatcher(ReplicaDispatcher next, Supplier<HedgingConfig> config,
-      LongSupplier windowClock, HedgingMetrics metrics, ScheduledExecutorService timer,
-      TimeSource time) {
+      ExtraLoadBudget budget, LongSupplier windowClock, HedgingMetrics metrics,
+      ScheduledExecutorService timer, TimeSource time) {
     this.next = next;
     this.config = config;
+    this.budget = budget;
     this.windowClock = windowClock;
     this.window = new SlidingWindow(config.get().window().toNanos(), windowClock);
     this.metrics = metrics;
@@ -61,24 +67,24 @@ final class HedgingDispatcher implements ReplicaDispatcher {
     HedgingConfig settings = config.get();
     SlidingWindow window = windowFor(settings);
     metrics.requests.increment();
-    window.recordRequest();
     long start = time.nanoTime();
     Race race = new Race(start, window);
     CompletableFuture<ReplicaResponse> primary = next.dispatch(request);
     race.primary = primary;
     primary.whenComplete((response, error) -> race.finish(response, error, false));
     if (!race.result.isDone()) {
-      race.timer = timer.schedule(() -> hedge(request, race, settings),
-          delayNanos(settings, window), TimeUnit.NANOSECONDS);
+      race.timer = timer.schedule(() -> hedge(request, race),
+          Math.max(delayNanos(settings, window), budget.minDelay().toNanos()),
+          TimeUnit.NANOSECONDS);
     }
     return race.result;
   }
 
-  private void hedge(ReplicaRequest request, Race race, HedgingConfig settings) {
+  private void hedge(ReplicaRequest request, Race race) {
     if (race.result.isDone()) {
       return;
     }
-    if (!race.window.tryHedge(settings.budget(), settings.minHedges())) {
+    if (!budget.tryAcquire(request.keys().size())) {
       metrics.budgetExhausted.increment();
       return;
     }

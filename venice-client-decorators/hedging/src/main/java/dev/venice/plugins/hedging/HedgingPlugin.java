@@ -2,7 +2,6 @@ package dev.venice.plugins.hedging;
 
 import dev.venice.spi.client.DecoratorOrder;
 import dev.venice.spi.config.ConfigKey;
-import dev.venice.spi.config.PluginConfig;
 import dev.venice.spi.plugin.Extensions;
 import dev.venice.spi.plugin.PluginContext;
 import dev.venice.spi.plugin.PluginDescriptor;
@@ -14,12 +13,13 @@ import java.util.Set;
 /**
  * The {@code hedging} client decorator plugin, wiring only: its descriptor, its keys ({@link
  * HedgingConfig}) and, at start, one {@link HedgingDecorator} (replica level, {@link
- * DecoratorOrder#HEDGING}) fed by the host's per-store settings, the plugin's scheduler and clock.
+ * DecoratorOrder#HEDGING}) fed by the host's per-store settings and extra-load budgets, the plugin's
+ * scheduler and clock.
  */
 public final class HedgingPlugin implements VenicePlugin {
   @Override
   public PluginDescriptor descriptor() {
-    return new PluginDescriptor("hedging", "1.1.0", "[1.1,2.0)",
+    return new PluginDescriptor("hedging", "2.0.0", "[1.3,2.0)",
         "hedged requests: a second replica after a delay, first answer wins, within a budget",
         Set.of(ProcessKind.CLIENT));
   }
@@ -30,14 +30,10 @@ public final class HedgingPlugin implements VenicePlugin {
   }
 
   @Override
-  public void validate(PluginConfig config) {
-    HedgingConfig.validate(config);
-  }
-
-  @Override
   public void start(PluginContext context, Extensions extensions) {
     extensions.addReplicaDecorator(new HedgingDecorator(
-        context.storeSettings(HedgingConfig::from), context.meterRegistry(),
-        context.metricPrefix(), context.scheduler(), context.time()));
+        context.storeSettings(HedgingConfig::from), context.host()::extraLoadBudget,
+        context.logger(), context.meterRegistry(), context.metricPrefix(), context.scheduler(),
+        context.time()));
   }
 }

@@ -1,14 +1,13 @@
 package dev.venice.plugins.hedging;
 
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
- * What one store's hedging remembers over a sliding window, in {@link #BUCKETS} time buckets: the
- * number of requests and hedges (for the budget) and a latency histogram per bucket (for the
- * percentile delay). Old buckets are cleared as time moves on, without a background thread.
+ * The answer latencies one store's hedging remembers over a sliding window, one histogram per
+ * {@link #BUCKETS} time bucket (for the percentile delay). Old buckets are cleared as time moves
+ * on, without a background thread.
  */
 final class SlidingWindow {
   static final int BUCKETS = 10;
@@ -18,8 +17,6 @@ final class SlidingWindow {
   private final long bucketNanos;
   private final LongSupplier clock;
   private final long[] bucketStart = new long[BUCKETS];
-  private final AtomicLongArray requests = new AtomicLongArray(BUCKETS);
-  private final AtomicLongArray hedges = new AtomicLongArray(BUCKETS);
   private final Histogram[] latencies = new Histogram[BUCKETS];
 
   SlidingWindow(long windowNanos, LongSupplier clock) {
@@ -37,46 +34,23 @@ final class SlidingWindow {
     return windowNanos;
   }
 
-  /** Counts one request. */
-  void recordRequest() {
-    requests.incrementAndGet(current());
-  }
-
   /** Records an answer's latency, whichever attempt (first call or hedge) gave it. */
   void recordLatency(long nanos) {
     latencies[current()].recordValue(Math.min(Math.max(nanos, 1), MAX_TRACKED_NANOS));
   }
 
-  /**
-   * Takes one hedge from the budget: allowed while hedges in the window stay below {@code budget}
-   * of its requests (and at least {@code minHedges}).
-   */
-  synchronized boolean tryHedge(double budget, int minHedges) {
-    int now = current();
-    long allowed = Math.max(minHedges, (long) Math.floor(budget * sum(requests)));
-    if (sum(hedges) >= allowed) {
-      return false;
-    }
-    hedges.incrementAndGet(now);
-    return true;
-  }
-
   /** The latency percentile over the window, or -1 with no data. */
   long percentileNanos(double percentile) {
     current();
+    // a bucket not written since the window moved past it is stale, not cleared yet
+    long oldestStart = (Math.floorDiv(clock.getAsLong(), bucketNanos) - BUCKETS + 1) * bucketNanos;
     Histogram merged = new Histogram(MAX_TRACKED_NANOS, 2);
-    for (Histogram bucket : latencies) {
-      merged.add(bucket);
+    for (int i = 0; i < BUCKETS; i++) {
+      if (bucketStart[i] >= oldestStart) {
+        merged.add(latencies[i]);
+      }
     }
     return merged.getTotalCount() == 0 ? -1 : merged.getValueAtPercentile(percentile);
-  }
-
-  private long sum(AtomicLongArray counts) {
-    long total = 0;
-    for (int i = 0; i < BUCKETS; i++) {
-      total += counts.get(i);
-    }
-    return total;
   }
 
   /** The current bucket, clearing any bucket whose time has passed. */
@@ -88,8 +62,6 @@ final class SlidingWindow {
     if (bucketStart[index] != start) {
       synchronized (this) {
         if (bucketStart[index] != start) {
-          requests.set(index, 0);
-          hedges.set(index, 0);
           latencies[index].reset();
           bucketStart[index] = start;
         }

@@ -17,6 +17,7 @@ import dev.venice.testkit.Await;
 import dev.venice.testkit.ManualTimeSource;
 import dev.venice.testkit.TestingPluginContext;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,8 +30,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The dispatcher through the plugin as a host runs it: started in a testing context, settings per
- * store through the store's metadata, hedge timers on the plugin's scheduler. The context's manual
- * clock stands still, so a slow test run cannot slide the budget's window.
+ * store through the store's metadata, hedge timers on the plugin's scheduler, the extra-load budget
+ * the testing host's (set per test). The context's manual clock stands still, so a slow test run
+ * cannot slide the latency window.
  */
 class HedgingDispatcherTest {
   private static final Replica A = new Replica("a_1", "a", 1);
@@ -56,16 +58,24 @@ class HedgingDispatcherTest {
   }
 
   /** FIXED-mode hedging for {@code store}, set in the store's settings. */
-  private ReplicaDispatcher hedging(String store, Duration delay, double budget, int minHedges) {
-    context.putStoreSettings(store, Map.of("mode", "FIXED", "delay", delay.toMillis() + "ms",
-        "budget", Double.toString(budget), "min-hedges", Integer.toString(minHedges)));
+  private ReplicaDispatcher hedging(String store, Duration delay) {
+    context.putStoreSettings(store, Map.of("mode", "FIXED", "delay", delay.toMillis() + "ms"));
     assertEquals(Map.of(), context.storeErrors(), "the store's settings were taken");
     return decorator.decorate(replicas, store);
   }
 
   private static ReplicaRequest request(String store, RequestKind kind, Replica... candidates) {
-    return new ReplicaRequest(store, 1, 0, kind, List.of(new byte[] {1}),
-        RequestContext.of(store), List.of(candidates));
+    return request(store, kind, 1, candidates);
+  }
+
+  private static ReplicaRequest request(String store, RequestKind kind, int keys,
+      Replica... candidates) {
+    List<byte[]> keyBytes = new ArrayList<>();
+    for (int i = 0; i < keys; i++) {
+      keyBytes.add(new byte[] {(byte) i});
+    }
+    return new ReplicaRequest(store, 1, 0, kind, keyBytes, RequestContext.of(store),
+        List.of(candidates));
   }
 
   private static ReplicaResponse answer(Replica replica) {
@@ -83,7 +93,7 @@ class HedgingDispatcherTest {
 
   @Test
   void aFastAnswerSendsNoHedge() {
-    ReplicaDispatcher dispatcher = hedging("s", Duration.ofSeconds(5), 1, 1);
+    ReplicaDispatcher dispatcher = hedging("s", Duration.ofSeconds(5));
     CompletableFuture<ReplicaResponse> result =
         dispatcher.dispatch(request("s", RequestKind.SINGLE_GET, A, B));
     calls.get("a_1").complete(answer(A));
@@ -95,7 +105,7 @@ class HedgingDispatcherTest {
 
   @Test
   void aSlowReplicaIsHedgedAndTheLoserCancelled() {
-    ReplicaDispatcher dispatcher = hedging("s", Duration.ofMillis(1), 1, 1);
+    ReplicaDispatcher dispatcher = hedging("s", Duration.ofMillis(1));
     CompletableFuture<ReplicaResponse> result =
         dispatcher.dispatch(request("s", RequestKind.BATCH_GET, A, B));
     awaitCall("b_1");
@@ -109,7 +119,7 @@ class HedgingDispatcherTest {
 
   @Test
   void whenTheFirstCallWinsTheHedgeIsCancelled() {
-    ReplicaDispatcher dispatcher = hedging("s", Duration.ofMillis(1), 1, 1);
+    ReplicaDispatcher dispatcher = hedging("s", Duration.ofMillis(1));
     CompletableFuture<ReplicaResponse> result =
         dispatcher.dispatch(request("s", RequestKind.SINGLE_GET, A, B));
     awaitCall("b_1");
@@ -122,14 +132,8 @@ class HedgingDispatcherTest {
 
   @Test
   void aSpentBudgetSendsNoHedgeAndCancelsNothing() {
-    ReplicaDispatcher dispatcher = hedging("s", Duration.ofMillis(1), 0, 1); // one hedge a window
-    CompletableFuture<ReplicaResponse> first =
-        dispatcher.dispatch(request("s", RequestKind.SINGLE_GET, A, B));
-    awaitCall("b_1");
-    calls.get("b_1").complete(answer(B));
-    first.join();
-    calls.clear();
-
+    ReplicaDispatcher dispatcher = hedging("s", Duration.ofMillis(1));
+    context.host().extraLoad().remainingKeys(0);
     CompletableFuture<ReplicaResponse> result =
         dispatcher.dispatch(request("s", RequestKind.SINGLE_GET, A, B));
     Await.until(() -> count("budget.exhausted", "s") >= 1, () -> "the budget checked");
@@ -140,28 +144,44 @@ class HedgingDispatcherTest {
   }
 
   @Test
-  void theBudgetCapsHedgesOverTheWindow() {
-    ReplicaDispatcher dispatcher = hedging("s", Duration.ZERO, 0.1, 1);
-    int requests = 100;
-    for (int i = 0; i < requests; i++) {
-      calls.clear();
-      double decided = count("hedges.sent", "s") + count("budget.exhausted", "s");
-      CompletableFuture<ReplicaResponse> result =
-          dispatcher.dispatch(request("s", RequestKind.SINGLE_GET, A, B));
-      int request = i;
-      Await.until(() -> count("hedges.sent", "s") + count("budget.exhausted", "s") > decided,
-          () -> "request " + request + "'s hedge sent or refused");
-      calls.get("a_1").complete(answer(A));
-      result.join();
-    }
-    double sent = count("hedges.sent", "s");
-    assertTrue(sent <= Math.max(1, 0.1 * requests), "hedges " + sent + " over budget");
-    assertTrue(sent >= 9, "the budget was used: " + sent);
+  void aHedgeCostsItsKeysInTheSharedBudget() {
+    ReplicaDispatcher dispatcher = hedging("s", Duration.ZERO);
+    context.host().extraLoad().remainingKeys(5);
+    CompletableFuture<ReplicaResponse> first =
+        dispatcher.dispatch(request("s", RequestKind.BATCH_GET, 3, A, B));
+    awaitCall("b_1");
+    calls.get("b_1").complete(answer(B));
+    first.join();
+    assertEquals(3, context.host().extraLoad().grantedKeys(), "a 3-key hedge costs 3 keys");
+
+    calls.clear();
+    CompletableFuture<ReplicaResponse> second =
+        dispatcher.dispatch(request("s", RequestKind.BATCH_GET, 3, A, B));
+    Await.until(() -> count("budget.exhausted", "s") >= 1, () -> "the second hedge refused");
+    assertEquals(3, context.host().extraLoad().refusedKeys(), "2 keys left do not fit 3");
+    assertFalse(calls.containsKey("b_1"));
+    calls.get("a_1").complete(answer(A));
+    second.join();
+  }
+
+  @Test
+  void theBudgetsDelayFloorHoldsBackAZeroDelayHedge() {
+    ReplicaDispatcher dispatcher = hedging("s", Duration.ZERO);
+    context.host().extraLoad().minDelay(Duration.ofMillis(50));
+    long start = System.nanoTime();
+    CompletableFuture<ReplicaResponse> result =
+        dispatcher.dispatch(request("s", RequestKind.SINGLE_GET, A, B));
+    awaitCall("b_1");
+    long waited = System.nanoTime() - start;
+    assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(50),
+        "a timer never fires early: the hedge waited the floor, not zero, but " + waited + " ns");
+    calls.get("b_1").complete(answer(B));
+    result.join();
   }
 
   @Test
   void streamingAndSingleReplicaRequestsPassThrough() {
-    ReplicaDispatcher dispatcher = hedging("s", Duration.ZERO, 1, 1);
+    ReplicaDispatcher dispatcher = hedging("s", Duration.ZERO);
     CompletableFuture<ReplicaResponse> streaming =
         dispatcher.dispatch(request("s", RequestKind.STREAMING_BATCH_GET, A, B));
     assertSame(calls.get("a_1"), streaming);
@@ -174,7 +194,7 @@ class HedgingDispatcherTest {
 
   @Test
   void aFailedFirstCallIsNotHedgedAndBothFailingFails() {
-    ReplicaDispatcher slow = hedging("slow", Duration.ofSeconds(5), 1, 1);
+    ReplicaDispatcher slow = hedging("slow", Duration.ofSeconds(5));
     CompletableFuture<ReplicaResponse> result =
         slow.dispatch(request("slow", RequestKind.SINGLE_GET, A, B));
     calls.get("a_1").completeExceptionally(new IllegalStateException("a down"));
@@ -183,7 +203,7 @@ class HedgingDispatcherTest {
     assertFalse(calls.containsKey("b_1"));
 
     calls.clear();
-    ReplicaDispatcher quick = hedging("quick", Duration.ofMillis(1), 1, 1);
+    ReplicaDispatcher quick = hedging("quick", Duration.ofMillis(1));
     CompletableFuture<ReplicaResponse> both =
         quick.dispatch(request("quick", RequestKind.SINGLE_GET, A, B));
     awaitCall("b_1");
@@ -207,19 +227,12 @@ class HedgingDispatcherTest {
   }
 
   @Test
-  void oldBucketsLeaveTheWindow() {
+  void oldLatenciesLeaveTheWindow() {
     ManualTimeSource clock = new ManualTimeSource();
     SlidingWindow window = new SlidingWindow(10_000, clock::nanoTime);
-    for (int i = 0; i < 10; i++) {
-      window.recordRequest();
-    }
-    assertTrue(window.tryHedge(0.1, 0));
-    assertFalse(window.tryHedge(0.1, 0), "one hedge per ten requests");
+    window.recordLatency(5_000);
+    assertEquals(5_000, window.percentileNanos(50), 5_000 / 100.0);
     clock.advance(Duration.ofNanos(20_000)); // the whole window later
-    assertFalse(window.tryHedge(0.1, 0), "no requests in the new window");
-    for (int i = 0; i < 10; i++) {
-      window.recordRequest();
-    }
-    assertTrue(window.tryHedge(0.1, 0));
+    assertEquals(-1, window.percentileNanos(50), "nothing left in the window");
   }
 }

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * a version is gone. Each partition's request is a {@link ReplicaRequest} whose candidates start at
  * a round-robin position; it passes the replica-level decorators and the innermost gRPC dispatcher
  * sends it to the first candidate. When that replica is unavailable, the client retries the same
- * request with the remaining candidates; batch gets are split by partition and merged.
+ * request with the remaining candidates; batch gets are split by partition and merged. Each
+ * partition request's keys count once toward the store's extra-load budget (its first attempt).
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -56,12 +57,15 @@ final class FastClient<K, V> implements StoreClient<K, V> {
   private final AtomicInteger roundRobin = new AtomicInteger();
   private final ScheduledExecutorService refresher;
   private final RateGate refreshes = RateGate.closed(MIN_REFRESH, TimeSource.SYSTEM);
+  private final StoreExtraLoadBudget extraLoad;
   private volatile View view;
 
   FastClient(String store, RouterMetadataClient router, UnaryOperator<ReplicaDispatcher> decorate,
       ChannelPool channels, Duration timeout, ScheduledExecutorService refresher,
-      Duration refreshInterval, Consumer<RoutingMetadata> onRefresh) {
+      Duration refreshInterval, Consumer<RoutingMetadata> onRefresh,
+      StoreExtraLoadBudget extraLoad) {
     this.store = store;
+    this.extraLoad = extraLoad;
     this.router = router;
     this.onRefresh = onRefresh;
     this.timeout = timeout;
@@ -184,6 +188,7 @@ final class FastClient<K, V> implements StoreClient<K, V> {
     ReplicaRequest request = new ReplicaRequest(store, current.metadata().currentVersion(),
         partition, kind, keys, context, List.of());
     CompletableFuture<Answer> call = new CompletableFuture<>();
+    extraLoad.recordFirstAttempt(keys.size());
     withFailover(current, candidates(current, request), false, call);
     return call;
   }

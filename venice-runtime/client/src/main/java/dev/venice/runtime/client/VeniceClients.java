@@ -4,6 +4,7 @@ import dev.venice.runtime.common.meta.RoutingMetadata;
 import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginManager;
 import dev.venice.spi.client.DecoratorStack;
+import dev.venice.spi.client.ExtraLoadBudget;
 import dev.venice.spi.client.ForwardingStoreClient;
 import dev.venice.spi.client.ReplicaDispatchDecorator;
 import dev.venice.spi.client.StoreClient;
@@ -11,6 +12,7 @@ import dev.venice.spi.client.StoreClientDecorator;
 import dev.venice.spi.host.StoreInfo;
 import dev.venice.spi.host.StoreMetadataService;
 import dev.venice.spi.host.Subscription;
+import dev.venice.spi.plugin.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -22,6 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Builds store clients.
@@ -68,6 +71,10 @@ public final class VeniceClients {
     private Duration requestTimeout = Duration.ofSeconds(10);
     private Duration metadataRefresh = Duration.ofSeconds(5);
     private MeterRegistry registry = new SimpleMeterRegistry();
+    private double extraLoadBudget = 0.1;
+    private Duration extraLoadWindow = Duration.ofSeconds(10);
+    private int extraLoadReserveKeys = 10;
+    private Duration extraLoadMinDelay = Duration.ofMillis(1);
 
     private Builder(List<String> routerUrls, String store) {
       this.routerUrls = List.copyOf(routerUrls);
@@ -107,6 +114,40 @@ public final class VeniceClients {
       return this;
     }
 
+    /**
+     * The store's extra-load budget (fast client): hedges and long-tail retries together may add at
+     * most this fraction of the keys the client sends (0 to 1; default 0.1, Venice's retry budget
+     * of 10%, here counted in keys so a hedged 400-key batch costs 400).
+     */
+    public Builder extraLoadBudget(double fractionOfKeys) {
+      this.extraLoadBudget = fractionOfKeys;
+      return this;
+    }
+
+    /** How far back the extra-load budget counts keys; default 10 s, at least 10 ms. */
+    public Builder extraLoadWindow(Duration window) {
+      this.extraLoadWindow = Objects.requireNonNull(window, "window");
+      return this;
+    }
+
+    /**
+     * Extra keys allowed per window beyond the fraction, so a quiet store can still hedge; default
+     * 10 keys.
+     */
+    public Builder extraLoadReserveKeys(int keys) {
+      this.extraLoadReserveKeys = keys;
+      return this;
+    }
+
+    /**
+     * The shortest delay before any hedge or retry, whatever a plugin is configured with; default
+     * 1 ms (Venice's single-get long-tail retry threshold).
+     */
+    public Builder extraLoadMinDelay(Duration floor) {
+      this.extraLoadMinDelay = Objects.requireNonNull(floor, "floor");
+      return this;
+    }
+
     /** The registry decorator plugins record metrics in. */
     public Builder meterRegistry(MeterRegistry meterRegistry) {
       this.registry = Objects.requireNonNull(meterRegistry, "meterRegistry");
@@ -133,7 +174,8 @@ public final class VeniceClients {
       try {
         StoreClient<K, V> client = new FastClient<>(store, resources.router,
             next -> resources.stack.decorateDispatcher(next, store), resources.channels,
-            requestTimeout, resources.refresher, metadataRefresh, resources.metadata);
+            requestTimeout, resources.refresher, metadataRefresh, resources.metadata,
+            resources.extraLoad);
         return resources.wrap(client);
       } catch (RuntimeException e) {
         resources.close();
@@ -147,6 +189,8 @@ public final class VeniceClients {
     final RouterMetadataClient router;
     final ChannelPool channels = new ChannelPool();
     final ScheduledExecutorService refresher;
+    /** The fast client's extra-load budget; {@code null} for a thin client. */
+    final StoreExtraLoadBudget extraLoad;
     final PluginManager plugins;
     final DecoratorStack stack;
     final List<Consumer<StoreInfo>> listeners = new CopyOnWriteArrayList<>();
@@ -154,14 +198,21 @@ public final class VeniceClients {
     final Consumer<RoutingMetadata> metadata = this::onMetadata;
 
     Resources(Builder b, boolean fast) {
+      // first: a bad setting fails the build before any thread or channel exists
+      this.extraLoad = fast ? new StoreExtraLoadBudget(b.store, b.extraLoadBudget,
+          b.extraLoadWindow, b.extraLoadReserveKeys, b.extraLoadMinDelay, TimeSource.SYSTEM,
+          b.registry) : null;
       this.router = new RouterMetadataClient(b.routerUrls);
       this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "venice-client-" + b.store);
         t.setDaemon(true);
         return t;
       });
+      Function<String, Optional<ExtraLoadBudget>> budgets = fast
+          ? s -> s.equals(b.store) ? Optional.of(extraLoad.activate()) : Optional.empty()
+          : s -> Optional.empty();
       this.plugins = PluginManager.builder(new BasicHostServices("client", "client-" + b.store,
-              "", storeMetadata(), null, null, null, Map.of()))
+              "", storeMetadata(), null, null, null, Map.of(), budgets))
           .config(b.pluginConfig).classPath(Thread.currentThread().getContextClassLoader())
           .meterRegistry(b.registry).build().start();
       DecoratorStack explicit = b.explicit.build();

@@ -1,5 +1,6 @@
 package dev.venice.runtime.common.plugin;
 
+import dev.venice.spi.client.ExtraLoadBudget;
 import dev.venice.spi.host.ClusterView;
 import dev.venice.spi.host.HostServices;
 import dev.venice.spi.host.RoutingService;
@@ -8,6 +9,7 @@ import dev.venice.spi.host.StoreMetadataService;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Host services assembled from what a process has; absent services are {@code null}.
@@ -20,6 +22,7 @@ import java.util.Optional;
  * @param storageStatsService storage statistics, or {@code null}
  * @param clusterView the cluster's live processes and replica states, or {@code null} (clients)
  * @param kafkaClientConfig Kafka client settings, empty when the host has no Kafka
+ * @param extraLoadBudgets a store's extra-load budget (fast clients), empty for other stores
  */
 public record BasicHostServices(
     String processKind,
@@ -29,7 +32,8 @@ public record BasicHostServices(
     RoutingService routingService,
     StorageStatsService storageStatsService,
     ClusterView clusterView,
-    Map<String, String> kafkaClientConfig) implements HostServices {
+    Map<String, String> kafkaClientConfig,
+    Function<String, Optional<ExtraLoadBudget>> extraLoadBudgets) implements HostServices {
 
   /** Validates and copies. */
   public BasicHostServices {
@@ -37,6 +41,16 @@ public record BasicHostServices(
     Objects.requireNonNull(instanceId, "instanceId");
     Objects.requireNonNull(clusterName, "clusterName");
     kafkaClientConfig = Map.copyOf(kafkaClientConfig);
+    Objects.requireNonNull(extraLoadBudgets, "extraLoadBudgets");
+  }
+
+  /** A host without extra-load budgets (every process but a fast client). */
+  public BasicHostServices(String processKind, String instanceId, String clusterName,
+      StoreMetadataService storeMetadataService, RoutingService routingService,
+      StorageStatsService storageStatsService, ClusterView clusterView,
+      Map<String, String> kafkaClientConfig) {
+    this(processKind, instanceId, clusterName, storeMetadataService, routingService,
+        storageStatsService, clusterView, kafkaClientConfig, store -> Optional.empty());
   }
 
   /** A host with no services beyond its identity (a client, or a test). */
@@ -63,5 +77,10 @@ public record BasicHostServices(
   @Override
   public Optional<ClusterView> cluster() {
     return Optional.ofNullable(clusterView);
+  }
+
+  @Override
+  public Optional<ExtraLoadBudget> extraLoadBudget(String store) {
+    return extraLoadBudgets.apply(store);
   }
 }

@@ -144,7 +144,7 @@ class PluginManagerTest {
     PluginInfo future = row("future");
     assertEquals(PluginState.FAILED, future.state());
     assertEquals("plugin future 3.1.0 from " + plugins.resolve("future")
-        + " supports SPI [2.0,3.0) but this host has SPI 1.2.0; install a build of the plugin for"
+        + " supports SPI [2.0,3.0) but this host has SPI 1.3.0; install a build of the plugin for"
         + " SPI 1.x", future.message());
     assertEquals(1.0, failures("future", "spi-range"));
     assertNull(answer(manager, "future/k"));
