@@ -7,6 +7,7 @@ import dev.venice.spi.client.ReplicaDispatcher;
 import dev.venice.spi.client.ReplicaRequest;
 import dev.venice.spi.client.ReplicaResponse;
 import dev.venice.spi.client.ReplicaValue;
+import dev.venice.spi.client.ServiceUnavailableException;
 import dev.venice.spi.client.RequestContext;
 import dev.venice.spi.client.RequestKind;
 import dev.venice.spi.client.StoreClient;
@@ -22,8 +23,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -39,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * request with the remaining candidates; batch gets are split by partition and merged. Each
  * partition request's keys count once toward the store's extra-load budget (its first attempt).
  *
+ * <p>With metadata warm-up ({@link MetadataWarmup}), a client whose warm-up file is fresh starts
+ * from the file without asking a router, and refreshes at once in the background; the file is
+ * rewritten on the refresher thread after fetches that change the metadata, and on close.
+ *
  * @param <K> the key type
  * @param <V> the value type
  */
@@ -46,11 +55,17 @@ final class FastClient<K, V> implements StoreClient<K, V> {
   private static final Logger LOG = LoggerFactory.getLogger(FastClient.class);
   private static final Duration MIN_REFRESH = Duration.ofMillis(500);
 
-  /** One consistent view of the store: its metadata and the serde built from it. */
-  private record View(RoutingMetadata metadata, StoreSerde serde) {}
+  /** How long {@link #close()} waits for the warm-up file's last write. */
+  private static final Duration CLOSE_SAVE_WAIT = Duration.ofSeconds(5);
+
+  /**
+   * One consistent view of the store: its metadata, the serde built from it, and when a router
+   * last confirmed it (epoch ms; for metadata from the warm-up file, when it was saved).
+   */
+  private record View(RoutingMetadata metadata, StoreSerde serde, long confirmedAtMillis) {}
 
   private final String store;
-  private final RouterMetadataClient router;
+  private final RoutingMetadataSource router;
   private final ReplicaDispatcher dispatcher;
   private final Consumer<RoutingMetadata> onRefresh;
   private final Duration timeout;
@@ -58,28 +73,83 @@ final class FastClient<K, V> implements StoreClient<K, V> {
   private final ScheduledExecutorService refresher;
   private final RateGate refreshes = RateGate.closed(MIN_REFRESH, TimeSource.SYSTEM);
   private final StoreExtraLoadBudget extraLoad;
+  /** {@code null} when metadata warm-up is off. */
+  private final MetadataWarmup warmup;
+  private final TimeSource clock;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private volatile View view;
 
-  FastClient(String store, RouterMetadataClient router, UnaryOperator<ReplicaDispatcher> decorate,
+  /**
+   * @param warmup the metadata warm-up, or {@code null} for none: then, and when the warm-up file
+   *     is missing, unusable or older than its max age, the constructor blocks on a fetch
+   * @throws dev.venice.spi.client.VeniceClientException when it had to fetch and the fetch failed
+   */
+  FastClient(String store, RoutingMetadataSource router, UnaryOperator<ReplicaDispatcher> decorate,
       ChannelPool channels, Duration timeout, ScheduledExecutorService refresher,
       Duration refreshInterval, Consumer<RoutingMetadata> onRefresh,
-      StoreExtraLoadBudget extraLoad) {
+      StoreExtraLoadBudget extraLoad, MetadataWarmup warmup) {
     this.store = store;
     this.extraLoad = extraLoad;
     this.router = router;
     this.onRefresh = onRefresh;
     this.timeout = timeout;
     this.refresher = refresher;
-    this.view = load();
+    this.warmup = warmup;
+    this.clock = warmup == null ? TimeSource.SYSTEM : warmup.clock();
+    MetadataWarmup.Start start = warmup == null ? null : warmup.start();
+    if (start != null && start.fresh() != null) {
+      RoutingMetadata saved = start.fresh().metadata();
+      onRefresh.accept(saved); // plugins see the store's settings before the first request
+      this.view = new View(saved, new StoreSerde(saved), start.fresh().savedAtMillis());
+      refresher.execute(this::refreshQuietly);
+    } else {
+      this.view = loadAfter(start == null ? null : start.staleFile());
+      saveSoon();
+    }
+    if (warmup != null) {
+      warmup.watchAge(this, c -> c.view.confirmedAtMillis());
+    }
     this.dispatcher = decorate.apply(new GrpcReplicaDispatcher(channels, timeout));
     refresher.scheduleWithFixedDelay(this::refreshQuietly, refreshInterval.toMillis(),
         refreshInterval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** The blocking fetch at start; when a stale warm-up file made it necessary, the error says so. */
+  private View loadAfter(String staleFile) {
+    try {
+      return load();
+    } catch (ServiceUnavailableException e) {
+      if (staleFile == null) {
+        throw e;
+      }
+      throw new ServiceUnavailableException(store, staleFile + ", so the client needs fresh"
+          + " routing metadata before serving, and fetching it failed: " + e.getMessage(), e);
+    }
+  }
+
   private View load() {
     RoutingMetadata metadata = router.metadata(store);
+    long confirmedAt = clock.now().toEpochMilli();
     onRefresh.accept(metadata);
-    return new View(metadata, new StoreSerde(metadata));
+    View current = view;
+    StoreSerde serde = current != null && current.metadata().equals(metadata)
+        ? current.serde() : new StoreSerde(metadata);
+    return new View(metadata, serde, confirmedAt);
+  }
+
+  /** Queues a write of the warm-up file on the refresher thread, if warm-up is on and it is due. */
+  private void saveSoon() {
+    if (warmup == null) {
+      return;
+    }
+    try {
+      refresher.execute(() -> {
+        View current = view;
+        warmup.saveIfDue(current.metadata(), router.routerUrls(), current.confirmedAtMillis());
+      });
+    } catch (RejectedExecutionException e) {
+      // closing: close() saves
+    }
   }
 
   /**
@@ -98,8 +168,10 @@ final class FastClient<K, V> implements StoreClient<K, V> {
       view = load();
     } catch (RuntimeException e) {
       LOG.warn("store {}: refreshing routing metadata from {} failed: {}", store,
-          router.routerUrl(), e.getMessage());
+          String.join(", ", router.routerUrls()), e.getMessage());
+      return;
     }
+    saveSoon(); // on the refresher: this may run on a gRPC callback thread (version gone)
   }
 
   @Override
@@ -250,8 +322,28 @@ final class FastClient<K, V> implements StoreClient<K, V> {
         value.value());
   }
 
+  /**
+   * Saves the warm-up file one last time (on the refresher thread, waiting at most
+   * {@link #CLOSE_SAVE_WAIT}). The other resources belong to the client's owner (see
+   * VeniceClients).
+   */
   @Override
   public void close() {
-    // resources belong to the client's owner (see VeniceClients)
+    if (warmup == null || !closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      refresher.submit(() -> {
+        View current = view;
+        warmup.saveNow(current.metadata(), router.routerUrls(), current.confirmedAtMillis());
+      }).get(CLOSE_SAVE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException | ExecutionException | TimeoutException e) {
+      LOG.warn("store {}: metadata warm-up file {} not saved on close: {}", store, warmup.file(),
+          e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      warmup.close();
+    }
   }
 }

@@ -21,7 +21,7 @@ import java.util.List;
  * Fetches routing metadata and gRPC addresses from routers' admin ports, asking the routers in turn
  * until one answers.
  */
-final class RouterMetadataClient {
+final class RouterMetadataClient implements RoutingMetadataSource {
   private static final ObjectMapper JSON = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -40,8 +40,14 @@ final class RouterMetadataClient {
     return String.join(", ", routerUrls);
   }
 
+  @Override
+  public List<String> routerUrls() {
+    return routerUrls;
+  }
+
   /** The store's routing metadata; an unknown store is an {@link UnknownStoreException}. */
-  RoutingMetadata metadata(String store) {
+  @Override
+  public RoutingMetadata metadata(String store) {
     HttpResponse<byte[]> response = get("/metadata/" + URLEncoder.encode(store,
         StandardCharsets.UTF_8), store);
     if (response.statusCode() == 404) {

@@ -15,6 +15,7 @@ import dev.venice.spi.host.Subscription;
 import dev.venice.spi.plugin.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,8 @@ public final class VeniceClients {
     private Duration extraLoadWindow = Duration.ofSeconds(10);
     private int extraLoadReserveKeys = 10;
     private Duration extraLoadMinDelay = Duration.ofMillis(1);
+    private Path metadataWarmupFile;
+    private Duration metadataWarmupMaxAge = Duration.ofMinutes(5);
 
     private Builder(List<String> routerUrls, String store) {
       this.routerUrls = List.copyOf(routerUrls);
@@ -148,6 +151,35 @@ public final class VeniceClients {
       return this;
     }
 
+    /**
+     * Switches on metadata warm-up (fast client only; off by default): the client keeps its
+     * routing metadata (partition to replicas, schemas, store settings) in {@code file}, rewritten
+     * atomically on its refresher thread after each refresh that changes it and on close. On the
+     * next start, if the file holds this store's metadata and is at most
+     * {@link #metadataWarmupMaxAge max-age} old, the client is built from it at once, without
+     * asking a router, and refreshes in the background; otherwise it blocks on a fetch as without
+     * warm-up (a stale file is never served, even when the routers are unreachable). An unusable
+     * file is ignored with one warning; a failed write is a rate-limited warning and never fails
+     * a read. Use one file per store and cluster. Format: {@code docs/metadata-warmup.md}.
+     *
+     * @param file the warm-up file; its directory is created when missing
+     */
+    public Builder metadataWarmup(Path file) {
+      this.metadataWarmupFile = Objects.requireNonNull(file, "file");
+      return this;
+    }
+
+    /**
+     * How old the warm-up file's metadata may be (since a router last confirmed it) for the client
+     * to start from it; default 5 minutes.
+     *
+     * @throws IllegalArgumentException naming the store when {@code maxAge} is not positive
+     */
+    public Builder metadataWarmupMaxAge(Duration maxAge) {
+      this.metadataWarmupMaxAge = MetadataWarmup.checkMaxAge(store, maxAge);
+      return this;
+    }
+
     /** The registry decorator plugins record metrics in. */
     public Builder meterRegistry(MeterRegistry meterRegistry) {
       this.registry = Objects.requireNonNull(meterRegistry, "meterRegistry");
@@ -172,10 +204,12 @@ public final class VeniceClients {
     public <K, V> StoreClient<K, V> fast() {
       Resources resources = new Resources(this, true);
       try {
+        MetadataWarmup warmup = metadataWarmupFile == null ? null : new MetadataWarmup(store,
+            metadataWarmupFile, metadataWarmupMaxAge, TimeSource.SYSTEM, registry);
         StoreClient<K, V> client = new FastClient<>(store, resources.router,
             next -> resources.stack.decorateDispatcher(next, store), resources.channels,
             requestTimeout, resources.refresher, metadataRefresh, resources.metadata,
-            resources.extraLoad);
+            resources.extraLoad, warmup);
         return resources.wrap(client);
       } catch (RuntimeException e) {
         resources.close();

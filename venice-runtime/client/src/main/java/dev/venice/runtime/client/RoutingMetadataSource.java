@@ -1,0 +1,21 @@
+package dev.venice.runtime.client;
+
+import dev.venice.runtime.common.meta.RoutingMetadata;
+import java.util.List;
+
+/**
+ * Where a fast client gets routing metadata: the routers ({@link RouterMetadataClient}), or a fake
+ * in unit tests.
+ */
+interface RoutingMetadataSource {
+  /**
+   * The store's routing metadata, fetched now (blocking).
+   *
+   * @throws dev.venice.spi.client.UnknownStoreException when no router knows the store
+   * @throws dev.venice.spi.client.ServiceUnavailableException when no router answers
+   */
+  RoutingMetadata metadata(String store);
+
+  /** The routers asked, in order. */
+  List<String> routerUrls();
+}
