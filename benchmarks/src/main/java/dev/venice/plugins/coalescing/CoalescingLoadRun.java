@@ -1,20 +1,13 @@
 package dev.venice.plugins.coalescing;
 
+import dev.venice.benchmarks.LoadCluster;
+import dev.venice.benchmarks.LoadReport;
 import dev.venice.runtime.client.VeniceClients;
-import dev.venice.runtime.common.controller.ControllerClient;
-import dev.venice.runtime.localcluster.LocalCluster;
-import dev.venice.runtime.push.PushJob;
-import dev.venice.runtime.server.VeniceServer;
 import dev.venice.spi.client.StoreClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -24,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.apache.avro.generic.GenericRecord;
@@ -59,11 +50,6 @@ public final class CoalescingLoadRun implements Callable<Integer> {
   private static final String STORE = "hot";
   private static final String HOT_KEY = "k0";
   private static final int RECORDS = 100;
-  private static final String VALUE_SCHEMA = """
-      {"type": "record", "name": "Row", "fields": [{"name": "payload", "type": "string"}]}""";
-  private static final Pattern READ_KEYS =
-      Pattern.compile("^venice_server_read_keys_total(?:\\{[^}]*\\})? (\\S+)$", Pattern.MULTILINE);
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   /** Runs the load run. */
   public static void main(String[] args) {
@@ -75,21 +61,9 @@ public final class CoalescingLoadRun implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String command = "java " + ProcessHandle.current().info().arguments()
-        .map(a -> String.join(" ", a)).orElse("");
-    try (LocalCluster cluster = LocalCluster.builder().servers(2).routers(1)
-        .controllerConfig("push.monitor.interval", "50ms").build()) {
-      new ControllerClient(cluster.controllerUrl())
-          .createStore(STORE, "\"string\"", VALUE_SCHEMA, 2, 2);
-      Path data = Files.createTempFile("coalescing-load-run-", ".jsonl");
-      List<String> lines = new ArrayList<>();
-      for (int i = 0; i < RECORDS; i++) {
-        lines.add("{\"key\": \"k" + i + "\", \"value\": {\"payload\": \"" + payload("k" + i)
-            + "\"}}");
-      }
-      PushJob.create(cluster.controllerUrl(), STORE, Files.write(data, lines)).run();
-      Files.delete(data);
-      cluster.awaitRoutable(STORE, Duration.ofSeconds(60));
+    String command = LoadReport.command();
+    try (LoadCluster cluster = LoadCluster.start(2, STORE, 2, 2, RECORDS,
+        i -> payload("k" + i))) {
       List<Result> results = new ArrayList<>();
       results.add(drive(cluster, false));
       results.add(drive(cluster, true));
@@ -103,7 +77,7 @@ public final class CoalescingLoadRun implements Callable<Integer> {
     return "value of " + key + " " + "x".repeat(90);
   }
 
-  private Result drive(LocalCluster cluster, boolean coalescing) throws Exception {
+  private Result drive(LoadCluster cluster, boolean coalescing) throws Exception {
     Map<String, String> plugins = new HashMap<>();
     if (coalescing) {
       plugins.put("plugins.coalescing.enabled", "true");
@@ -111,11 +85,11 @@ public final class CoalescingLoadRun implements Callable<Integer> {
     }
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (StoreClient<String, GenericRecord> client = VeniceClients
-        .builder(cluster.routerUrl(), STORE).pluginConfig(plugins).meterRegistry(registry)
+        .builder(cluster.routerUrl(), cluster.store()).pluginConfig(plugins).meterRegistry(registry)
         .fast()) {
       LongAdder wrong = new LongAdder();
       run(client, null, Duration.ofSeconds(warmUpSeconds), wrong);
-      double lookupsBefore = serverLookups(cluster);
+      double lookupsBefore = cluster.serverKeysRead();
       double coalescedBefore = coalesced(registry);
       wrong.reset();
       Recorder recorder = new Recorder(3);
@@ -123,7 +97,7 @@ public final class CoalescingLoadRun implements Callable<Integer> {
       long gets = run(client, recorder, Duration.ofSeconds(seconds), wrong);
       double elapsed = (System.nanoTime() - start) / 1e9;
       return new Result(coalescing ? "coalescing on (window " + window + ")" : "coalescing off",
-          gets, elapsed, serverLookups(cluster) - lookupsBefore,
+          gets, elapsed, cluster.serverKeysRead() - lookupsBefore,
           coalesced(registry) - coalescedBefore, wrong.sum(), recorder.getIntervalHistogram());
     }
   }
@@ -141,7 +115,7 @@ public final class CoalescingLoadRun implements Callable<Integer> {
           long begin = System.nanoTime();
           GenericRecord value = client.get(HOT_KEY).join();
           if (recorder != null) {
-            recorder.recordValue(Math.max(1, (System.nanoTime() - begin) / 1000));
+            LoadReport.recordNanos(recorder, System.nanoTime() - begin);
           }
           if (value == null || !expected.equals(value.get("payload").toString())) {
             wrong.increment();
@@ -163,30 +137,10 @@ public final class CoalescingLoadRun implements Callable<Integer> {
     return counter == null ? 0 : counter.count();
   }
 
-  /** Keys looked up by all servers: {@code venice_server_read_keys_total} at their /metrics. */
-  private static double serverLookups(LocalCluster cluster) throws IOException,
-      InterruptedException {
-    double total = 0;
-    for (VeniceServer server : cluster.servers()) {
-      String text = HTTP.send(HttpRequest.newBuilder(URI.create(server.adminUrl() + "/metrics"))
-          .build(), HttpResponse.BodyHandlers.ofString()).body();
-      Matcher m = READ_KEYS.matcher(text);
-      while (m.find()) {
-        total += Double.parseDouble(m.group(1));
-      }
-    }
-    return total;
-  }
-
   private void write(String command, List<Result> results) throws IOException {
-    Path parent = report.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(report))) {
+    try (PrintWriter out = LoadReport.open(report)) {
       out.printf("# Hot-key load run, coalescing off and on — %s%n%n", LocalDate.now());
-      out.printf("Machine: %d cores, %s, %s %s, Java %s (%s), heap max %d MiB.%n%n",
-          Runtime.getRuntime().availableProcessors(), cpu(), System.getProperty("os.name"),
-          System.getProperty("os.version"), System.getProperty("java.version"),
-          System.getProperty("java.vm.name"), Runtime.getRuntime().maxMemory() >> 20);
+      out.printf("Machine: %s.%n%n", LoadReport.machine());
       out.printf("Command: `%s`%n%n", command);
       out.printf("Set-up: local cluster in one JVM (ZooKeeper, KRaft Kafka, 1 controller, 2"
           + " servers, 1 router), store `%s` (2 partitions, replication 2, %d records of ~100"
@@ -218,16 +172,6 @@ public final class CoalescingLoadRun implements Callable<Integer> {
   }
 
   private static double ms(Histogram h, double percentile) {
-    return h.getValueAtPercentile(percentile) / 1e3;
-  }
-
-  private static String cpu() {
-    try {
-      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-          .filter(l -> l.startsWith("model name")).findFirst()
-          .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
-    } catch (IOException e) {
-      return "unknown CPU";
-    }
+    return LoadReport.ms(h, percentile);
   }
 }
