@@ -9,6 +9,7 @@ import dev.venice.spi.plugin.Extensions;
 import dev.venice.spi.plugin.LifecycleHook;
 import dev.venice.spi.server.IngestionRecordHook;
 import dev.venice.spi.server.ReadHook;
+import dev.venice.spi.server.RequestHook;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -23,6 +24,7 @@ public final class TestingExtensions implements Extensions {
   private final List<StoreClientDecorator> storeDecorators = new CopyOnWriteArrayList<>();
   private final List<ReplicaDispatchDecorator> replicaDecorators = new CopyOnWriteArrayList<>();
   private final List<ReadHook> readHooks = new CopyOnWriteArrayList<>();
+  private final List<RequestHook> requestHooks = new CopyOnWriteArrayList<>();
   private final List<IngestionRecordHook> ingestionHooks = new CopyOnWriteArrayList<>();
   private final List<AdminMutationHook> adminMutationHooks = new CopyOnWriteArrayList<>();
   private final List<LifecycleHook> lifecycleHooks = new CopyOnWriteArrayList<>();
@@ -44,6 +46,12 @@ public final class TestingExtensions implements Extensions {
   @Override
   public TestingExtensions addReadHook(ReadHook hook) {
     readHooks.add(Objects.requireNonNull(hook, "hook"));
+    return this;
+  }
+
+  @Override
+  public TestingExtensions addRequestHook(RequestHook hook) {
+    requestHooks.add(Objects.requireNonNull(hook, "hook"));
     return this;
   }
 
@@ -92,6 +100,11 @@ public final class TestingExtensions implements Extensions {
     return List.copyOf(readHooks);
   }
 
+  /** The request hooks added, in order. */
+  public List<RequestHook> requestHooks() {
+    return List.copyOf(requestHooks);
+  }
+
   /** The ingestion hooks added, in order. */
   public List<IngestionRecordHook> ingestionHooks() {
     return List.copyOf(ingestionHooks);
@@ -133,7 +146,7 @@ public final class TestingExtensions implements Extensions {
   /** Whether the plugin added nothing at all. */
   public boolean isEmpty() {
     return storeDecorators.isEmpty() && replicaDecorators.isEmpty() && readHooks.isEmpty()
-        && ingestionHooks.isEmpty() && adminMutationHooks.isEmpty() && lifecycleHooks.isEmpty()
+        && requestHooks.isEmpty() && ingestionHooks.isEmpty() && adminMutationHooks.isEmpty() && lifecycleHooks.isEmpty()
         && backgroundTasks.isEmpty() && httpEndpoints.isEmpty();
   }
 }

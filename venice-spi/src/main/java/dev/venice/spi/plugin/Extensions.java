@@ -6,10 +6,11 @@ import dev.venice.spi.controller.AdminMutationHook;
 import dev.venice.spi.http.PluginHttpEndpoint;
 import dev.venice.spi.server.IngestionRecordHook;
 import dev.venice.spi.server.ReadHook;
+import dev.venice.spi.server.RequestHook;
 
 /**
  * Where a plugin adds what it contributes, during {@link VenicePlugin#start}. A host uses the kinds
- * it has hook points for (a server: read, ingestion, lifecycle; a controller: admin mutations,
+ * it has hook points for (a server: read, request, ingestion, lifecycle; a router: read, request, lifecycle; a controller: admin mutations,
  * lifecycle; a client: decorators) and logs, once, any kind it ignores. Every method returns this
  * object for chaining.
  */
@@ -22,6 +23,14 @@ public interface Extensions {
 
   /** Adds a read hook (servers, routers). */
   Extensions addReadHook(ReadHook hook);
+
+  /**
+   * Adds a request hook (servers, routers): once per read call, around the whole call.
+   *
+   * @since 1.3.0
+   */
+  @dev.venice.spi.Experimental(since = "1.3.0")
+  Extensions addRequestHook(RequestHook hook);
 
   /** Adds an ingestion-record hook (servers). */
   Extensions addIngestionHook(IngestionRecordHook hook);

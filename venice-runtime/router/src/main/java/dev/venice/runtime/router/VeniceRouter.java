@@ -19,13 +19,12 @@ import dev.venice.runtime.metadata.ZkClusterView;
 import dev.venice.runtime.metadata.ZkStoreRepository;
 import dev.venice.runtime.metadata.ZooKeeperConnections;
 import dev.venice.runtime.protocol.GrpcServers;
-import dev.venice.runtime.protocol.RequestHeaders;
+import dev.venice.runtime.protocol.RequestHookInterceptor;
 import dev.venice.spi.client.Replica;
 import dev.venice.spi.host.ClusterMember;
 import dev.venice.spi.plugin.ProcessKind;
 import dev.venice.spi.plugin.Readiness;
 import io.grpc.Server;
-import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.util.MutableHandlerRegistry;
@@ -102,8 +101,8 @@ public final class VeniceRouter implements AutoCloseable {
       PluginManager plugins = host.startPlugins(new BasicHostServices(ProcessKind.ROUTER.id(),
           instanceId, cluster, stores.asStoreMetadataService(), routing.asRoutingService(), null,
           clusterView, Map.of()), VeniceRouter.class.getClassLoader());
-      services.addService(ServerInterceptors.intercept(new RouterReadService(stores, routing,
-          channels, plugins::readHooks, registry, forwarders), RequestHeaders.capture()));
+      services.addService(RequestHookInterceptor.intercept(new RouterReadService(stores, routing,
+          channels, plugins::readHooks, registry, forwarders), plugins.requestHooks().opener()));
       this.admin = host.serveAdmin(() -> Readiness.READY, null, routes -> routes
           .route("GET", "/metadata/{store}", this::metadata)
           .route("GET", "/discover", request -> AdminResponse.ok(Map.of(

@@ -12,12 +12,11 @@ import dev.venice.runtime.metadata.ZkClusterView;
 import dev.venice.runtime.metadata.ZkStoreRepository;
 import dev.venice.runtime.metadata.ZooKeeperConnections;
 import dev.venice.runtime.protocol.GrpcServers;
-import dev.venice.runtime.protocol.RequestHeaders;
+import dev.venice.runtime.protocol.RequestHookInterceptor;
 import dev.venice.spi.host.ClusterMember;
 import dev.venice.spi.plugin.ProcessKind;
 import dev.venice.spi.plugin.Readiness;
 import io.grpc.Server;
-import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.util.MutableHandlerRegistry;
@@ -100,9 +99,9 @@ public final class VeniceServer implements AutoCloseable {
       PluginManager plugins = host.startPlugins(new BasicHostServices(ProcessKind.SERVER.id(),
           instanceId, cluster, stores.asStoreMetadataService(), null, replicas::stats,
           clusterView, Map.of("bootstrap.servers", kafka)), VeniceServer.class.getClassLoader());
-      services.addService(ServerInterceptors.intercept(
+      services.addService(RequestHookInterceptor.intercept(
           new ReadService(stores, replicas, plugins::readHooks, registry),
-          RequestHeaders.capture()));
+          plugins.requestHooks().opener()));
       this.admin = host.serveAdmin(this::readiness, null, routes -> routes
           .route("GET", "/partitions", request -> AdminResponse.ok(replicas.stats())));
       HelixManager joined = joinCluster(zkAddress, sessionTimeout, hostName, grpcPort, replicas);

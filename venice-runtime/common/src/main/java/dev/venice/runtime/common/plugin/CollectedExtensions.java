@@ -9,6 +9,7 @@ import dev.venice.spi.plugin.Extensions;
 import dev.venice.spi.plugin.LifecycleHook;
 import dev.venice.spi.server.IngestionRecordHook;
 import dev.venice.spi.server.ReadHook;
+import dev.venice.spi.server.RequestHook;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -18,6 +19,7 @@ final class CollectedExtensions implements Extensions {
   final List<StoreClientDecorator> storeDecorators = new ArrayList<>();
   final List<ReplicaDispatchDecorator> replicaDecorators = new ArrayList<>();
   final List<ReadHook> readHooks = new ArrayList<>();
+  final List<RequestHook> requestHooks = new ArrayList<>();
   final List<IngestionRecordHook> ingestionHooks = new ArrayList<>();
   final List<AdminMutationHook> adminMutationHooks = new ArrayList<>();
   final List<LifecycleHook> lifecycleHooks = new ArrayList<>();
@@ -42,6 +44,11 @@ final class CollectedExtensions implements Extensions {
   @Override
   public Extensions addReadHook(ReadHook hook) {
     return add(readHooks, hook, this);
+  }
+
+  @Override
+  public Extensions addRequestHook(RequestHook hook) {
+    return add(requestHooks, hook, this);
   }
 
   @Override

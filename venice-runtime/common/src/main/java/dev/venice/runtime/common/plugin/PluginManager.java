@@ -95,6 +95,7 @@ public final class PluginManager implements AutoCloseable {
   private boolean startCalled;
 
   private volatile ReadHooks readHooks = new ReadHooks(none());
+  private volatile RequestHooks requestHooks = new RequestHooks(none());
   private volatile IngestionHooks ingestionHooks = new IngestionHooks(none());
   private volatile AdminMutationHooks adminMutationHooks = new AdminMutationHooks(none());
   private volatile LifecycleHooks lifecycleHooks = new LifecycleHooks(none());
@@ -231,6 +232,11 @@ public final class PluginManager implements AutoCloseable {
   /** The started plugins' read hooks. */
   public ReadHooks readHooks() {
     return readHooks;
+  }
+
+  /** The started plugins' request hooks. */
+  public RequestHooks requestHooks() {
+    return requestHooks;
   }
 
   /** The started plugins' ingestion-record hooks. */
@@ -575,6 +581,7 @@ public final class PluginManager implements AutoCloseable {
 
   private void assembleHooks() {
     readHooks = new ReadHooks(hooks(e -> e.readHooks));
+    requestHooks = new RequestHooks(hooks(e -> e.requestHooks));
     ingestionHooks = new IngestionHooks(hooks(e -> e.ingestionHooks));
     adminMutationHooks = new AdminMutationHooks(hooks(e -> e.adminMutationHooks));
     lifecycleHooks = new LifecycleHooks(hooks(e -> e.lifecycleHooks));

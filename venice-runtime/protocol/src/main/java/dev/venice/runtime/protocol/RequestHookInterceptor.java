@@ -1,0 +1,194 @@
+package dev.venice.runtime.protocol;
+
+import dev.venice.spi.client.RequestKind;
+import dev.venice.spi.server.InboundRequest;
+import dev.venice.spi.server.RequestEnd;
+import dev.venice.spi.server.RequestScope;
+import io.grpc.BindableService;
+import io.grpc.Context;
+import io.grpc.ForwardingServerCall;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/**
+ * Runs the plugins' request hooks around every read call of a server or router: when the request
+ * message arrives it describes the call ({@link InboundRequest}: method, kind, store, version,
+ * partition, key count, headers) and opens the hooks' scope; the scope's outgoing headers replace
+ * {@link RequestHeaders#KEY} for the rest of the call, so the calls a router makes on its behalf
+ * carry them; when the call closes (or the caller cancels) the scope ends, once.
+ *
+ * <p>Installed by {@link #intercept} inside {@link RequestHeaders#capture()}. With no hook on for
+ * the store, a call pays a cached lookup; a process without any request hook does not install it.
+ */
+public final class RequestHookInterceptor implements ServerInterceptor {
+  private final Function<String, Function<InboundRequest, RequestScope>> hooksForStore;
+
+  private RequestHookInterceptor(
+      Function<String, Function<InboundRequest, RequestScope>> hooksForStore) {
+    this.hooksForStore = hooksForStore;
+  }
+
+  /**
+   * A read service with its headers captured ({@link RequestHeaders#capture()}) and, when there are
+   * request hooks, this interceptor inside that.
+   *
+   * @param hooksForStore the scope opener of the request hooks that are on for a store; {@code
+   *     null} when the process has no request hook (the service then pays nothing for them)
+   */
+  public static ServerServiceDefinition intercept(BindableService service,
+      Function<String, Function<InboundRequest, RequestScope>> hooksForStore) {
+    return hooksForStore == null
+        ? ServerInterceptors.intercept(service, RequestHeaders.capture())
+        // the last interceptor runs first: headers are captured before the hooks read them
+        : ServerInterceptors.intercept(service, new RequestHookInterceptor(hooksForStore),
+            RequestHeaders.capture());
+  }
+
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata metadata,
+      ServerCallHandler<Q, R> next) {
+    ScopedCall<Q, R> scoped = new ScopedCall<>(call);
+    return new ScopedListener<>(next.startCall(scoped, metadata), scoped,
+        call.getMethodDescriptor().getFullMethodName());
+  }
+
+  /** The call's description from its request message; {@code null} for a message we do not know. */
+  static InboundRequest describe(String method, Object message, Map<String, String> headers) {
+    if (message instanceof GetRequest get) {
+      return new InboundRequest(method, RequestKind.SINGLE_GET, get.getStore(), get.getVersion(),
+          get.getPartition(), 1, headers);
+    }
+    if (message instanceof BatchGetRequest batch) {
+      RequestKind kind = method.endsWith("/StreamingBatchGet") ? RequestKind.STREAMING_BATCH_GET
+          : RequestKind.BATCH_GET;
+      return new InboundRequest(method, kind, batch.getStore(), batch.getVersion(),
+          singlePartition(batch), batch.getKeysCount(), headers);
+    }
+    return null;
+  }
+
+  /** The partition every key names, or -1 (none named, or several). */
+  private static int singlePartition(BatchGetRequest batch) {
+    int partition = -1;
+    for (KeyRequest key : batch.getKeysList()) {
+      if (key.getPartition() < 0 || (partition >= 0 && key.getPartition() != partition)) {
+        return -1;
+      }
+      partition = key.getPartition();
+    }
+    return partition;
+  }
+
+  /** The call, ending its scope when it closes. */
+  private static final class ScopedCall<Q, R>
+      extends ForwardingServerCall.SimpleForwardingServerCall<Q, R> {
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile RequestScope scope = RequestScope.NONE;
+
+    ScopedCall(ServerCall<Q, R> call) {
+      super(call);
+    }
+
+    @Override
+    public void close(Status status, Metadata trailers) {
+      end(status);
+      super.close(status, trailers);
+    }
+
+    void end(Status status) {
+      if (ended.compareAndSet(false, true)) {
+        RequestScope s = scope;
+        if (s != RequestScope.NONE) {
+          s.onEnd(new RequestEnd(status.getCode().value(), status.getCode().name(),
+              status.getDescription() == null ? "" : status.getDescription()));
+        }
+      }
+    }
+  }
+
+  /** Opens the scope on the first message and runs the rest of the call with its headers. */
+  private final class ScopedListener<Q, R>
+      extends ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
+    private final ScopedCall<Q, R> call;
+    private final String method;
+    private boolean opened;
+    /** The call's context with the scope's outgoing headers; {@code null} when there are none. */
+    private Context withHeaders;
+
+    ScopedListener(ServerCall.Listener<Q> delegate, ScopedCall<Q, R> call, String method) {
+      super(delegate);
+      this.call = call;
+      this.method = method;
+    }
+
+    @Override
+    public void onMessage(Q message) {
+      if (!opened) { // listener callbacks of one call never run concurrently
+        opened = true;
+        open(message);
+      }
+      inScope(() -> super.onMessage(message));
+    }
+
+    private void open(Q message) {
+      Map<String, String> headers = RequestHeaders.KEY.get();
+      InboundRequest request = describe(method, message, headers);
+      if (request == null) {
+        return;
+      }
+      RequestScope scope = hooksForStore.apply(request.store()).apply(request);
+      call.scope = scope;
+      Map<String, String> outgoing = scope.outgoingHeaders();
+      if (!outgoing.isEmpty()) {
+        Map<String, String> merged = new HashMap<>(headers);
+        merged.putAll(outgoing);
+        withHeaders = Context.current().withValue(RequestHeaders.KEY, Map.copyOf(merged));
+      }
+    }
+
+    @Override
+    public void onHalfClose() {
+      inScope(super::onHalfClose);
+    }
+
+    @Override
+    public void onReady() {
+      inScope(super::onReady);
+    }
+
+    @Override
+    public void onCancel() {
+      call.end(Status.CANCELLED);
+      inScope(super::onCancel);
+    }
+
+    @Override
+    public void onComplete() {
+      inScope(super::onComplete);
+    }
+
+    private void inScope(Runnable callback) {
+      Context context = withHeaders;
+      if (context == null) {
+        callback.run();
+        return;
+      }
+      Context previous = context.attach();
+      try {
+        callback.run();
+      } finally {
+        context.detach(previous);
+      }
+    }
+  }
+}
