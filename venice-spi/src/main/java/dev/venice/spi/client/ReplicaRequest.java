@@ -83,6 +83,15 @@ public final class ReplicaRequest {
     return new ReplicaRequest(store, version, partition, kind, keys, context, newCandidates);
   }
 
+  /**
+   * A copy of this request with another context, e.g. with a tracing header for this attempt.
+   *
+   * @since 1.3.0
+   */
+  public ReplicaRequest withContext(RequestContext newContext) {
+    return new ReplicaRequest(store, version, partition, kind, keys, newContext, candidates);
+  }
+
   @Override
   public String toString() {
     return kind + " " + store + "_v" + version + "/" + partition + " (" + keys.size() + " keys) -> "
