@@ -16,6 +16,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -62,8 +63,24 @@ public final class RequestHookInterceptor implements ServerInterceptor {
         call.getMethodDescriptor().getFullMethodName());
   }
 
-  /** The call's description from its request message; {@code null} for a message we do not know. */
+  /**
+   * The call's description from its (first) request message; {@code null} for a message we do not
+   * know, and for a bidirectional stream whose first message has no header (the service refuses
+   * it with {@code INVALID_ARGUMENT}).
+   *
+   * <p>A {@code BidiStreamingBatchGet}'s keys keep arriving after it opens, so its key count is
+   * not known then: it reports the keys of the first message (0 when that message carries only
+   * the header), and its partition is the one every key of the first message names, else -1.
+   */
   static InboundRequest describe(String method, Object message, Map<String, String> headers) {
+    if (message instanceof StreamingKeyRequest first) {
+      if (!first.hasHeader()) {
+        return null;
+      }
+      return new InboundRequest(method, RequestKind.STREAMING_BATCH_GET,
+          first.getHeader().getStore(), first.getHeader().getVersion(),
+          singlePartition(first.getKeysList()), first.getKeysCount(), headers);
+    }
     if (message instanceof GetRequest get) {
       return new InboundRequest(method, RequestKind.SINGLE_GET, get.getStore(), get.getVersion(),
           get.getPartition(), 1, headers);
@@ -72,15 +89,15 @@ public final class RequestHookInterceptor implements ServerInterceptor {
       RequestKind kind = method.endsWith("/StreamingBatchGet") ? RequestKind.STREAMING_BATCH_GET
           : RequestKind.BATCH_GET;
       return new InboundRequest(method, kind, batch.getStore(), batch.getVersion(),
-          singlePartition(batch), batch.getKeysCount(), headers);
+          singlePartition(batch.getKeysList()), batch.getKeysCount(), headers);
     }
     return null;
   }
 
   /** The partition every key names, or -1 (none named, or several). */
-  private static int singlePartition(BatchGetRequest batch) {
+  private static int singlePartition(List<KeyRequest> keys) {
     int partition = -1;
-    for (KeyRequest key : batch.getKeysList()) {
+    for (KeyRequest key : keys) {
       if (key.getPartition() < 0 || (partition >= 0 && key.getPartition() != partition)) {
         return -1;
       }

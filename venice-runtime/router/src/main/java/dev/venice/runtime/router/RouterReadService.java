@@ -52,6 +52,10 @@ import java.util.function.Supplier;
  * partition comes from the store's partitioner; each partition's request goes to a ready replica
  * (round robin, the next one when a replica is unavailable). Read hooks run per key before
  * forwarding and may answer; request headers go on to the server.
+ *
+ * <p>{@code BidiStreamingBatchGet} is not served here (the generated base answers {@code
+ * UNIMPLEMENTED}): bidirectional streaming is a fast-client feature that reads replicas directly,
+ * and the thin client streams through routers with {@code StreamingBatchGet}.
  */
 final class RouterReadService extends VeniceReadGrpc.VeniceReadImplBase {
   private final ZkStoreRepository stores;

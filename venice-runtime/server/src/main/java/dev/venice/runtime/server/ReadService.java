@@ -15,8 +15,11 @@ import dev.venice.runtime.protocol.BatchGetResponse;
 import dev.venice.runtime.protocol.GetRequest;
 import dev.venice.runtime.protocol.GetResponse;
 import dev.venice.runtime.protocol.KeyRequest;
+import dev.venice.runtime.protocol.KeyError;
 import dev.venice.runtime.protocol.KeyValue;
 import dev.venice.runtime.protocol.RequestHeaders;
+import dev.venice.runtime.protocol.StreamingKeyRequest;
+import dev.venice.runtime.protocol.ValueResponse;
 import dev.venice.runtime.protocol.VeniceReadGrpc;
 import dev.venice.spi.server.ReadDecision;
 import dev.venice.spi.server.ReadOutcome;
@@ -26,14 +29,19 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.avro.Schema;
 import org.rocksdb.RocksDBException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves reads over gRPC. Each key lookup resolves the store's version (the current one unless the
@@ -42,14 +50,26 @@ import org.rocksdb.RocksDBException;
  * touching RocksDB). Failures are gRPC statuses naming the store and key: {@code NOT_FOUND}
  * (unknown store or version), {@code INVALID_ARGUMENT} (bad key, bad partition), {@code
  * UNAVAILABLE} (partition not here or not ready).
+ *
+ * <p>{@code BidiStreamingBatchGet} answers each key as it arrives, within gRPC flow control: it
+ * sends only while the caller is ready and asks for the next request message only once every key
+ * of the previous one is answered (the protocol's comments give the rules; {@link BidiStream}).
+ * Key-level failures are answered in the stream with an error record; the meters {@code
+ * venice.server.read.stream.*} count keys received, answers sent, pauses for a caller that is not
+ * ready, and the keys received but not answered yet.
  */
 final class ReadService extends VeniceReadGrpc.VeniceReadImplBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ReadService.class);
   private final ZkStoreRepository stores;
   private final ReplicaManager replicas;
   private final Supplier<ReadHooks> hooks;
   private final Timer latency;
   private final Counter keysRead;
   private final Counter hookAnswers;
+  private final Counter streamKeysReceived;
+  private final Counter streamValuesSent;
+  private final Counter streamPauses;
+  private final AtomicLong streamKeysPending = new AtomicLong();
 
   ReadService(ZkStoreRepository stores, ReplicaManager replicas, Supplier<ReadHooks> hooks,
       MeterRegistry registry) {
@@ -63,6 +83,18 @@ final class ReadService extends VeniceReadGrpc.VeniceReadImplBase {
         .register(registry);
     this.hookAnswers = Counter.builder("venice.server.read.hook.answers")
         .description("Lookups a read hook answered without touching storage").register(registry);
+    this.streamKeysReceived = Counter.builder("venice.server.read.stream.keys.received")
+        .description("Keys taken from BidiStreamingBatchGet request messages").register(registry);
+    this.streamValuesSent = Counter.builder("venice.server.read.stream.values.sent")
+        .description("Answers (values, absent keys, key errors) sent on BidiStreamingBatchGet"
+            + " streams").register(registry);
+    this.streamPauses = Counter.builder("venice.server.read.stream.pauses")
+        .description("Times a BidiStreamingBatchGet stream stopped answering because its caller"
+            + " was not ready to receive").register(registry);
+    Gauge.builder("venice.server.read.stream.keys.pending",
+            streamKeysPending, AtomicLong::get)
+        .description("Keys received on BidiStreamingBatchGet streams and not answered yet")
+        .register(registry);
   }
 
   @Override
@@ -113,6 +145,149 @@ final class ReadService extends VeniceReadGrpc.VeniceReadImplBase {
       stream.onCompleted();
     } catch (StatusRuntimeException e) {
       stream.onError(e);
+    }
+  }
+
+  @Override
+  public StreamObserver<StreamingKeyRequest> bidiStreamingBatchGet(
+      StreamObserver<ValueResponse> response) {
+    ServerCallStreamObserver<ValueResponse> out = (ServerCallStreamObserver<ValueResponse>) response;
+    BidiStream stream = new BidiStream(out);
+    out.disableAutoRequest(); // request messages only when every key of the last one is answered
+    out.setOnReadyHandler(stream::drain);
+    out.setOnCancelHandler(stream::cancelled);
+    out.request(1);
+    return stream;
+  }
+
+  /**
+   * One {@code BidiStreamingBatchGet} call. gRPC runs a call's callbacks (request messages, half
+   * close, ready, cancel) one at a time, so its state needs no lock. Keys of the request message
+   * being worked on wait in {@code pending}; answers go out while the caller is ready; when it is
+   * not, the stream pauses until gRPC's ready callback, and asks for no more request messages
+   * meanwhile. So what the server holds for a stream is bounded by one request message plus
+   * gRPC's send buffer, however many keys the caller sends and however slowly it reads.
+   */
+  private final class BidiStream implements StreamObserver<StreamingKeyRequest> {
+    private final ServerCallStreamObserver<ValueResponse> out;
+    private final ArrayDeque<KeyRequest> pending = new ArrayDeque<>();
+    private Target target;
+    private boolean requested = true; // the service asked for the first message
+    private boolean halfClosed;
+    private boolean ended;
+    private boolean paused;
+
+    BidiStream(ServerCallStreamObserver<ValueResponse> out) {
+      this.out = out;
+    }
+
+    @Override
+    public void onNext(StreamingKeyRequest message) {
+      requested = false;
+      if (ended) {
+        return;
+      }
+      if (target == null) {
+        if (!message.hasHeader() || message.getHeader().getStore().isEmpty()) {
+          end(Status.INVALID_ARGUMENT.withDescription("the first message of a"
+              + " BidiStreamingBatchGet must carry a header naming the store (and version)")
+              .asRuntimeException());
+          return;
+        }
+        try {
+          target = resolve(message.getHeader().getStore(), message.getHeader().getVersion());
+        } catch (StatusRuntimeException e) {
+          end(e);
+          return;
+        }
+      } else if (message.hasHeader()) {
+        end(Status.INVALID_ARGUMENT.withDescription("store " + target.store.name()
+            + ": only the first message of a BidiStreamingBatchGet may carry a header")
+            .asRuntimeException());
+        return;
+      }
+      pending.addAll(message.getKeysList());
+      streamKeysReceived.increment(message.getKeysCount());
+      streamKeysPending.addAndGet(message.getKeysCount());
+      drain();
+    }
+
+    /** Answers pending keys while the caller is ready; then asks for more, or completes. */
+    void drain() {
+      while (!ended && !pending.isEmpty()) {
+        if (!out.isReady()) {
+          if (!paused) {
+            paused = true;
+            streamPauses.increment();
+          }
+          return; // gRPC calls drain again when the caller is ready
+        }
+        paused = false;
+        KeyRequest key = pending.poll();
+        streamKeysPending.decrementAndGet();
+        out.onNext(answer(key));
+        streamValuesSent.increment();
+      }
+      if (ended) {
+        return;
+      }
+      if (halfClosed) {
+        ended = true;
+        out.onCompleted();
+      } else if (!requested) {
+        requested = true;
+        out.request(1);
+      }
+    }
+
+    private ValueResponse answer(KeyRequest key) {
+      ValueResponse.Builder answer = ValueResponse.newBuilder().setKeyIndex(key.getKeyIndex());
+      try {
+        Lookup lookup = lookup(target, key.getPartition(), key.getKey().toByteArray());
+        if (lookup.found()) {
+          answer.setFound(true).setSchemaId(lookup.schemaId()).setValue(lookup.value())
+              .setCompressionStrategy(target.version.compressionStrategy().name());
+        }
+      } catch (StatusRuntimeException e) {
+        Status status = e.getStatus();
+        answer.setError(KeyError.newBuilder().setStatus(status.getCode().name())
+            .setMessage(status.getDescription() == null ? status.getCode().name()
+                : status.getDescription()));
+      } catch (RuntimeException e) {
+        LOG.warn("store {}: streaming lookup of key #{} failed", target.store.name(),
+            key.getKeyIndex(), e);
+        answer.setError(KeyError.newBuilder().setStatus(Status.Code.INTERNAL.name())
+            .setMessage("store " + target.store.name() + ": reading key #" + key.getKeyIndex()
+                + " failed: " + e));
+      }
+      return answer.build();
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      cancelled(); // the caller cancelled or the transport failed: nobody reads answers any more
+    }
+
+    @Override
+    public void onCompleted() {
+      halfClosed = true;
+      drain();
+    }
+
+    void cancelled() {
+      ended = true;
+      discardPending();
+    }
+
+    private void end(StatusRuntimeException e) {
+      ended = true;
+      discardPending();
+      out.onError(e);
+    }
+
+    private void discardPending() {
+      streamKeysPending.addAndGet(-pending.size());
+      pending.clear();
     }
   }
 
