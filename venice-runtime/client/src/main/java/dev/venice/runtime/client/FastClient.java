@@ -17,11 +17,15 @@ import dev.venice.spi.plugin.RateGate;
 import dev.venice.spi.plugin.TimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -30,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -43,6 +48,14 @@ import org.slf4j.LoggerFactory;
  * sends it to the first candidate. When that replica is unavailable, the client retries the same
  * request with the remaining candidates; batch gets are split by partition and merged. Each
  * partition request's keys count once toward the store's extra-load budget (its first attempt).
+ *
+ * <p>A streaming batch get sends each partition's keys with {@code BidiStreamingBatchGet} (through
+ * the replica-level decorators as {@link RequestKind#STREAMING_BATCH_GET}, failover included) and
+ * hands each value to the callback as it arrives, once per key however many attempts answer it;
+ * keys a replica answered with an error fail the request with {@link
+ * StreamingKeysFailedException} after every other key was delivered. {@link
+ * StreamingBatchGetPublisher} offers the values as a {@code Flow.Publisher} whose demand paces the
+ * gRPC calls.
  *
  * <p>With metadata warm-up ({@link MetadataWarmup}), a client whose warm-up file is fresh starts
  * from the file without asking a router, and refreshes at once in the background; the file is
@@ -77,6 +90,9 @@ final class FastClient<K, V> implements StoreClient<K, V> {
   private final MetadataWarmup warmup;
   private final TimeSource clock;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Streaming requests in flight: each partition's sink, by its request's key list (identity). */
+  private final Map<List<byte[]>, PartitionSink> sinks =
+      Collections.synchronizedMap(new IdentityHashMap<>());
   private volatile View view;
 
   /**
@@ -109,7 +125,8 @@ final class FastClient<K, V> implements StoreClient<K, V> {
     if (warmup != null) {
       warmup.watchAge(this, c -> c.view.confirmedAtMillis());
     }
-    this.dispatcher = decorate.apply(new GrpcReplicaDispatcher(channels, timeout));
+    this.dispatcher = decorate.apply(new GrpcReplicaDispatcher(channels, timeout,
+        new StreamingCalls(sinks)));
     refresher.scheduleWithFixedDelay(this::refreshQuietly, refreshInterval.toMillis(),
         refreshInterval.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -211,7 +228,124 @@ final class FastClient<K, V> implements StoreClient<K, V> {
   @Override
   public CompletableFuture<Void> streamingBatchGet(Set<K> keys, RequestContext context,
       StreamingCallback<K, V> callback) {
-    return perPartition(keys, context, RequestKind.STREAMING_BATCH_GET, callback);
+    StreamDemand demand = StreamDemand.take(); // a publisher subscribing on this thread
+    View current = view;
+    Map<Integer, List<K>> keysByPartition = new HashMap<>();
+    Map<Integer, List<byte[]>> bytesByPartition = new HashMap<>();
+    try {
+      for (K key : keys) {
+        byte[] bytes = current.serde().key(key);
+        int partition = Partitioner.partition(bytes, current.metadata().partitionCount());
+        keysByPartition.computeIfAbsent(partition, p -> new ArrayList<>()).add(key);
+        bytesByPartition.computeIfAbsent(partition, p -> new ArrayList<>()).add(bytes);
+      }
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    Map<Object, String> failures = Collections.synchronizedMap(new LinkedHashMap<>());
+    List<CompletableFuture<Answer>> calls = new ArrayList<>();
+    List<CompletableFuture<Void>> parts = new ArrayList<>();
+    keysByPartition.forEach((partition, partKeys) -> {
+      // the request's own immutable list: ReplicaRequest and its copies keep this instance
+      List<byte[]> keyList = List.copyOf(bytesByPartition.get(partition));
+      PartitionStream sink = new PartitionStream(current, partKeys, callback, demand, failures);
+      sinks.put(keyList, sink);
+      CompletableFuture<Answer> call =
+          send(current, RequestKind.STREAMING_BATCH_GET, partition, keyList, context);
+      calls.add(call);
+      parts.add(call.handle((answer, error) -> {
+        sinks.remove(keyList);
+        if (error != null) {
+          throw error instanceof CompletionException c ? c : new CompletionException(error);
+        }
+        sink.finish(answer);
+        return null;
+      }));
+    });
+    CompletableFuture<Void> all = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+        .thenRun(() -> {
+          if (!failures.isEmpty()) {
+            throw new StreamingKeysFailedException(store, keys.size(), failures);
+          }
+        });
+    return GrpcCalls.cancelling(all, calls.toArray(CompletableFuture[]::new));
+  }
+
+  /**
+   * One partition of a streaming batch get: decodes each answer as it arrives and hands it to the
+   * callback, once per key (the first answer wins: a failover or a hedge may answer a key again).
+   */
+  private final class PartitionStream implements PartitionSink {
+    private static final int OPEN = 0;
+    private static final int DONE = 1;
+    private final View used;
+    private final List<K> keys;
+    private final StreamingCallback<K, V> callback;
+    private final StreamDemand demand;
+    private final Map<Object, String> failures;
+    private final AtomicIntegerArray state;
+
+    PartitionStream(View used, List<K> keys, StreamingCallback<K, V> callback,
+        StreamDemand demand, Map<Object, String> failures) {
+      this.used = used;
+      this.keys = keys;
+      this.callback = callback;
+      this.demand = demand;
+      this.failures = failures;
+      this.state = new AtomicIntegerArray(keys.size());
+    }
+
+    private boolean claim(int keyIndex) {
+      return keyIndex >= 0 && keyIndex < keys.size()
+          && state.compareAndSet(keyIndex, OPEN, DONE);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void value(int version, int keyIndex, int schemaId, byte[] value) {
+      if (claim(keyIndex)) {
+        callback.onRecord(keys.get(keyIndex), (V) decode(viewFor(version),
+            new ReplicaValue(keyIndex, schemaId, value)));
+      }
+    }
+
+    @Override
+    public void absent(int keyIndex) {
+      if (claim(keyIndex)) {
+        callback.onRecord(keys.get(keyIndex), null);
+      }
+    }
+
+    @Override
+    public void failed(int keyIndex, String status, String message) {
+      if (claim(keyIndex)) {
+        failures.put(keys.get(keyIndex), status + ": " + message);
+      }
+    }
+
+    @Override
+    public StreamDemand demand() {
+      return demand;
+    }
+
+    /** The view to decode {@code version}'s values with (a version retry reads a newer one). */
+    private View viewFor(int version) {
+      View latest = view;
+      return latest.metadata().currentVersion() == version ? latest : used;
+    }
+
+    /** After the partition's call: values the response lists, then absent for the rest. */
+    @SuppressWarnings("unchecked")
+    void finish(Answer answer) {
+      for (ReplicaValue value : answer.response().values()) {
+        if (claim(value.keyIndex())) {
+          callback.onRecord(keys.get(value.keyIndex()), (V) decode(answer.view(), value));
+        }
+      }
+      for (int i = 0; i < keys.size(); i++) {
+        absent(i);
+      }
+    }
   }
 
   /** Splits keys by partition, sends each group, and hands every key's answer to {@code sink}. */

@@ -21,15 +21,19 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The innermost replica dispatcher: sends the request to the first candidate over gRPC. Cancelling
  * the returned future cancels the gRPC call. Failures are the SPI's exceptions ({@link
- * GrpcErrors#map}), so replica-level decorators classify them without knowing gRPC.
+ * GrpcErrors#map}), so replica-level decorators classify them without knowing gRPC. Streaming
+ * batch gets go to {@link StreamingCalls} ({@code BidiStreamingBatchGet}, falling back to {@code
+ * StreamingBatchGet} on servers without it).
  */
 final class GrpcReplicaDispatcher implements ReplicaDispatcher {
   private final ChannelPool channels;
   private final Duration timeout;
+  private final StreamingCalls streaming;
 
-  GrpcReplicaDispatcher(ChannelPool channels, Duration timeout) {
+  GrpcReplicaDispatcher(ChannelPool channels, Duration timeout, StreamingCalls streaming) {
     this.channels = channels;
     this.timeout = timeout;
+    this.streaming = streaming;
   }
 
   @Override
@@ -41,6 +45,11 @@ final class GrpcReplicaDispatcher implements ReplicaDispatcher {
     }
     Replica replica = request.candidates().get(0);
     Duration allowed = GrpcCalls.allowed(request.context(), timeout);
+    if (request.kind() == RequestKind.STREAMING_BATCH_GET) {
+      return streaming.dispatch(request, replica, GrpcCalls.withContext(
+          VeniceReadGrpc.newStub(channels.channel(replica.host(), replica.port())),
+          request.context(), allowed), allowed);
+    }
     VeniceReadGrpc.VeniceReadFutureStub stub = GrpcCalls.withContext(
         VeniceReadGrpc.newFutureStub(channels.channel(replica.host(), replica.port())),
         request.context(), allowed);
