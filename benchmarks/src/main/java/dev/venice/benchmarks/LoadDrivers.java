@@ -45,9 +45,11 @@ public final class LoadDrivers {
    * @param latency the successful calls' latencies, microseconds
    * @param maxSendLagMicros open loop: the furthest the sender fell behind its schedule (0 for
    *     the closed loop)
+   * @param maxSendMicros open loop: the longest a call took to be sent (the synchronous part of
+   *     {@code get}, before its future is returned; 0 for the closed loop)
    */
   public record Outcome(long calls, long errors, double seconds, Histogram latency,
-      long maxSendLagMicros) {
+      long maxSendLagMicros, long maxSendMicros) {
     /** Successful calls per second. */
     public double throughput() {
       return calls / seconds;
@@ -87,7 +89,8 @@ public final class LoadDrivers {
       reader.join();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new Outcome(calls.sum(), errors.sum(), seconds, recorder.getIntervalHistogram(), 0);
+    return new Outcome(calls.sum(), errors.sum(), seconds, recorder.getIntervalHistogram(), 0,
+        0);
   }
 
   /**
@@ -111,6 +114,7 @@ public final class LoadDrivers {
     double intervalNanos = 1e9 / ratePerSecond;
     long count = (long) (length.toNanos() / intervalNanos);
     long maxLag = 0;
+    long maxSend = 0;
     long start = System.nanoTime();
     for (long i = 0; i < count; i++) {
       long scheduled = start + (long) (i * intervalNanos);
@@ -133,6 +137,7 @@ public final class LoadDrivers {
       } catch (RuntimeException e) {
         future = CompletableFuture.failedFuture(e);
       }
+      maxSend = Math.max(maxSend, System.nanoTime() - now);
       future.whenComplete((value, error) -> {
         if (error == null) {
           LoadReport.recordNanos(recorder, System.nanoTime() - scheduled);
@@ -150,6 +155,43 @@ public final class LoadDrivers {
     }
     errors.add(inFlight.get());
     return new Outcome(calls.sum(), errors.sum(), seconds, recorder.getIntervalHistogram(),
-        maxLag / 1000);
+        maxLag / 1000, maxSend / 1000);
+  }
+
+  /**
+   * A jHiccup-style probe: a thread that asks to sleep 1 ms over and over and records how much
+   * longer each sleep took. A long oversleep is a stall of the whole process or machine (a GC or
+   * safepoint pause, the OS not scheduling the thread), which every call in flight then waits
+   * for too, whatever the client does.
+   */
+  public static final class Hiccups {
+    private final Thread thread;
+    private volatile boolean running = true;
+    private long maxMicros;
+    private long over5ms;
+
+    /** Starts the probe. */
+    public Hiccups() {
+      thread = new Thread(() -> {
+        while (running) {
+          long before = System.nanoTime();
+          LockSupport.parkNanos(1_000_000);
+          long overMicros = (System.nanoTime() - before - 1_000_000) / 1000;
+          maxMicros = Math.max(maxMicros, overMicros);
+          if (overMicros > 5_000) {
+            over5ms++;
+          }
+        }
+      }, "hiccup-probe");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    /** Stops the probe; returns {@code {longest oversleep in µs, oversleeps above 5 ms}}. */
+    public long[] stop() throws InterruptedException {
+      running = false;
+      thread.join();
+      return new long[] {maxMicros, over5ms};
+    }
   }
 }

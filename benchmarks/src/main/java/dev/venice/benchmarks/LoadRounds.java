@@ -116,10 +116,14 @@ public final class LoadRounds implements AutoCloseable {
    * @param machineBusy the machine's busy fraction (all processes), 0 to 1
    * @param gcPauses garbage collections meanwhile
    * @param gcMillis their time, ms
+   * @param hiccupMaxMicros the longest stall a 1 ms sleeper saw meanwhile ({@link
+   *     LoadDrivers.Hiccups}), µs
+   * @param hiccupsOver5ms stalls of more than 5 ms it saw
    */
   public record Slice(Mode mode, Driver driver, int round, Outcome outcome, int keysPerCall,
       double requestedKeys, double grantedKeys, double refusedKeys, double serverKeys,
-      double jvmCores, double machineBusy, long gcPauses, long gcMillis) {
+      double jvmCores, double machineBusy, long gcPauses, long gcMillis, long hiccupMaxMicros,
+      long hiccupsOver5ms) {
     /** Extra keys over requested keys, from the client's budget meters. */
     public double extraFraction() {
       return grantedKeys / requestedKeys;
@@ -234,12 +238,15 @@ public final class LoadRounds implements AutoCloseable {
         Slice s = measure(o, driver, r + 1, each, threads, rate);
         slices.add(s);
         log.accept(LoadReport.f("%s round %d/%d %-28s %8.0f calls/s  p50 %6.2f  p99 %7.2f"
-                + "  p99.9 %7.2f ms  extra %5.1f%%  errors %d  cpu %.2f cores  busy %3.0f%%  gc %d ms",
+                + "  p99.9 %7.2f ms  extra %5.1f%%  errors %d  cpu %.2f cores  busy %3.0f%%  gc %d ms"
+                + "  stalls>5ms %d (max %.0f ms)  lag %.0f  send %.0f ms",
             driver.label(),
             r + 1, rounds, o.mode().name(), s.outcome().throughput(),
             LoadReport.ms(s.outcome().latency(), 50), LoadReport.ms(s.outcome().latency(), 99),
             LoadReport.ms(s.outcome().latency(), 99.9), 100 * s.extraFraction(),
-            s.outcome().errors(), s.jvmCores(), 100 * s.machineBusy(), s.gcMillis()));
+            s.outcome().errors(), s.jvmCores(), 100 * s.machineBusy(), s.gcMillis(),
+            s.hiccupsOver5ms(), s.hiccupMaxMicros() / 1e3, s.outcome().maxSendLagMicros() / 1e3,
+            s.outcome().maxSendMicros() / 1e3));
       }
     }
     return slices;
@@ -254,11 +261,13 @@ public final class LoadRounds implements AutoCloseable {
     long cpu = LoadReport.processCpuNanos();
     long[] machine = LoadReport.machineJiffies();
     long[] gc = LoadReport.gc();
+    LoadDrivers.Hiccups hiccups = new LoadDrivers.Hiccups();
     long start = System.nanoTime();
     Outcome outcome = driver == Driver.CLOSED_LOOP
         ? LoadDrivers.closedLoop(o.client(), call, threads, each)
         : LoadDrivers.openLoop(o.client(), call, rate, each, Duration.ofSeconds(15));
     long elapsed = System.nanoTime() - start;
+    long[] stalls = hiccups.stop();
     long cpuUsed = LoadReport.processCpuNanos() - cpu;
     long[] machineAfter = LoadReport.machineJiffies();
     long[] gcAfter = LoadReport.gc();
@@ -269,7 +278,7 @@ public final class LoadRounds implements AutoCloseable {
         meter(o.registry(), GRANTED_KEYS) - granted,
         meter(o.registry(), REFUSED_KEYS) - refused,
         cluster.serverKeysRead() - serverKeys, cpu < 0 ? Double.NaN : cpuUsed / (double) elapsed,
-        busy, gcAfter[0] - gc[0], gcAfter[1] - gc[1]);
+        busy, gcAfter[0] - gc[0], gcAfter[1] - gc[1], stalls[0], stalls[1]);
   }
 
   /** The sum of a counter over all its tags, {@code NaN} if the registry has no such meter. */
@@ -352,7 +361,7 @@ public final class LoadRounds implements AutoCloseable {
     LoadReport.tableHeader(out, "mode", "rounds", "calls/s", "p50 (ms)", "p99 (ms)",
         "p99.9 (ms)", "pooled p99 / p99.9 / max (ms)", "extra keys (granted / requested)",
         "server keys per key", "errors", "JVM CPU (cores)", "machine busy",
-        "GC pauses (total ms)");
+        "GC pauses (total ms)", "stalls > 5 ms (longest, ms)");
     for (Summary s : summaries) {
       Histogram pooled = s.pooled();
       LoadReport.tableRow(out, s.mode().name(), s.slices().size(),
@@ -367,7 +376,9 @@ public final class LoadRounds implements AutoCloseable {
           s.spread(Slice::jvmCores).format("%.2f"),
           s.spread(x -> 100 * x.machineBusy()).format("%.0f%%"),
           LoadReport.f("%d (%d)", s.slices().stream().mapToLong(Slice::gcPauses).sum(),
-              s.slices().stream().mapToLong(Slice::gcMillis).sum()));
+              s.slices().stream().mapToLong(Slice::gcMillis).sum()),
+          LoadReport.f("%d (%.0f)", s.slices().stream().mapToLong(Slice::hiccupsOver5ms).sum(),
+              s.slices().stream().mapToLong(Slice::hiccupMaxMicros).max().orElse(0) / 1e3));
     }
   }
 
@@ -376,7 +387,7 @@ public final class LoadRounds implements AutoCloseable {
     LoadReport.tableHeader(out, "driver", "round", "mode", "calls", "errors", "calls/s",
         "p50 (ms)", "p99 (ms)", "p99.9 (ms)", "max (ms)", "requested keys", "extra keys",
         "server keys", "JVM CPU (cores)", "machine busy", "GC pauses (ms)",
-        "send lag max (ms)");
+        "stalls > 5 ms (longest, ms)", "send lag max (ms)", "longest send (ms)");
     for (Slice s : slices) {
       Outcome o = s.outcome();
       LoadReport.tableRow(out, s.driver().label(), s.round(), s.mode().name(), o.calls(),
@@ -389,7 +400,10 @@ public final class LoadRounds implements AutoCloseable {
           LoadReport.f("%.0f", s.serverKeys()), LoadReport.f("%.2f", s.jvmCores()),
           LoadReport.f("%.0f%%", 100 * s.machineBusy()),
           LoadReport.f("%d (%d)", s.gcPauses(), s.gcMillis()),
+          LoadReport.f("%d (%.1f)", s.hiccupsOver5ms(), s.hiccupMaxMicros() / 1e3),
           s.driver() == Driver.OPEN_LOOP ? LoadReport.f("%.1f", o.maxSendLagMicros() / 1e3)
+              : "–",
+          s.driver() == Driver.OPEN_LOOP ? LoadReport.f("%.1f", o.maxSendMicros() / 1e3)
               : "–");
     }
   }

@@ -91,6 +91,9 @@ public final class LoadRunner implements Callable<Integer> {
     @Option(names = "--batch-keys", defaultValue = "1",
         description = "1: single gets; n > 1: batch gets of n distinct random keys.")
     int batchKeys;
+    @Option(names = "--modes", split = ",",
+        description = "Only these modes (names as in the report; default: all).")
+    List<String> only;
     @Option(names = "--report", required = true, description = "Markdown report to write.")
     Path report;
 
@@ -147,7 +150,9 @@ public final class LoadRunner implements Callable<Integer> {
           options.records, LoadRunner::payload)) {
         log("cluster up, store pushed in " + (System.nanoTime() - started) / 1_000_000_000
             + " s");
-        try (LoadRounds rounds = new LoadRounds(cluster, modes(cluster), options.call(),
+        List<Mode> modes = modes(cluster).stream()
+            .filter(m -> options.only == null || options.only.contains(m.name())).toList();
+        try (LoadRounds rounds = new LoadRounds(cluster, modes, options.call(),
             Math.max(1, options.batchKeys), LoadRunner::log)) {
           rounds.warmUp(Duration.ofSeconds(options.warmUpSeconds), options.threads);
           List<Slice> slices = new ArrayList<>();
