@@ -6,13 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.venice.cli.cluster.LocalClusterState;
 import dev.venice.runtime.localcluster.LocalCluster;
+import com.sun.net.httpserver.HttpServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -71,6 +75,60 @@ class VeniceCliTest {
     return new Run(status, out.toString().trim(), err.toString().trim());
   }
 
+  /**
+   * {@code get --trace}: the printed trace id is the one of the span an OTLP/HTTP receiver got
+   * (its body holds the id's 16 bytes; the JDK's HTTP server answers as a receiver does), and an
+   * export that fails is said so, the read still printed.
+   */
+  private static void getTracePrintsTheTraceIdTheReceiverGot() throws Exception {
+    List<byte[]> bodies = new CopyOnWriteArrayList<>();
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext("/v1/traces", exchange -> {
+      bodies.add(exchange.getRequestBody().readAllBytes());
+      exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    receiver.start();
+    try {
+      Run traced = venice(withCluster("get", "--store", "cli-users", "--key", "\"ann\"",
+          "--trace", "--otlp-protocol", "http/protobuf", "--otlp-endpoint", "http://127.0.0.1:"
+              + receiver.getAddress().getPort() + "/v1/traces", "--json"));
+      assertEquals(0, traced.status(), traced.err());
+      assertEquals(31, traced.json().get("value").get("age").asInt());
+      String traceId = traced.json().get("traceId").asText();
+      assertTrue(traceId.matches("[0-9a-f]{32}"), traced.out());
+      assertTrue(traced.json().get("traceExported").asBoolean(), traced.out());
+      byte[] id = HexFormat.of().parseHex(traceId);
+      assertTrue(bodies.stream().anyMatch(body -> indexOf(body, id) >= 0),
+          "the receiver got a span of trace " + traceId);
+    } finally {
+      receiver.stop(0);
+    }
+    Run unexported = venice(withCluster("get", "--store", "cli-users", "--key", "\"ann\"",
+        "--trace", "--otlp-endpoint", "http://127.0.0.1:1"));
+    assertEquals(0, unexported.status(), unexported.err());
+    assertTrue(Pattern.compile("trace [0-9a-f]{32} \\(export to http://127.0.0.1:1 failed")
+        .matcher(unexported.out()).find(), unexported.out());
+    Run badEndpoint = venice(withCluster("get", "--store", "cli-users", "--key", "\"ann\"",
+        "--trace", "--otlp-endpoint", "collector:4317"));
+    assertEquals(1, badEndpoint.status());
+    assertTrue(badEndpoint.err().contains("--otlp-endpoint collector:4317"), badEndpoint.err());
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
   private static List<String> withCluster(String... args) {
     return withCluster(List.of(args));
   }
@@ -124,6 +182,7 @@ class VeniceCliTest {
     assertTrue(fast.out().contains("\"age\":42"), fast.out());
     assertEquals("null", venice(withCluster("get", "--store", "cli-users", "--key",
         "\"nobody\"")).out());
+    getTracePrintsTheTraceIdTheReceiverGot();
 
     Path empty = Files.writeString(dir.resolve("nothing.jsonl"), "\n");
     Run refused = venice(withCluster("push", "--store", "cli-users", "--file", empty.toString()));
