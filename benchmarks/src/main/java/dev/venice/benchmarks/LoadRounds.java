@@ -173,7 +173,15 @@ public final class LoadRounds implements AutoCloseable {
         builder.extraLoadBudget(mode.extraLoadBudget());
       }
       if (mode.decorator() != null) {
-        builder.decorate(mode.decorator().get());
+        ReplicaDispatchDecorator decorator = mode.decorator().get();
+        if (decorator instanceof LeastLoadedDecorator leastLoaded) {
+          FunctionCounter.builder("benchmarks.least.loaded.blocked.skips", leastLoaded,
+                  LeastLoadedDecorator::blockedSkips)
+              .description("Candidates dropped because their instance had 50 or more pending"
+                  + " requests")
+              .register(registry);
+        }
+        builder.decorate(decorator);
       }
       try {
         opened.add(new Opened(mode, builder.fast(), registry));
