@@ -9,7 +9,6 @@ import dev.venice.runtime.common.data.Partitioner;
 import dev.venice.runtime.protocol.BatchGetRequest;
 import dev.venice.runtime.protocol.BatchGetResponse;
 import dev.venice.runtime.protocol.KeyRequest;
-import dev.venice.runtime.protocol.KeyValue;
 import dev.venice.runtime.protocol.StreamHeader;
 import dev.venice.runtime.protocol.StreamingKeyRequest;
 import dev.venice.runtime.protocol.ValueResponse;
@@ -33,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToIntFunction;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import picocli.CommandLine;
@@ -212,6 +212,32 @@ public final class StreamingLoadRun implements Callable<Integer> {
       }
     }
 
+    /**
+     * An observer of one call that counts {@code valuesIn} each message's values on this clock
+     * and completes a future (added to {@code parts}) when the call ends.
+     */
+    <T> StreamObserver<T> counting(List<CompletableFuture<Void>> parts,
+        ToIntFunction<T> valuesIn) {
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      parts.add(done);
+      return new StreamObserver<>() {
+        @Override
+        public void onNext(T message) {
+          value(valuesIn.applyAsInt(message));
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          done.completeExceptionally(t);
+        }
+
+        @Override
+        public void onCompleted() {
+          done.complete(null);
+        }
+      };
+    }
+
     Timing end(CompletableFuture<?>[] parts) throws Exception {
       CompletableFuture.allOf(parts).get(60, TimeUnit.SECONDS);
       return new Timing(first.get(), System.nanoTime() - start, values.get());
@@ -222,27 +248,9 @@ public final class StreamingLoadRun implements Callable<Integer> {
       Map<Integer, List<KeyRequest>> byPartition) throws Exception {
     Clock clock = new Clock();
     List<CompletableFuture<Void>> parts = new ArrayList<>();
-    byPartition.forEach((partition, keys) -> {
-      CompletableFuture<Void> done = new CompletableFuture<>();
-      parts.add(done);
-      stub.batchGet(BatchGetRequest.newBuilder().setStore(STORE).addAllKeys(keys).build(),
-          new StreamObserver<BatchGetResponse>() {
-            @Override
-            public void onNext(BatchGetResponse response) {
-              clock.value(response.getRecordsCount());
-            }
-
-            @Override
-            public void onError(Throwable t) {
-              done.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-              done.complete(null);
-            }
-          });
-    });
+    byPartition.forEach((partition, keys) -> stub.batchGet(BatchGetRequest.newBuilder()
+        .setStore(STORE).addAllKeys(keys).build(),
+        clock.counting(parts, BatchGetResponse::getRecordsCount)));
     return clock.end(parts.toArray(CompletableFuture[]::new));
   }
 
@@ -250,27 +258,8 @@ public final class StreamingLoadRun implements Callable<Integer> {
       Map<Integer, List<KeyRequest>> byPartition) throws Exception {
     Clock clock = new Clock();
     List<CompletableFuture<Void>> parts = new ArrayList<>();
-    byPartition.forEach((partition, keys) -> {
-      CompletableFuture<Void> done = new CompletableFuture<>();
-      parts.add(done);
-      stub.streamingBatchGet(BatchGetRequest.newBuilder().setStore(STORE).addAllKeys(keys)
-          .build(), new StreamObserver<KeyValue>() {
-            @Override
-            public void onNext(KeyValue value) {
-              clock.value(1);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-              done.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-              done.complete(null);
-            }
-          });
-    });
+    byPartition.forEach((partition, keys) -> stub.streamingBatchGet(BatchGetRequest.newBuilder()
+        .setStore(STORE).addAllKeys(keys).build(), clock.counting(parts, value -> 1)));
     return clock.end(parts.toArray(CompletableFuture[]::new));
   }
 

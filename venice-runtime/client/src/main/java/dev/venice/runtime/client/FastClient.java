@@ -230,18 +230,14 @@ final class FastClient<K, V> implements StoreClient<K, V> {
       StreamingCallback<K, V> callback) {
     StreamDemand demand = StreamDemand.take(); // a publisher subscribing on this thread
     View current = view;
-    Map<Integer, List<K>> keysByPartition = new HashMap<>();
-    Map<Integer, List<byte[]>> bytesByPartition = new HashMap<>();
+    ByPartition<K> split;
     try {
-      for (K key : keys) {
-        byte[] bytes = current.serde().key(key);
-        int partition = Partitioner.partition(bytes, current.metadata().partitionCount());
-        keysByPartition.computeIfAbsent(partition, p -> new ArrayList<>()).add(key);
-        bytesByPartition.computeIfAbsent(partition, p -> new ArrayList<>()).add(bytes);
-      }
+      split = ByPartition.of(current, keys);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+    Map<Integer, List<K>> keysByPartition = split.keys();
+    Map<Integer, List<byte[]>> bytesByPartition = split.bytes();
     Map<Object, String> failures = Collections.synchronizedMap(new LinkedHashMap<>());
     List<CompletableFuture<Answer>> calls = new ArrayList<>();
     List<CompletableFuture<Void>> parts = new ArrayList<>();
@@ -353,18 +349,14 @@ final class FastClient<K, V> implements StoreClient<K, V> {
   private CompletableFuture<Void> perPartition(Set<K> keys, RequestContext context,
       RequestKind kind, StreamingCallback<K, V> sink) {
     View current = view;
-    Map<Integer, List<K>> keysByPartition = new HashMap<>();
-    Map<Integer, List<byte[]>> bytesByPartition = new HashMap<>();
+    ByPartition<K> split;
     try {
-      for (K key : keys) {
-        byte[] bytes = current.serde().key(key);
-        int partition = Partitioner.partition(bytes, current.metadata().partitionCount());
-        keysByPartition.computeIfAbsent(partition, p -> new ArrayList<>()).add(key);
-        bytesByPartition.computeIfAbsent(partition, p -> new ArrayList<>()).add(bytes);
-      }
+      split = ByPartition.of(current, keys);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+    Map<Integer, List<K>> keysByPartition = split.keys();
+    Map<Integer, List<byte[]>> bytesByPartition = split.bytes();
     List<CompletableFuture<Answer>> calls = new ArrayList<>();
     List<CompletableFuture<Void>> parts = new ArrayList<>();
     keysByPartition.forEach((partition, partKeys) -> {
@@ -384,6 +376,22 @@ final class FastClient<K, V> implements StoreClient<K, V> {
     });
     return GrpcCalls.cancelling(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)),
         calls.toArray(CompletableFuture[]::new));
+  }
+
+  /** A request's keys grouped by partition: the keys, and their serialized bytes in the same order. */
+  private record ByPartition<K>(Map<Integer, List<K>> keys, Map<Integer, List<byte[]>> bytes) {
+    /** @throws RuntimeException when a key does not serialize with the store's key schema */
+    static <K> ByPartition<K> of(View view, Set<K> keys) {
+      Map<Integer, List<K>> byPartition = new HashMap<>();
+      Map<Integer, List<byte[]>> bytesByPartition = new HashMap<>();
+      for (K key : keys) {
+        byte[] bytes = view.serde().key(key);
+        int partition = Partitioner.partition(bytes, view.metadata().partitionCount());
+        byPartition.computeIfAbsent(partition, p -> new ArrayList<>()).add(key);
+        bytesByPartition.computeIfAbsent(partition, p -> new ArrayList<>()).add(bytes);
+      }
+      return new ByPartition<>(byPartition, bytesByPartition);
+    }
   }
 
   /** A replica's answer and the view (version, compression, schemas) it must be decoded with. */
