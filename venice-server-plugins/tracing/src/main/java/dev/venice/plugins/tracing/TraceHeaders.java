@@ -54,10 +54,11 @@ final class TraceHeaders {
 
   /** {@code request} with the headers of {@code context}'s span added or replaced. */
   static RequestContext inject(Context context, RequestContext request) {
-    RequestContext result = request;
-    for (Map.Entry<String, String> header : inject(context).entrySet()) {
-      result = result.withHeader(header.getKey(), header.getValue());
-    }
-    return result;
+    RequestContext[] result = {request};
+    W3C.inject(context, result, CONTEXT_SETTER);
+    return result[0];
   }
+
+  private static final TextMapSetter<RequestContext[]> CONTEXT_SETTER =
+      (carrier, key, value) -> carrier[0] = carrier[0].withHeader(key, value);
 }

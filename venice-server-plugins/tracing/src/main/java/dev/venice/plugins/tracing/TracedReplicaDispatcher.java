@@ -10,7 +10,6 @@ import static dev.venice.plugins.tracing.RpcConventions.SERVER_PORT;
 import static dev.venice.plugins.tracing.RpcConventions.VENICE_KEY_COUNT;
 import static dev.venice.plugins.tracing.RpcConventions.VENICE_PARTITION;
 import static dev.venice.plugins.tracing.RpcConventions.VENICE_REQUEST_KIND;
-import static dev.venice.plugins.tracing.RpcConventions.VENICE_STORE;
 import static dev.venice.plugins.tracing.RpcConventions.VENICE_VERSION;
 
 import dev.venice.spi.client.Replica;
@@ -18,7 +17,6 @@ import dev.venice.spi.client.ReplicaDispatcher;
 import dev.venice.spi.client.ReplicaRequest;
 import dev.venice.spi.client.ReplicaResponse;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import java.util.concurrent.CompletableFuture;
@@ -44,20 +42,21 @@ final class TracedReplicaDispatcher implements ReplicaDispatcher {
   public CompletableFuture<ReplicaResponse> dispatch(ReplicaRequest request) {
     Context parent = TraceHeaders.extract(Context.current(), request.context().headers());
     String method = RpcConventions.method(request.kind());
-    SpanBuilder builder = sdk.spanBuilder(READ_SERVICE + "/" + method).setParent(parent)
-        .setSpanKind(SpanKind.CLIENT).setAttribute(RPC_SYSTEM, GRPC)
-        .setAttribute(RPC_SERVICE, READ_SERVICE).setAttribute(RPC_METHOD, method)
-        .setAttribute(VENICE_STORE, request.store())
-        .setAttribute(VENICE_VERSION, (long) request.version())
-        .setAttribute(VENICE_PARTITION, (long) request.partition())
-        .setAttribute(VENICE_KEY_COUNT, (long) request.keys().size())
-        .setAttribute(VENICE_REQUEST_KIND, request.kind().name());
-    if (!request.candidates().isEmpty()) {
-      Replica replica = request.candidates().get(0);
-      builder.setAttribute(SERVER_ADDRESS, replica.host())
-          .setAttribute(SERVER_PORT, (long) replica.port());
+    Span span = sdk.start(sdk.spanBuilder(READ_SERVICE + "/" + method).setParent(parent)
+        .setSpanKind(SpanKind.CLIENT), parent, request.store());
+    if (span.isRecording()) { // an unsampled attempt pays for no attribute
+      span.setAttribute(RPC_SYSTEM, GRPC).setAttribute(RPC_SERVICE, READ_SERVICE)
+          .setAttribute(RPC_METHOD, method)
+          .setAttribute(VENICE_VERSION, (long) request.version())
+          .setAttribute(VENICE_PARTITION, (long) request.partition())
+          .setAttribute(VENICE_KEY_COUNT, (long) request.keys().size())
+          .setAttribute(VENICE_REQUEST_KIND, request.kind().name());
+      if (!request.candidates().isEmpty()) {
+        Replica replica = request.candidates().get(0);
+        span.setAttribute(SERVER_ADDRESS, replica.host())
+            .setAttribute(SERVER_PORT, (long) replica.port());
+      }
     }
-    Span span = sdk.start(builder);
     CompletableFuture<ReplicaResponse> attempt;
     try {
       attempt = next.dispatch(request.withContext(

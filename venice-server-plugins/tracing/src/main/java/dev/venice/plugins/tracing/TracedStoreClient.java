@@ -8,7 +8,6 @@ import static dev.venice.plugins.tracing.RpcConventions.RPC_SYSTEM;
 import static dev.venice.plugins.tracing.RpcConventions.VENICE_KEYS_DELIVERED;
 import static dev.venice.plugins.tracing.RpcConventions.VENICE_KEY_COUNT;
 import static dev.venice.plugins.tracing.RpcConventions.VENICE_REQUEST_KIND;
-import static dev.venice.plugins.tracing.RpcConventions.VENICE_STORE;
 
 import dev.venice.spi.client.ForwardingStoreClient;
 import dev.venice.spi.client.RequestContext;
@@ -16,7 +15,6 @@ import dev.venice.spi.client.RequestKind;
 import dev.venice.spi.client.StoreClient;
 import dev.venice.spi.client.StreamingCallback;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
@@ -111,15 +109,18 @@ final class TracedStoreClient<K, V> extends ForwardingStoreClient<K, V> {
       fast = replicaTracedStores.contains(store);
     }
     String method = RpcConventions.method(kind);
-    SpanBuilder builder = (fast
+    Span span = sdk.start((fast
         ? sdk.spanBuilder("VeniceClient/" + method).setSpanKind(SpanKind.INTERNAL)
-        : sdk.spanBuilder(READ_SERVICE + "/" + method).setSpanKind(SpanKind.CLIENT)
-            .setAttribute(RPC_SYSTEM, GRPC).setAttribute(RPC_SERVICE, READ_SERVICE)
-            .setAttribute(RPC_METHOD, method))
-        .setParent(parent).setAttribute(VENICE_STORE, store)
-        .setAttribute(VENICE_KEY_COUNT, (long) keys)
-        .setAttribute(VENICE_REQUEST_KIND, kind.name());
-    Span span = sdk.start(builder);
+        : sdk.spanBuilder(READ_SERVICE + "/" + method).setSpanKind(SpanKind.CLIENT))
+        .setParent(parent), parent, store);
+    if (span.isRecording()) { // an unsampled call pays for no attribute
+      if (!fast) {
+        span.setAttribute(RPC_SYSTEM, GRPC).setAttribute(RPC_SERVICE, READ_SERVICE)
+            .setAttribute(RPC_METHOD, method);
+      }
+      span.setAttribute(VENICE_KEY_COUNT, (long) keys)
+          .setAttribute(VENICE_REQUEST_KIND, kind.name());
+    }
     Consumer<String> sink = parent.get(TraceIds.SINK);
     if (sink != null) {
       sink.accept(span.getSpanContext().getTraceId());

@@ -9,14 +9,12 @@ import static dev.venice.plugins.tracing.RpcConventions.SERVER_PORT;
 import static dev.venice.plugins.tracing.RpcConventions.VENICE_KEY_COUNT;
 import static dev.venice.plugins.tracing.RpcConventions.VENICE_PARTITION;
 import static dev.venice.plugins.tracing.RpcConventions.VENICE_REQUEST_KIND;
-import static dev.venice.plugins.tracing.RpcConventions.VENICE_STORE;
 import static dev.venice.plugins.tracing.RpcConventions.VENICE_VERSION;
 
 import dev.venice.spi.server.InboundRequest;
 import dev.venice.spi.server.RequestHook;
 import dev.venice.spi.server.RequestScope;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import java.util.Map;
@@ -61,24 +59,25 @@ final class TracingRequestHook implements RequestHook {
   public RequestScope onRequest(InboundRequest request) {
     Context parent = TraceHeaders.extract(Context.root(), request.headers());
     String method = request.method();
-    int slash = method.lastIndexOf('/');
-    SpanBuilder builder = sdk.spanBuilder(method).setParent(parent).setSpanKind(SpanKind.SERVER)
-        .setAttribute(RPC_SYSTEM, GRPC)
-        .setAttribute(RPC_SERVICE, slash > 0 ? method.substring(0, slash) : method)
-        .setAttribute(RPC_METHOD, method.substring(slash + 1))
-        .setAttribute(VENICE_STORE, request.store())
-        .setAttribute(VENICE_KEY_COUNT, (long) request.keyCount())
-        .setAttribute(VENICE_REQUEST_KIND, request.kind().name());
-    if (host != null) {
-      builder.setAttribute(SERVER_ADDRESS, host).setAttribute(SERVER_PORT, port);
+    Span span = sdk.start(sdk.spanBuilder(method).setParent(parent).setSpanKind(SpanKind.SERVER),
+        parent, request.store());
+    if (span.isRecording()) { // an unsampled call pays for no attribute
+      int slash = method.lastIndexOf('/');
+      span.setAttribute(RPC_SYSTEM, GRPC)
+          .setAttribute(RPC_SERVICE, slash > 0 ? method.substring(0, slash) : method)
+          .setAttribute(RPC_METHOD, method.substring(slash + 1))
+          .setAttribute(VENICE_KEY_COUNT, (long) request.keyCount())
+          .setAttribute(VENICE_REQUEST_KIND, request.kind().name());
+      if (host != null) {
+        span.setAttribute(SERVER_ADDRESS, host).setAttribute(SERVER_PORT, port);
+      }
+      if (request.version() > 0) {
+        span.setAttribute(VENICE_VERSION, (long) request.version());
+      }
+      if (request.partition() >= 0) {
+        span.setAttribute(VENICE_PARTITION, (long) request.partition());
+      }
     }
-    if (request.version() > 0) {
-      builder.setAttribute(VENICE_VERSION, (long) request.version());
-    }
-    if (request.partition() >= 0) {
-      builder.setAttribute(VENICE_PARTITION, (long) request.partition());
-    }
-    Span span = sdk.start(builder);
     Map<String, String> outgoing = router ? TraceHeaders.inject(parent.with(span)) : Map.of();
     if (!span.isRecording() && outgoing.isEmpty()) {
       return RequestScope.NONE;

@@ -7,6 +7,7 @@ import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -104,9 +105,21 @@ final class TracingSdk implements AutoCloseable {
     return tracer.spanBuilder(name);
   }
 
-  /** Starts the span and counts it by its sampling decision. */
-  Span start(SpanBuilder builder) {
+  /**
+   * Starts the span (its parent set on {@code builder}) with {@code venice.store}, and counts it by
+   * its sampling decision. The store goes on the builder only for a root span, whose sampler reads
+   * it ({@link StoreRatioSampler}); a child follows its parent's decision, so it gets the store
+   * after the start, and only when sampled: an unsampled child allocates no attribute map.
+   */
+  Span start(SpanBuilder builder, Context parent, String store) {
+    boolean root = !Span.fromContext(parent).getSpanContext().isValid();
+    if (root) {
+      builder.setAttribute(RpcConventions.VENICE_STORE, store);
+    }
     Span span = builder.startSpan();
+    if (!root && span.isRecording()) {
+      span.setAttribute(RpcConventions.VENICE_STORE, store);
+    }
     (span.getSpanContext().isSampled() ? metrics.startedSampled : metrics.startedUnsampled)
         .increment();
     return span;
