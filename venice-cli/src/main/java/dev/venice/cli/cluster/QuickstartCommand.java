@@ -175,11 +175,30 @@ public final class QuickstartCommand implements Callable<Integer> {
         String enabled = "plugins." + id.getFileName() + ".enabled";
         builder.serverConfig(enabled, "true").controllerConfig(enabled, "true")
             .routerConfig(enabled, "true");
+        if (id.getFileName().toString().equals("tracing")) {
+          quietTracing(builder, out);
+        }
       }
     }
     builder.serverConfig("plugin.dir", plugins).controllerConfig("plugin.dir", plugins)
         .routerConfig("plugin.dir", plugins);
     out.println("  plugins from " + plugins);
+  }
+
+  /**
+   * The demo has no trace collector: tracing makes spans and propagates context but exports them
+   * only when {@code OTEL_EXPORTER_OTLP_ENDPOINT} names a collector (OTLP over gRPC), instead of
+   * logging a failed export to {@code localhost:4317} every few seconds.
+   */
+  private static void quietTracing(LocalCluster.Builder builder, PrintWriter out) {
+    String collector = System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT");
+    Map<String, String> settings = collector == null || collector.isBlank()
+        ? Map.of("plugins.tracing.protocol", "none")
+        : Map.of("plugins.tracing.endpoint", collector);
+    settings.forEach((key, value) -> builder.serverConfig(key, value).routerConfig(key, value));
+    out.println(collector == null || collector.isBlank()
+        ? "  tracing: spans are not exported (set OTEL_EXPORTER_OTLP_ENDPOINT to a collector)"
+        : "  tracing: spans exported to " + collector);
   }
 
   /** Each plugin's id, version and state; where a started one was loaded from, if not the CLI. */
