@@ -81,21 +81,29 @@ final class HedgingDispatcher implements ReplicaDispatcher {
   }
 
   private void hedge(ReplicaRequest request, Race race) {
-    if (race.result.isDone()) {
+    if (race.settled || !race.claimPending()) {
       return;
     }
     if (!budget.tryAcquire(request.keys().size())) {
       metrics.budgetExhausted.increment();
+      race.release(); // gives the claim back; fails the race if the primary failed meanwhile
       return;
     }
     metrics.hedgesSent.increment();
-    race.pending.incrementAndGet();
-    CompletableFuture<ReplicaResponse> hedge = next.dispatch(request.withCandidates(
-        request.candidates().subList(1, request.candidates().size())));
+    CompletableFuture<ReplicaResponse> hedge;
+    try {
+      hedge = next.dispatch(request.withCandidates(
+          request.candidates().subList(1, request.candidates().size())));
+    } catch (RuntimeException e) { // against the SPI's contract; the race must still end
+      race.finish(null, e, true);
+      return;
+    }
     race.hedge = hedge;
     hedge.whenComplete((response, error) -> race.finish(response, error, true));
-    if (race.won.get()) {
-      hedge.cancel(true); // the primary answered while the hedge was being sent
+    // settled is written before the calls are read for cancelling, hedge before this read:
+    // either the settling thread saw the hedge or this thread sees the race settled
+    if (race.settled) {
+      hedge.cancel(true);
     }
   }
 
@@ -145,6 +153,13 @@ final class HedgingDispatcher implements ReplicaDispatcher {
     volatile CompletableFuture<ReplicaResponse> primary;
     volatile CompletableFuture<ReplicaResponse> hedge;
     volatile ScheduledFuture<?> timer;
+    /**
+     * Set before the calls are cancelled, whatever settles the race (an answer, the last failure,
+     * the caller's cancel); a hedge published after it cancels itself.
+     */
+    volatile boolean settled;
+    volatile Throwable primaryError;
+    volatile Throwable lastError;
 
     Race(long start, SlidingWindow window) {
       this.start = start;
@@ -171,16 +186,40 @@ final class HedgingDispatcher implements ReplicaDispatcher {
         }
         return;
       }
-      if (pending.decrementAndGet() == 0 && !won.get()) {
-        ScheduledFuture<?> t = timer;
-        if (t != null) {
-          t.cancel(false); // a failed first call is not hedged: the client's failover retries
+      if (!fromHedge) {
+        primaryError = error;
+      }
+      lastError = error;
+      release();
+    }
+
+    /** Counts the hedge among the attempts in flight, unless the race has already failed. */
+    boolean claimPending() {
+      int before;
+      do {
+        before = pending.get();
+        if (before == 0) {
+          return false;
         }
-        result.completeExceptionally(error);
+      } while (!pending.compareAndSet(before, before + 1));
+      return true;
+    }
+
+    /**
+     * One attempt is over without an answer; the last one fails the race, with the first call's
+     * error when it failed. A failed first call is not hedged (cancelling the timer): the
+     * client's failover retries.
+     */
+    void release() {
+      if (pending.decrementAndGet() == 0 && !won.get()) {
+        cancelAll();
+        Throwable first = primaryError;
+        result.completeExceptionally(first != null ? first : lastError);
       }
     }
 
     void cancelAll() {
+      settled = true;
       ScheduledFuture<?> t = timer;
       if (t != null) {
         t.cancel(false);

@@ -77,6 +77,11 @@ final class LongTailRetryDispatcher implements ReplicaDispatcher {
     private volatile CompletableFuture<ReplicaResponse> firstCall;
     private volatile CompletableFuture<ReplicaResponse> retryCall;
     private volatile ScheduledFuture<?> retryTimer;
+    /**
+     * Set before the calls are cancelled, whatever settles the request (an answer, the last
+     * failure, the caller's cancel); a retry published after it cancels itself.
+     */
+    private volatile boolean settled;
 
     Retried(ReplicaRequest request) {
       this.request = request;
@@ -95,21 +100,32 @@ final class LongTailRetryDispatcher implements ReplicaDispatcher {
     }
 
     private void retry() {
-      if (result.isDone() || !claimOpenCall()) {
+      if (settled || !claimOpenCall()) {
         return;
       }
-      if (!budget.tryAcquire(request.keys().size())) {
-        metrics.budgetExhausted.increment();
-        closeOpenCall(); // the first call may have failed meanwhile: then this fails the request
+      // a first call that failed after the claim is not retried: this then fails the request
+      if (firstCallError.get() != null || !budget.tryAcquire(request.keys().size())) {
+        if (firstCallError.get() == null) {
+          metrics.budgetExhausted.increment();
+        }
+        closeOpenCall();
         return;
       }
       metrics.retriesSent.increment();
-      CompletableFuture<ReplicaResponse> call = next.dispatch(request.withCandidates(
-          request.candidates().subList(1, request.candidates().size())));
+      CompletableFuture<ReplicaResponse> call;
+      try {
+        call = next.dispatch(request.withCandidates(
+            request.candidates().subList(1, request.candidates().size())));
+      } catch (RuntimeException e) { // against the SPI's contract; the request must still end
+        settle(null, e, true);
+        return;
+      }
       retryCall = call;
       call.whenComplete((response, error) -> settle(response, error, true));
-      if (result.isDone()) {
-        call.cancel(true); // the first call answered while the retry was being sent
+      // settled is written before the calls are read for cancelling, retryCall before this read:
+      // either the settling thread saw this call or this thread sees it settled
+      if (settled) {
+        call.cancel(true);
       }
     }
 
@@ -154,6 +170,7 @@ final class LongTailRetryDispatcher implements ReplicaDispatcher {
     }
 
     private void cancelCalls() {
+      settled = true;
       ScheduledFuture<?> t = retryTimer;
       if (t != null) {
         t.cancel(false);

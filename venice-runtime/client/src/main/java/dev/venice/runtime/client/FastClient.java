@@ -246,8 +246,13 @@ final class FastClient<K, V> implements StoreClient<K, V> {
       List<byte[]> keyList = List.copyOf(bytesByPartition.get(partition));
       PartitionStream sink = new PartitionStream(current, partKeys, callback, demand, failures);
       sinks.put(keyList, sink);
-      CompletableFuture<Answer> call =
-          send(current, RequestKind.STREAMING_BATCH_GET, partition, keyList, context);
+      CompletableFuture<Answer> call;
+      try {
+        call = send(current, RequestKind.STREAMING_BATCH_GET, partition, keyList, context);
+      } catch (RuntimeException e) { // inconsistent metadata, a decorator that threw
+        sinks.remove(keyList);
+        call = CompletableFuture.failedFuture(e);
+      }
       calls.add(call);
       parts.add(call.handle((answer, error) -> {
         sinks.remove(keyList);

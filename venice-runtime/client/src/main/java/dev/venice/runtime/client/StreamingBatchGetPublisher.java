@@ -121,7 +121,8 @@ public final class StreamingBatchGetPublisher<K, V>
     public void request(long n) {
       boolean start;
       synchronized (this) {
-        if (cancelled || finished) {
+        // after the request finished, entries may still wait for demand: only the end stops it
+        if (cancelled || terminated) {
           return;
         }
         if (n <= 0) { // Reactive Streams rule 3.9

@@ -90,12 +90,12 @@ final class StreamingCalls {
     final CompletableFuture<ReplicaResponse> result = new CompletableFuture<>() {
       @Override
       public boolean cancel(boolean mayInterruptIfRunning) {
-        boolean cancelled = super.cancel(mayInterruptIfRunning);
+        // the call first: whoever sees this future cancelled also sees the call cancelled
         ClientCallStreamObserver<?> current = call;
-        if (current != null) {
+        if (current != null && !isDone()) {
           current.cancel("cancelled by the caller", null);
         }
-        return cancelled;
+        return super.cancel(mayInterruptIfRunning);
       }
     };
 
@@ -314,10 +314,10 @@ final class StreamingCalls {
           message(answer);
         } catch (RuntimeException e) { // a value that cannot be decoded, a callback that threw
           ClientCallStreamObserver<?> current = call;
-          result.completeExceptionally(e);
           if (current != null) {
             current.cancel("the client could not take an answer", e);
           }
+          result.completeExceptionally(e);
         }
         StreamDemand.Credit current;
         synchronized (this) {

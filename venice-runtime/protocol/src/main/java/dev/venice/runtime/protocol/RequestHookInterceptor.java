@@ -109,7 +109,10 @@ public final class RequestHookInterceptor implements ServerInterceptor {
   /** The call, ending its scope when it closes. */
   private static final class ScopedCall<Q, R>
       extends ForwardingServerCall.SimpleForwardingServerCall<Q, R> {
-    private final AtomicBoolean ended = new AtomicBoolean();
+    /** Whether the scope's end was delivered (exactly once). */
+    private final AtomicBoolean scopeEnded = new AtomicBoolean();
+    /** The call's end, once it ended; {@code null} while it runs. */
+    private volatile Status endedWith;
     private volatile RequestScope scope = RequestScope.NONE;
 
     ScopedCall(ServerCall<Q, R> call) {
@@ -122,14 +125,28 @@ public final class RequestHookInterceptor implements ServerInterceptor {
       super.close(status, trailers);
     }
 
-    void end(Status status) {
-      if (ended.compareAndSet(false, true)) {
-        RequestScope s = scope;
-        if (s != RequestScope.NONE) {
-          s.onEnd(new RequestEnd(status.getCode().value(), status.getCode().name(),
-              status.getDescription() == null ? "" : status.getDescription()));
-        }
+    /** Keeps the call's scope; one opened after the call already ended is ended at once. */
+    void open(RequestScope opened) {
+      scope = opened;
+      Status already = endedWith;
+      if (already != null && scopeEnded.compareAndSet(false, true)) {
+        opened.onEnd(endOf(already));
       }
+    }
+
+    void end(Status status) {
+      if (endedWith == null) {
+        endedWith = status; // read by open(): a scope opened from now on ends at once
+      }
+      RequestScope s = scope;
+      if (s != RequestScope.NONE && scopeEnded.compareAndSet(false, true)) {
+        s.onEnd(endOf(status));
+      }
+    }
+
+    private static RequestEnd endOf(Status status) {
+      return new RequestEnd(status.getCode().value(), status.getCode().name(),
+          status.getDescription() == null ? "" : status.getDescription());
     }
   }
 
@@ -164,7 +181,7 @@ public final class RequestHookInterceptor implements ServerInterceptor {
         return;
       }
       RequestScope scope = hooksForStore.apply(request.store()).apply(request);
-      call.scope = scope;
+      call.open(scope);
       Map<String, String> outgoing = scope.outgoingHeaders();
       if (!outgoing.isEmpty()) {
         Map<String, String> merged = new HashMap<>(headers);
@@ -185,7 +202,9 @@ public final class RequestHookInterceptor implements ServerInterceptor {
 
     @Override
     public void onCancel() {
-      call.end(Status.CANCELLED);
+      // a deadline that expired is a cancel too: say which, as the caller saw it
+      Throwable cause = Context.current().cancellationCause();
+      call.end(cause == null ? Status.CANCELLED : Status.fromThrowable(cause));
       inScope(super::onCancel);
     }
 
