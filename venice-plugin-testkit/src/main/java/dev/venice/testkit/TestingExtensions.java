@@ -7,6 +7,7 @@ import dev.venice.spi.http.PluginHttpEndpoint;
 import dev.venice.spi.plugin.BackgroundTask;
 import dev.venice.spi.plugin.Extensions;
 import dev.venice.spi.plugin.LifecycleHook;
+import dev.venice.spi.rpc.RpcService;
 import dev.venice.spi.server.IngestionRecordHook;
 import dev.venice.spi.server.ReadHook;
 import dev.venice.spi.server.RequestHook;
@@ -30,6 +31,7 @@ public final class TestingExtensions implements Extensions {
   private final List<LifecycleHook> lifecycleHooks = new CopyOnWriteArrayList<>();
   private final List<BackgroundTask> backgroundTasks = new CopyOnWriteArrayList<>();
   private final List<PluginHttpEndpoint> httpEndpoints = new CopyOnWriteArrayList<>();
+  private final List<RpcService> rpcServices = new CopyOnWriteArrayList<>();
 
   @Override
   public TestingExtensions addStoreDecorator(StoreClientDecorator decorator) {
@@ -85,6 +87,12 @@ public final class TestingExtensions implements Extensions {
     return this;
   }
 
+  @Override
+  public TestingExtensions addRpcService(RpcService service) {
+    rpcServices.add(Objects.requireNonNull(service, "service"));
+    return this;
+  }
+
   /** The store-level decorators added, in order. */
   public List<StoreClientDecorator> storeDecorators() {
     return List.copyOf(storeDecorators);
@@ -130,6 +138,11 @@ public final class TestingExtensions implements Extensions {
     return List.copyOf(httpEndpoints);
   }
 
+  /** The RPC services added, in order. */
+  public List<RpcService> rpcServices() {
+    return List.copyOf(rpcServices);
+  }
+
   /**
    * The endpoint served at {@code /plugins/<id>/<path>}.
    *
@@ -146,7 +159,8 @@ public final class TestingExtensions implements Extensions {
   /** Whether the plugin added nothing at all. */
   public boolean isEmpty() {
     return storeDecorators.isEmpty() && replicaDecorators.isEmpty() && readHooks.isEmpty()
-        && requestHooks.isEmpty() && ingestionHooks.isEmpty() && adminMutationHooks.isEmpty() && lifecycleHooks.isEmpty()
-        && backgroundTasks.isEmpty() && httpEndpoints.isEmpty();
+        && requestHooks.isEmpty() && ingestionHooks.isEmpty() && adminMutationHooks.isEmpty()
+        && lifecycleHooks.isEmpty() && backgroundTasks.isEmpty() && httpEndpoints.isEmpty()
+        && rpcServices.isEmpty();
   }
 }

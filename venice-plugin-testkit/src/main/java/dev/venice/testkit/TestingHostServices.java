@@ -5,6 +5,8 @@ import dev.venice.spi.host.ClusterView;
 import dev.venice.spi.host.HostServices;
 import dev.venice.spi.host.PartitionStats;
 import dev.venice.spi.host.RoutingService;
+import dev.venice.spi.host.ServingLifecycle;
+import dev.venice.spi.host.ServingStateMachine;
 import dev.venice.spi.host.StorageStatsService;
 import dev.venice.spi.host.StoreMetadataService;
 import dev.venice.spi.plugin.ProcessKind;
@@ -25,6 +27,8 @@ public final class TestingHostServices implements HostServices {
   private final TestingStores stores = new TestingStores();
   private final TestingClusterView cluster = new TestingClusterView();
   private final TestingExtraLoadBudget extraLoad = new TestingExtraLoadBudget();
+  private final ServingStateMachine lifecycle =
+      new ServingStateMachine("starting (test)", () -> { });
   private volatile ProcessKind processKind = ProcessKind.SERVER;
   private volatile String instanceId = "localhost_7000";
   private volatile String clusterName = "test-cluster";
@@ -137,6 +141,21 @@ public final class TestingHostServices implements HostServices {
     boolean present = forced != null ? forced
         : processKind != ProcessKind.CLIENT && processKind != ProcessKind.DA_VINCI_CLIENT;
     return present ? Optional.of(cluster) : Optional.empty();
+  }
+
+  /**
+   * The serving state machine a test drives ({@code moveTo}), whether or not {@link #lifecycle()}
+   * offers it; a plugin's {@code requestStop} is only recorded ({@code stopRequested()}).
+   */
+  public ServingStateMachine servingLifecycle() {
+    return lifecycle;
+  }
+
+  /** The testing state machine in controllers, servers and routers; empty in clients. */
+  @Override
+  public Optional<ServingLifecycle> lifecycle() {
+    return processKind == ProcessKind.CLIENT || processKind == ProcessKind.DA_VINCI_CLIENT
+        ? Optional.empty() : Optional.of(lifecycle);
   }
 
   /** The extra-load budget a test sets, whether or not {@link #extraLoadBudget} offers it. */

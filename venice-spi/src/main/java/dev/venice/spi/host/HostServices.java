@@ -55,6 +55,17 @@ public interface HostServices {
   }
 
   /**
+   * The process's serving state machine: present on controllers, servers and routers, empty on
+   * clients.
+   *
+   * @since 1.4.0
+   */
+  @dev.venice.spi.Experimental(since = "1.4.0")
+  default Optional<ServingLifecycle> lifecycle() {
+    return Optional.empty();
+  }
+
+  /**
    * Kafka client settings (at least {@code bootstrap.servers}) for a plugin that produces or
    * consumes with its own Kafka client; empty when the host has no Kafka.
    */

@@ -4,15 +4,17 @@ import dev.venice.spi.client.ReplicaDispatchDecorator;
 import dev.venice.spi.client.StoreClientDecorator;
 import dev.venice.spi.controller.AdminMutationHook;
 import dev.venice.spi.http.PluginHttpEndpoint;
+import dev.venice.spi.rpc.RpcService;
 import dev.venice.spi.server.IngestionRecordHook;
 import dev.venice.spi.server.ReadHook;
 import dev.venice.spi.server.RequestHook;
 
 /**
  * Where a plugin adds what it contributes, during {@link VenicePlugin#start}. A host uses the kinds
- * it has hook points for (a server: read, request, ingestion, lifecycle; a router: read, request, lifecycle; a controller: admin mutations,
- * lifecycle; a client: decorators) and logs, once, any kind it ignores. Every method returns this
- * object for chaining.
+ * it has hook points for (a server: read, request, ingestion, lifecycle, RPC services; a router:
+ * read, request, lifecycle, RPC services; a controller: admin mutations, lifecycle, RPC services; a
+ * client: decorators) and logs, once, any kind it ignores. Every method returns this object for
+ * chaining.
  */
 public interface Extensions {
   /** Adds a store-level client decorator. */
@@ -40,6 +42,16 @@ public interface Extensions {
 
   /** Adds a lifecycle hook (every process). */
   Extensions addLifecycleHook(LifecycleHook hook);
+
+  /**
+   * Adds a gRPC service to the process's gRPC port (servers, routers, controllers), beside the
+   * process's own services. A name the process or another plugin already serves is refused: the
+   * plugin fails to start, naming it.
+   *
+   * @since 1.4.0
+   */
+  @dev.venice.spi.Experimental(since = "1.4.0")
+  Extensions addRpcService(RpcService service);
 
   /** Adds a background task the host runs on the plugin's scheduler. */
   Extensions addBackgroundTask(BackgroundTask task);

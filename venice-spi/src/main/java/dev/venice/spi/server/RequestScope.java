@@ -28,6 +28,35 @@ public interface RequestScope {
   }
 
   /**
+   * A scope that refuses the call: the host fails it with {@code UNAVAILABLE} and {@code reason}
+   * before handling it (the caller's client fails over to another replica), then calls {@link
+   * #onEnd}. For a draining process past its deadline.
+   *
+   * @since 1.4.0
+   */
+  @Experimental(since = "1.4.0")
+  static RequestScope refused(String reason) {
+    java.util.Objects.requireNonNull(reason, "reason");
+    return new RequestScope() {
+      @Override
+      public java.util.Optional<String> refusal() {
+        return java.util.Optional.of(reason);
+      }
+    };
+  }
+
+  /**
+   * Why this scope refuses its call, read once when it is opened; empty (the default) to let the
+   * call run.
+   *
+   * @since 1.4.0
+   */
+  @Experimental(since = "1.4.0")
+  default java.util.Optional<String> refusal() {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * The call ended.
    *
    * @param end how: the gRPC status the caller got (or {@code CANCELLED} when it went away)

@@ -23,6 +23,9 @@ public final class ControllerConfig {
   public static final ConfigKey<String> HOST = ProcessKeys.HOST;
   /** The admin API port; 0 picks a free one. */
   public static final ConfigKey<Integer> ADMIN_PORT = ProcessKeys.ADMIN_PORT;
+  /** The gRPC port, for plugins' gRPC services (grpc-health). */
+  public static final ConfigKey<Integer> GRPC_PORT = ConfigKey.integer("grpc.port", 0, 0, 65535,
+      "gRPC port for plugins' services such as grpc.health.v1 (0 picks a free port)");
   /** Where plugin directories live. */
   public static final ConfigKey<String> PLUGIN_DIR = ProcessKeys.PLUGIN_DIR;
   /** Replication factor of the Kafka topics the controller creates. */
@@ -58,7 +61,7 @@ public final class ControllerConfig {
           + " records than the current version is refused unless forced (1.0 turns the check off)");
 
   static final List<ConfigKey<?>> KEYS = List.of(CLUSTER_NAME, ZOOKEEPER_ADDRESS,
-      KAFKA_BOOTSTRAP_SERVERS, HOST, ADMIN_PORT, PLUGIN_DIR, KAFKA_REPLICATION_FACTOR,
+      KAFKA_BOOTSTRAP_SERVERS, HOST, ADMIN_PORT, GRPC_PORT, PLUGIN_DIR, KAFKA_REPLICATION_FACTOR,
       PUSH_TIMEOUT, PUSH_MONITOR_INTERVAL, PUSH_MAX_SHRINK_FRACTION, DEFAULT_PARTITION_COUNT,
       DEFAULT_REPLICATION_FACTOR, DEFAULT_VERSIONS_TO_PRESERVE, ZOOKEEPER_SESSION_TIMEOUT,
       CLUSTER_VIEW_MAX_PARALLEL_CALLS);

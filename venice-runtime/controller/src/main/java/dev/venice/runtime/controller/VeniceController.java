@@ -10,10 +10,15 @@ import dev.venice.runtime.metadata.RoutingTable;
 import dev.venice.runtime.metadata.ZkClusterView;
 import dev.venice.runtime.metadata.ZkStoreRepository;
 import dev.venice.runtime.metadata.ZooKeeperConnections;
+import dev.venice.runtime.protocol.GrpcServers;
+import dev.venice.runtime.protocol.PluginRpcServices;
 import dev.venice.spi.host.ClusterMember;
 import dev.venice.spi.plugin.ProcessKind;
 import dev.venice.spi.plugin.Readiness;
+import dev.venice.spi.plugin.ServingState;
 import dev.venice.spi.plugin.TimeSource;
+import io.grpc.Server;
+import io.grpc.util.MutableHandlerRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -81,6 +86,12 @@ public final class VeniceController implements AutoCloseable {
           new ZkStoreRepository(zk, cluster).asStoreMetadataService(),
           routing.asRoutingService(), null, clusterView, Map.of("bootstrap.servers", kafka)),
           VeniceController.class.getClassLoader());
+      // gRPC only for the plugins' services (grpc-health): the admin API is HTTP
+      MutableHandlerRegistry grpcServices = new MutableHandlerRegistry();
+      PluginRpcServices.addTo(grpcServices, plugins.rpcServices(), Set.of());
+      Server grpc = GrpcServers.start(hostName, config.get(ControllerConfig.GRPC_PORT),
+          grpcServices);
+      host.closeBeforePlugins("gRPC server", grpc, () -> GrpcServers.stop(grpc));
       StoreService stores = new StoreService(cluster, repo, resources,
           plugins::adminMutationHooks, plugins::checkStoreSettings, TimeSource.SYSTEM,
           new StoreService.Settings(config.get(ControllerConfig.DEFAULT_PARTITION_COUNT),
@@ -116,7 +127,8 @@ public final class VeniceController implements AutoCloseable {
         }
       }, interval, interval, TimeUnit.MILLISECONDS);
       host.ready(clusterView, new ClusterMember(instanceId, ProcessKind.CONTROLLER, admin.url(),
-          null), serving -> { }); // a controller has no gRPC health service
+          hostName + ":" + grpc.getPort()));
+      host.lifecycle().moveTo(ServingState.READY, ""); // connected: leader or standby
       LOG.info("controller {} of cluster {} serving at {}", elected.instanceName(), cluster,
           admin.url());
     } catch (Exception | Error e) {

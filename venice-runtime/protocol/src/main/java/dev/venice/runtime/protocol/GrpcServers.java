@@ -1,20 +1,27 @@
 package dev.venice.runtime.protocol;
 
 import io.grpc.Server;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.util.MutableHandlerRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
-/** Shared handling of the gRPC servers of storage servers and routers. */
+/** Shared handling of the gRPC servers of storage servers, routers and controllers. */
 public final class GrpcServers {
   private GrpcServers() {}
 
   /**
-   * Sets the overall status (service {@code ""}) of the standard {@code grpc.health.v1} service:
-   * {@code SERVING} or {@code NOT_SERVING}.
+   * Binds and starts a process's gRPC server on {@code host}:{@code port} ({@code 0}: a free port)
+   * serving whatever {@code services} holds, now or later (the process's own services and its
+   * plugins' {@link PluginRpcServices}).
+   *
+   * @throws IOException when the port cannot be bound
    */
-  public static void setServing(HealthStatusManager health, boolean serving) {
-    health.setStatus("", serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+  public static Server start(String host, int port, MutableHandlerRegistry services)
+      throws IOException {
+    return NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        .fallbackHandlerRegistry(services).build().start();
   }
 
   /**

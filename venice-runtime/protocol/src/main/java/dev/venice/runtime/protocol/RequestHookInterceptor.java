@@ -18,6 +18,7 @@ import io.grpc.Status;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -156,6 +157,8 @@ public final class RequestHookInterceptor implements ServerInterceptor {
     private final ScopedCall<Q, R> call;
     private final String method;
     private boolean opened;
+    /** Whether a scope refused the call: it was closed, nothing more reaches the handler. */
+    private boolean refused;
     /** The call's context with the scope's outgoing headers; {@code null} when there are none. */
     private Context withHeaders;
 
@@ -171,7 +174,9 @@ public final class RequestHookInterceptor implements ServerInterceptor {
         opened = true;
         open(message);
       }
-      inScope(() -> super.onMessage(message));
+      if (!refused) {
+        inScope(() -> super.onMessage(message));
+      }
     }
 
     private void open(Q message) {
@@ -182,6 +187,12 @@ public final class RequestHookInterceptor implements ServerInterceptor {
       }
       RequestScope scope = hooksForStore.apply(request.store()).apply(request);
       call.open(scope);
+      Optional<String> refusal = scope.refusal();
+      if (refusal.isPresent()) {
+        refused = true;
+        call.close(Status.UNAVAILABLE.withDescription(refusal.get()), new Metadata());
+        return;
+      }
       Map<String, String> outgoing = scope.outgoingHeaders();
       if (!outgoing.isEmpty()) {
         Map<String, String> merged = new HashMap<>(headers);
@@ -192,12 +203,16 @@ public final class RequestHookInterceptor implements ServerInterceptor {
 
     @Override
     public void onHalfClose() {
-      inScope(super::onHalfClose);
+      if (!refused) {
+        inScope(super::onHalfClose);
+      }
     }
 
     @Override
     public void onReady() {
-      inScope(super::onReady);
+      if (!refused) {
+        inScope(super::onReady);
+      }
     }
 
     @Override

@@ -5,12 +5,12 @@ import dev.venice.runtime.common.admin.AdminHttpException;
 import dev.venice.runtime.common.admin.AdminHttpServer;
 import dev.venice.runtime.common.admin.AdminRequest;
 import dev.venice.runtime.common.admin.AdminResponse;
-import dev.venice.runtime.common.metrics.ProcessMetrics;
 import dev.venice.runtime.common.config.ProcessConfig;
 import dev.venice.runtime.common.meta.RoutingMetadata;
 import dev.venice.runtime.common.meta.Store;
 import dev.venice.runtime.common.meta.TopicNames;
 import dev.venice.runtime.common.meta.Version;
+import dev.venice.runtime.common.metrics.ProcessMetrics;
 import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginManager;
 import dev.venice.runtime.common.process.ProcessHost;
@@ -19,22 +19,23 @@ import dev.venice.runtime.metadata.ZkClusterView;
 import dev.venice.runtime.metadata.ZkStoreRepository;
 import dev.venice.runtime.metadata.ZooKeeperConnections;
 import dev.venice.runtime.protocol.GrpcServers;
+import dev.venice.runtime.protocol.PluginRpcServices;
+import dev.venice.runtime.protocol.VeniceReadGrpc;
 import dev.venice.runtime.protocol.RequestHookInterceptor;
 import dev.venice.spi.client.Replica;
 import dev.venice.spi.host.ClusterMember;
 import dev.venice.spi.plugin.ProcessKind;
 import dev.venice.spi.plugin.Readiness;
+import dev.venice.spi.plugin.ServingState;
 import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.util.MutableHandlerRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.helix.zookeeper.impl.client.ZkClient;
@@ -53,7 +54,6 @@ public final class VeniceRouter implements AutoCloseable {
 
   private final String cluster;
   private final ProcessHost host;
-  private final HealthStatusManager health = new HealthStatusManager();
   private final ServerChannels channels = new ServerChannels();
   /** Forwards the partitions of one batch get in parallel. */
   private final ExecutorService forwarders = Executors.newFixedThreadPool(8, runnable -> {
@@ -84,11 +84,7 @@ public final class VeniceRouter implements AutoCloseable {
       // The instance id is host_port of the gRPC port (as a server's), so bind it first; the read
       // service is registered once the plugins its hooks come from have started.
       MutableHandlerRegistry services = new MutableHandlerRegistry();
-      Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(hostName,
-              config.get(RouterConfig.GRPC_PORT)))
-          .fallbackHandlerRegistry(services)
-          .addService(health.getHealthService())
-          .build().start();
+      Server grpc = GrpcServers.start(hostName, config.get(RouterConfig.GRPC_PORT), services);
       host.closeBeforePlugins("gRPC server", grpc, () -> GrpcServers.stop(grpc));
       this.grpcPort = grpc.getPort();
       this.instanceId = hostName + "_" + grpcPort;
@@ -103,12 +99,16 @@ public final class VeniceRouter implements AutoCloseable {
           clusterView, Map.of()), VeniceRouter.class.getClassLoader());
       services.addService(RequestHookInterceptor.intercept(new RouterReadService(stores, routing,
           channels, plugins::readHooks, registry, forwarders), plugins.requestHooks().opener()));
+      PluginRpcServices.addTo(services, plugins.rpcServices(),
+          Set.of(VeniceReadGrpc.SERVICE_NAME));
       this.admin = host.serveAdmin(() -> Readiness.READY, null, routes -> routes
           .route("GET", "/metadata/{store}", this::metadata)
           .route("GET", "/discover", request -> AdminResponse.ok(Map.of(
               "cluster", cluster, "grpc", hostName + ":" + grpcPort))));
       host.ready(clusterView, new ClusterMember(instanceId, ProcessKind.ROUTER, admin.url(),
-          hostName + ":" + grpcPort), serving -> GrpcServers.setServing(health, serving));
+          hostName + ":" + grpcPort));
+      // its routing table (Helix's external and customized views) and store metadata are loaded
+      host.lifecycle().moveTo(ServingState.READY, "");
     } catch (Exception | Error e) {
       host.close();
       throw e;

@@ -12,21 +12,21 @@ import dev.venice.runtime.metadata.ZkClusterView;
 import dev.venice.runtime.metadata.ZkStoreRepository;
 import dev.venice.runtime.metadata.ZooKeeperConnections;
 import dev.venice.runtime.protocol.GrpcServers;
+import dev.venice.runtime.protocol.PluginRpcServices;
+import dev.venice.runtime.protocol.VeniceReadGrpc;
 import dev.venice.runtime.protocol.RequestHookInterceptor;
 import dev.venice.spi.host.ClusterMember;
 import dev.venice.spi.plugin.ProcessKind;
 import dev.venice.spi.plugin.Readiness;
 import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.util.MutableHandlerRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.helix.HelixAdmin;
 import org.apache.helix.HelixManager;
 import org.apache.helix.InstanceType;
@@ -48,7 +48,6 @@ public final class VeniceServer implements AutoCloseable {
 
   private final String cluster;
   private final ProcessHost host;
-  private final HealthStatusManager health = new HealthStatusManager();
   private final String instanceId;
   private final int grpcPort;
   private final ReplicaManager replicas;
@@ -72,11 +71,7 @@ public final class VeniceServer implements AutoCloseable {
       // The instance id is host_port of the gRPC port, so bind it first; the read service is
       // registered once the replicas it reads exist.
       MutableHandlerRegistry services = new MutableHandlerRegistry();
-      Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(hostName,
-              config.get(ServerConfig.GRPC_PORT)))
-          .fallbackHandlerRegistry(services)
-          .addService(health.getHealthService())
-          .build().start();
+      Server grpc = GrpcServers.start(hostName, config.get(ServerConfig.GRPC_PORT), services);
       this.grpcPort = grpc.getPort();
       this.instanceId = hostName + "_" + grpcPort;
       try {
@@ -102,6 +97,8 @@ public final class VeniceServer implements AutoCloseable {
       services.addService(RequestHookInterceptor.intercept(
           new ReadService(stores, replicas, plugins::readHooks, registry),
           plugins.requestHooks().opener()));
+      PluginRpcServices.addTo(services, plugins.rpcServices(),
+          Set.of(VeniceReadGrpc.SERVICE_NAME));
       this.admin = host.serveAdmin(this::readiness, null, routes -> routes
           .route("GET", "/partitions", request -> AdminResponse.ok(replicas.stats())));
       HelixManager joined = joinCluster(zkAddress, sessionTimeout, hostName, grpcPort, replicas);
@@ -115,7 +112,7 @@ public final class VeniceServer implements AutoCloseable {
         table.close();
       });
       host.ready(clusterView, new ClusterMember(instanceId, ProcessKind.SERVER, admin.url(),
-          hostName + ":" + grpcPort), serving -> GrpcServers.setServing(health, serving));
+          hostName + ":" + grpcPort));
     } catch (Exception | Error e) {
       host.close();
       throw e;

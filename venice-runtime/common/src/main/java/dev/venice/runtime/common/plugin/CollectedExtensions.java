@@ -7,6 +7,7 @@ import dev.venice.spi.http.PluginHttpEndpoint;
 import dev.venice.spi.plugin.BackgroundTask;
 import dev.venice.spi.plugin.Extensions;
 import dev.venice.spi.plugin.LifecycleHook;
+import dev.venice.spi.rpc.RpcService;
 import dev.venice.spi.server.IngestionRecordHook;
 import dev.venice.spi.server.ReadHook;
 import dev.venice.spi.server.RequestHook;
@@ -25,6 +26,7 @@ final class CollectedExtensions implements Extensions {
   final List<LifecycleHook> lifecycleHooks = new ArrayList<>();
   final List<BackgroundTask> backgroundTasks = new ArrayList<>();
   final List<PluginHttpEndpoint> httpEndpoints = new ArrayList<>();
+  final List<RpcService> rpcServices = new ArrayList<>();
 
   private static <T> Extensions add(List<T> list, T item, Extensions self) {
     list.add(Objects.requireNonNull(item, "a plugin added null"));
@@ -74,5 +76,10 @@ final class CollectedExtensions implements Extensions {
   @Override
   public Extensions addHttpEndpoint(PluginHttpEndpoint endpoint) {
     return add(httpEndpoints, endpoint, this);
+  }
+
+  @Override
+  public Extensions addRpcService(RpcService service) {
+    return add(rpcServices, service, this);
   }
 }

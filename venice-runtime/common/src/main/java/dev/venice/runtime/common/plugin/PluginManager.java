@@ -19,6 +19,9 @@ import dev.venice.spi.plugin.PluginDescriptor;
 import dev.venice.spi.plugin.ProcessKind;
 import dev.venice.spi.plugin.TimeSource;
 import dev.venice.spi.plugin.VenicePlugin;
+import dev.venice.spi.rpc.RpcMethod;
+import dev.venice.spi.rpc.RpcService;
+import dev.venice.spi.rpc.RpcStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -27,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -252,6 +256,44 @@ public final class PluginManager implements AutoCloseable {
   /** The started plugins' lifecycle hooks. */
   public LifecycleHooks lifecycleHooks() {
     return lifecycleHooks;
+  }
+
+  /**
+   * The started plugins' gRPC services, by plugin id (each name served by one plugin), for the
+   * process to add to its gRPC port; a handler that throws is counted as the plugin's failure.
+   */
+  public Map<String, List<RpcService>> rpcServices() {
+    Map<String, List<RpcService>> byPlugin = new LinkedHashMap<>();
+    for (Started s : started) {
+      if (!s.extensions().rpcServices.isEmpty()) {
+        byPlugin.put(s.info().id(), s.extensions().rpcServices.stream()
+            .map(service -> guarded(s.guard(), service)).toList());
+      }
+    }
+    return byPlugin;
+  }
+
+  private Map<String, String> rpcServiceOwners() {
+    Map<String, String> owners = new HashMap<>();
+    for (Started s : started) {
+      s.extensions().rpcServices.forEach(r -> owners.put(r.name(), s.info().id()));
+    }
+    return owners;
+  }
+
+  private static RpcService guarded(PluginGuard guard, RpcService service) {
+    return new RpcService(service.name(), service.methods().stream()
+        .map(m -> new RpcMethod(m.name(), m.type(), (request, call) -> {
+          boolean handled = guard.apply("rpc." + service.name() + "/" + m.name(), m.handler(),
+              null, (handler, unused) -> {
+                handler.handle(request, call);
+                return true;
+              }, false);
+          if (!handled) { // the guard logged and counted it
+            call.fail(RpcStatus.INTERNAL, "the " + service.name() + " service failed");
+          }
+        }))
+        .toList());
   }
 
   /** The started plugins' HTTP endpoints. */
@@ -553,6 +595,13 @@ public final class PluginManager implements AutoCloseable {
                 t.run();
                 return null;
               }, null), delay, delay, TimeUnit.MILLISECONDS));
+        }
+        for (RpcService service : extensions.rpcServices) {
+          String owner = rpcServiceOwners().get(service.name());
+          if (owner != null) {
+            throw new IllegalStateException("RPC service " + service.name()
+                + " is already served by plugin " + owner);
+          }
         }
         return null;
       });

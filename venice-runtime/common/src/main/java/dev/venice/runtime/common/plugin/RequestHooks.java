@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +78,21 @@ public final class RequestHooks {
 
   /** The hooks' scopes as one, each method contained per scope. */
   private record Combined(List<RequestScope> scopes) implements RequestScope {
+    @Override
+    public Optional<String> refusal() {
+      for (RequestScope scope : scopes) {
+        try {
+          Optional<String> refusal = scope.refusal();
+          if (refusal.isPresent()) {
+            return refusal;
+          }
+        } catch (RuntimeException e) {
+          failed("refusal", e);
+        }
+      }
+      return Optional.empty();
+    }
+
     @Override
     public Map<String, String> outgoingHeaders() {
       Map<String, String> merged = new HashMap<>();

@@ -7,12 +7,15 @@ import dev.venice.runtime.common.metrics.ProcessMetrics;
 import dev.venice.runtime.common.plugin.PluginManager;
 import dev.venice.spi.host.ClusterMember;
 import dev.venice.spi.host.HostServices;
+import dev.venice.spi.host.ServingStateMachine;
 import dev.venice.spi.plugin.ProcessKind;
+import dev.venice.spi.plugin.ServingState;
 import dev.venice.spi.plugin.Readiness;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -29,18 +32,24 @@ import org.slf4j.LoggerFactory;
  *       plugins' endpoints, then the plugins' {@code onStart};
  *   <li>the process starts what it runs (joins Helix, elects a leader); each part it opens, at
  *       any step, is registered with {@link #closeBeforePlugins} or {@link #closeAfterPlugins};
- *   <li>{@link #ready}: the process announces itself (cluster view, health SERVING), then the
- *       plugins' {@code onReady}.
+ *   <li>{@link #ready}: the process announces itself (cluster view), then the plugins' {@code
+ *       onReady}; it moves its {@link #lifecycle() serving state} to {@code READY} when its own
+ *       condition holds (a server: a replica caught up).
  * </ol>
  *
- * <p>{@link #close} runs it backwards: the process withdraws (leaves the cluster view, health
- * NOT_SERVING), the plugins' {@code onDrain}, the parts that call into plugins, the admin server,
- * the plugins' {@code onStop} and stop, the parts plugins use, and the metrics. A step that fails
- * is logged and the next one runs. A process that fails to start calls {@link #close} too, which
+ * <p>{@link #close} runs it backwards. First the drain: the state moves to {@code DRAINING}
+ * (readiness fails), the process's {@link #onDrain drain steps} run (a server withdraws from
+ * routing) and the plugins' {@code onDrain} (the graceful-drain plugin waits there for the reads in
+ * flight). Then the state moves to {@code STOPPING} (liveness fails), the process leaves the
+ * cluster view, and the rest stops: the parts that call into plugins, the admin server, the
+ * plugins' {@code onStop} and stop, the parts plugins use, and the metrics. A step that fails is
+ * logged and the next one runs. A process that fails to start calls {@link #close} too, which
  * undoes only what was done: plugins hear {@code onDrain} only after {@code onReady} and {@code
  * onStop} only after {@code onStart}.
  *
- * <p>Not thread-safe: a process drives its host from the thread that starts or stops it.
+ * <p>A process drives its start from one thread. {@link #close} may come from any thread (a
+ * plugin's {@code requestStop}, the JVM's shutdown hook, the owner), once: a second caller waits
+ * until the first finished.
  */
 public final class ProcessHost implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessHost.class);
@@ -61,6 +70,9 @@ public final class ProcessHost implements AutoCloseable {
   private final List<Named> afterPluginsStop = new ArrayList<>();
   private PluginManager plugins;
   private AdminHttpServer admin;
+  private final List<Named> drainSteps = new ArrayList<>();
+  private final ServingStateMachine lifecycle;
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private Runnable withdraw = () -> {};
   private boolean pluginsToldStart;
   private boolean pluginsToldReady;
@@ -75,6 +87,11 @@ public final class ProcessHost implements AutoCloseable {
     this.kind = Objects.requireNonNull(kind, "kind");
     this.config = Objects.requireNonNull(config, "config");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.lifecycle = new ServingStateMachine("starting", () -> {
+      Thread stop = new Thread(this::close, kind.id() + "-requested-stop");
+      stop.setDaemon(false); // the stop finishes even if every other thread has ended
+      stop.start();
+    });
   }
 
   /** The process's meters. */
@@ -120,7 +137,7 @@ public final class ProcessHost implements AutoCloseable {
       throw new IllegalArgumentException("host services of a " + services.processKind()
           + " given to a " + kind.id());
     }
-    plugins = PluginManager.builder(services).processConfig(config).classPath(classPath)
+    plugins = PluginManager.builder(new WithLifecycle(services, lifecycle)).processConfig(config).classPath(classPath)
         .meterRegistry(metrics.registry()).build().start();
     return plugins;
   }
@@ -143,7 +160,8 @@ public final class ProcessHost implements AutoCloseable {
     AdminHttpServer.Builder builder = AdminHttpServer.builder(kind.id(), plugins,
             metrics.registry())
         .bindAddress(config.get(ProcessKeys.HOST)).port(config.get(ProcessKeys.ADMIN_PORT))
-        .hostReadiness(readiness);
+        .hostReadiness(() -> lifecycle.state().isReady() ? readiness.get()
+            : Readiness.notReady(lifecycle.reason()));
     if (channel != null) {
       builder.channel(channel);
     }
@@ -156,22 +174,39 @@ public final class ProcessHost implements AutoCloseable {
 
   /**
    * Step 4: the process announces itself, then the plugins' {@code onReady}: it joins {@code
-   * membership} as {@code self} and {@code serving} is told {@code true} (gRPC health SERVING).
-   * {@link #close} undoes both first: it leaves {@code membership}, so other processes stop
-   * calling it, then tells {@code serving} {@code false}.
+   * membership} as {@code self}. {@link #close} leaves {@code membership} when the drain is over,
+   * so other processes stop calling it. The serving state stays where the process put it: it moves
+   * it to {@code READY} itself ({@link #lifecycle()}).
    */
-  public void ready(Membership membership, ClusterMember self, Consumer<Boolean> serving) {
+  public void ready(Membership membership, ClusterMember self) {
     if (admin == null) {
       throw new IllegalStateException("ready comes after serveAdmin");
     }
-    this.withdraw = () -> {
-      membership.deregister();
-      serving.accept(false);
-    };
+    this.withdraw = membership::deregister;
     membership.register(self);
-    serving.accept(true);
     pluginsToldReady = true;
     plugins.lifecycleHooks().onReady();
+  }
+
+  /**
+   * Registers what the process does when a drain starts, before the plugins' {@code onDrain}, in
+   * registration order (a server withdraws from routing).
+   */
+  public void onDrain(String name, Part step) {
+    drainSteps.add(new Named(name, step));
+  }
+
+  /**
+   * The process's serving state machine: the process moves it ({@code moveTo(READY, "")} when its
+   * condition holds, a reason while starting); plugins see it as {@code HostServices.lifecycle()}.
+   */
+  public ServingStateMachine lifecycle() {
+    return lifecycle;
+  }
+
+  /** Completes when {@link #close} has finished, whoever called it. */
+  public CompletableFuture<Void> stopped() {
+    return stopped;
   }
 
   /** The plugins ({@code null} before {@link #startPlugins}). */
@@ -179,17 +214,31 @@ public final class ProcessHost implements AutoCloseable {
     return plugins;
   }
 
-  /** Stops the process in the reverse order of its start; runs once. */
+  /**
+   * Drains, then stops the process in the reverse order of its start; runs once (a concurrent
+   * second call waits for the first).
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
-    step("withdraw", withdraw::run);
+    try {
+      stop();
+    } finally {
+      stopped.complete(null);
+    }
+  }
+
+  private void stop() {
+    lifecycle.moveTo(ServingState.DRAINING, "draining");
+    drainSteps.forEach(s -> step(s.name(), s.part()));
     if (pluginsToldReady) {
       step("plugins' onDrain", () -> plugins.lifecycleHooks().onDrain());
     }
+    lifecycle.moveTo(ServingState.STOPPING, "stopping");
+    step("withdraw", withdraw::run);
     closeAll(beforePluginsStop);
     if (admin != null) {
       step("admin server", admin::close);

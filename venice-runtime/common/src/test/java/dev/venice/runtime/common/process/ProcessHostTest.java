@@ -2,6 +2,7 @@ package dev.venice.runtime.common.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.venice.runtime.common.config.ProcessConfig;
 import dev.venice.runtime.common.config.ProcessKeys;
@@ -10,6 +11,7 @@ import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginJars;
 import dev.venice.spi.host.ClusterMember;
 import dev.venice.spi.plugin.ProcessKind;
+import dev.venice.spi.plugin.ServingState;
 import dev.venice.spi.plugin.Readiness;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -88,6 +90,8 @@ public class ProcessHostTest {
     host.startPlugins(BasicHostServices.minimal("server", "s_1", "c"), classPath);
     host.closeBeforePlugins("read service", null, () -> EVENTS.add("close read service"));
     host.serveAdmin(() -> Readiness.READY, null, routes -> EVENTS.add("admin routes"));
+    host.lifecycle().subscribe(state -> EVENTS.add("state " + state));
+    host.onDrain("routing", () -> EVENTS.add("withdraw from routing"));
     host.ready(new Membership() {
       @Override
       public void register(ClusterMember self) {
@@ -98,13 +102,26 @@ public class ProcessHostTest {
       public void deregister() {
         EVENTS.add("deregister");
       }
-    }, new ClusterMember("s_1", ProcessKind.SERVER, "http://s", "s:1"),
-        serving -> EVENTS.add("serving " + serving));
+    }, new ClusterMember("s_1", ProcessKind.SERVER, "http://s", "s:1"));
+    host.lifecycle().moveTo(ServingState.READY, "");
     host.close();
     host.close(); // runs once
-    assertEquals(List.of("plugin start", "admin routes", "plugin onStart", "register s_1",
-        "serving true", "plugin onReady", "deregister", "serving false", "plugin onDrain",
+    assertTrue(host.stopped().isDone());
+    assertEquals(List.of("plugin start", "admin routes", "plugin onStart", "state STARTING",
+        "register s_1", "plugin onReady", "state READY", "state DRAINING",
+        "withdraw from routing", "plugin onDrain", "state STOPPING", "deregister",
         "close read service", "plugin onStop", "plugin stop", "close metadata client"), EVENTS);
+  }
+
+  @Test
+  void aRequestedStopDrainsAndStopsOnAThreadOfItsOwn() throws Exception {
+    ProcessHost host = host(0);
+    host.startPlugins(BasicHostServices.minimal("server", "s_1", "c"), classPath);
+    host.serveAdmin(() -> Readiness.READY, null, routes -> { });
+    host.lifecycle().requestStop();
+    host.stopped().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals(ServingState.STOPPING, host.lifecycle().state());
+    host.lifecycle().requestStop(); // a second request does nothing
   }
 
   @Test
