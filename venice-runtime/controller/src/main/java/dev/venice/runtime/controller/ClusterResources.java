@@ -2,6 +2,7 @@ package dev.venice.runtime.controller;
 
 import dev.venice.runtime.common.admin.AdminErrorType;
 import dev.venice.runtime.common.admin.AdminHttpException;
+import dev.venice.runtime.metadata.RoutingTable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,6 +68,13 @@ final class ClusterResources implements AutoCloseable {
       } catch (HelixException raced) {
         LOG.debug("state model added concurrently", raced);
       }
+    }
+    // Helix aggregates the servers' readiness reports into the customized view routers read
+    try {
+      helix.addTypeToCustomizedStateConfig(cluster, RoutingTable.READINESS_STATE_TYPE);
+    } catch (HelixException alreadyThere) {
+      LOG.debug("customized state type {} already aggregated", RoutingTable.READINESS_STATE_TYPE,
+          alreadyThere);
     }
   }
 

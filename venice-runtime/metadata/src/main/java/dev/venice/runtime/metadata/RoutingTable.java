@@ -7,25 +7,45 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.helix.HelixManager;
 import org.apache.helix.InstanceType;
+import org.apache.helix.PropertyType;
 import org.apache.helix.model.ExternalView;
 import org.apache.helix.model.InstanceConfig;
 import org.apache.helix.spectator.RoutingTableProvider;
+import org.apache.helix.spectator.RoutingTableSnapshot;
 
 /**
- * Which replicas serve which partitions, from Helix's external view: a Helix {@link
- * RoutingTableProvider} whose table Helix refreshes on every change, so a lookup reads memory,
- * never ZooKeeper. A replica in LEADER or STANDBY state is ready to serve.
+ * Which replicas serve which partitions: a Helix {@link RoutingTableProvider} over the external
+ * view and the {@value #READINESS_STATE_TYPE} customized view, which Helix refreshes on every
+ * change, so a lookup reads memory, never ZooKeeper. A replica is <em>ready to serve</em> when it
+ * is LEADER or STANDBY in the external view, its server has reported it {@value #READY} (caught up:
+ * its version topic consumed to end-of-push and, for a hybrid store, the real-time topic within
+ * the store's offset lag) in its Helix customized state, and its server is not draining (the
+ * {@value #DRAINING_FIELD} field of its Helix instance config). This is Venice's rule: its routers
+ * route to the replicas whose customized state is COMPLETED. A version whose customized view Helix
+ * has not aggregated yet (none of its replicas reported) is routed by the external view alone; a
+ * server still refuses reads of a replica that has not caught up, and callers fail over.
  *
  * <p>Used by routers (to route reads), controllers (their plugins' {@link RoutingService}) and, on
  * top of a server's own Helix participant, servers (replica states for the cluster view).
  * Thread-safe.
  */
 public final class RoutingTable implements AutoCloseable, ZkClusterView.ReplicaStateSource {
+  /** The Helix customized-state type a server reports its replicas' readiness in (Venice's). */
+  public static final String READINESS_STATE_TYPE = "OFFLINE_PUSH";
+  /** The customized state of a replica that is ready to serve. */
+  public static final String READY = "COMPLETED";
+  /** The instance-config field a draining server sets to {@code true}. */
+  public static final String DRAINING_FIELD = "VENICE_DRAINING";
+  /** The external-view states that serve reads, leader first. */
+  private static final List<String> ROUTED_STATES = List.of("LEADER", "STANDBY");
+
   private final HelixManager manager;
   private final boolean ownsManager;
   private final RoutingTableProvider provider;
@@ -41,7 +61,9 @@ public final class RoutingTable implements AutoCloseable, ZkClusterView.ReplicaS
     this.manager = manager;
     this.ownsManager = ownsManager;
     try {
-      this.provider = new RoutingTableProvider(manager);
+      this.provider = new RoutingTableProvider(manager, Map.of(
+          PropertyType.EXTERNALVIEW, List.of(),
+          PropertyType.CUSTOMIZEDVIEW, List.of(READINESS_STATE_TYPE)));
     } catch (RuntimeException e) {
       if (ownsManager) {
         manager.disconnect();
@@ -69,12 +91,27 @@ public final class RoutingTable implements AutoCloseable, ZkClusterView.ReplicaS
     return manager;
   }
 
-  /** The ready replicas of one partition of a version topic, leader first. */
+  /**
+   * The ready-to-serve replicas of one partition of a version topic (see the class comment),
+   * leader first, then standbys by instance id.
+   */
   public List<Replica> readyReplicas(String topic, int partition) {
     String partitionName = topic + "_" + partition;
+    RoutingTableSnapshot readiness = provider.getRoutingTableSnapshot(PropertyType.CUSTOMIZEDVIEW,
+        READINESS_STATE_TYPE);
+    Set<String> caughtUp = null; // null: Helix has no customized view of this version yet
+    if (readiness.getResources().contains(topic)) {
+      caughtUp = new HashSet<>();
+      for (InstanceConfig instance : readiness.getInstancesForResource(topic, partitionName,
+          READY)) {
+        caughtUp.add(instance.getInstanceName());
+      }
+    }
+    RoutingTableSnapshot states = provider.getRoutingTableSnapshot(PropertyType.EXTERNALVIEW);
     List<Replica> replicas = new ArrayList<>();
-    addAll(replicas, provider.getInstancesForResource(topic, partitionName, "LEADER"));
-    addAll(replicas, provider.getInstancesForResource(topic, partitionName, "STANDBY"));
+    for (String state : ROUTED_STATES) {
+      addReady(replicas, states.getInstancesForResource(topic, partitionName, state), caughtUp);
+    }
     return replicas;
   }
 
@@ -96,7 +133,8 @@ public final class RoutingTable implements AutoCloseable, ZkClusterView.ReplicaS
    */
   @Override
   public Map<Integer, Map<String, String>> replicaStates(String topic) {
-    for (ExternalView view : provider.getRoutingTableSnapshot().getExternalViews()) {
+    for (ExternalView view : provider.getRoutingTableSnapshot(PropertyType.EXTERNALVIEW)
+        .getExternalViews()) {
       if (view.getResourceName().equals(topic)) {
         return statesOf(view);
       }
@@ -123,10 +161,19 @@ public final class RoutingTable implements AutoCloseable, ZkClusterView.ReplicaS
     return Collections.unmodifiableMap(states);
   }
 
-  private static void addAll(List<Replica> into, List<InstanceConfig> instances) {
-    instances.stream().sorted(Comparator.comparing(InstanceConfig::getInstanceName))
+  private static void addReady(List<Replica> into, List<InstanceConfig> instances,
+      Set<String> caughtUp) {
+    instances.stream()
+        .filter(i -> caughtUp == null || caughtUp.contains(i.getInstanceName()))
+        .filter(i -> !isDraining(i))
+        .sorted(Comparator.comparing(InstanceConfig::getInstanceName))
         .map(i -> new Replica(i.getInstanceName(), i.getHostName(), Integer.parseInt(i.getPort())))
         .forEach(into::add);
+  }
+
+  /** Whether a server has marked itself draining in its instance config. */
+  public static boolean isDraining(InstanceConfig instance) {
+    return Boolean.parseBoolean(instance.getRecord().getSimpleField(DRAINING_FIELD));
   }
 
   @Override

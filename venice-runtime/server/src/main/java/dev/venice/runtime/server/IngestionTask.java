@@ -25,6 +25,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -38,6 +39,17 @@ import org.slf4j.LoggerFactory;
  * records ({@code isolation.level=read_committed}): a fenced leader's aborted copies are never
  * applied. When this replica leads a hybrid partition and has consumed end-of-push, its {@link
  * RealTimeLeader} also copies the store's real-time topic into the version topic.
+ *
+ * <p><b>Caught up.</b> A replica reports COMPLETED, and serves reads, only once it has caught up:
+ * it has applied end-of-push, its version-topic position has reached the topic's end offset (the
+ * last stable offset, as {@code read_committed} sees it) sampled when the check began (at
+ * end-of-push, or when the replica opened with end-of-push already stored: a reopened replica
+ * never trusts its stored end-of-push alone), and, for a hybrid store, its real-time lag is at most
+ * the store's {@code offsetLagThreshold}. The lag is the real-time partition's end offset minus the
+ * next real-time offset this replica has to apply: after the last copied one ({@code
+ * upstreamOffset + 1}), or, before any copy, the first offset within the rewind time (where a new
+ * leader starts, {@link LeaderStartPosition}). This is Venice's hybrid "ready to serve" rule. Once
+ * caught up a replica stays so (a lag that grows later is a metric, not a reason to stop serving).
  *
  * <p>A record that cannot be decoded, or that a plugin rejects, takes the dead-letter path: it is
  * logged, counted in {@code venice.server.ingestion.dead.letter{store,reason}}, handed with its
@@ -74,6 +86,15 @@ final class IngestionTask implements Runnable {
   /** Whether Helix has made this replica the leader. */
   private volatile boolean leader;
   private volatile boolean failed;
+  /** Whether this replica has caught up (see the class comment); only ever goes to true. */
+  private volatile boolean caughtUp;
+  /** The version-topic offset to reach before catching up; -1 until sampled. */
+  private long catchUpTarget = -1;
+  /** When the real-time lag may be looked up again (epoch ms): at most every 100 ms. */
+  private long nextLagCheckMs;
+  private long lastLoggedLag = -1;
+  private final HybridConfig hybrid;
+  private final Runnable onCaughtUp;
   private volatile KafkaConsumer<byte[], byte[]> versionConsumer;
   /** The real-time copy of a hybrid partition's leader; null for a batch-only store. */
   private final RealTimeLeader realTimeLeader;
@@ -82,7 +103,7 @@ final class IngestionTask implements Runnable {
   IngestionTask(String topic, int partition, int partitionCount, PartitionStore storage,
       String kafkaBootstrap, HybridConfig hybrid, String instanceId, ZkStoreRepository reporter,
       LeaderTerms terms, Supplier<IngestionHooks> hooks, MeterRegistry registry,
-      Runnable onFailure) {
+      Runnable onFailure, Runnable onCaughtUp) {
     this.topic = topic;
     this.store = TopicNames.storeOf(topic);
     this.partition = partition;
@@ -92,6 +113,8 @@ final class IngestionTask implements Runnable {
     this.reporter = reporter;
     this.hooks = hooks;
     this.onFailure = onFailure;
+    this.onCaughtUp = onCaughtUp;
+    this.hybrid = hybrid;
     this.registry = registry;
     this.applied = Counter.builder("venice.server.ingestion.records")
         .description("Data records applied to storage").tag("store", store).register(registry);
@@ -144,8 +167,9 @@ final class IngestionTask implements Runnable {
     return leader;
   }
 
+  /** Whether this replica has caught up and not failed: it may serve reads. */
   boolean isReady() {
-    return storage.endOfPushReceived() && !failed;
+    return caughtUp && !failed;
   }
 
   /**
@@ -186,14 +210,17 @@ final class IngestionTask implements Runnable {
       if (storage.endOfPushReceived()) {
         replicaHooks.endOfPush(event(resumed));
       }
-      reporter.report(topic, partition, instanceId,
-          storage.endOfPushReceived() ? ReplicaStatus.COMPLETED : ReplicaStatus.STARTED);
+      // never COMPLETED from the stored end-of-push alone: the backlog comes first
+      reporter.report(topic, partition, instanceId, ReplicaStatus.STARTED);
       while (running) {
         for (ConsumerRecord<byte[], byte[]> record : versionConsumer.poll(POLL)) {
           applyVersionRecord(record);
         }
         if (realTimeLeader != null && storage.endOfPushReceived()) {
           realTimeLeader.step(versionConsumer, tp);
+        }
+        if (!caughtUp && storage.endOfPushReceived()) {
+          checkCaughtUp(tp);
         }
       }
     } catch (WakeupException e) {
@@ -249,7 +276,7 @@ final class IngestionTask implements Runnable {
       case END_OF_PUSH -> {
         storage.endOfPush(offset, envelope.producerId(), envelope.sequence());
         replicaHooks.endOfPush(event(false));
-        reporter.report(topic, partition, instanceId, ReplicaStatus.COMPLETED);
+        // COMPLETED once caught up (checkCaughtUp), not here
       }
       default -> deadLetter(record, "unknown-control", "control message "
           + envelope.control().name());
@@ -299,6 +326,67 @@ final class IngestionTask implements Runnable {
       timings.record(IngestionStage.APPLY, System.nanoTime() - applyStart);
       hookSet.afterApply(hookRecord);
     }
+  }
+
+  /**
+   * Checks the caught-up rule of the class comment and, the first time it holds, reports
+   * COMPLETED and tells the server. Runs on the ingestion thread after each poll.
+   */
+  private void checkCaughtUp(TopicPartition versionPartition) throws RocksDBException {
+    if (catchUpTarget < 0) {
+      catchUpTarget = versionConsumer.endOffsets(List.of(versionPartition),
+          RealTimeLeader.KAFKA_TIMEOUT).get(versionPartition);
+    }
+    long position = versionConsumer.position(versionPartition, RealTimeLeader.KAFKA_TIMEOUT);
+    if (position < catchUpTarget) {
+      return;
+    }
+    if (hybrid != null) {
+      long now = System.currentTimeMillis();
+      if (now < nextLagCheckMs) {
+        return;
+      }
+      nextLagCheckMs = now + 100;
+      long lag = realTimeLag(now);
+      if (lag > hybrid.offsetLagThreshold()) {
+        if (lastLoggedLag < 0 || lag < lastLoggedLag / 2) { // a line per halving, not per check
+          lastLoggedLag = lag;
+          LOG.info("{} partition {}: real-time lag {} records, over the store's threshold {}; not"
+              + " ready yet", topic, partition, lag, hybrid.offsetLagThreshold());
+        }
+        return;
+      }
+    }
+    caughtUp = true;
+    LOG.info("{} partition {}: caught up at version-topic offset {} (target {})", topic,
+        partition, position, catchUpTarget);
+    reporter.report(topic, partition, instanceId, ReplicaStatus.COMPLETED);
+    onCaughtUp.run();
+  }
+
+  /**
+   * The real-time records this replica has still to apply (see the class comment); {@link
+   * Long#MAX_VALUE} when Kafka cannot say now (looked up again later).
+   */
+  private long realTimeLag(long nowMs) throws RocksDBException {
+    try {
+      return realTimeLagOrThrow(nowMs);
+    } catch (KafkaException e) {
+      LOG.warn("{} partition {}: real-time lag not known yet: {}", topic, partition, e.toString());
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private long realTimeLagOrThrow(long nowMs) throws RocksDBException {
+    TopicPartition realTime = new TopicPartition(TopicNames.realTimeTopic(store), partition);
+    LeaderStartPosition.RealTimeOffsets offsets = LeaderStartPosition.RealTimeOffsets.of(
+        versionConsumer, realTime, RealTimeLeader.KAFKA_TIMEOUT);
+    long end = offsets.end();
+    long copied = storage.upstreamOffset();
+    long next = copied >= 0 ? copied + 1
+        : offsets.firstAtOrAfter(nowMs - TimeUnit.SECONDS.toMillis(hybrid.rewindSeconds()))
+            .orElse(end);
+    return Math.max(0, end - Math.min(next, end));
   }
 
   private PartitionEvent event(boolean resumed) {

@@ -28,6 +28,18 @@ import org.slf4j.LoggerFactory;
 final class ReplicaManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaManager.class);
 
+  /**
+   * Where the server publishes whether a replica is ready to serve (its Helix customized state,
+   * which routers read).
+   */
+  interface ReadinessReports {
+    /** The replica caught up (called once per replica opening, on its ingestion thread). */
+    void caughtUp(String topic, int partition);
+
+    /** The replica is (re)opening or closing: it is not ready until it reports again. */
+    void withdraw(String topic, int partition);
+  }
+
   /** One replica on this server. */
   record Replica(String topic, int partition, PartitionStore storage, IngestionTask ingestion) {}
 
@@ -40,6 +52,13 @@ final class ReplicaManager implements AutoCloseable {
   private final MeterRegistry registry;
   private final Map<String, Replica> replicas = new ConcurrentHashMap<>();
   private volatile BiConsumer<String, Integer> takeOutOfService = (topic, partition) -> { };
+  private volatile ReadinessReports readiness = new ReadinessReports() {
+    @Override
+    public void caughtUp(String topic, int partition) {}
+
+    @Override
+    public void withdraw(String topic, int partition) {}
+  };
 
   ReplicaManager(Path dataDir, ZkStoreRepository stores, LeaderTerms terms, String kafkaBootstrap,
       String instanceId, Supplier<IngestionHooks> hooks, MeterRegistry registry) {
@@ -64,10 +83,12 @@ final class ReplicaManager implements AutoCloseable {
     Version version = store.version(TopicNames.versionOf(topic)).orElseThrow(
         () -> new IllegalStateException("Helix assigned " + id + " but store " + storeName
             + " has no version " + TopicNames.versionOf(topic)));
+    readiness.withdraw(topic, partition); // a report left by an earlier opening is stale
     PartitionStore storage = PartitionStore.open(dir(topic, partition));
     IngestionTask ingestion = new IngestionTask(topic, partition, version.partitionCount(),
         storage, kafkaBootstrap, store.hybrid(), instanceId, stores, terms, hooks, registry,
-        () -> takeOutOfService.accept(topic, partition));
+        () -> takeOutOfService.accept(topic, partition),
+        () -> readiness.caughtUp(topic, partition));
     replicas.put(id, new Replica(topic, partition, storage, ingestion));
     ingestion.start();
     LOG.info("opened {} (from offset {})", id, checkpoint(storage));
@@ -79,6 +100,16 @@ final class ReplicaManager implements AutoCloseable {
    */
   void onReplicaFailure(BiConsumer<String, Integer> handler) {
     this.takeOutOfService = handler;
+  }
+
+  /** Where replicas' readiness is published (set before Helix opens any replica). */
+  void reportReadinessTo(ReadinessReports reports) {
+    this.readiness = reports;
+  }
+
+  /** Whether at least one replica here has caught up (and not failed). */
+  boolean anyCaughtUp() {
+    return replicas.values().stream().anyMatch(r -> r.ingestion().isReady());
   }
 
   /**
@@ -107,6 +138,7 @@ final class ReplicaManager implements AutoCloseable {
   synchronized void close(String topic, int partition) {
     Replica replica = replicas.remove(id(topic, partition));
     if (replica != null) {
+      readiness.withdraw(topic, partition);
       if (replica.ingestion().stop()) {
         replica.storage().close();
         LOG.info("closed {}", id(topic, partition));

@@ -8,4 +8,9 @@ final class ServerNames {
   static int partitionOf(String helixPartition) {
     return Integer.parseInt(helixPartition.substring(helixPartition.lastIndexOf('_') + 1));
   }
+
+  /** The Helix partition name {@code <resource>_<p>} of a partition of a version topic. */
+  static String partitionName(String topic, int partition) {
+    return topic + "_" + partition;
+  }
 }

@@ -18,6 +18,7 @@ import dev.venice.runtime.protocol.RequestHookInterceptor;
 import dev.venice.spi.host.ClusterMember;
 import dev.venice.spi.plugin.ProcessKind;
 import dev.venice.spi.plugin.Readiness;
+import dev.venice.spi.plugin.ServingState;
 import io.grpc.Server;
 import io.grpc.util.MutableHandlerRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -31,7 +32,9 @@ import org.apache.helix.HelixAdmin;
 import org.apache.helix.HelixManager;
 import org.apache.helix.InstanceType;
 import org.apache.helix.manager.zk.ZKHelixAdmin;
+import org.apache.helix.model.HelixConfigScope;
 import org.apache.helix.model.InstanceConfig;
+import org.apache.helix.model.builder.HelixConfigScopeBuilder;
 import org.apache.helix.model.LeaderStandbySMD;
 import org.apache.helix.zookeeper.impl.client.ZkClient;
 import org.slf4j.Logger;
@@ -39,9 +42,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One storage server process: a Helix participant named {@code host_grpcPort} that holds the
- * partition replicas Helix assigns it, serves reads on its gRPC port (plus the standard {@code
- * grpc.health.v1} service) and offers {@code /health}, {@code /metrics}, {@code /plugins} and
- * {@code /partitions} on its admin port.
+ * partition replicas Helix assigns it, serves reads on its gRPC port (plus its plugins' gRPC
+ * services, such as grpc-health's {@code grpc.health.v1}) and offers {@code /health}, {@code
+ * /metrics}, {@code /plugins} and {@code /partitions} on its admin port. It is READY once a replica
+ * has caught up (or its cluster has no data); a stop drains first: it withdraws from routing
+ * through its Helix instance config, the plugins' {@code onDrain} runs, then it leaves the
+ * cluster.
  */
 public final class VeniceServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VeniceServer.class);
@@ -101,7 +107,8 @@ public final class VeniceServer implements AutoCloseable {
           Set.of(VeniceReadGrpc.SERVICE_NAME));
       this.admin = host.serveAdmin(this::readiness, null, routes -> routes
           .route("GET", "/partitions", request -> AdminResponse.ok(replicas.stats())));
-      HelixManager joined = joinCluster(zkAddress, sessionTimeout, hostName, grpcPort, replicas);
+      HelixManager joined = joinCluster(zk, zkAddress, sessionTimeout, hostName, grpcPort,
+          replicas);
       this.participant = host.closeBeforePlugins("Helix participant", joined,
           joined::disconnect);
       replicas.onReplicaFailure((topic, partition) -> disable(joined, topic, partition));
@@ -111,8 +118,17 @@ public final class VeniceServer implements AutoCloseable {
         routing = null; // the cluster view answers empty replica states from now on
         table.close();
       });
+      host.onDrain("withdraw from routing", () -> markDraining(joined, true));
       host.ready(clusterView, new ClusterMember(instanceId, ProcessKind.SERVER, admin.url(),
           hostName + ":" + grpcPort));
+      if (stores.storeNames().stream().allMatch(s -> stores.store(s)
+          .map(store -> store.versions().isEmpty()).orElse(true))) {
+        host.lifecycle().moveTo(ServingState.READY, ""); // a cluster with no data to catch up
+      } else {
+        host.lifecycle().moveTo(ServingState.STARTING, "replicas bootstrapping: none caught up"
+            + " yet");
+        becomeReadyIfCaughtUp();
+      }
     } catch (Exception | Error e) {
       host.close();
       throw e;
@@ -126,8 +142,13 @@ public final class VeniceServer implements AutoCloseable {
     return new VeniceServer(ServerConfig.parse(config));
   }
 
-  private HelixManager joinCluster(String zkAddress, Duration sessionTimeout, String host,
-      int port, ReplicaManager replicaManager) throws Exception {
+  /**
+   * Joins the cluster as a Helix participant. Before it does, it clears what a previous run may
+   * have left: its draining mark, and its replicas' readiness reports (a replica reports again once
+   * it has caught up in this run).
+   */
+  private HelixManager joinCluster(ZkClient zk, String zkAddress, Duration sessionTimeout,
+      String host, int port, ReplicaManager replicaManager) throws Exception {
     HelixAdmin helixAdmin = new ZKHelixAdmin(zkAddress);
     try {
       if (!helixAdmin.getInstancesInCluster(cluster).contains(instanceId)) {
@@ -136,16 +157,45 @@ public final class VeniceServer implements AutoCloseable {
         instance.setPort(Integer.toString(port));
         instance.setInstanceEnabled(true);
         helixAdmin.addInstance(cluster, instance);
+      } else {
+        helixAdmin.setConfig(participantScope(), Map.of(RoutingTable.DRAINING_FIELD, "false"));
       }
     } finally {
       helixAdmin.close();
     }
+    zk.deleteRecursively("/" + cluster + "/INSTANCES/" + instanceId + "/CUSTOMIZEDSTATES/"
+        + RoutingTable.READINESS_STATE_TYPE);
     HelixManager manager = ZooKeeperConnections.helixManager(cluster, instanceId,
         InstanceType.PARTICIPANT, zkAddress, sessionTimeout);
     manager.getStateMachineEngine().registerStateModelFactory(LeaderStandbySMD.name,
         new PartitionStateModel.Factory(replicaManager));
+    replicaManager.reportReadinessTo(new HelixReadinessReports(manager,
+        this::becomeReadyIfCaughtUp));
     manager.connect();
     return manager;
+  }
+
+  private HelixConfigScope participantScope() {
+    return new HelixConfigScopeBuilder(HelixConfigScope.ConfigScopeProperty.PARTICIPANT)
+        .forCluster(cluster).forParticipant(instanceId).build();
+  }
+
+  /**
+   * Marks this server draining (or not) in its Helix instance config: one ZooKeeper write, no
+   * state transition, so no leadership moves while it drains; routers' routing tables drop it at
+   * once ({@link RoutingTable}), fast clients at their next routing refresh.
+   */
+  private void markDraining(HelixManager manager, boolean draining) {
+    manager.getClusterManagmentTool().setConfig(participantScope(),
+        Map.of(RoutingTable.DRAINING_FIELD, Boolean.toString(draining)));
+    LOG.info("server {}: {} routing", instanceId, draining ? "withdrawn from" : "back in");
+  }
+
+  /** READY once a replica has caught up (ProcessHost ignores it after the drain began). */
+  private void becomeReadyIfCaughtUp() {
+    if (replicas.anyCaughtUp()) {
+      host.lifecycle().moveTo(ServingState.READY, "");
+    }
   }
 
   /**
@@ -203,7 +253,10 @@ public final class VeniceServer implements AutoCloseable {
     return replica != null && replica.ingestion().isLeader();
   }
 
-  /** Whether a replica held here has consumed end-of-push. */
+  /**
+   * Whether a replica held here has caught up (end-of-push, its version-topic backlog and, for a
+   * hybrid store, the real-time lag; see IngestionTask) and serves reads.
+   */
   public boolean isReady(String topic, int partition) {
     ReplicaManager.Replica replica = replicas.replica(topic, partition);
     return replica != null && replica.ingestion().isReady();
