@@ -6,6 +6,7 @@ import dev.venice.runtime.common.metrics.ProcessMetrics;
 import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginManager;
 import dev.venice.runtime.common.process.ProcessHost;
+import dev.venice.runtime.common.process.RunningProcess;
 import dev.venice.runtime.metadata.RoutingTable;
 import dev.venice.runtime.metadata.ZkClusterView;
 import dev.venice.runtime.metadata.ZkStoreRepository;
@@ -28,6 +29,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * One controller process. Several may run for one cluster: Helix elects the leader, which alone
  * performs mutations and monitors pushes; the others answer reads and redirect mutations.
  */
-public final class VeniceController implements AutoCloseable {
+public final class VeniceController implements RunningProcess {
   private static final Logger LOG = LoggerFactory.getLogger(VeniceController.class);
 
   private final String cluster;
@@ -211,6 +213,11 @@ public final class VeniceController implements AutoCloseable {
       return Readiness.notReady("not connected to ZooKeeper");
     }
     return Readiness.READY;
+  }
+
+  @Override
+  public CompletableFuture<Void> stopped() {
+    return host.stopped();
   }
 
   /**

@@ -14,6 +14,7 @@ import dev.venice.runtime.common.metrics.ProcessMetrics;
 import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginManager;
 import dev.venice.runtime.common.process.ProcessHost;
+import dev.venice.runtime.common.process.RunningProcess;
 import dev.venice.runtime.metadata.RoutingTable;
 import dev.venice.runtime.metadata.ZkClusterView;
 import dev.venice.runtime.metadata.ZkStoreRepository;
@@ -34,6 +35,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -49,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * /health}, {@code /metrics} (per-store latency p50/p99/p999 and request counts) and {@code
  * /plugins}.
  */
-public final class VeniceRouter implements AutoCloseable {
+public final class VeniceRouter implements RunningProcess {
   private static final Logger LOG = LoggerFactory.getLogger(VeniceRouter.class);
 
   private final String cluster;
@@ -169,6 +171,11 @@ public final class VeniceRouter implements AutoCloseable {
     return Optional.of(new RoutingMetadata(name, version.number(), version.partitionCount(),
         version.compressionStrategy(), store.keySchema(), stores.valueSchemas(name), replicas,
         store.pluginSettings()));
+  }
+
+  @Override
+  public CompletableFuture<Void> stopped() {
+    return host.stopped();
   }
 
   /** Stops the router in the sequence of {@link ProcessHost#close}. */

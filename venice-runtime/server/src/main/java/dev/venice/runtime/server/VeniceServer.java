@@ -7,6 +7,7 @@ import dev.venice.runtime.common.config.ProcessConfig;
 import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginManager;
 import dev.venice.runtime.common.process.ProcessHost;
+import dev.venice.runtime.common.process.RunningProcess;
 import dev.venice.runtime.metadata.RoutingTable;
 import dev.venice.runtime.metadata.ZkClusterView;
 import dev.venice.runtime.metadata.ZkStoreRepository;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.helix.HelixAdmin;
@@ -49,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * through its Helix instance config, the plugins' {@code onDrain} runs, then it leaves the
  * cluster.
  */
-public final class VeniceServer implements AutoCloseable {
+public final class VeniceServer implements RunningProcess {
   private static final Logger LOG = LoggerFactory.getLogger(VeniceServer.class);
 
   private final String cluster;
@@ -265,6 +267,11 @@ public final class VeniceServer implements AutoCloseable {
   private Readiness readiness() {
     return participant != null && participant.isConnected() ? Readiness.READY
         : Readiness.notReady("not connected to the cluster");
+  }
+
+  @Override
+  public CompletableFuture<Void> stopped() {
+    return host.stopped();
   }
 
   /**

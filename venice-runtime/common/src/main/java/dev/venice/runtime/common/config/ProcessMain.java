@@ -1,5 +1,6 @@
 package dev.venice.runtime.common.config;
 
+import dev.venice.runtime.common.process.RunningProcess;
 import dev.venice.spi.config.ConfigException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -7,7 +8,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The {@code main} of every Venice process: read a properties file, start, run until the JVM is
- * asked to stop, then close. A bad configuration exits with status 2 and a line naming the file
+ * asked to stop (then close: drain and stop) or the process stopped by itself (then exit 0). A bad configuration exits with status 2 and a line naming the file
  * and key.
  */
 public final class ProcessMain {
@@ -15,7 +16,7 @@ public final class ProcessMain {
   @FunctionalInterface
   public interface Starter {
     /** Starts the process. */
-    AutoCloseable start(Map<String, String> config) throws Exception;
+    RunningProcess start(Map<String, String> config) throws Exception;
   }
 
   private ProcessMain() {}
@@ -30,7 +31,7 @@ public final class ProcessMain {
       System.err.println("usage: " + process + " <" + process + ".properties>");
       System.exit(2);
     }
-    AutoCloseable running;
+    RunningProcess running;
     try {
       running = starter.start(ProcessConfig.load(Path.of(args[0])));
     } catch (ConfigException e) {
@@ -48,6 +49,11 @@ public final class ProcessMain {
       stopped.countDown();
     }, process + "-shutdown"));
     System.out.println(process + " started from " + args[0] + "; stop it with SIGTERM or Ctrl-C");
+    // a process may also stop by itself (POST /plugins/graceful-drain/drain): the JVM exits then
+    running.stopped().thenRun(stopped::countDown);
     stopped.await();
+    if (running.stopped().isDone()) {
+      System.exit(0); // the shutdown hook's close is then a no-op
+    }
   }
 }
