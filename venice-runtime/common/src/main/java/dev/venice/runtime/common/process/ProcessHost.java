@@ -77,6 +77,10 @@ public final class ProcessHost implements AutoCloseable {
   private boolean pluginsToldStart;
   private boolean pluginsToldReady;
   private boolean closed;
+  /** Guards {@link #started} and {@link #stopRequested} (not {@code this}: close holds that). */
+  private final Object startLock = new Object();
+  private boolean started;
+  private boolean stopRequested;
 
   /**
    * @param kind the process kind (names its plugins' kind and its admin server)
@@ -87,11 +91,7 @@ public final class ProcessHost implements AutoCloseable {
     this.kind = Objects.requireNonNull(kind, "kind");
     this.config = Objects.requireNonNull(config, "config");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
-    this.lifecycle = new ServingStateMachine("starting", () -> {
-      Thread stop = new Thread(this::close, kind.id() + "-requested-stop");
-      stop.setDaemon(false); // the stop finishes even if every other thread has ended
-      stop.start();
-    });
+    this.lifecycle = new ServingStateMachine("starting", this::stopWhenStarted);
   }
 
   /** The process's meters. */
@@ -186,6 +186,29 @@ public final class ProcessHost implements AutoCloseable {
     membership.register(self);
     pluginsToldReady = true;
     plugins.lifecycleHooks().onReady();
+    synchronized (startLock) {
+      started = true;
+      if (stopRequested) {
+        stopOnItsOwnThread();
+      }
+    }
+  }
+
+  /** A requested stop: at once once started, else as soon as {@link #ready} has run. */
+  private void stopWhenStarted() {
+    synchronized (startLock) {
+      if (started) {
+        stopOnItsOwnThread();
+      } else {
+        stopRequested = true;
+      }
+    }
+  }
+
+  private void stopOnItsOwnThread() {
+    Thread stop = new Thread(this::close, kind.id() + "-requested-stop");
+    stop.setDaemon(false); // the stop finishes even if every other thread has ended
+    stop.start();
   }
 
   /**

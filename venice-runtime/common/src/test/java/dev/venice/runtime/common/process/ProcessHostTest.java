@@ -1,6 +1,7 @@
 package dev.venice.runtime.common.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -114,12 +115,23 @@ public class ProcessHostTest {
   }
 
   @Test
-  void aRequestedStopDrainsAndStopsOnAThreadOfItsOwn() throws Exception {
+  void aStopRequestedWhileStartingRunsOnAThreadOfItsOwnOnceStarted() throws Exception {
     ProcessHost host = host(0);
     host.startPlugins(BasicHostServices.minimal("server", "s_1", "c"), classPath);
     host.serveAdmin(() -> Readiness.READY, null, routes -> { });
     host.lifecycle().requestStop();
+    assertFalse(host.stopped().isDone(), "the start is not interrupted");
+    host.ready(new Membership() {
+      @Override
+      public void register(ClusterMember self) {}
+
+      @Override
+      public void deregister() {
+        EVENTS.add("deregister");
+      }
+    }, new ClusterMember("s_1", ProcessKind.SERVER, "http://s", "s:1"));
     host.stopped().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertTrue(EVENTS.contains("deregister"));
     assertEquals(ServingState.STOPPING, host.lifecycle().state());
     host.lifecycle().requestStop(); // a second request does nothing
   }
