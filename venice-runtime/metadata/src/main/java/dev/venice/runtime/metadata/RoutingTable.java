@@ -28,9 +28,10 @@ import org.apache.helix.spectator.RoutingTableSnapshot;
  * its version topic consumed to end-of-push and, for a hybrid store, the real-time topic within
  * the store's offset lag) in its Helix customized state, and its server is not draining (the
  * {@value #DRAINING_FIELD} field of its Helix instance config). This is Venice's rule: its routers
- * route to the replicas whose customized state is COMPLETED. A version whose customized view Helix
- * has not aggregated yet (none of its replicas reported) is routed by the external view alone; a
- * server still refuses reads of a replica that has not caught up, and callers fail over.
+ * route to the replicas whose customized state is COMPLETED. A partition none of whose routable
+ * replicas Helix shows COMPLETED yet (its reports of a version that just went online not aggregated
+ * yet) is routed by the external view alone rather than not at all: a server refuses reads of a
+ * replica that has not caught up ({@code UNAVAILABLE}), and callers move on to the next replica.
  *
  * <p>Used by routers (to route reads), controllers (their plugins' {@link RoutingService}) and, on
  * top of a server's own Helix participant, servers (replica states for the cluster view).
@@ -108,6 +109,13 @@ public final class RoutingTable implements AutoCloseable, ZkClusterView.ReplicaS
       }
     }
     RoutingTableSnapshot states = provider.getRoutingTableSnapshot(PropertyType.EXTERNALVIEW);
+    List<Replica> replicas = routable(states, topic, partitionName, caughtUp);
+    return replicas.isEmpty() && caughtUp != null
+        ? routable(states, topic, partitionName, null) : replicas;
+  }
+
+  private static List<Replica> routable(RoutingTableSnapshot states, String topic,
+      String partitionName, Set<String> caughtUp) {
     List<Replica> replicas = new ArrayList<>();
     for (String state : ROUTED_STATES) {
       addReady(replicas, states.getInstancesForResource(topic, partitionName, state), caughtUp);

@@ -360,8 +360,8 @@ final class IngestionTask implements Runnable {
     caughtUp = true;
     LOG.info("{} partition {}: caught up at version-topic offset {} (target {})", topic,
         partition, position, catchUpTarget);
+    onCaughtUp.run(); // routable first (Helix), then COMPLETED for the push monitor
     reporter.report(topic, partition, instanceId, ReplicaStatus.COMPLETED);
-    onCaughtUp.run();
   }
 
   /**
