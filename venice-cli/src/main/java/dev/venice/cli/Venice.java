@@ -4,6 +4,7 @@ import dev.venice.cli.cluster.ClusterCommand;
 import dev.venice.cli.cluster.QuickstartCommand;
 import dev.venice.cli.plugins.DumpAuditLogCommand;
 import dev.venice.cli.plugins.PluginsCommand;
+import dev.venice.cli.server.ServerCommand;
 import dev.venice.cli.store.BatchGetCommand;
 import dev.venice.cli.store.GetCommand;
 import dev.venice.cli.store.PushCommand;
@@ -33,12 +34,14 @@ import picocli.CommandLine.Command;
         SetReadTimeoutCommand.class,
         PluginsCommand.class,
         DumpAuditLogCommand.class,
+        ServerCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Examples:",
         "  venice quickstart --exit-after-demo",
         "  venice store list --json",
         "  venice push --store users --file users.jsonl",
-        "  venice get --store users --key '\"alice\"'"})
+        "  venice get --store users --key '\"alice\"'",
+        "  venice server drain --server 127.0.0.1_7002 --wait"})
 public final class Venice implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
