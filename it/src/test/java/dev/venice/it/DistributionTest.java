@@ -41,7 +41,8 @@ class DistributionTest {
   @Test
   void libHoldsNoServerOrControllerPluginAndPluginsHoldsEveryOne() throws Exception {
     List<String> plugins = names(DIST.resolve("plugins"));
-    assertEquals(List.of("audit-log", "bloom-filter", "tracing"), plugins);
+    assertEquals(List.of("audit-log", "bloom-filter", "graceful-drain", "grpc-health", "tracing"),
+        plugins);
     List<String> lib = names(DIST.resolve("lib"));
     assertTrue(lib.contains("venice-cli.jar"), lib.toString());
     for (String id : plugins) {

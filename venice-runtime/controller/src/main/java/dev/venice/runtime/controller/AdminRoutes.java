@@ -18,7 +18,9 @@ import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.common.meta.ReplicaStatus;
 import dev.venice.spi.controller.AdminOperation;
 import dev.venice.spi.controller.Caller;
+import dev.venice.spi.host.ClusterMember;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -58,10 +60,13 @@ final class AdminRoutes {
   private final Supplier<LeaderElection> election;
   private final ClusterResources resources;
   private final String kafkaBootstrapServers;
+  private final Supplier<List<ClusterMember>> members;
 
   AdminRoutes(String cluster, StoreService stores, Supplier<LeaderElection> election,
-      ClusterResources resources, String kafkaBootstrapServers) {
+      ClusterResources resources, String kafkaBootstrapServers,
+      Supplier<List<ClusterMember>> members) {
     this.kafkaBootstrapServers = kafkaBootstrapServers;
+    this.members = members;
     this.cluster = cluster;
     this.stores = stores;
     this.election = election;
@@ -153,6 +158,7 @@ final class AdminRoutes {
     body.put("storageInstances", resources.storageInstances());
     body.put("kafkaBootstrapServers", kafkaBootstrapServers);
     body.put("stores", stores.storeNames().size());
+    body.put("members", members.get()); // every live process: kind, admin URL, gRPC address
     return ok(body);
   }
 

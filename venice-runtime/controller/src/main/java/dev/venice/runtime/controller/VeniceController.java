@@ -102,7 +102,8 @@ public final class VeniceController implements RunningProcess {
           config.get(ControllerConfig.PUSH_TIMEOUT),
           config.get(ControllerConfig.PUSH_MAX_SHRINK_FRACTION));
       this.admin = host.serveAdmin(this::readiness, adminChannel, routes -> new AdminRoutes(
-          cluster, stores, () -> election, resources, kafka).mount(routes));
+          cluster, stores, () -> election, resources, kafka, clusterView::members)
+          .mount(routes));
       LeaderElection elected = new LeaderElection(cluster, zkAddress, sessionTimeout, hostName,
           admin.port());
       this.election = host.closeBeforePlugins("leader election", elected, elected::close);
