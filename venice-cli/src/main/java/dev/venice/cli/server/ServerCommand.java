@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -261,10 +262,12 @@ public final class ServerCommand {
         try {
           status = http.send(HttpRequest.newBuilder(URI.create(adminUrl + STATUS))
               .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException busy) {
+          status = null; // a slow answer is not a stopped process: ask again
         } catch (IOException e) {
           return last; // the port is closed: the process stopped
         }
-        if (status.statusCode() == 200) {
+        if (status != null && status.statusCode() == 200) {
           last = Output.JSON.readTree(status.body());
         }
         if (System.nanoTime() - asked > limit.toNanos()) {

@@ -3,6 +3,8 @@ package dev.venice.it.plugins.gracefuldrain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.venice.it.Schemas;
 import dev.venice.runtime.client.VeniceClients;
 import dev.venice.runtime.common.controller.ControllerClient;
@@ -166,10 +168,17 @@ class RollingRestartTest {
         long before = reads.get();
         long drainStart = System.nanoTime();
         if (i == 0) {
-          venice("server", "drain", "--server", server.instanceId(), "--wait");
+          JsonNode drain = new ObjectMapper().readTree(venice("server", "drain", "--server",
+              server.instanceId(), "--wait", "--json"));
+          assertEquals(0, drain.path("lastStatus").path("refusedAfterDeadline").asLong(-1),
+              "no call arrived after the drain deadline: " + drain);
         }
         cluster.stopServer(server); // the SIGTERM path; after the command, already stopped
         long drained = System.nanoTime() - drainStart;
+        // routers and fast clients stopped sending long before the 30 s drain deadline: had the
+        // server not withdrawn from routing, reads would have kept it draining until then
+        assertTrue(drained < TimeUnit.SECONDS.toNanos(25), "drained in " + drained / 1_000_000
+            + " ms");
         VeniceServer restarted = cluster.restartServer(server);
         awaitFullyServed();
         System.out.printf("server %s: drained and stopped in %d ms, back in service; %d reads"

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.apache.helix.HelixManager;
 import org.apache.helix.InstanceType;
 import org.apache.helix.PropertyType;
@@ -28,10 +29,9 @@ import org.apache.helix.spectator.RoutingTableSnapshot;
  * its version topic consumed to end-of-push and, for a hybrid store, the real-time topic within
  * the store's offset lag) in its Helix customized state, and its server is not draining (the
  * {@value #DRAINING_FIELD} field of its Helix instance config). This is Venice's rule: its routers
- * route to the replicas whose customized state is COMPLETED. A partition none of whose routable
- * replicas Helix shows COMPLETED yet (its reports of a version that just went online not aggregated
- * yet) is routed by the external view alone rather than not at all: a server refuses reads of a
- * replica that has not caught up ({@code UNAVAILABLE}), and callers move on to the next replica.
+ * route to the replicas whose customized state is COMPLETED. A partition with no such replica is
+ * routed to the best it has rather than not at all ({@link #readyReplicas}): a server refuses
+ * reads of a replica that has not caught up ({@code UNAVAILABLE}), and callers move on.
  *
  * <p>Used by routers (to route reads), controllers (their plugins' {@link RoutingService}) and, on
  * top of a server's own Helix participant, servers (replica states for the cluster view).
@@ -93,8 +93,11 @@ public final class RoutingTable implements AutoCloseable, ZkClusterView.ReplicaS
   }
 
   /**
-   * The ready-to-serve replicas of one partition of a version topic (see the class comment),
-   * leader first, then standbys by instance id.
+   * The replicas of one partition of a version topic to route to, leader first, then standbys by
+   * instance id: the ready-to-serve ones (see the class comment). When there are none, the best
+   * there is, in this order: caught up but draining (a draining server still answers), then routable
+   * but not reported caught up (their reports not aggregated yet: a replica that has not caught up
+   * refuses, and the caller moves on), not draining first.
    */
   public List<Replica> readyReplicas(String topic, int partition) {
     String partitionName = topic + "_" + partition;
@@ -109,18 +112,30 @@ public final class RoutingTable implements AutoCloseable, ZkClusterView.ReplicaS
       }
     }
     RoutingTableSnapshot states = provider.getRoutingTableSnapshot(PropertyType.EXTERNALVIEW);
-    List<Replica> replicas = routable(states, topic, partitionName, caughtUp);
-    return replicas.isEmpty() && caughtUp != null
-        ? routable(states, topic, partitionName, null) : replicas;
+    List<InstanceConfig> routable = new ArrayList<>();
+    for (String state : ROUTED_STATES) {
+      states.getInstancesForResource(topic, partitionName, state).stream()
+          .sorted(Comparator.comparing(InstanceConfig::getInstanceName))
+          .forEach(routable::add);
+    }
+    Set<String> reported = caughtUp;
+    Predicate<InstanceConfig> isCaughtUp = i -> reported == null
+        || reported.contains(i.getInstanceName());
+    for (Predicate<InstanceConfig> tier : List.of(isCaughtUp.and(i -> !isDraining(i)),
+        isCaughtUp, i -> !isDraining(i))) {
+      List<Replica> replicas = replicas(routable, tier);
+      if (!replicas.isEmpty()) {
+        return replicas;
+      }
+    }
+    return replicas(routable, i -> true);
   }
 
-  private static List<Replica> routable(RoutingTableSnapshot states, String topic,
-      String partitionName, Set<String> caughtUp) {
-    List<Replica> replicas = new ArrayList<>();
-    for (String state : ROUTED_STATES) {
-      addReady(replicas, states.getInstancesForResource(topic, partitionName, state), caughtUp);
-    }
-    return replicas;
+  private static List<Replica> replicas(List<InstanceConfig> instances,
+      Predicate<InstanceConfig> filter) {
+    return instances.stream().filter(filter)
+        .map(i -> new Replica(i.getInstanceName(), i.getHostName(), Integer.parseInt(i.getPort())))
+        .toList();
   }
 
   /**
@@ -167,16 +182,6 @@ public final class RoutingTable implements AutoCloseable, ZkClusterView.ReplicaS
       states.put(partition, Collections.unmodifiableMap(new TreeMap<>(replicas)));
     }
     return Collections.unmodifiableMap(states);
-  }
-
-  private static void addReady(List<Replica> into, List<InstanceConfig> instances,
-      Set<String> caughtUp) {
-    instances.stream()
-        .filter(i -> caughtUp == null || caughtUp.contains(i.getInstanceName()))
-        .filter(i -> !isDraining(i))
-        .sorted(Comparator.comparing(InstanceConfig::getInstanceName))
-        .map(i -> new Replica(i.getInstanceName(), i.getHostName(), Integer.parseInt(i.getPort())))
-        .forEach(into::add);
   }
 
   /** Whether a server has marked itself draining in its instance config. */

@@ -14,9 +14,12 @@ import org.apache.helix.HelixDataAccessor;
 import org.apache.helix.manager.zk.ZKHelixAdmin;
 import org.apache.helix.manager.zk.ZKHelixDataAccessor;
 import org.apache.helix.manager.zk.ZkBaseDataAccessor;
+import org.apache.helix.model.CustomizedView;
 import org.apache.helix.model.ExternalView;
+import org.apache.helix.model.HelixConfigScope;
 import org.apache.helix.model.InstanceConfig;
 import org.apache.helix.model.LeaderStandbySMD;
+import org.apache.helix.model.builder.HelixConfigScopeBuilder;
 import org.apache.helix.zookeeper.datamodel.ZNRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,6 +98,77 @@ class RoutingTableTest {
         admin.close();
       }
     }
+  }
+
+  @Test
+  void caughtUpReplicasOfServersNotDrainingComeFirstThenTheBestThereIs() throws Exception {
+    try (TestZooKeeper zooKeeper = new TestZooKeeper(dir.resolve("zk"))) {
+      ZKHelixAdmin admin = new ZKHelixAdmin(zooKeeper.address());
+      ZkBaseDataAccessor<ZNRecord> base = new ZkBaseDataAccessor<>(zooKeeper.address());
+      try {
+        admin.addCluster(CLUSTER, false);
+        admin.addStateModelDef(CLUSTER, LeaderStandbySMD.name, LeaderStandbySMD.build());
+        for (int port : new int[] {7001, 7002, 7003}) {
+          InstanceConfig instance = new InstanceConfig("127.0.0.1_" + port);
+          instance.setHostName("127.0.0.1");
+          instance.setPort(Integer.toString(port));
+          instance.setInstanceEnabled(true);
+          admin.addInstance(CLUSTER, instance);
+        }
+        HelixDataAccessor helix = new ZKHelixDataAccessor(CLUSTER, base);
+        ExternalView view = new ExternalView(TOPIC);
+        view.setState(TOPIC + "_0", "127.0.0.1_7002", "LEADER");
+        view.setState(TOPIC + "_0", "127.0.0.1_7001", "STANDBY");
+        view.setState(TOPIC + "_0", "127.0.0.1_7003", "STANDBY");
+        view.setState(TOPIC + "_1", "127.0.0.1_7001", "LEADER");
+        helix.setProperty(helix.keyBuilder().externalView(TOPIC), view);
+
+        try (RoutingTable table = new RoutingTable(CLUSTER, "test-spectator",
+            zooKeeper.address(), Duration.ofSeconds(4))) {
+          RoutingService routing = table.asRoutingService();
+          await(() -> routing.readyReplicas("users", 3, 0).size() == 3, WAIT,
+              () -> "no report aggregated yet: routed by the external view");
+
+          // 7003 is still catching up: only the replicas reported COMPLETED are routed to
+          CustomizedView readiness = new CustomizedView(TOPIC);
+          readiness.setState(TOPIC + "_0", "127.0.0.1_7001", RoutingTable.READY);
+          readiness.setState(TOPIC + "_0", "127.0.0.1_7002", RoutingTable.READY);
+          readiness.setState(TOPIC + "_0", "127.0.0.1_7003", "STARTED");
+          readiness.setState(TOPIC + "_1", "127.0.0.1_7001", "STARTED");
+          helix.setProperty(helix.keyBuilder().customizedView(RoutingTable.READINESS_STATE_TYPE,
+              TOPIC), readiness);
+          await(() -> routing.readyReplicas("users", 3, 0)
+                  .equals(List.of(replica(7002), replica(7001))), WAIT,
+              () -> "caught up only; routing " + routing.readyReplicas("users", 3, 0));
+          assertEquals(List.of(replica(7001)), routing.readyReplicas("users", 3, 1),
+              "no replica caught up: the best there is rather than none");
+
+          draining(admin, 7002, true);
+          await(() -> routing.readyReplicas("users", 3, 0).equals(List.of(replica(7001))), WAIT,
+              () -> "a draining server is not routed to; routing "
+                  + routing.readyReplicas("users", 3, 0));
+          draining(admin, 7001, true);
+          await(() -> routing.readyReplicas("users", 3, 0)
+                  .equals(List.of(replica(7002), replica(7001))), WAIT,
+              () -> "every caught-up replica draining: they still answer, before one catching up;"
+                  + " routing " + routing.readyReplicas("users", 3, 0));
+          draining(admin, 7001, false);
+          draining(admin, 7002, false);
+          await(() -> routing.readyReplicas("users", 3, 0)
+                  .equals(List.of(replica(7002), replica(7001))), WAIT,
+              () -> "back from draining; routing " + routing.readyReplicas("users", 3, 0));
+        }
+      } finally {
+        base.close();
+        admin.close();
+      }
+    }
+  }
+
+  private static void draining(ZKHelixAdmin admin, int port, boolean draining) {
+    admin.setConfig(new HelixConfigScopeBuilder(HelixConfigScope.ConfigScopeProperty.PARTICIPANT)
+            .forCluster(CLUSTER).forParticipant("127.0.0.1_" + port).build(),
+        Map.of(RoutingTable.DRAINING_FIELD, Boolean.toString(draining)));
   }
 
   private static Replica replica(int port) {

@@ -23,7 +23,8 @@ final class HelixReadinessReports implements ReplicaManager.ReadinessReports {
 
   /**
    * @param participant this server's Helix participant (connected before any replica opens)
-   * @param onCaughtUp run after each replica's report (the server becomes READY)
+   * @param onCaughtUp run when a replica has caught up, before its report (the server becomes
+   *     READY)
    */
   HelixReadinessReports(HelixManager participant, Runnable onCaughtUp) {
     this.participant = participant;
@@ -31,21 +32,25 @@ final class HelixReadinessReports implements ReplicaManager.ReadinessReports {
   }
 
   @Override
-  public void caughtUp(String topic, int partition) {
+  public boolean caughtUp(String topic, int partition) {
+    onCaughtUp.run(); // it serves reads from now on, routed or not
     try {
       provider().updateCustomizedState(RoutingTable.READINESS_STATE_TYPE, topic,
           ServerNames.partitionName(topic, partition), RoutingTable.READY);
+      return true;
     } catch (RuntimeException e) {
-      LOG.error("{} partition {}: caught up, but its readiness could not be written to Helix;"
-          + " routers will not route to it until it reopens", topic, partition, e);
+      LOG.warn("{} partition {}: caught up, but its readiness could not be written to Helix yet"
+          + " (asked again in a second): {}", topic, partition, e.toString());
+      return false;
     }
-    onCaughtUp.run();
   }
 
   @Override
   public void withdraw(String topic, int partition) {
     if (!participant.isConnected()) {
-      return; // a new session starts with every report deleted (see VeniceServer)
+      // no session, no write; a report left behind is not routed by (the replica is OFFLINE in
+      // the external view) and is deleted when the replica reopens or the server restarts
+      return;
     }
     String partitionName = ServerNames.partitionName(topic, partition);
     try {

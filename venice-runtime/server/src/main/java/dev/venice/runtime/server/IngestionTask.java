@@ -4,6 +4,7 @@ import dev.venice.runtime.common.data.Compression;
 import dev.venice.runtime.common.data.Envelope;
 import dev.venice.runtime.common.meta.HybridConfig;
 import dev.venice.runtime.common.meta.ReplicaStatus;
+import dev.venice.runtime.common.meta.Store;
 import dev.venice.runtime.common.meta.TopicNames;
 import dev.venice.runtime.common.plugin.IngestionHooks;
 import dev.venice.runtime.metadata.ZkStoreRepository;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -61,6 +63,9 @@ import org.slf4j.LoggerFactory;
 final class IngestionTask implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(IngestionTask.class);
   private static final Duration POLL = Duration.ofMillis(50);
+  /** A caught-up check's Kafka look-ups: short, so a slow broker never stalls ingestion long. */
+  private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(2);
+  private static final long RETRY_MS = 1000;
 
   private final String topic;
   private final String store;
@@ -88,13 +93,15 @@ final class IngestionTask implements Runnable {
   private volatile boolean failed;
   /** Whether this replica has caught up (see the class comment); only ever goes to true. */
   private volatile boolean caughtUp;
+  /** Whether its readiness was published and COMPLETED reported. */
+  private boolean published;
   /** The version-topic offset to reach before catching up; -1 until sampled. */
   private long catchUpTarget = -1;
-  /** When the real-time lag may be looked up again (epoch ms): at most every 100 ms. */
-  private long nextLagCheckMs;
+  /** When the caught-up check may run again (epoch ms). */
+  private long nextCheckMs;
   private long lastLoggedLag = -1;
-  private final HybridConfig hybrid;
-  private final Runnable onCaughtUp;
+  /** Publishes the replica's readiness for routing; false when it could not (asked again). */
+  private final BooleanSupplier readinessPublished;
   private volatile KafkaConsumer<byte[], byte[]> versionConsumer;
   /** The real-time copy of a hybrid partition's leader; null for a batch-only store. */
   private final RealTimeLeader realTimeLeader;
@@ -103,7 +110,7 @@ final class IngestionTask implements Runnable {
   IngestionTask(String topic, int partition, int partitionCount, PartitionStore storage,
       String kafkaBootstrap, HybridConfig hybrid, String instanceId, ZkStoreRepository reporter,
       LeaderTerms terms, Supplier<IngestionHooks> hooks, MeterRegistry registry,
-      Runnable onFailure, Runnable onCaughtUp) {
+      Runnable onFailure, BooleanSupplier readinessPublished) {
     this.topic = topic;
     this.store = TopicNames.storeOf(topic);
     this.partition = partition;
@@ -113,8 +120,7 @@ final class IngestionTask implements Runnable {
     this.reporter = reporter;
     this.hooks = hooks;
     this.onFailure = onFailure;
-    this.onCaughtUp = onCaughtUp;
-    this.hybrid = hybrid;
+    this.readinessPublished = readinessPublished;
     this.registry = registry;
     this.applied = Counter.builder("venice.server.ingestion.records")
         .description("Data records applied to storage").tag("store", store).register(registry);
@@ -219,7 +225,7 @@ final class IngestionTask implements Runnable {
         if (realTimeLeader != null && storage.endOfPushReceived()) {
           realTimeLeader.step(versionConsumer, tp);
         }
-        if (!caughtUp && storage.endOfPushReceived()) {
+        if (!published && storage.endOfPushReceived()) {
           checkCaughtUp(tp);
         }
       }
@@ -329,58 +335,74 @@ final class IngestionTask implements Runnable {
   }
 
   /**
-   * Checks the caught-up rule of the class comment and, the first time it holds, reports
-   * COMPLETED and tells the server. Runs on the ingestion thread after each poll.
+   * Checks the caught-up rule of the class comment and, once it holds, publishes it (Helix, for
+   * routing) and then reports COMPLETED (for the push monitor). Runs on the ingestion thread after
+   * each poll until published. A Kafka look-up that fails, or a publication that fails, is tried
+   * again a second later: neither fails the replica.
    */
   private void checkCaughtUp(TopicPartition versionPartition) throws RocksDBException {
-    if (catchUpTarget < 0) {
-      catchUpTarget = versionConsumer.endOffsets(List.of(versionPartition),
-          RealTimeLeader.KAFKA_TIMEOUT).get(versionPartition);
-    }
-    long position = versionConsumer.position(versionPartition, RealTimeLeader.KAFKA_TIMEOUT);
-    if (position < catchUpTarget) {
+    long now = System.currentTimeMillis();
+    if (now < nextCheckMs) {
       return;
     }
-    if (hybrid != null) {
-      long now = System.currentTimeMillis();
-      if (now < nextLagCheckMs) {
-        return;
-      }
-      nextLagCheckMs = now + 100;
-      long lag = realTimeLag(now);
-      if (lag > hybrid.offsetLagThreshold()) {
-        if (lastLoggedLag < 0 || lag < lastLoggedLag / 2) { // a line per halving, not per check
-          lastLoggedLag = lag;
-          LOG.info("{} partition {}: real-time lag {} records, over the store's threshold {}; not"
-              + " ready yet", topic, partition, lag, hybrid.offsetLagThreshold());
+    if (!caughtUp) {
+      try {
+        if (!hasCaughtUp(versionPartition, now)) {
+          return;
         }
+      } catch (WakeupException e) {
+        throw e;
+      } catch (KafkaException e) {
+        nextCheckMs = now + RETRY_MS;
+        LOG.warn("{} partition {}: could not check whether it caught up (again in {} ms): {}",
+            topic, partition, RETRY_MS, e.toString());
         return;
       }
+      caughtUp = true;
+      LOG.info("{} partition {}: caught up (version-topic offset {} reached)", topic, partition,
+          catchUpTarget);
     }
-    caughtUp = true;
-    LOG.info("{} partition {}: caught up at version-topic offset {} (target {})", topic,
-        partition, position, catchUpTarget);
-    onCaughtUp.run(); // routable first (Helix), then COMPLETED for the push monitor
+    if (!readinessPublished.getAsBoolean()) {
+      nextCheckMs = now + RETRY_MS;
+      return;
+    }
+    published = true;
     reporter.report(topic, partition, instanceId, ReplicaStatus.COMPLETED);
   }
 
-  /**
-   * The real-time records this replica has still to apply (see the class comment); {@link
-   * Long#MAX_VALUE} when Kafka cannot say now (looked up again later).
-   */
-  private long realTimeLag(long nowMs) throws RocksDBException {
-    try {
-      return realTimeLagOrThrow(nowMs);
-    } catch (KafkaException e) {
-      LOG.warn("{} partition {}: real-time lag not known yet: {}", topic, partition, e.toString());
-      return Long.MAX_VALUE;
+  /** The rule of the class comment. */
+  private boolean hasCaughtUp(TopicPartition versionPartition, long now)
+      throws RocksDBException {
+    if (catchUpTarget < 0) {
+      catchUpTarget = versionConsumer.endOffsets(List.of(versionPartition), LOOKUP_TIMEOUT)
+          .get(versionPartition);
     }
+    if (versionConsumer.position(versionPartition, LOOKUP_TIMEOUT) < catchUpTarget) {
+      return false;
+    }
+    // the store's current settings: a store made batch-only since has no real-time topic
+    HybridConfig hybrid = reporter.store(store).map(Store::hybrid).orElse(null);
+    if (hybrid == null) {
+      return true;
+    }
+    nextCheckMs = now + 100; // a real-time look-up at most every 100 ms
+    long lag = realTimeLag(hybrid, now);
+    if (lag <= hybrid.offsetLagThreshold()) {
+      return true;
+    }
+    if (lastLoggedLag < 0 || lag < lastLoggedLag / 2) { // a line per halving, not per check
+      lastLoggedLag = lag;
+      LOG.info("{} partition {}: real-time lag {} records, over the store's threshold {}; not"
+          + " ready yet", topic, partition, lag, hybrid.offsetLagThreshold());
+    }
+    return false;
   }
 
-  private long realTimeLagOrThrow(long nowMs) throws RocksDBException {
+  /** The real-time records this replica has still to apply (see the class comment). */
+  private long realTimeLag(HybridConfig hybrid, long nowMs) throws RocksDBException {
     TopicPartition realTime = new TopicPartition(TopicNames.realTimeTopic(store), partition);
     LeaderStartPosition.RealTimeOffsets offsets = LeaderStartPosition.RealTimeOffsets.of(
-        versionConsumer, realTime, RealTimeLeader.KAFKA_TIMEOUT);
+        versionConsumer, realTime, LOOKUP_TIMEOUT);
     long end = offsets.end();
     long copied = storage.upstreamOffset();
     long next = copied >= 0 ? copied + 1

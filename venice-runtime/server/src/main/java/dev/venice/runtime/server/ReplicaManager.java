@@ -33,8 +33,12 @@ final class ReplicaManager implements AutoCloseable {
    * which routers read).
    */
   interface ReadinessReports {
-    /** The replica caught up (called once per replica opening, on its ingestion thread). */
-    void caughtUp(String topic, int partition);
+    /**
+     * The replica caught up (called on its ingestion thread until it returns true).
+     *
+     * @return whether the report was published; false to be asked again later
+     */
+    boolean caughtUp(String topic, int partition);
 
     /** The replica is (re)opening or closing: it is not ready until it reports again. */
     void withdraw(String topic, int partition);
@@ -54,7 +58,9 @@ final class ReplicaManager implements AutoCloseable {
   private volatile BiConsumer<String, Integer> takeOutOfService = (topic, partition) -> { };
   private volatile ReadinessReports readiness = new ReadinessReports() {
     @Override
-    public void caughtUp(String topic, int partition) {}
+    public boolean caughtUp(String topic, int partition) {
+      return true;
+    }
 
     @Override
     public void withdraw(String topic, int partition) {}
@@ -138,8 +144,9 @@ final class ReplicaManager implements AutoCloseable {
   synchronized void close(String topic, int partition) {
     Replica replica = replicas.remove(id(topic, partition));
     if (replica != null) {
-      readiness.withdraw(topic, partition);
-      if (replica.ingestion().stop()) {
+      boolean stopped = replica.ingestion().stop();
+      readiness.withdraw(topic, partition); // after the stop: no report can follow it
+      if (stopped) {
         replica.storage().close();
         LOG.info("closed {}", id(topic, partition));
       } else {

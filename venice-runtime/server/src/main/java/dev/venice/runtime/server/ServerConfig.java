@@ -38,9 +38,17 @@ public final class ServerConfig {
   public static final ConfigKey<Integer> CLUSTER_VIEW_MAX_PARALLEL_CALLS =
       ZkClusterView.MAX_PARALLEL_CALLS;
 
+  /**
+   * How long after joining a server that Helix has assigned no replica becomes READY anyway
+   * (nothing to catch up: more servers than replicas, or only failed versions).
+   */
+  public static final ConfigKey<Duration> READINESS_UNASSIGNED_TIMEOUT = ConfigKey.duration(
+      "readiness.unassigned.timeout", Duration.ofSeconds(30), Duration.ofMillis(100),
+      Duration.ofHours(1), "a server assigned no replica this long after joining is READY");
+
   static final List<ConfigKey<?>> KEYS = List.of(CLUSTER_NAME, ZOOKEEPER_ADDRESS,
       KAFKA_BOOTSTRAP_SERVERS, DATA_DIR, HOST, GRPC_PORT, ADMIN_PORT, PLUGIN_DIR,
-      ZOOKEEPER_SESSION_TIMEOUT, CLUSTER_VIEW_MAX_PARALLEL_CALLS);
+      ZOOKEEPER_SESSION_TIMEOUT, CLUSTER_VIEW_MAX_PARALLEL_CALLS, READINESS_UNASSIGNED_TIMEOUT);
 
   private ServerConfig() {}
 

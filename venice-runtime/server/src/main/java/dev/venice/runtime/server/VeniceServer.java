@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.helix.HelixAdmin;
@@ -130,6 +131,9 @@ public final class VeniceServer implements RunningProcess {
         host.lifecycle().moveTo(ServingState.STARTING, "replicas bootstrapping: none caught up"
             + " yet");
         becomeReadyIfCaughtUp();
+        Duration unassigned = config.get(ServerConfig.READINESS_UNASSIGNED_TIMEOUT);
+        CompletableFuture.delayedExecutor(unassigned.toMillis(), TimeUnit.MILLISECONDS)
+            .execute(() -> becomeReadyIfUnassigned(unassigned));
       }
     } catch (Exception | Error e) {
       host.close();
@@ -191,6 +195,14 @@ public final class VeniceServer implements RunningProcess {
     manager.getClusterManagmentTool().setConfig(participantScope(),
         Map.of(RoutingTable.DRAINING_FIELD, Boolean.toString(draining)));
     LOG.info("server {}: {} routing", instanceId, draining ? "withdrawn from" : "back in");
+  }
+
+  /** READY when Helix has assigned this server no replica since it joined: nothing to catch up. */
+  private void becomeReadyIfUnassigned(Duration since) {
+    if (replicas.replicas().isEmpty() && host.lifecycle().moveTo(ServingState.READY, "")) {
+      LOG.info("server {}: no replica assigned {} after joining; ready (nothing to catch up)",
+          instanceId, since);
+    }
   }
 
   /** READY once a replica has caught up (ProcessHost ignores it after the drain began). */
