@@ -3,6 +3,7 @@ package dev.venice.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.venice.spi.SpiVersion;
 import dev.venice.testkit.sample.BadContract;
 import dev.venice.testkit.sample.BadPlugin;
 import dev.venice.testkit.sample.GoodContract;
@@ -85,7 +86,8 @@ class PluginContractSelfTest {
         "failed: " + failed);
     expect(failed, "descriptorIdIsTheModulesPluginId", "plugin bad", "bad-module");
     expect(failed, "descriptorVersionIsTheModulesVersion", "1.0.0", "2.0.0");
-    expect(failed, "spiRangeContainsTheCurrentSpi", "[2.0,3.0)", "1.3.0");
+    expect(failed, "spiRangeContainsTheCurrentSpi", "[2.0,3.0)",
+        SpiVersion.CURRENT.toString());
     expect(failed, "processKindsAreTheExpectedOnes", "ROUTER");
     expect(failed, "serviceFileNamesThePlugin", "BadPlugin");
     expect(failed, "everyKeyIsDescribedAndItsDefaultParses", "limit has no description");

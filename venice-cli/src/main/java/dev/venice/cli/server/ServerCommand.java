@@ -6,6 +6,7 @@ import dev.venice.cli.GlobalOptions;
 import dev.venice.cli.Output;
 import dev.venice.cli.cluster.LocalClusterState;
 import dev.venice.runtime.common.controller.ControllerClient;
+import dev.venice.spi.config.ConfigKey;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -291,37 +289,18 @@ public final class ServerCommand {
    * naming the flag.
    */
   public static final class TimeoutConverter implements ITypeConverter<Duration> {
-    private static final Pattern WITH_UNIT = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
-    private static final Pattern SECONDS = Pattern.compile("\\d{1,9}");
+    private static final ConfigKey<Duration> TIMEOUT = ConfigKey.duration("timeout",
+        Duration.ofSeconds(30), Duration.ofMillis(1), Duration.ofHours(1), "drain timeout");
 
     @Override
     public Duration convert(String value) {
-      String v = value.strip().toLowerCase(Locale.ROOT);
-      Duration parsed = null;
-      Matcher unit = WITH_UNIT.matcher(v);
-      if (SECONDS.matcher(v).matches()) {
-        parsed = Duration.ofSeconds(Long.parseLong(v));
-      } else if (unit.matches()) {
-        long n = Long.parseLong(unit.group(1));
-        parsed = switch (unit.group(2)) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          default -> Duration.ofHours(n);
-        };
-      } else {
-        try {
-          parsed = Duration.parse(value.strip());
-        } catch (DateTimeParseException e) {
-          // not a duration: refused below
-        }
-      }
-      if (parsed == null || parsed.isNegative() || parsed.isZero()
-          || parsed.compareTo(Duration.ofHours(1)) > 0) {
+      String v = value.strip();
+      try { // whole seconds, or a duration as configuration takes it (SPI ConfigKey.duration)
+        return TIMEOUT.parse(v.matches("\\d{1,9}") ? v + "s" : v);
+      } catch (IllegalArgumentException e) {
         throw new TypeConversionException("'" + value + "' is not a drain timeout (a duration"
             + " such as 30s, 500ms or 2m, or whole seconds; more than 0, at most 1h)");
       }
-      return parsed;
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.venice.it.DistributionCli;
 import dev.venice.it.Schemas;
 import dev.venice.runtime.client.VeniceClients;
 import dev.venice.runtime.common.controller.ControllerClient;
@@ -12,7 +13,6 @@ import dev.venice.runtime.localcluster.LocalCluster;
 import dev.venice.runtime.push.PushJob;
 import dev.venice.runtime.server.VeniceServer;
 import dev.venice.spi.client.StoreClient;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -198,20 +198,8 @@ class RollingRestartTest {
     assertEquals(List.of(), List.copyOf(failures), reads.get() + " reads");
   }
 
-  /** Runs the distribution's {@code bin/venice} as an operator would; returns what it printed. */
+  /** Runs the distribution's {@code bin/venice} against this cluster; returns what it printed. */
   private static String venice(String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("venice.distribution"), "bin", "venice").toString());
-    command.addAll(List.of(args));
-    command.addAll(List.of("--controller", cluster.controllerUrl()));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin")
-        + File.pathSeparator + builder.environment().getOrDefault("PATH", ""));
-    builder.environment().put("VENICE_JAVA_OPTS", "-Xmx128m");
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(90, TimeUnit.SECONDS), "venice " + String.join(" ", args));
-    assertEquals(0, process.exitValue(), "venice " + String.join(" ", args) + ": " + output);
-    return output;
+    return DistributionCli.venice(cluster.controllerUrl(), args);
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.venice.it.DistributionCli;
 import dev.venice.it.Schemas;
 import dev.venice.runtime.client.VeniceClients;
 import dev.venice.runtime.common.controller.ControllerClient;
@@ -15,8 +16,6 @@ import dev.venice.spi.client.RequestTimeoutException;
 import dev.venice.spi.client.StoreClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,21 +65,9 @@ class ReadTimeoutPluginTest {
     }
   }
 
-  /** Runs the distribution's {@code bin/venice} as an operator would; returns what it printed. */
+  /** Runs the distribution's {@code bin/venice} against this cluster; returns what it printed. */
   private static String venice(String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("venice.distribution"), "bin", "venice").toString());
-    command.addAll(List.of(args));
-    command.addAll(List.of("--controller", cluster.controllerUrl()));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin")
-        + File.pathSeparator + builder.environment().getOrDefault("PATH", ""));
-    builder.environment().put("VENICE_JAVA_OPTS", "-Xmx128m");
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "venice " + String.join(" ", args));
-    assertEquals(0, process.exitValue(), "venice " + String.join(" ", args) + ": " + output);
-    return output;
+    return DistributionCli.venice(cluster.controllerUrl(), args);
   }
 
   /** Reads {@code k<i>}: {@code null} when it answered (rightly), else its timeout. */

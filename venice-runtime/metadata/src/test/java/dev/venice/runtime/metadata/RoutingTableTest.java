@@ -42,15 +42,7 @@ class RoutingTableTest {
       ZKHelixAdmin admin = new ZKHelixAdmin(zooKeeper.address());
       ZkBaseDataAccessor<ZNRecord> base = new ZkBaseDataAccessor<>(zooKeeper.address());
       try {
-        admin.addCluster(CLUSTER, false);
-        admin.addStateModelDef(CLUSTER, LeaderStandbySMD.name, LeaderStandbySMD.build());
-        for (int port : new int[] {7001, 7002, 7003}) {
-          InstanceConfig instance = new InstanceConfig("127.0.0.1_" + port);
-          instance.setHostName("127.0.0.1");
-          instance.setPort(Integer.toString(port));
-          instance.setInstanceEnabled(true);
-          admin.addInstance(CLUSTER, instance);
-        }
+        addClusterOfThree(admin);
         HelixDataAccessor helix = new ZKHelixDataAccessor(CLUSTER, base);
         ExternalView view = new ExternalView(TOPIC);
         view.setState(TOPIC + "_0", "127.0.0.1_7003", "STANDBY");
@@ -106,15 +98,7 @@ class RoutingTableTest {
       ZKHelixAdmin admin = new ZKHelixAdmin(zooKeeper.address());
       ZkBaseDataAccessor<ZNRecord> base = new ZkBaseDataAccessor<>(zooKeeper.address());
       try {
-        admin.addCluster(CLUSTER, false);
-        admin.addStateModelDef(CLUSTER, LeaderStandbySMD.name, LeaderStandbySMD.build());
-        for (int port : new int[] {7001, 7002, 7003}) {
-          InstanceConfig instance = new InstanceConfig("127.0.0.1_" + port);
-          instance.setHostName("127.0.0.1");
-          instance.setPort(Integer.toString(port));
-          instance.setInstanceEnabled(true);
-          admin.addInstance(CLUSTER, instance);
-        }
+        addClusterOfThree(admin);
         HelixDataAccessor helix = new ZKHelixDataAccessor(CLUSTER, base);
         ExternalView view = new ExternalView(TOPIC);
         view.setState(TOPIC + "_0", "127.0.0.1_7002", "LEADER");
@@ -162,6 +146,19 @@ class RoutingTableTest {
         base.close();
         admin.close();
       }
+    }
+  }
+
+  /** The test cluster with the instances 127.0.0.1_7001, _7002 and _7003. */
+  private static void addClusterOfThree(ZKHelixAdmin admin) {
+    admin.addCluster(CLUSTER, false);
+    admin.addStateModelDef(CLUSTER, LeaderStandbySMD.name, LeaderStandbySMD.build());
+    for (int port : new int[] {7001, 7002, 7003}) {
+      InstanceConfig instance = new InstanceConfig("127.0.0.1_" + port);
+      instance.setHostName("127.0.0.1");
+      instance.setPort(Integer.toString(port));
+      instance.setInstanceEnabled(true);
+      admin.addInstance(CLUSTER, instance);
     }
   }
 

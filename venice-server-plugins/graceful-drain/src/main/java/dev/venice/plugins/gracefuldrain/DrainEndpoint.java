@@ -1,16 +1,13 @@
 package dev.venice.plugins.gracefuldrain;
 
+import dev.venice.spi.config.ConfigKey;
 import dev.venice.spi.host.ServingLifecycle;
 import dev.venice.spi.http.PluginHttpEndpoint;
 import dev.venice.spi.http.PluginHttpRequest;
 import dev.venice.spi.http.PluginHttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The plugin's admin endpoints, under {@code /plugins/graceful-drain/}:
@@ -32,8 +29,9 @@ import java.util.regex.Pattern;
  * Thread-safe: each request reads a snapshot of the coordinator.
  */
 final class DrainEndpoint implements PluginHttpEndpoint {
-  private static final Pattern WITH_UNIT = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
-  private static final Pattern SECONDS = Pattern.compile("\\d{1,9}");
+  private static final ConfigKey<Duration> TIMEOUT = ConfigKey.duration("timeout",
+      Duration.ofSeconds(30), Duration.ofMillis(1), GracefulDrainConfig.MAX_DRAIN_TIMEOUT,
+      "this drain's deadline");
 
   private final DrainCoordinator coordinator;
   private final Optional<ServingLifecycle> lifecycle;
@@ -106,28 +104,13 @@ final class DrainEndpoint implements PluginHttpEndpoint {
 
   /** The timeout, or null when it is malformed or out of range. */
   private Duration parseTimeout(String raw) {
-    String value = raw.trim().toLowerCase(Locale.ROOT);
-    Duration parsed;
-    Matcher unit = WITH_UNIT.matcher(value);
-    if (SECONDS.matcher(value).matches()) {
-      parsed = Duration.ofSeconds(Long.parseLong(value));
-    } else if (unit.matches()) {
-      long n = Long.parseLong(unit.group(1));
-      parsed = switch (unit.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofHours(n);
-      };
-    } else {
-      try {
-        parsed = Duration.parse(raw.trim());
-      } catch (DateTimeParseException e) {
-        return null;
-      }
+    String value = raw.trim();
+    try { // whole seconds, or a duration as configuration takes it (SPI ConfigKey.duration)
+      Duration parsed = TIMEOUT.parse(value.matches("\\d{1,9}") ? value + "s" : value);
+      return parsed.compareTo(quietPeriod) > 0 ? parsed : null;
+    } catch (IllegalArgumentException e) {
+      return null;
     }
-    return parsed.compareTo(quietPeriod) > 0
-        && parsed.compareTo(GracefulDrainConfig.MAX_DRAIN_TIMEOUT) <= 0 ? parsed : null;
   }
 
   private String statusJson() {

@@ -185,7 +185,7 @@ class GracefulDrainPluginTest extends PluginContractTest<GracefulDrainPlugin> {
   void badRequestsNameWhatIsWrong() throws Exception {
     try (TestingPluginContext context = TestingPluginContext.builder(newPlugin()).build()) {
       PluginHttpEndpoint endpoint = context.start().endpoint("");
-      for (String bad : List.of("soon", "0", "-5", "500ms", "1s", "2h", "PT2H", "30 s", "")) {
+      for (String bad : List.of("soon", "0", "-5", "500ms", "1s", "2h", "PT2H", "30 sec", "")) {
         PluginHttpResponse answer = endpoint.handle(request("POST", "drain",
             Map.of("timeout", bad)));
         JsonNode body = json(answer);

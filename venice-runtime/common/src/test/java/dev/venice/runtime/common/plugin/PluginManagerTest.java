@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.venice.runtime.common.config.ProcessConfig;
+import dev.venice.spi.SpiVersion;
 import dev.venice.spi.http.PluginHttpRequest;
 import dev.venice.spi.http.PluginHttpResponse;
 import dev.venice.spi.plugin.Readiness;
@@ -144,8 +145,8 @@ class PluginManagerTest {
     PluginInfo future = row("future");
     assertEquals(PluginState.FAILED, future.state());
     assertEquals("plugin future 3.1.0 from " + plugins.resolve("future")
-        + " supports SPI [2.0,3.0) but this host has SPI 1.3.0; install a build of the plugin for"
-        + " SPI 1.x", future.message());
+        + " supports SPI [2.0,3.0) but this host has SPI " + SpiVersion.CURRENT
+        + "; install a build of the plugin for SPI 1.x", future.message());
     assertEquals(1.0, failures("future", "spi-range"));
     assertNull(answer(manager, "future/k"));
     assertHostWorks();

@@ -1,0 +1,41 @@
+package dev.venice.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the distribution's {@code bin/venice} (unpacked where the system property {@code
+ * venice.distribution} says) as an operator would, against one controller.
+ */
+public final class DistributionCli {
+  private DistributionCli() {}
+
+  /**
+   * Runs {@code venice <args> --controller <controllerUrl>} with this JVM's Java and a small heap;
+   * fails the test unless it exits 0 within 90 s.
+   *
+   * @return what it printed (standard output and error)
+   */
+  public static String venice(String controllerUrl, String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("venice.distribution"), "bin", "venice").toString());
+    command.addAll(List.of(args));
+    command.addAll(List.of("--controller", controllerUrl));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin")
+        + File.pathSeparator + builder.environment().getOrDefault("PATH", ""));
+    builder.environment().put("VENICE_JAVA_OPTS", "-Xmx128m");
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(90, TimeUnit.SECONDS), "venice " + String.join(" ", args));
+    assertEquals(0, process.exitValue(), "venice " + String.join(" ", args) + ": " + output);
+    return output;
+  }
+}
