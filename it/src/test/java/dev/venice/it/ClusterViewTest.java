@@ -128,7 +128,8 @@ class ClusterViewTest {
         members.stream().map(ClusterMember::kind).toList(), "sorted by kind: " + members);
     ClusterMember controller = view.members(ProcessKind.CONTROLLER).get(0);
     assertEquals(cluster.controllerUrl(), controller.adminUrl());
-    assertNull(controller.grpcAddress());
+    assertTrue(controller.grpcAddress().matches("127\\.0\\.0\\.1:\\d+"),
+        "a controller's gRPC port serves plugins' services: " + controller.grpcAddress());
     assertTrue(controller.instanceId().matches("127\\.0\\.0\\.1_\\d+"), controller.instanceId());
     assertEquals(controller.instanceId(), controllerHost().instanceId());
     VeniceRouter router = cluster.routers().get(0);

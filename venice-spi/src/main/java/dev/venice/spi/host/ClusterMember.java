@@ -12,7 +12,9 @@ import java.util.Objects;
  * @param kind the kind of process
  * @param adminUrl the base URL of its admin HTTP server, e.g. {@code http://127.0.0.1:7001}
  *     (serving {@code /health}, {@code /metrics}, {@code /plugins/<id>/...})
- * @param grpcAddress {@code host:port} of its gRPC read service; {@code null} for a controller
+ * @param grpcAddress {@code host:port} of its gRPC port: the read service of a server or router;
+ *     on a controller (since 1.4.0) plugins' services only, such as {@code grpc.health.v1};
+ *     {@code null} for a process without one
  * @since 1.1.0
  */
 @Experimental(since = "1.1.0")
