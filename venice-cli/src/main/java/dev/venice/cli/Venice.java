@@ -10,6 +10,7 @@ import dev.venice.cli.store.GetCommand;
 import dev.venice.cli.store.PushCommand;
 import dev.venice.cli.store.SchemaCommand;
 import dev.venice.cli.store.SetReadTimeoutCommand;
+import dev.venice.cli.store.ShowStoreSlaCommand;
 import dev.venice.cli.store.StoreCommand;
 import dev.venice.runtime.common.controller.ControllerException;
 import java.io.PrintWriter;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
         GetCommand.class,
         BatchGetCommand.class,
         SetReadTimeoutCommand.class,
+        ShowStoreSlaCommand.class,
         PluginsCommand.class,
         DumpAuditLogCommand.class,
         ServerCommand.class,
