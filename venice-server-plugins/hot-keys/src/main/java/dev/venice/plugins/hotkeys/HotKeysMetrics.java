@@ -1,0 +1,27 @@
+package dev.venice.plugins.hotkeys;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The plugin's meters, all under the host-given prefix ({@code venice.server.hot.keys.}), read
+ * from the summaries when exported: nothing is recorded per request. Thread-safe.
+ */
+final class HotKeysMetrics {
+  /**
+   * Registers the meters.
+   *
+   * @param prefix the host-given meter prefix, ending with a dot
+   * @param partitions the partition replicas with a summary now
+   * @param updates the keys counted since start, summaries since dropped included (monotonic)
+   */
+  HotKeysMetrics(MeterRegistry registry, String prefix, DoubleSupplier partitions,
+      DoubleSupplier updates) {
+    Gauge.builder(prefix + "tracked.partitions", partitions::getAsDouble)
+        .description("Partition replicas with a hot-key summary").register(registry);
+    FunctionCounter.builder(prefix + "updates", updates, DoubleSupplier::getAsDouble)
+        .description("Key lookups counted by the hot-key summaries").register(registry);
+  }
+}
