@@ -19,13 +19,16 @@ import java.util.Optional;
  *
  * <pre>{@code
  * {"store": "users", "version": 3, "instance": "host_7002", "partitions": [
- *   {"partition": 0, "capacity": 100, "total": 11000, "minCount": 12, "sinceMillis": ...,
+ *   {"partition": 0, "capacity": 100, "stripes": 1, "total": 11000, "minCount": 12,
+ *    "sinceMillis": ...,
  *    "entries": [{"key": "<base64 of the serialized key>", "count": 1000, "error": 0}, ...]}]}
  * }</pre>
  *
  * <p>{@code entries} are by decreasing count, at most {@code top} (default: all); {@code minCount}
- * is the summary's smallest counter when it is full (a key not listed was requested at most that
- * often on this replica), else 0, which is what a merge of summaries needs. The current version
+ * bounds the requests on this replica of any key the whole list does not hold (0 when the summary
+ * is not full), which is what a merge of summaries needs: merge whole lists, not lists cut by
+ * {@code top}. {@code stripes} summaries of {@code capacity} counters, merged (see {@link
+ * ReplicaSummary}), make the list. The current version
  * is the store's metadata's, else the highest version with a summary; a store with no summary here
  * answers an empty {@code partitions}.
  *
@@ -88,12 +91,13 @@ final class HotKeysEndpoint implements PluginHttpEndpoint {
     int current = info.map(StoreInfo::currentVersion).orElse(0);
     int version = current > 0 ? current : tracker.latestVersion(store).orElse(0);
     List<Map<String, Object>> partitions = new ArrayList<>();
-    for (Map.Entry<Integer, SpaceSaving.Snapshot> e
+    for (Map.Entry<Integer, ReplicaSummary.Snapshot> e
         : tracker.snapshots(store, version, partition, top)) {
-      SpaceSaving.Snapshot s = e.getValue();
+      ReplicaSummary.Snapshot s = e.getValue();
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("partition", e.getKey());
       row.put("capacity", s.capacity());
+      row.put("stripes", s.stripes());
       row.put("total", s.total());
       row.put("minCount", s.minCount());
       row.put("sinceMillis", s.sinceMillis());

@@ -31,7 +31,8 @@ public final class HotKeysPlugin implements VenicePlugin {
   @Override
   public void start(PluginContext context, Extensions extensions) {
     HotKeyTracker tracker = new HotKeyTracker(context.storeSettings(HotKeysConfig::from),
-        context.time(), context.meterRegistry(), context.metricPrefix());
+        context.time(), ReplicaSummary.defaultStripes(), context.meterRegistry(),
+        context.metricPrefix());
     extensions.addReadHook(tracker).addIngestionHook(tracker).addHttpEndpoint(
         new HotKeysEndpoint(tracker, context.host().storeMetadata(),
             context.host().instanceId()));
