@@ -10,6 +10,7 @@ import dev.venice.cli.store.GetCommand;
 import dev.venice.cli.store.PushCommand;
 import dev.venice.cli.store.SchemaCommand;
 import dev.venice.cli.store.SetReadTimeoutCommand;
+import dev.venice.cli.store.ShowHotKeysCommand;
 import dev.venice.cli.store.ShowStoreSlaCommand;
 import dev.venice.cli.store.StoreCommand;
 import dev.venice.runtime.common.controller.ControllerException;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Command;
         BatchGetCommand.class,
         SetReadTimeoutCommand.class,
         ShowStoreSlaCommand.class,
+        ShowHotKeysCommand.class,
         PluginsCommand.class,
         DumpAuditLogCommand.class,
         ServerCommand.class,
