@@ -1,0 +1,171 @@
+package dev.venice.plugins.latencybudget;
+
+import dev.venice.spi.plugin.TimeSource;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The latency budgets of one router: per budgeted store a {@link LatencyWindow} of its single-get
+ * latencies, and the evaluation that closes a slice of every window, computes each store's p99
+ * over the window and compares it with the store's current budget.
+ *
+ * <p>A store is measured only while it has a budget ({@code latency-budget-ms > 0}, read on every
+ * call from the host-kept settings, so a change applies from the next call with no restart); its
+ * window is dropped at the first evaluation after its budget is removed. An evaluation is
+ * <em>exceeded</em> when the window holds at least {@code min-samples} calls and their p99 is
+ * above the budget. Each exceeded evaluation counts once: a store over its budget for five
+ * evaluations counts five.
+ *
+ * <p>Thread-safety: {@link #windowFor} and the readers ({@link #state}, {@link #states}) from any
+ * thread; {@link #evaluate} from one thread at a time (the background task's).
+ */
+final class BudgetEvaluator {
+  private final Function<String, LatencyBudgetConfig> settings;
+  private final Predicate<String> enabled;
+  private final int windowEvaluations;
+  private final TimeSource time;
+  private final Map<String, LatencyWindow> windows = new ConcurrentHashMap<>();
+  private final Map<String, StoreState> states = new ConcurrentHashMap<>();
+
+  /**
+   * @param settings a store's current settings (never throws)
+   * @param enabled whether the plugin is on for a store: a store switched off is not evaluated
+   * @param windowEvaluations the slices of every window
+   * @param time the clock of evaluation timestamps
+   */
+  BudgetEvaluator(Function<String, LatencyBudgetConfig> settings, Predicate<String> enabled,
+      int windowEvaluations, TimeSource time) {
+    this.settings = settings;
+    this.enabled = enabled;
+    this.windowEvaluations = windowEvaluations;
+    this.time = time;
+  }
+
+  /**
+   * The window to record a single get of {@code store} into, or {@code null} when the store has no
+   * budget. A map lookup per call (plus the window's creation on a store's first budgeted call).
+   */
+  LatencyWindow windowFor(String store) {
+    if (!settings.apply(store).budgeted()) {
+      return null;
+    }
+    LatencyWindow window = windows.get(store);
+    return window != null ? window
+        : windows.computeIfAbsent(store, s -> new LatencyWindow(windowEvaluations));
+  }
+
+  /**
+   * Closes a slice of every window and evaluates each store that has one and a budget; drops the
+   * windows of stores without a budget now. One thread at a time.
+   *
+   * @return this evaluation's results, one per budgeted store with a window, by store name
+   */
+  List<Evaluation> evaluate() {
+    Instant now = time.now();
+    List<Evaluation> results = new ArrayList<>();
+    for (Map.Entry<String, LatencyWindow> e : windows.entrySet()) {
+      String store = e.getKey();
+      LatencyBudgetConfig config = settings.apply(store);
+      if (!config.budgeted()) {
+        windows.remove(store, e.getValue());
+        continue;
+      }
+      LatencyWindow.Summary window = e.getValue().rotate();
+      if (!enabled.test(store)) {
+        continue;
+      }
+      boolean exceeded = window.samples() >= config.minSamples()
+          && window.p99Ms() > config.budgetMs();
+      Evaluation evaluation = new Evaluation(store, config.budgetMs(), window.p99Ms(),
+          window.maxMs(), window.samples(), config.minSamples(), exceeded, now);
+      states.computeIfAbsent(store, StoreState::new).update(evaluation);
+      results.add(evaluation);
+    }
+    results.sort((a, b) -> a.store().compareTo(b.store()));
+    return results;
+  }
+
+  /** The store's evaluation history on this router, if it was ever evaluated. */
+  Optional<StoreState> state(String store) {
+    return Optional.ofNullable(states.get(store));
+  }
+
+  /** Every store evaluated at least once on this router. */
+  Collection<StoreState> states() {
+    return states.values();
+  }
+
+  /** The current settings of {@code store}. */
+  LatencyBudgetConfig settings(String store) {
+    return settings.apply(store);
+  }
+
+  /** The slices of every window. */
+  int windowEvaluations() {
+    return windowEvaluations;
+  }
+
+  /**
+   * One store's evaluation.
+   *
+   * @param store the store
+   * @param budgetMs its budget when evaluated, milliseconds
+   * @param p99Ms the window's p99 single-get latency, milliseconds (0 with no call)
+   * @param maxMs the window's slowest single get, milliseconds
+   * @param samples the single gets in the window
+   * @param minSamples the fewest for an exceedance
+   * @param exceeded whether {@code samples >= minSamples} and {@code p99Ms > budgetMs}
+   * @param at when it was evaluated
+   */
+  record Evaluation(String store, long budgetMs, double p99Ms, double maxMs, long samples,
+      int minSamples, boolean exceeded, Instant at) {}
+
+  /**
+   * What this router knows of one store's budget: its last evaluation, the exceeded evaluations
+   * since start and the last exceeded one. Written by the evaluating thread, read by any.
+   */
+  static final class StoreState {
+    private final String store;
+    private volatile Evaluation last;
+    private volatile long exceededCount;
+    private volatile Evaluation lastExceeded;
+
+    StoreState(String store) {
+      this.store = store;
+    }
+
+    private void update(Evaluation evaluation) {
+      if (evaluation.exceeded()) {
+        lastExceeded = evaluation;
+        exceededCount++; // one writer: the evaluating thread
+      }
+      last = evaluation;
+    }
+
+    String store() {
+      return store;
+    }
+
+    /** The last evaluation; null before the first. */
+    Evaluation last() {
+      return last;
+    }
+
+    /** The exceeded evaluations since start. */
+    long exceededCount() {
+      return exceededCount;
+    }
+
+    /** The last exceeded evaluation; null if none. */
+    Evaluation lastExceeded() {
+      return lastExceeded;
+    }
+  }
+}
