@@ -1,0 +1,144 @@
+package dev.venice.cli.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.venice.cli.Output;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * {@code venice show-hot-partitions} against a stand-in controller: the evaluation as a table (hot
+ * partition first and marked, the server that did not answer named) and as JSON cut to {@code
+ * --top}, the refresh asked for, an unknown store and a controller without the plugin refused.
+ */
+class ShowHotPartitionsCommandTest {
+  private static final String EVALUATION = "{\"stores\":[{\"store\":\"users\",\"enabled\":true,"
+      + "\"evaluatedAt\":\"2026-12-01T06:40:00Z\",\"version\":2,\"partitionCount\":12,"
+      + "\"totalRate\":1120.0,\"meanRate\":93.33,\"skew\":10.82,\"threshold\":10.0,"
+      + "\"minTotalRate\":1.0,\"hot\":true,\"hotPartitions\":[5],\"note\":null,\"partitions\":["
+      + "{\"partition\":5,\"rate\":1010.0,\"error\":0.0,\"replicas\":2,\"share\":0.9018,"
+      + "\"hot\":true},"
+      + "{\"partition\":0,\"rate\":10.0,\"error\":0.0,\"replicas\":1,\"share\":0.0089,"
+      + "\"hot\":false},"
+      + "{\"partition\":1,\"rate\":10.0,\"error\":0.0,\"replicas\":1,\"share\":0.0089,"
+      + "\"hot\":false}],"
+      + "\"serversAnswered\":[\"s1\"],\"serversNotAnswering\":{\"s2\":\"timed out after 5000"
+      + " ms\"}}]}";
+  private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+  private final List<String> asked = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void stop() {
+    servers.forEach(s -> s.stop(0));
+  }
+
+  record Run(int status, String out, String err) {
+    JsonNode json() throws IOException {
+      return Output.JSON.readTree(out);
+    }
+  }
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new ShowHotPartitionsCommand());
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int status = cli.execute(args);
+    return new Run(status, out.toString().trim(), err.toString().trim());
+  }
+
+  /** A stand-in controller answering {@code bodies} by path and query, 404 otherwise. */
+  private String controller(Map<String, String> bodies) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+        0), 0);
+    server.createContext("/", exchange -> {
+      String path = exchange.getRequestURI().toString();
+      asked.add(path);
+      String body = bodies.get(path);
+      byte[] bytes = (body == null ? path.startsWith("/stores/")
+          ? "{\"error\":\"store " + path.substring(8) + " does not exist\","
+              + "\"errorType\":\"STORE_NOT_FOUND\"}"
+          : "{\"error\":\"no route " + path + "\"}" : body).getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(body == null ? 404 : 200, bytes.length);
+      exchange.getResponseBody().write(bytes);
+      exchange.close();
+    });
+    server.start();
+    servers.add(server);
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  @Test
+  void printsTheEvaluationWithTheHotPartitionFirstAndTheServerThatDidNotAnswer()
+      throws Exception {
+    String controller = controller(Map.of("/stores/users", "{\"name\":\"users\"}",
+        ShowHotPartitionsCommand.PATH + "?store=users&refresh=true", EVALUATION));
+    Run run = run("--store", "users", "--refresh", "--controller", controller);
+    assertEquals(0, run.status(), run.err());
+    String[] lines = run.out().split("\\R");
+    assertTrue(lines[0].startsWith("store users version 2: skew 10.82 (threshold 10.0)"),
+        lines[0]);
+    assertTrue(lines[0].endsWith("HOT: partition 5"), lines[0]);
+    assertTrue(lines[2].matches("\\s+5\\s+1010\\.00\\s+90\\.18%\\s+2\\s+HOT"), lines[2]);
+    assertFalse(lines[3].contains("HOT"), lines[3]);
+    assertTrue(run.out().contains("not answering: s2 (timed out after 5000 ms)"), run.out());
+  }
+
+  @Test
+  void jsonKeepsTheTopPartitions() throws Exception {
+    String controller = controller(Map.of(ShowHotPartitionsCommand.PATH, EVALUATION));
+    Run run = run("--top", "2", "--json", "--controller", controller);
+    assertEquals(0, run.status(), run.err());
+    JsonNode users = run.json().path("stores").get(0);
+    assertEquals(2, users.path("partitions").size());
+    assertEquals(5, users.path("hotPartitions").get(0).asInt());
+    assertEquals("timed out after 5000 ms", users.path("serversNotAnswering").path("s2")
+        .asText());
+    assertEquals(List.of(ShowHotPartitionsCommand.PATH), asked, "no store check, no refresh");
+  }
+
+  @Test
+  void anUnknownStoreIsRefusedInOneLine() throws Exception {
+    Run run = run("--store", "nope", "--controller", controller(Map.of()));
+    assertNotEquals(0, run.status());
+    assertTrue(run.err().contains("store nope does not exist"), run.err());
+    assertFalse(asked.stream().anyMatch(p -> p.startsWith("/plugins")), "the plugin not asked");
+  }
+
+  @Test
+  void aControllerWithoutThePluginIsNamed() throws Exception {
+    Run run = run("--store", "users", "--controller", controller(Map.of("/stores/users",
+        "{\"name\":\"users\"}")));
+    assertNotEquals(0, run.status());
+    assertTrue(run.err().contains("the hot-partitions plugin is not running on the controller"),
+        run.err());
+    Run bad = run("--top", "0", "--controller", "http://127.0.0.1:1");
+    assertNotEquals(0, bad.status());
+    assertTrue(bad.err().contains("--top 0"), bad.err());
+  }
+
+  @Test
+  void helpShowsAnExample() {
+    Run run = run("--help");
+    assertEquals(0, run.status());
+    assertTrue(run.out().contains("venice show-hot-partitions --store users --refresh"),
+        run.out());
+  }
+}
