@@ -141,7 +141,10 @@ final class SkewAggregator {
     this.time = time;
   }
 
-  /** How long a caller may wait for {@link #gather}: every server's timeout, queued by 8s. */
+  /**
+   * How long a caller may wait for {@link #gather}: the per-server timeout once per 8 servers (the
+   * host calls at most 8 at a time by default), plus one.
+   */
   Duration bound() {
     int servers = view.members(ProcessKind.SERVER).size();
     return timeout.multipliedBy(servers / 8 + 2);
