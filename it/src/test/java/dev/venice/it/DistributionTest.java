@@ -42,7 +42,8 @@ class DistributionTest {
   void libHoldsNoServerOrControllerPluginAndPluginsHoldsEveryOne() throws Exception {
     List<String> plugins = names(DIST.resolve("plugins"));
     assertEquals(List.of("audit-log", "bloom-filter", "graceful-drain", "grpc-health", "hot-keys",
-        "request-size-histograms", "tracing"), plugins);
+        "hot-partitions", "latency-budget", "partition-skew", "request-size-histograms", "tracing"),
+        plugins);
     List<String> lib = names(DIST.resolve("lib"));
     assertTrue(lib.contains("venice-cli.jar"), lib.toString());
     for (String id : plugins) {

@@ -9,8 +9,11 @@ import dev.venice.cli.store.BatchGetCommand;
 import dev.venice.cli.store.GetCommand;
 import dev.venice.cli.store.PushCommand;
 import dev.venice.cli.store.SchemaCommand;
+import dev.venice.cli.store.SetLatencyBudgetCommand;
 import dev.venice.cli.store.SetReadTimeoutCommand;
 import dev.venice.cli.store.ShowHotKeysCommand;
+import dev.venice.cli.store.ShowHotPartitionsCommand;
+import dev.venice.cli.store.ShowPartitionSkewCommand;
 import dev.venice.cli.store.ShowStoreSlaCommand;
 import dev.venice.cli.store.StoreCommand;
 import dev.venice.runtime.common.controller.ControllerException;
@@ -34,8 +37,11 @@ import picocli.CommandLine.Command;
         GetCommand.class,
         BatchGetCommand.class,
         SetReadTimeoutCommand.class,
+        SetLatencyBudgetCommand.class,
         ShowStoreSlaCommand.class,
         ShowHotKeysCommand.class,
+        ShowHotPartitionsCommand.class,
+        ShowPartitionSkewCommand.class,
         PluginsCommand.class,
         DumpAuditLogCommand.class,
         ServerCommand.class,
