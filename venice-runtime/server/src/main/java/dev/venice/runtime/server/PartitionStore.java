@@ -58,9 +58,8 @@ final class PartitionStore implements AutoCloseable {
 
   private PartitionStore(Path dir) throws RocksDBException {
     this.dir = dir;
-    this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
-        .setMaxBackgroundJobs(2);
-    this.cfOptions = new ColumnFamilyOptions();
+    this.dbOptions = StorageOptions.dbOptions();
+    this.cfOptions = StorageOptions.columnFamilyOptions();
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     this.db = RocksDB.open(dbOptions, dir.toString(), List.of(
         new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
