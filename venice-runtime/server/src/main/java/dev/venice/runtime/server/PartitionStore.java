@@ -10,16 +10,27 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.rocksdb.AbstractEventListener;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompactionJobInfo;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushJobInfo;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.LevelMetaData;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Statistics;
+import org.rocksdb.TickerType;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -42,11 +53,26 @@ final class PartitionStore implements AutoCloseable {
   private static final byte[] UPSTREAM = bytes("upstream-offset");
   private static final byte[] APPLIED = bytes("applied-records");
   private static final String PRODUCER_PREFIX = "producer/";
+  /** RocksDB's integer properties {@link #engineStats()} reports, under RocksDB's names. */
+  private static final List<String> LONG_PROPERTIES = List.of("rocksdb.num-running-compactions",
+      "rocksdb.compaction-pending", "rocksdb.estimate-pending-compaction-bytes",
+      "rocksdb.num-running-flushes", "rocksdb.mem-table-flush-pending",
+      "rocksdb.cur-size-all-mem-tables", "rocksdb.estimate-table-readers-mem",
+      "rocksdb.block-cache-usage", "rocksdb.block-cache-capacity", "rocksdb.estimate-num-keys",
+      "rocksdb.total-sst-files-size", "rocksdb.live-sst-files-size");
+  /** RocksDB's tickers {@link #engineStats()} reports when statistics are on. */
+  private static final List<TickerType> TICKERS = List.of(TickerType.COMPACT_READ_BYTES,
+      TickerType.COMPACT_WRITE_BYTES, TickerType.FLUSH_WRITE_BYTES, TickerType.BLOCK_CACHE_HIT,
+      TickerType.BLOCK_CACHE_MISS, TickerType.BYTES_WRITTEN, TickerType.BYTES_READ,
+      TickerType.NUMBER_KEYS_WRITTEN, TickerType.STALL_MICROS);
 
   private final Path dir;
   private final DBOptions dbOptions;
   private final ColumnFamilyOptions cfOptions;
   private final WriteOptions writeOptions = new WriteOptions();
+  /** RocksDB's tickers, when the server enables them; {@code null} otherwise. */
+  private final Statistics statistics;
+  private final CompletionCounter completions = new CompletionCounter();
   private final RocksDB db;
   private final ColumnFamilyHandle data;
   private final ColumnFamilyHandle meta;
@@ -56,9 +82,13 @@ final class PartitionStore implements AutoCloseable {
   private volatile boolean endOfPush;
   private volatile CompressionStrategy compression;
 
-  private PartitionStore(Path dir) throws RocksDBException {
+  private PartitionStore(Path dir, boolean statisticsEnabled) throws RocksDBException {
     this.dir = dir;
-    this.dbOptions = StorageOptions.dbOptions();
+    this.statistics = statisticsEnabled ? new Statistics() : null;
+    this.dbOptions = StorageOptions.dbOptions().setListeners(List.of(completions));
+    if (statistics != null) {
+      dbOptions.setStatistics(statistics);
+    }
     this.cfOptions = StorageOptions.columnFamilyOptions();
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     this.db = RocksDB.open(dbOptions, dir.toString(), List.of(
@@ -73,10 +103,16 @@ final class PartitionStore implements AutoCloseable {
         : CompressionStrategy.valueOf(new String(c, StandardCharsets.UTF_8));
   }
 
-  static PartitionStore open(Path dir) throws IOException {
+  /**
+   * Opens (or creates) the replica's database.
+   *
+   * @param statisticsEnabled whether RocksDB keeps its {@code Statistics} tickers (a few percent of
+   *     CPU), reported by {@link #engineStats()}
+   */
+  static PartitionStore open(Path dir, boolean statisticsEnabled) throws IOException {
     Files.createDirectories(dir);
     try {
-      return new PartitionStore(dir);
+      return new PartitionStore(dir, statisticsEnabled);
     } catch (RocksDBException e) {
       throw new IOException("cannot open RocksDB at " + dir + ": " + e.getMessage(), e);
     }
@@ -201,6 +237,69 @@ final class PartitionStore implements AutoCloseable {
     return db.getLongProperty(data, "rocksdb.estimate-num-keys");
   }
 
+  /**
+   * RocksDB's own statistics of the data column family by name, as {@link
+   * dev.venice.spi.host.EngineStats} documents them; empty once the store is closed. Safe from any
+   * thread: a close waits for it as for a read.
+   */
+  Map<String, Long> engineStats() {
+    readers.incrementAndGet();
+    try {
+      if (closed) {
+        return Map.of();
+      }
+      Map<String, Long> values = new TreeMap<>();
+      for (String property : LONG_PROPERTIES) {
+        try {
+          values.put(property, db.getLongProperty(data, property));
+        } catch (RocksDBException unsupported) {
+          // a property this RocksDB build does not report stays absent
+        }
+      }
+      List<LevelMetaData> levels = db.getColumnFamilyMetaData(data).levels();
+      int last = 0;
+      for (LevelMetaData level : levels) {
+        if (!level.files().isEmpty()) {
+          last = level.level();
+        }
+      }
+      for (LevelMetaData level : levels) {
+        if (level.level() <= last) {
+          values.put("rocksdb.num-files-at-level" + level.level(), (long) level.files().size());
+          values.put("rocksdb.sst-bytes-at-level" + level.level(), level.size());
+        }
+      }
+      values.put("rocksdb.flushes.completed", completions.flushes.get());
+      values.put("rocksdb.compactions.completed", completions.compactions.get());
+      if (statistics != null) {
+        for (TickerType ticker : TICKERS) {
+          values.put(tickerName(ticker), statistics.getTickerCount(ticker));
+        }
+      }
+      return values;
+    } finally {
+      readers.decrementAndGet();
+    }
+  }
+
+  /**
+   * Flushes the memtables and compacts the whole data column family, waiting for both: every LSM
+   * statistic of {@link #engineStats()} moves. For tests and benchmarks; a server never calls it.
+   */
+  void flushAndCompact() throws RocksDBException {
+    try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+      db.flush(flush, data);
+    }
+    db.compactRange(data);
+  }
+
+  /**
+   * RocksDB's own name of a ticker: {@code COMPACT_READ_BYTES} is {@code rocksdb.compact.read.bytes}.
+   */
+  static String tickerName(TickerType ticker) {
+    return "rocksdb." + ticker.name().toLowerCase(Locale.ROOT).replace('_', '.');
+  }
+
   /** The size of the partition's files on disk. */
   long sizeOnDisk() {
     try (Stream<Path> files = Files.walk(dir)) {
@@ -223,6 +322,10 @@ final class PartitionStore implements AutoCloseable {
     writeOptions.close();
     cfOptions.close();
     dbOptions.close();
+    completions.close();
+    if (statistics != null) {
+      statistics.close();
+    }
   }
 
   /** Deletes a closed partition's files. */
@@ -253,5 +356,21 @@ final class PartitionStore implements AutoCloseable {
 
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Counts completed flushes and compactions (RocksDB's event listener, on its own threads). */
+  private static final class CompletionCounter extends AbstractEventListener {
+    final AtomicLong flushes = new AtomicLong();
+    final AtomicLong compactions = new AtomicLong();
+
+    @Override
+    public void onFlushCompleted(RocksDB db, FlushJobInfo flushJobInfo) {
+      flushes.incrementAndGet();
+    }
+
+    @Override
+    public void onCompactionCompleted(RocksDB db, CompactionJobInfo compactionJobInfo) {
+      compactions.incrementAndGet();
+    }
   }
 }

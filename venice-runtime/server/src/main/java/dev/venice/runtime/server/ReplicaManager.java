@@ -5,7 +5,9 @@ import dev.venice.runtime.common.meta.TopicNames;
 import dev.venice.runtime.common.meta.Version;
 import dev.venice.runtime.common.plugin.IngestionHooks;
 import dev.venice.runtime.metadata.ZkStoreRepository;
+import dev.venice.spi.host.EngineStats;
 import dev.venice.spi.host.PartitionStats;
+import dev.venice.spi.host.StorageStatsService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * IngestionTask}. Helix state transitions call in here: open (OFFLINE to STANDBY), promote and
  * demote (LEADER), close (to OFFLINE) and drop (to DROPPED).
  */
-final class ReplicaManager implements AutoCloseable {
+final class ReplicaManager implements StorageStatsService, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaManager.class);
 
   /**
@@ -54,6 +56,8 @@ final class ReplicaManager implements AutoCloseable {
   private final String instanceId;
   private final Supplier<IngestionHooks> hooks;
   private final MeterRegistry registry;
+  /** Whether replicas open with RocksDB's statistics on ({@code storage.statistics.enabled}). */
+  private final boolean statisticsEnabled;
   private final Map<String, Replica> replicas = new ConcurrentHashMap<>();
   private volatile BiConsumer<String, Integer> takeOutOfService = (topic, partition) -> { };
   private volatile ReadinessReports readiness = new ReadinessReports() {
@@ -67,8 +71,10 @@ final class ReplicaManager implements AutoCloseable {
   };
 
   ReplicaManager(Path dataDir, ZkStoreRepository stores, LeaderTerms terms, String kafkaBootstrap,
-      String instanceId, Supplier<IngestionHooks> hooks, MeterRegistry registry) {
+      String instanceId, Supplier<IngestionHooks> hooks, MeterRegistry registry,
+      boolean statisticsEnabled) {
     this.dataDir = dataDir;
+    this.statisticsEnabled = statisticsEnabled;
     this.stores = stores;
     this.terms = terms;
     this.kafkaBootstrap = kafkaBootstrap;
@@ -90,7 +96,7 @@ final class ReplicaManager implements AutoCloseable {
         () -> new IllegalStateException("Helix assigned " + id + " but store " + storeName
             + " has no version " + TopicNames.versionOf(topic)));
     readiness.withdraw(topic, partition); // a report left by an earlier opening is stale
-    PartitionStore storage = PartitionStore.open(dir(topic, partition));
+    PartitionStore storage = PartitionStore.open(dir(topic, partition), statisticsEnabled);
     IngestionTask ingestion = new IngestionTask(topic, partition, version.partitionCount(),
         storage, kafkaBootstrap, store.hybrid(), instanceId, stores, terms, hooks, registry,
         () -> takeOutOfService.accept(topic, partition),
@@ -173,7 +179,26 @@ final class ReplicaManager implements AutoCloseable {
     return List.copyOf(replicas.values());
   }
 
-  List<PartitionStats> stats() {
+  @Override
+  public List<EngineStats> engineStats() {
+    List<EngineStats> stats = new ArrayList<>();
+    for (Replica r : replicas.values()) {
+      Map<String, Long> values;
+      try {
+        values = r.storage().engineStats();
+      } catch (RuntimeException closing) {
+        continue; // closed while read (the contract: left out)
+      }
+      if (!values.isEmpty()) {
+        stats.add(new EngineStats(TopicNames.storeOf(r.topic()), TopicNames.versionOf(r.topic()),
+            r.partition(), values));
+      }
+    }
+    return stats;
+  }
+
+  @Override
+  public List<PartitionStats> partitions() {
     List<PartitionStats> stats = new ArrayList<>();
     for (Replica r : replicas.values()) {
       long keys;

@@ -46,9 +46,20 @@ public final class ServerConfig {
       "readiness.unassigned.timeout", Duration.ofSeconds(30), Duration.ofMillis(100),
       Duration.ofHours(1), "a server assigned no replica this long after joining is READY");
 
+  /**
+   * Whether every partition replica keeps RocksDB's {@code Statistics} tickers (compaction and
+   * flush bytes, block cache hits and misses), which plugins read through the storage-stats
+   * service; off by default because RocksDB's statistics cost CPU on every read and write (measured
+   * in {@code benchmarks/}).
+   */
+  public static final ConfigKey<Boolean> STORAGE_STATISTICS_ENABLED = ConfigKey.bool(
+      "storage.statistics.enabled", false,
+      "keep RocksDB's statistics tickers for every partition replica (costs CPU)");
+
   static final List<ConfigKey<?>> KEYS = List.of(CLUSTER_NAME, ZOOKEEPER_ADDRESS,
       KAFKA_BOOTSTRAP_SERVERS, DATA_DIR, HOST, GRPC_PORT, ADMIN_PORT, PLUGIN_DIR,
-      ZOOKEEPER_SESSION_TIMEOUT, CLUSTER_VIEW_MAX_PARALLEL_CALLS, READINESS_UNASSIGNED_TIMEOUT);
+      ZOOKEEPER_SESSION_TIMEOUT, CLUSTER_VIEW_MAX_PARALLEL_CALLS, READINESS_UNASSIGNED_TIMEOUT,
+      STORAGE_STATISTICS_ENABLED);
 
   private ServerConfig() {}
 

@@ -86,7 +86,8 @@ public final class VeniceServer implements RunningProcess {
       try {
         this.replicas = new ReplicaManager(Path.of(config.get(ServerConfig.DATA_DIR)), stores,
             new LeaderTerms(zk, cluster), kafka, instanceId,
-            () -> host.plugins().ingestionHooks(), registry);
+            () -> host.plugins().ingestionHooks(), registry,
+            config.get(ServerConfig.STORAGE_STATISTICS_ENABLED));
       } catch (Exception | Error e) {
         GrpcServers.stop(grpc);
         throw e;
@@ -101,7 +102,7 @@ public final class VeniceServer implements RunningProcess {
       }, config.get(ServerConfig.CLUSTER_VIEW_MAX_PARALLEL_CALLS));
       host.closeAfterPlugins("cluster view", clusterView, clusterView::close);
       PluginManager plugins = host.startPlugins(new BasicHostServices(ProcessKind.SERVER.id(),
-          instanceId, cluster, stores.asStoreMetadataService(), null, replicas::stats,
+          instanceId, cluster, stores.asStoreMetadataService(), null, replicas,
           clusterView, Map.of("bootstrap.servers", kafka)), VeniceServer.class.getClassLoader());
       services.addService(RequestHookInterceptor.intercept(
           new ReadService(stores, replicas, plugins::readHooks, registry),
@@ -109,7 +110,7 @@ public final class VeniceServer implements RunningProcess {
       PluginRpcServices.addTo(services, plugins.rpcServices(),
           Set.of(VeniceReadGrpc.SERVICE_NAME));
       this.admin = host.serveAdmin(this::readiness, null, routes -> routes
-          .route("GET", "/partitions", request -> AdminResponse.ok(replicas.stats())));
+          .route("GET", "/partitions", request -> AdminResponse.ok(replicas.partitions())));
       HelixManager joined = joinCluster(zk, zkAddress, sessionTimeout, hostName, grpcPort,
           replicas);
       this.participant = host.closeBeforePlugins("Helix participant", joined,
