@@ -47,16 +47,22 @@ final class BloomFilterMetrics {
     unavailable.increment();
   }
 
-  /** Counts a lookup of {@code store} answered absent by a filter. */
-  void shortCircuit(String store) {
-    counter(shortCircuits, "short.circuits",
-        "Lookups answered absent by the filter, RocksDB untouched", store).increment();
+  /**
+   * The counter of {@code store}'s lookups answered absent by a filter, registered on first use;
+   * callers keep it (the read path must not look it up per request).
+   */
+  Counter shortCircuits(String store) {
+    return counter(shortCircuits, "short.circuits",
+        "Lookups answered absent by the filter, RocksDB untouched", store);
   }
 
-  /** Counts a lookup of {@code store} a filter let through that RocksDB did not find. */
-  void falsePositive(String store) {
-    counter(falsePositives, "false.positives",
-        "Keys the filter let through that RocksDB did not have", store).increment();
+  /**
+   * The counter of {@code store}'s lookups a filter let through that RocksDB did not find,
+   * registered on first use; callers keep it.
+   */
+  Counter falsePositives(String store) {
+    return counter(falsePositives, "false.positives",
+        "Keys the filter let through that RocksDB did not have", store);
   }
 
   private Counter counter(Map<String, Counter> counters, String name, String description,

@@ -1,7 +1,5 @@
 package dev.venice.plugins.bloomfilter;
 
-import com.google.common.hash.BloomFilter;
-import com.google.common.hash.Funnels;
 import dev.venice.spi.plugin.StoreSettings;
 import dev.venice.spi.server.IngestionRecord;
 import dev.venice.spi.server.IngestionRecordHook;
@@ -12,12 +10,16 @@ import dev.venice.spi.server.ReadHook;
 import dev.venice.spi.server.ReadOutcome;
 import dev.venice.spi.server.ReadRequest;
 import dev.venice.spi.server.RecordType;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import java.util.stream.Stream;
 
 /**
  * The filters of every partition replica on this server, fed by the ingestion hook and consulted
@@ -36,12 +38,82 @@ import java.util.function.Function;
  */
 final class PartitionFilters implements IngestionRecordHook, ReadHook {
   /** One partition replica's filter. */
-  record Filter(BloomFilter<byte[]> bloom, BloomFilterConfig config, LongAdder keys) {}
+  record Filter(KeyFilter bloom, BloomFilterConfig config, LongAdder keys) {}
 
-  private record Id(String store, int version, int partition) {}
+  /** One version's filters, indexed by partition; never changed once published. */
+  private record Version(int version, Filter[] partitions) {}
+
+  /** One store's filters and meters. */
+  private final class StoreFilters {
+    private final String store;
+    private volatile Version[] versions = new Version[0];
+    private volatile Counter shortCircuits;
+    private volatile Counter falsePositives;
+
+    StoreFilters(String store) {
+      this.store = store;
+    }
+
+    Filter get(int version, int partition) {
+      for (Version v : versions) {
+        if (v.version() == version) {
+          Filter[] partitions = v.partitions();
+          return partition >= 0 && partition < partitions.length ? partitions[partition] : null;
+        }
+      }
+      return null;
+    }
+
+    /** Sets (or, with {@code null}, clears) a replica's filter. Callers hold the outer lock. */
+    void set(int version, int partition, Filter filter) {
+      Version[] current = versions;
+      int at = 0;
+      while (at < current.length && current[at].version() != version) {
+        at++;
+      }
+      Filter[] partitions = at < current.length ? current[at].partitions() : new Filter[0];
+      if (filter == null && partition >= partitions.length) {
+        return;
+      }
+      partitions = Arrays.copyOf(partitions, Math.max(partitions.length, partition + 1));
+      partitions[partition] = filter;
+      boolean empty = Arrays.stream(partitions).allMatch(f -> f == null);
+      List<Version> next = new ArrayList<>(Arrays.asList(current));
+      if (at < current.length) {
+        next.remove(at);
+      }
+      if (!empty) {
+        next.add(new Version(version, partitions));
+      }
+      versions = next.toArray(new Version[0]);
+    }
+
+    Stream<Filter> all() {
+      return Arrays.stream(versions).flatMap(v -> Arrays.stream(v.partitions()))
+          .filter(f -> f != null);
+    }
+
+    Counter shortCircuits() {
+      Counter counter = shortCircuits;
+      if (counter == null) {
+        counter = metrics.shortCircuits(store);
+        shortCircuits = counter;
+      }
+      return counter;
+    }
+
+    Counter falsePositives() {
+      Counter counter = falsePositives;
+      if (counter == null) {
+        counter = metrics.falsePositives(store);
+        falsePositives = counter;
+      }
+      return counter;
+    }
+  }
 
   private final StoreSettings<BloomFilterConfig> settings;
-  private final Map<Id, Filter> filters = new ConcurrentHashMap<>();
+  private final Map<String, StoreFilters> stores = new ConcurrentHashMap<>();
   private final BloomFilterMetrics metrics;
 
   /**
@@ -55,32 +127,49 @@ final class PartitionFilters implements IngestionRecordHook, ReadHook {
         () -> sum(f -> f.keys().sum()), this::worstFpp);
   }
 
+  private Filter filter(String store, int version, int partition) {
+    StoreFilters filters = stores.get(store);
+    return filters == null ? null : filters.get(version, partition);
+  }
+
+  private synchronized void set(String store, int version, int partition, Filter filter) {
+    StoreFilters filters = stores.get(store);
+    if (filters == null) {
+      if (filter == null) {
+        return;
+      }
+      filters = new StoreFilters(store);
+      stores.put(store, filters);
+    }
+    filters.set(version, partition, filter);
+  }
+
   // ---- ingestion -------------------------------------------------------------------------
 
   @Override
   public void onPartitionOpened(PartitionEvent event) {
-    Id id = new Id(event.store(), event.version(), event.partition());
     if (event.resumed()) {
-      filters.remove(id);
+      set(event.store(), event.version(), event.partition(), null);
       metrics.unavailable();
       return;
     }
     BloomFilterConfig config = settings.get(event.store());
-    filters.put(id, new Filter(BloomFilter.create(Funnels.byteArrayFunnel(),
-        config.expectedKeys(), config.falsePositiveRate()), config, new LongAdder()));
+    set(event.store(), event.version(), event.partition(), new Filter(
+        new KeyFilter(config.expectedKeys(), config.falsePositiveRate()), config,
+        new LongAdder()));
   }
 
   @Override
   public IngestionVerdict beforeApply(IngestionRecord record) {
     if (record.type() == RecordType.PUT) {
-      Id id = new Id(record.store(), record.version(), record.partition());
-      Filter filter = filters.get(id);
+      Filter filter = filter(record.store(), record.version(), record.partition());
       if (filter != null) {
         try {
           filter.bloom().put(record.key());
           filter.keys().increment();
         } catch (RuntimeException e) {
-          filters.remove(id); // a key that missed the filter could become a false negative
+          // a key that missed the filter could become a false negative
+          set(record.store(), record.version(), record.partition(), null);
           throw e;
         }
       }
@@ -90,45 +179,62 @@ final class PartitionFilters implements IngestionRecordHook, ReadHook {
 
   @Override
   public void onPartitionClosed(PartitionEvent event) {
-    filters.remove(new Id(event.store(), event.version(), event.partition()));
+    set(event.store(), event.version(), event.partition(), null);
   }
 
   // ---- reads -----------------------------------------------------------------------------
 
   @Override
   public ReadDecision beforeRead(ReadRequest request) {
-    Filter filter = filters.get(new Id(request.store(), request.version(), request.partition()));
+    StoreFilters filters = stores.get(request.store());
+    if (filters == null) {
+      return ReadDecision.PROCEED;
+    }
+    Filter filter = filters.get(request.version(), request.partition());
     if (filter == null || filter.bloom().mightContain(request.key())) {
       return ReadDecision.PROCEED;
     }
-    metrics.shortCircuit(request.store());
+    filters.shortCircuits().increment();
     return ReadDecision.ABSENT;
   }
 
   @Override
   public void afterRead(ReadRequest request, ReadOutcome outcome) {
-    if (!outcome.found() && !outcome.answeredByHook()
-        && filters.containsKey(new Id(request.store(), request.version(), request.partition()))) {
-      metrics.falsePositive(request.store());
+    if (!outcome.found() && !outcome.answeredByHook()) {
+      StoreFilters filters = stores.get(request.store());
+      if (filters != null && filters.get(request.version(), request.partition()) != null) {
+        filters.falsePositives().increment();
+      }
     }
   }
 
   // ---- state -------------------------------------------------------------------------------
 
-  private double sum(Function<Filter, Long> value) {
-    return filters.values().stream().mapToLong(value::apply).sum();
+  private double sum(ToLongFunction<Filter> value) {
+    return stores.values().stream().flatMap(StoreFilters::all).mapToLong(value).sum();
   }
 
   private double worstFpp() {
-    return filters.values().stream().mapToDouble(f -> f.bloom().expectedFpp()).max().orElse(0);
+    return stores.values().stream().flatMap(StoreFilters::all)
+        .mapToDouble(f -> f.bloom().expectedFpp()).max().orElse(0);
   }
 
   /** A snapshot for the plugin's HTTP endpoint: one row per filter. */
   List<Map<String, Object>> report() {
-    return filters.entrySet().stream().map(e -> Map.<String, Object>of(
-        "store", e.getKey().store(), "version", e.getKey().version(),
-        "partition", e.getKey().partition(), "keys", e.getValue().keys().sum(),
-        "bytes", e.getValue().config().bits() / 8,
-        "estimatedFpp", e.getValue().bloom().expectedFpp())).toList();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (StoreFilters filters : stores.values()) {
+      for (Version version : filters.versions) {
+        Filter[] partitions = version.partitions();
+        for (int p = 0; p < partitions.length; p++) {
+          Filter f = partitions[p];
+          if (f != null) {
+            rows.add(Map.of("store", filters.store, "version", version.version(),
+                "partition", p, "keys", f.keys().sum(), "bytes", f.config().bits() / 8,
+                "estimatedFpp", f.bloom().expectedFpp()));
+          }
+        }
+      }
+    }
+    return rows;
   }
 }
