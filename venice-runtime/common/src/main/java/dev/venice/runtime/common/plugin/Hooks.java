@@ -72,6 +72,14 @@ final class Hooks<H> {
   }
 
   /**
+   * The guarded hooks themselves, in plugin order, for a facade's hand-written loop on a hot path
+   * (the read path); callers must not modify the array.
+   */
+  Guarded<H>[] entries() {
+    return entries;
+  }
+
+  /**
    * Calls each hook until one returns a decisive result, which {@code annotate} may rewrite with the
    * deciding plugin's id (e.g. to prefix a veto reason). A hook that throws counts as {@code
    * fallback}.

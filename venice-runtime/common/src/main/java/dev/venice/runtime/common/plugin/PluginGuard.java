@@ -15,7 +15,10 @@ import org.slf4j.LoggerFactory;
  * is the plugin's for the duration of the call, and anything the call throws (short of the JVM
  * failing) is contained, counted in {@code venice.plugins.hook.errors{plugin,hook}}, logged at most
  * once per {@link #LOG_INTERVAL} per plugin, and replaced by the documented fallback.
- * The method references passed in are non-capturing, so a guarded call allocates nothing.
+ * The method references passed in are non-capturing, so a guarded call allocates nothing. The
+ * context class loader is written only when it differs (a thread that is already in the plugin's
+ * loader, e.g. one the plugin started, skips both writes), and restored only if the call changed
+ * it. Thread-safe.
  */
 public final class PluginGuard {
   static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
@@ -68,7 +71,8 @@ public final class PluginGuard {
 
   /** Calls {@code fn(hook, arg)}; returns {@code fallback} if it throws or returns null. */
   public <H, A, R> R apply(String hookName, H hook, A arg, Call<H, A, R> fn, R fallback) {
-    ClassLoader previous = enter();
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = enter(thread);
     try {
       R result = fn.call(hook, arg);
       return result != null ? result : fallback;
@@ -76,37 +80,48 @@ public final class PluginGuard {
       failed(hookName, t);
       return fallback;
     } finally {
-      Thread.currentThread().setContextClassLoader(previous);
+      leave(thread, previous);
     }
   }
 
   /** Calls {@code fn(hook, a, b)}, containing anything it throws. */
   public <H, A, B> void run(String hookName, H hook, A a, B b, BiCall<H, A, B> fn) {
-    ClassLoader previous = enter();
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = enter(thread);
     try {
       fn.call(hook, a, b);
     } catch (Throwable t) {
       failed(hookName, t);
     } finally {
-      Thread.currentThread().setContextClassLoader(previous);
+      leave(thread, previous);
     }
   }
 
   /** Runs {@code body} with the plugin's class loader, letting exceptions through (start, stop). */
   <R> R callUnguarded(Call<Void, Void, R> body) throws Exception {
-    ClassLoader previous = enter();
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = enter(thread);
     try {
       return body.call(null, null);
     } finally {
-      Thread.currentThread().setContextClassLoader(previous);
+      leave(thread, previous);
     }
   }
 
-  private ClassLoader enter() {
-    Thread thread = Thread.currentThread();
+  /** Makes the plugin's loader {@code thread}'s context loader; returns the one it replaced. */
+  private ClassLoader enter(Thread thread) {
     ClassLoader previous = thread.getContextClassLoader();
-    thread.setContextClassLoader(loader);
+    if (previous != loader) {
+      thread.setContextClassLoader(loader);
+    }
     return previous;
+  }
+
+  /** Puts {@code previous} back as {@code thread}'s context loader, if it is not still there. */
+  private static void leave(Thread thread, ClassLoader previous) {
+    if (thread.getContextClassLoader() != previous) {
+      thread.setContextClassLoader(previous);
+    }
   }
 
   ClassLoader loader() {
