@@ -170,6 +170,11 @@ class ServerIngestionTest {
         for (int i = 0; i < 20; i++) {
           realTime.put(Data.key("r" + i), Data.user("rt", i), 1).join();
         }
+        // the real-time topic's tail: four records no reader could use, after the good ones
+        realTime.sendRaw(0, Data.key("garbled"), new byte[] {1, 2, 3}).join();
+        realTime.put(new byte[0], Data.user("no key", 0), 1).join();
+        realTime.put(Data.key("unknown-schema"), Data.user("v99", 0), 99).join();
+        realTime.put(Data.key("violation"), new byte[] {0x7F}, 1).join(); // a negative length
         for (VeniceServer server : cluster.servers()) {
           awaitValue(server, "r19", Data.user("rt", 19));
         }
@@ -177,12 +182,23 @@ class ServerIngestionTest {
             .findFirst().orElseThrow();
         VeniceServer survivor = cluster.servers().stream().filter(s -> s != leader).findFirst()
             .orElseThrow();
+        List<String> reasons = List.of("undecodable", "empty-key", "unknown-schema",
+            "schema-violation");
+        LocalCluster.waitFor("the leader to dead-letter the four", WAIT, () -> reasons.stream()
+            .allMatch(r -> metrics(leader).contains(deadLetters(r) + " 1.0")));
+        // the leader's skip markers moved every replica's real-time position past them
+        LocalCluster.waitFor("the standby to apply the skip markers", WAIT,
+            () -> survivor.replicaUpstreamOffset("live_v1", 0) == 23);
         cluster.stopServer(leader);
         LocalCluster.waitFor("the survivor to lead", WAIT, () -> survivor.leads("live_v1", 0));
         for (int i = 20; i < 40; i++) {
           realTime.put(Data.key("r" + i), Data.user("rt", i), 1).join();
         }
         awaitValue(survivor, "r39", Data.user("rt", 39));
+        String survivorMetrics = metrics(survivor);
+        for (String reason : reasons) { // the new leader started after them: none read again
+          assertFalse(survivorMetrics.contains(deadLetters(reason)), survivorMetrics);
+        }
         VeniceServer back = cluster.restartServer(leader);
         awaitValue(back, "r39", Data.user("rt", 39));
         for (VeniceServer server : cluster.servers()) {
@@ -198,6 +214,20 @@ class ServerIngestionTest {
           }
         }
       }
+    }
+  }
+
+  private static String deadLetters(String reason) {
+    return "venice_server_ingestion_dead_letter_total{reason=\"" + reason + "\",store=\"live\"}";
+  }
+
+  private static String metrics(VeniceServer server) {
+    try {
+      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create(server.adminUrl() + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    } catch (java.io.IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
     }
   }
 

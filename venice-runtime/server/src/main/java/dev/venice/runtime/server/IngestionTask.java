@@ -53,12 +53,14 @@ import org.slf4j.LoggerFactory;
  * leader starts, {@link LeaderStartPosition}). This is Venice's hybrid "ready to serve" rule. Once
  * caught up a replica stays so (a lag that grows later is a metric, not a reason to stop serving).
  *
- * <p>A record that cannot be decoded, or that a plugin rejects, takes the dead-letter path: it is
+ * <p>A record that cannot be applied, ever (undecodable, no key, an unknown message type, or
+ * rejected by a plugin), takes the dead-letter path ({@link DeadLetterPath}): kept in the
+ * plugin's dead-letter topic when a plugin keeps them (waiting while it cannot be written),
  * logged, counted in {@code venice.server.ingestion.dead.letter{store,reason}}, handed with its
- * bytes to the hooks' {@code onDeadLetter}, and its offset is checkpointed so the partition moves
- * on. A failure of the replica itself (its storage) reports
- * it ERROR and asks the host to take it out of service ({@code onFailure}), so Helix moves its
- * leadership elsewhere.
+ * bytes to the hooks' {@code onDeadLetter}, and only then checkpointed so the partition moves on.
+ * A failure of the replica itself (its storage) is not a dead letter: it reports the replica
+ * ERROR and asks the host to take it out of service ({@code onFailure}), so Helix moves its
+ * leadership elsewhere and the record is applied there; nothing is skipped.
  */
 final class IngestionTask implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(IngestionTask.class);
@@ -80,12 +82,12 @@ final class IngestionTask implements Runnable {
    * that saw the replica open sees every record of it (a Bloom filter switched off and on again
    * must not miss the keys applied in between).
    */
-  private IngestionHooks replicaHooks;
+  private volatile IngestionHooks replicaHooks;
+  private final DeadLetterPath deadLetters;
   private final Runnable onFailure;
   private final Counter applied;
   private final Counter duplicates;
   private final Counter gaps;
-  private final MeterRegistry registry;
   private final Thread thread;
   private volatile boolean running = true;
   /** Whether Helix has made this replica the leader. */
@@ -109,8 +111,8 @@ final class IngestionTask implements Runnable {
 
   IngestionTask(String topic, int partition, int partitionCount, PartitionStore storage,
       String kafkaBootstrap, HybridConfig hybrid, String instanceId, ZkStoreRepository reporter,
-      LeaderTerms terms, Supplier<IngestionHooks> hooks, MeterRegistry registry,
-      Runnable onFailure, BooleanSupplier readinessPublished) {
+      LeaderTerms terms, Supplier<IngestionHooks> hooks, DeadLetterWriter deadLetterWriter,
+      MeterRegistry registry, Runnable onFailure, BooleanSupplier readinessPublished) {
     this.topic = topic;
     this.store = TopicNames.storeOf(topic);
     this.partition = partition;
@@ -121,7 +123,6 @@ final class IngestionTask implements Runnable {
     this.hooks = hooks;
     this.onFailure = onFailure;
     this.readinessPublished = readinessPublished;
-    this.registry = registry;
     this.applied = Counter.builder("venice.server.ingestion.records")
         .description("Data records applied to storage").tag("store", store).register(registry);
     this.duplicates = Counter.builder("venice.server.ingestion.duplicates")
@@ -130,9 +131,11 @@ final class IngestionTask implements Runnable {
     this.gaps = Counter.builder("venice.server.ingestion.gaps")
         .description("Producer sequence gaps seen (records missing upstream)")
         .tag("store", store).register(registry);
+    this.deadLetters = new DeadLetterPath(store, TopicNames.versionOf(topic), partition,
+        () -> replicaHooks, deadLetterWriter, registry, () -> running);
     this.realTimeLeader = hybrid == null ? null : new RealTimeLeader(topic, partition,
         partitionCount, storage, kafkaBootstrap, hybrid, terms, () -> consumer("rt"),
-        this::realTimeDeadLetter, registry);
+        deadLetters, new ValueSchemaCheck(store, reporter), registry);
     this.thread = new Thread(this, "ingestion-" + topic + "-" + partition);
     this.thread.setDaemon(true);
   }
@@ -279,6 +282,8 @@ final class IngestionTask implements Runnable {
     switch (envelope.control()) {
       case START_OF_PUSH -> storage.startOfPush(offset, envelope.producerId(), envelope.sequence(),
           envelope.compression());
+      case REAL_TIME_SKIPPED -> storage.apply(offset, envelope.producerId(), envelope.sequence(),
+          envelope.upstreamOffset(), null, null); // the leader's real-time position moves on
       case END_OF_PUSH -> {
         storage.endOfPush(offset, envelope.producerId(), envelope.sequence());
         replicaHooks.endOfPush(event(false));
@@ -442,44 +447,17 @@ final class IngestionTask implements Runnable {
     return false;
   }
 
-  /** A version-topic record that cannot be applied: skipped (checkpointed) after the hooks saw it. */
+  /**
+   * A version-topic record that cannot be applied: kept (when a plugin keeps dead letters; the
+   * thread waits until it is written), reported, then skipped (checkpointed). A replica stopping
+   * while it waits moves nothing: the record is read again when it reopens.
+   */
   private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, String detail)
       throws RocksDBException {
-    try {
-      handDeadLetter(record, reason, detail);
-    } finally {
-      storage.skip(record.offset()); // whatever the hand-off did, the partition moves on
-    }
-  }
-
-  /**
-   * A real-time record the leader cannot copy; the real-time offset is not a version offset. After
-   * an aborted copy batch the leader reads the batch again, so hooks may see such a record twice.
-   */
-  private void realTimeDeadLetter(ConsumerRecord<byte[], byte[]> record, String reason,
-      String detail) {
-    handDeadLetter(record, reason, detail);
-  }
-
-  private void handDeadLetter(ConsumerRecord<byte[], byte[]> record, String reason,
-      String detail) {
-    countDeadLetter(reason);
-    LOG.warn("{} partition {} offset {}: dead letter ({}): {}", record.topic(), record.partition(),
-        record.offset(), reason, detail);
-    if (replicaHooks != null && !replicaHooks.isEmpty()) {
-      Map<String, byte[]> headers = new HashMap<>();
-      record.headers().forEach(h -> headers.put(h.key(), h.value()));
-      // every dead letter here is permanent: a storage failure fails the replica instead
-      replicaHooks.deadLetter(new DeadLetterRecord(store, TopicNames.versionOf(topic), partition,
-          record.topic(), record.offset(), record.timestamp(), record.key(), record.value(),
-          headers, reason, String.valueOf(detail), true));
-    }
-  }
-
-  private void countDeadLetter(String reason) {
-    Counter.builder("venice.server.ingestion.dead.letter")
-        .description("Records sent to the dead-letter path instead of storage")
-        .tag("store", store).tag("reason", reason).register(registry).increment();
+    DeadLetterRecord letter = deadLetters.describe(record, reason, detail);
+    deadLetters.message(letter).ifPresent(message -> deadLetters.keep(letter, message));
+    deadLetters.handled(letter);
+    storage.skip(record.offset());
   }
 
   private KafkaConsumer<byte[], byte[]> consumer(String role) {

@@ -5,9 +5,11 @@ import dev.venice.runtime.common.data.Envelope;
 import dev.venice.runtime.common.data.VeniceWriter;
 import dev.venice.runtime.common.meta.HybridConfig;
 import dev.venice.runtime.common.meta.TopicNames;
+import dev.venice.spi.server.DeadLetterRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +68,8 @@ final class RealTimeLeader {
   private final HybridConfig hybrid;
   private final LeaderTerms terms;
   private final Supplier<KafkaConsumer<byte[], byte[]>> consumers;
-  private final DeadLetters deadLetters;
+  private final DeadLetterPath deadLetters;
+  private final ValueSchemaCheck schemas;
   private final Counter lost;
 
   /** Whether Helix has made this replica the leader. */
@@ -85,8 +88,8 @@ final class RealTimeLeader {
 
   RealTimeLeader(String topic, int partition, int partitionCount, PartitionStore storage,
       String kafkaBootstrap, HybridConfig hybrid, LeaderTerms terms,
-      Supplier<KafkaConsumer<byte[], byte[]>> consumers, DeadLetters deadLetters,
-      MeterRegistry registry) {
+      Supplier<KafkaConsumer<byte[], byte[]>> consumers, DeadLetterPath deadLetters,
+      ValueSchemaCheck schemas, MeterRegistry registry) {
     this.topic = topic;
     this.store = TopicNames.storeOf(topic);
     this.partition = partition;
@@ -97,6 +100,7 @@ final class RealTimeLeader {
     this.terms = terms;
     this.consumers = consumers;
     this.deadLetters = deadLetters;
+    this.schemas = schemas;
     this.lost = Counter.builder("venice.server.ingestion.real.time.lost")
         .description("Real-time records deleted by retention before a leader copied them")
         .tag("store", store).register(registry);
@@ -263,7 +267,14 @@ final class RealTimeLeader {
     }
   }
 
-  /** Copies one polled batch of real-time records in one transaction. */
+  /**
+   * Copies one polled batch of real-time records in one transaction. A record that cannot be
+   * copied (undecodable, no key, an unknown value schema, a value its schema cannot read) takes
+   * the dead-letter path: in the same transaction the plugin's message for it (if a plugin keeps
+   * dead letters) and a {@code REAL_TIME_SKIPPED} marker in the version topic, which moves every
+   * replica's real-time position past it; so it is kept exactly once however often the batch is
+   * retried or leadership moves, and reported to the hooks once the transaction committed.
+   */
   private void copyBatch() {
     ConsumerRecords<byte[], byte[]> records = realTimeConsumer.poll(Duration.ZERO);
     if (records.isEmpty()) {
@@ -271,20 +282,28 @@ final class RealTimeLeader {
     }
     writer.beginTransaction();
     inTransaction = true;
+    List<DeadLetterRecord> deadLettered = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> record : records) {
       Envelope envelope;
       try {
         envelope = Envelope.decode(record.value());
       } catch (IllegalArgumentException e) {
-        deadLetters.deadLetter(record, "undecodable-real-time", e.getMessage());
+        deadLettered.add(skip(record, "undecodable", e.getMessage()));
         continue;
       }
       if (envelope.type() == Envelope.MessageType.CONTROL) {
         continue; // real-time topics carry no control messages the version topic needs
       }
       if (record.key() == null || record.key().length == 0) {
-        deadLetters.deadLetter(record, "empty-key-real-time", "a data record without a key");
+        deadLettered.add(skip(record, "empty-key", "a data record without a key"));
         continue;
+      }
+      if (envelope.type() == Envelope.MessageType.PUT) {
+        ValueSchemaCheck.Problem problem = schemas.check(envelope.schemaId(), envelope.value());
+        if (problem != null) {
+          deadLettered.add(skip(record, problem.reason(), problem.detail()));
+          continue;
+        }
       }
       // real-time values are plain; the version topic holds them in the version's compression
       Envelope copy = envelope.type() == Envelope.MessageType.PUT
@@ -294,6 +313,28 @@ final class RealTimeLeader {
     }
     writer.commitTransaction(); // blocks; fails when a newer leader has fenced this one
     inTransaction = false;
+    if (!deadLettered.isEmpty()) {
+      deadLetters.unblocked();
+      deadLettered.forEach(deadLetters::handled);
+    }
+  }
+
+  /**
+   * Sends a real-time record down the dead-letter path within the open transaction: its kept
+   * message (a failed write is counted and fails the commit, so the batch is retried) and the
+   * skip marker.
+   */
+  private DeadLetterRecord skip(ConsumerRecord<byte[], byte[]> record, String reason,
+      String detail) {
+    DeadLetterRecord letter = deadLetters.describe(record, reason, detail);
+    deadLetters.message(letter).ifPresent(message -> writer.sendTo(message.topic(),
+        message.key(), message.value(), message.headers()).whenComplete((sent, error) -> {
+          if (error != null) {
+            deadLetters.writeFailed(letter, message.topic(), error);
+          }
+        }));
+    writer.skipFromRealTime(partition, record.offset());
+    return letter;
   }
 
   private void onFailure(RuntimeException e) {
@@ -324,9 +365,4 @@ final class RealTimeLeader {
     return false;
   }
 
-  /** Where real-time records that cannot be copied go (counted, logged, handed to hooks). */
-  @FunctionalInterface
-  interface DeadLetters {
-    void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, String detail);
-  }
 }

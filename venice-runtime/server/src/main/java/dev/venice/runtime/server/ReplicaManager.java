@@ -58,6 +58,8 @@ final class ReplicaManager implements StorageStatsService, AutoCloseable {
   private final MeterRegistry registry;
   /** Whether replicas open with RocksDB's statistics on ({@code storage.statistics.enabled}). */
   private final boolean statisticsEnabled;
+  /** Writes the version-topic dead letters plugins keep, for every replica here. */
+  private final DeadLetterWriter deadLetters;
   private final Map<String, Replica> replicas = new ConcurrentHashMap<>();
   private volatile BiConsumer<String, Integer> takeOutOfService = (topic, partition) -> { };
   private volatile ReadinessReports readiness = new ReadinessReports() {
@@ -75,6 +77,7 @@ final class ReplicaManager implements StorageStatsService, AutoCloseable {
       boolean statisticsEnabled) {
     this.dataDir = dataDir;
     this.statisticsEnabled = statisticsEnabled;
+    this.deadLetters = new DeadLetterWriter(kafkaBootstrap, instanceId, registry);
     this.stores = stores;
     this.terms = terms;
     this.kafkaBootstrap = kafkaBootstrap;
@@ -98,7 +101,8 @@ final class ReplicaManager implements StorageStatsService, AutoCloseable {
     readiness.withdraw(topic, partition); // a report left by an earlier opening is stale
     PartitionStore storage = PartitionStore.open(dir(topic, partition), statisticsEnabled);
     IngestionTask ingestion = new IngestionTask(topic, partition, version.partitionCount(),
-        storage, kafkaBootstrap, store.hybrid(), instanceId, stores, terms, hooks, registry,
+        storage, kafkaBootstrap, store.hybrid(), instanceId, stores, terms, hooks, deadLetters,
+        registry,
         () -> takeOutOfService.accept(topic, partition),
         () -> readiness.caughtUp(topic, partition));
     replicas.put(id, new Replica(topic, partition, storage, ingestion));
@@ -218,6 +222,7 @@ final class ReplicaManager implements StorageStatsService, AutoCloseable {
     for (Replica replica : List.copyOf(replicas.values())) {
       close(replica.topic(), replica.partition());
     }
+    deadLetters.close();
   }
 
   private Path dir(String topic, int partition) {

@@ -40,6 +40,7 @@ import org.apache.helix.model.InstanceConfig;
 import org.apache.helix.model.builder.HelixConfigScopeBuilder;
 import org.apache.helix.model.LeaderStandbySMD;
 import org.apache.helix.zookeeper.impl.client.ZkClient;
+import org.rocksdb.RocksDBException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -260,6 +261,20 @@ public final class VeniceServer implements RunningProcess {
     return replica == null ? Optional.empty()
         : Optional.of(new long[] {replica.storage().countKeys(),
             replica.storage().appliedRecords()});
+  }
+
+  /**
+   * The real-time offset of the last record a hybrid leader copied into a replica held here, or
+   * marked as skipped (a dead letter); -1 when none, or when the replica is not held here (tests,
+   * tools).
+   */
+  public long replicaUpstreamOffset(String topic, int partition) {
+    ReplicaManager.Replica replica = replicas.replica(topic, partition);
+    try {
+      return replica == null ? -1 : replica.storage().upstreamOffset();
+    } catch (RocksDBException e) {
+      return -1;
+    }
   }
 
   /** Whether this server leads a partition (as Helix last told it). */

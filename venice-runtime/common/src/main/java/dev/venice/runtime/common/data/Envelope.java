@@ -50,7 +50,8 @@ public record Envelope(
          {"name": "type", "type": {"type": "enum", "name": "MessageType",
                                    "symbols": ["PUT", "DELETE", "CONTROL"]}},
          {"name": "control", "type": {"type": "enum", "name": "ControlType",
-                                      "symbols": ["NONE", "START_OF_PUSH", "END_OF_PUSH"]}},
+                                      "symbols": ["NONE", "START_OF_PUSH", "END_OF_PUSH",
+                                                  "REAL_TIME_SKIPPED"]}},
          {"name": "producerId", "type": "string"},
          {"name": "sequence", "type": "long"},
          {"name": "producerTimestampMs", "type": "long"},
@@ -77,7 +78,13 @@ public record Envelope(
     /** A batch push starts; carries the compression strategy. */
     START_OF_PUSH,
     /** A batch push is complete in this partition. */
-    END_OF_PUSH
+    END_OF_PUSH,
+    /**
+     * A hybrid leader did not copy the real-time record at {@code upstreamOffset} (it took the
+     * dead-letter path): replicas move their real-time position past it. A server older than this
+     * symbol cannot decode it and takes it for a dead letter of its own, which changes no data.
+     */
+    REAL_TIME_SKIPPED
   }
 
   /** Validates the fields. */

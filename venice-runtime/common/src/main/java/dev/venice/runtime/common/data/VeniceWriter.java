@@ -12,6 +12,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -149,6 +150,34 @@ public final class VeniceWriter implements AutoCloseable {
       Envelope original, long realTimeOffset) {
     long sequence = nextSequence(partition);
     return send(partition, key, original.withUpstream(producerId, sequence, realTimeOffset));
+  }
+
+  /**
+   * Marks in {@code partition} of this (version) topic that the real-time record at {@code
+   * realTimeOffset} was not copied (it took the dead-letter path): every replica moves its
+   * real-time position past it, so no later leader reads it again. Changes no data.
+   */
+  public CompletableFuture<RecordMetadata> skipFromRealTime(int partition, long realTimeOffset) {
+    Envelope marker = new Envelope(Envelope.MessageType.CONTROL,
+        Envelope.ControlType.REAL_TIME_SKIPPED, producerId, nextSequence(partition),
+        System.currentTimeMillis(), realTimeOffset, -1, new byte[0], CompressionStrategy.NO_OP);
+    return send(partition, Envelope.CONTROL_KEY, marker);
+  }
+
+  /**
+   * Writes a record as is to another topic, partitioned by Kafka's default partitioner, through
+   * this writer's producer: a transactional writer writes it in its open transaction, so
+   * read_committed readers see it exactly when they see the transaction's other records.
+   *
+   * @param otherTopic the topic, which must exist (the send fails after {@code max.block.ms}
+   *     otherwise)
+   * @param headers header name to value, in order; a value may be {@code null}
+   */
+  public CompletableFuture<RecordMetadata> sendTo(String otherTopic, byte[] key, byte[] value,
+      Map<String, byte[]> headers) {
+    RecordHeaders recordHeaders = new RecordHeaders();
+    headers.forEach(recordHeaders::add);
+    return toFuture(new ProducerRecord<>(otherTopic, null, key, value, recordHeaders));
   }
 
   /** Writes an envelope as is (tests use it to write malformed or replayed records). */

@@ -1,10 +1,12 @@
 package dev.venice.runtime.common.plugin;
 
+import dev.venice.spi.server.DeadLetterMessage;
 import dev.venice.spi.server.DeadLetterRecord;
 import dev.venice.spi.server.IngestionRecord;
 import dev.venice.spi.server.IngestionRecordHook;
 import dev.venice.spi.server.IngestionVerdict;
 import dev.venice.spi.server.PartitionEvent;
+import java.util.Optional;
 
 /**
  * The started plugins' ingestion-record hooks. A hook that throws counts as {@link
@@ -41,6 +43,16 @@ public final class IngestionHooks {
   /** Runs every after-hook. */
   public void afterApply(IngestionRecord record) {
     hooks.each("ingestion.after", record, null, (hook, r, unused) -> hook.afterApply(r));
+  }
+
+  /**
+   * The message the first hook that keeps dead letters makes of {@code record}; empty when none
+   * does (a hook that throws keeps nothing and is counted).
+   */
+  public Optional<DeadLetterMessage> deadLetterMessage(DeadLetterRecord record) {
+    return hooks.first("ingestion.dead-letter-message", record,
+        IngestionRecordHook::deadLetterMessage, Optional.empty(), Optional::isPresent,
+        (plugin, message) -> message);
   }
 
   /** Hands a record that took the dead-letter path to every hook. */
