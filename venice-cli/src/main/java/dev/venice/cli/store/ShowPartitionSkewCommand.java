@@ -5,6 +5,8 @@ import dev.venice.cli.CliException;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.common.controller.ControllerException;
 import dev.venice.runtime.common.meta.Store;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -38,6 +40,13 @@ import picocli.CommandLine.Option;
 public final class ShowPartitionSkewCommand extends StoreCommand.Base {
   private static final String PATH = "/plugins/partition-skew/";
 
+  /**
+   * How long the {@code skew} request may take: the controller waits for every server's answer
+   * ({@code gather-timeout} each, the host calling a bounded number at a time), which on a large
+   * cluster outlasts {@link #admin()}'s 30 s.
+   */
+  static final Duration GATHER_WAIT = Duration.ofMinutes(5);
+
   @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
   String store;
 
@@ -55,8 +64,7 @@ public final class ShowPartitionSkewCommand extends StoreCommand.Base {
     if (version != null && version < 1) {
       throw new CliException("--store-version " + version + " is not allowed: expected 1 or more");
     }
-    ControllerClient admin = new ControllerClient(options.controllerUrl(), "anonymous",
-        Duration.ofSeconds(60));
+    ControllerClient admin = admin();
     Store s;
     try {
       s = admin.getStore(store);
@@ -70,10 +78,11 @@ public final class ShowPartitionSkewCommand extends StoreCommand.Base {
     if (v < 1) {
       throw new CliException("store " + store + " has no current version (nothing pushed yet)");
     }
+    String encoded = URLEncoder.encode(store, StandardCharsets.UTF_8);
     JsonNode report;
     try {
-      report = admin.send("GET", PATH + "skew?store=" + store + "&version=" + v
-          + (refresh ? "&refresh=true" : ""), null);
+      report = new ControllerClient(admin.url(), "anonymous", GATHER_WAIT).send("GET", PATH
+          + "skew?store=" + encoded + "&version=" + v + (refresh ? "&refresh=true" : ""), null);
     } catch (ControllerException e) {
       String message = String.valueOf(e.getMessage());
       if (e.status() == 404 && !message.contains("does not exist")
@@ -86,7 +95,7 @@ public final class ShowPartitionSkewCommand extends StoreCommand.Base {
     }
     JsonNode warning = null;
     try {
-      JsonNode warnings = admin.send("GET", PATH + "warnings?store=" + store, null)
+      JsonNode warnings = admin.send("GET", PATH + "warnings?store=" + encoded, null)
           .path("warnings");
       warning = warnings.size() > 0 ? warnings.get(0) : null;
     } catch (ControllerException e) {

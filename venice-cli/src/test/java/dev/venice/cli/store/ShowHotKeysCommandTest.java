@@ -6,23 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import dev.venice.cli.Output;
+import dev.venice.cli.store.StandInController.Run;
 import dev.venice.runtime.common.data.AvroSerde;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.avro.Schema;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code venice show-hot-keys} against stand-ins for a controller ({@code /cluster} and the store's
@@ -31,49 +24,18 @@ import picocli.CommandLine;
  */
 class ShowHotKeysCommandTest {
   private static final Schema KEY_SCHEMA = Schema.create(Schema.Type.STRING);
-  private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
-
-  @AfterEach
-  void stop() {
-    servers.forEach(s -> s.stop(0));
-  }
-
-  record Run(int status, String out, String err) {
-    JsonNode json() throws IOException {
-      return Output.JSON.readTree(out);
-    }
-  }
+  @RegisterExtension final StandInController standIn = new StandInController();
 
   private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new ShowHotKeysCommand());
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int status = cli.execute(args);
-    return new Run(status, out.toString().trim(), err.toString().trim());
+    return StandInController.run(new ShowHotKeysCommand(), args);
   }
 
   private HttpServer serve(Map<String, String> bodies) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-        0), 0);
-    server.createContext("/", exchange -> {
-      String path = exchange.getRequestURI().toString();
-      String body = bodies.get(path);
-      byte[] bytes = (body == null ? "{\"error\":\"no " + path + "\"}" : body)
-          .getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(body == null ? 404 : 200, bytes.length);
-      exchange.getResponseBody().write(bytes);
-      exchange.close();
-    });
-    server.start();
-    servers.add(server);
-    return server;
+    return standIn.serve(bodies);
   }
 
   private static String url(HttpServer server) {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return StandInController.url(server);
   }
 
   private static String key(String s) {

@@ -6,20 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
-import dev.venice.cli.Output;
+import dev.venice.cli.store.StandInController.Run;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code venice show-hot-partitions} against a stand-in controller: the evaluation as a table (hot
@@ -39,50 +31,16 @@ class ShowHotPartitionsCommandTest {
       + "\"hot\":false}],"
       + "\"serversAnswered\":[\"s1\"],\"serversNotAnswering\":{\"s2\":\"timed out after 5000"
       + " ms\"}}]}";
-  private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
-  private final List<String> asked = new CopyOnWriteArrayList<>();
-
-  @AfterEach
-  void stop() {
-    servers.forEach(s -> s.stop(0));
-  }
-
-  record Run(int status, String out, String err) {
-    JsonNode json() throws IOException {
-      return Output.JSON.readTree(out);
-    }
-  }
+  @RegisterExtension final StandInController standIn = new StandInController();
+  private final List<String> asked = standIn.asked();
 
   private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new ShowHotPartitionsCommand());
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int status = cli.execute(args);
-    return new Run(status, out.toString().trim(), err.toString().trim());
+    return StandInController.run(new ShowHotPartitionsCommand(), args);
   }
 
   /** A stand-in controller answering {@code bodies} by path and query, 404 otherwise. */
   private String controller(Map<String, String> bodies) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-        0), 0);
-    server.createContext("/", exchange -> {
-      String path = exchange.getRequestURI().toString();
-      asked.add(path);
-      String body = bodies.get(path);
-      byte[] bytes = (body == null ? path.startsWith("/stores/")
-          ? "{\"error\":\"store " + path.substring(8) + " does not exist\","
-              + "\"errorType\":\"STORE_NOT_FOUND\"}"
-          : "{\"error\":\"no route " + path + "\"}" : body).getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(body == null ? 404 : 200, bytes.length);
-      exchange.getResponseBody().write(bytes);
-      exchange.close();
-    });
-    server.start();
-    servers.add(server);
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return standIn.url(bodies);
   }
 
   @Test

@@ -5,20 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
-import dev.venice.cli.Output;
+import dev.venice.cli.store.StandInController.Run;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code venice show-partition-skew} against a stand-in controller serving the store and the
@@ -27,49 +18,22 @@ import picocli.CommandLine;
  * controller without the plugin refused in one line.
  */
 class ShowPartitionSkewCommandTest {
-  private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
-
-  @AfterEach
-  void stop() {
-    servers.forEach(s -> s.stop(0));
-  }
-
-  record Run(int status, String out, String err) {
-    JsonNode json() throws IOException {
-      return Output.JSON.readTree(out);
-    }
-  }
+  @RegisterExtension final StandInController standIn = new StandInController();
 
   private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new ShowPartitionSkewCommand());
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int status = cli.execute(args);
-    return new Run(status, out.toString().trim(), err.toString().trim());
+    return StandInController.run(new ShowPartitionSkewCommand(), args);
   }
 
   private String serve(Map<String, String> bodies) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-        0), 0);
-    server.createContext("/", exchange -> {
-      String path = exchange.getRequestURI().toString();
-      String body = bodies.get(path);
-      byte[] bytes = (body == null ? "{\"error\":\"no " + path + "\"}" : body)
-          .getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(body == null ? 404 : 200, bytes.length);
-      exchange.getResponseBody().write(bytes);
-      exchange.close();
-    });
-    server.start();
-    servers.add(server);
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return standIn.url(bodies);
   }
 
   private static String store(int currentVersion) {
-    return "{\"name\":\"users\",\"keySchema\":\"\\\"string\\\"\",\"partitionCount\":2,"
+    return store("users", currentVersion);
+  }
+
+  private static String store(String name, int currentVersion) {
+    return "{\"name\":\"" + name + "\",\"keySchema\":\"\\\"string\\\"\",\"partitionCount\":2,"
         + "\"replicationFactor\":2,\"compressionStrategy\":\"NO_OP\",\"currentVersion\":"
         + currentVersion + ",\"versions\":[],\"pluginSettings\":{}}";
   }
@@ -134,6 +98,17 @@ class ShowPartitionSkewCommandTest {
     assertEquals(0, run.status(), run.err());
     assertTrue(run.out().contains("version 2") && run.out().contains("no end-of-push skew"
         + " warning"), run.out());
+  }
+
+  @Test
+  void theStoreNameIsUrlEncodedInThePluginsQueries() throws Exception {
+    String controller = serve(Map.of("/stores/a%26b", store("a&b", 3),
+        "/plugins/partition-skew/skew?store=a%26b&version=3", REPORT,
+        "/plugins/partition-skew/warnings?store=a%26b", WARNINGS));
+    Run run = run("--store", "a&b", "--controller", controller, "--json");
+    assertEquals(0, run.status(), run.err() + " asked " + standIn.asked());
+    assertEquals(3, run.json().path("lastWarning").path("version").asInt(), standIn.asked()
+        .toString());
   }
 
   @Test

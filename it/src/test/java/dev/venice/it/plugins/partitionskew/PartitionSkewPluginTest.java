@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.venice.it.DistributionCli;
 import dev.venice.it.Schemas;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.common.data.AvroSerde;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * warned about at its end (the controller's last check and warning, and the counter on its
  * {@code /metrics}); a uniform push of 2,000 records is checked and not warned about; the skew
  * report of the skewed store takes every partition's numbers from its leader and shows the
- * largest partition.
+ * largest partition, and so does the distribution's {@code venice show-partition-skew --json};
+ * an unknown store makes that command exit 1 in one line.
  */
 class PartitionSkewPluginTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -118,6 +120,23 @@ class PartitionSkewPluginTest {
       assertEquals(0, report.path("serversNotAnswering").size(), report.toString());
       assertEquals(404, status(cluster.controllerUrl()
           + "/plugins/partition-skew/skew?store=nope"), "an unknown store");
+
+      DistributionCli.Result shown = DistributionCli.run(cluster.controllerUrl(),
+          "show-partition-skew", "--store", "skewed", "--json");
+      assertEquals(0, shown.status(), shown.output());
+      JsonNode cli = JSON.readTree(shown.output());
+      assertTrue(cli.path("records").path("cv").asDouble() > 1.0, "cv about 1.5: "
+          + cli.path("records"));
+      assertEquals(PARTITIONS, cli.path("partitions").size(), cli.toString());
+      for (JsonNode row : cli.path("partitions")) {
+        assertEquals("leader", row.path("reason").asText(), row.toString());
+      }
+      assertEquals(1, cli.path("lastWarning").path("version").asInt(), cli.toString());
+      DistributionCli.Result nope = DistributionCli.run(cluster.controllerUrl(),
+          "show-partition-skew", "--store", "nope");
+      assertEquals(1, nope.status(), nope.output());
+      assertEquals(1, nope.output().strip().lines().count(), nope.output());
+      assertTrue(nope.output().contains("store nope does not exist"), nope.output());
     }
   }
 

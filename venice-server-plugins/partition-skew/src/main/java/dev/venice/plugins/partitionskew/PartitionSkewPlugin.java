@@ -28,8 +28,14 @@ import java.util.function.Supplier;
  * </ul>
  */
 public final class PartitionSkewPlugin implements VenicePlugin {
-  /** The delay between two gathers of the end-of-push check while partitions are missing. */
+  /**
+   * The delay before the end-of-push check's second gather while partitions are missing; doubled
+   * for each further one, up to {@link #MAX_RETRY_DELAY}.
+   */
   static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+
+  /** The longest delay between two gathers of the end-of-push check. */
+  static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(16);
 
   @Override
   public PluginDescriptor descriptor() {
@@ -51,7 +57,7 @@ public final class PartitionSkewPlugin implements VenicePlugin {
     StoreSettings<PartitionSkewConfig> settings =
         context.storeSettings(PartitionSkewConfig::from);
     PartitionSkewConfig process = settings.processWide();
-    if (context.host().processKind().equals(ProcessKind.SERVER.id())) {
+    if (ProcessKind.fromId(context.host().processKind()) == ProcessKind.SERVER) {
       Supplier<List<PartitionStats>> source = context.host().storageStats()
           .<Supplier<List<PartitionStats>>>map(s -> s::partitions).orElse(List::of);
       StatsSnapshots snapshots = new StatsSnapshots(source, context.time());
@@ -65,10 +71,11 @@ public final class PartitionSkewPlugin implements VenicePlugin {
               + context.host().processKind() + " does not offer"));
       PartitionSkewMetrics metrics = PartitionSkewMetrics.controller(context.meterRegistry(),
           context.metricPrefix());
-      SkewAggregator aggregator = new SkewAggregator(view, context.host().storeMetadata(),
-          context.pluginId(), process.gatherTimeout(), context.time());
+      SkewAggregator aggregator = new SkewAggregator(view, context.pluginId(),
+          process.gatherTimeout(), context.time(), context.scheduler());
       PushSkewChecker checker = new PushSkewChecker(aggregator, settings::get,
-          context.scheduler(), context.time(), RETRY_DELAY, metrics, context.logger());
+          context.scheduler(), context.time(), RETRY_DELAY, MAX_RETRY_DELAY, metrics,
+          context.logger());
       extensions.addAdminMutationHook(new PushSkewHook(checker)).addHttpEndpoint(
           new SkewEndpoint(aggregator, checker, context.host().storeMetadata(), metrics));
     }

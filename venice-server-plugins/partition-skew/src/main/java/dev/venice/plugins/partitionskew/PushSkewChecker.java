@@ -4,6 +4,7 @@ import dev.venice.spi.plugin.TimeSource;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,8 +18,10 @@ import org.slf4j.Logger;
  * Controllers: the end-of-push skew check. When a push of {@code store} version {@code v} goes
  * online, {@link #check} gathers the version's numbers from every server with a fresh snapshot
  * ({@link SkewAggregator#gather} with {@code refresh}); while some partition has no answering
- * replica it tries again every {@code retryDelay} until {@code push-check-deadline} has passed
- * since the push ended (measured on the injected clock), then judges what it has:
+ * replica it tries again, from the servers' background snapshots (no {@code refresh}, so a slow
+ * server is not asked for a snapshot per attempt), after {@code retryDelay}, then twice that
+ * and so on up to {@code maxRetryDelay}, until {@code push-check-deadline} has passed since the
+ * push ended (measured on the injected clock), then judges the last gather:
  *
  * <ul>
  *   <li>{@code warned}: the coefficient of variation of the partitions' record counts exceeds the
@@ -27,9 +30,15 @@ import org.slf4j.Logger;
  *       largestRecords=, meanRecords=}, the counter {@code push.warnings{store}}, and the check
  *       kept as the store's last warning;
  *   <li>{@code ok}: not above the threshold; {@code below-min-records}: too few records to judge;
- *   <li>{@code incomplete}: no partition had an answering replica before the deadline;
- *       {@code failed}: the gather itself failed.
+ *   <li>{@code incomplete}: some partition (or every one) still had no answering replica at the
+ *       deadline: a version judged from part of its partitions could be called uniform or
+ *       skewed wrongly, so it is not judged; the check lists the missing partitions and its
+ *       statistics over the others, logged at WARN;
+ *   <li>{@code failed}: the gather itself failed.
  * </ul>
+ *
+ * <p>{@code gather.unanswered} counts the servers not answering the judged gather (once per
+ * check, not per attempt).
  *
  * <p>Every step runs on the plugin's single scheduler thread ({@link #check} only schedules), so
  * the admin operation that ended the push never waits. The last check of each store and its last
@@ -86,6 +95,7 @@ final class PushSkewChecker {
   private final ScheduledExecutorService scheduler;
   private final TimeSource time;
   private final Duration retryDelay;
+  private final Duration maxRetryDelay;
   private final PartitionSkewMetrics metrics;
   private final Logger log;
   private final Map<String, Check> lastChecks = new ConcurrentHashMap<>();
@@ -95,16 +105,18 @@ final class PushSkewChecker {
    * @param settings the store's settings (threshold, minimum, deadline)
    * @param scheduler where every step runs (the plugin's single thread)
    * @param time the clock the deadline is measured on
-   * @param retryDelay the delay between two gathers while partitions are missing
+   * @param retryDelay the delay before the second gather while partitions are missing
+   * @param maxRetryDelay the longest delay between two gathers (each delay doubles up to it)
    */
   PushSkewChecker(SkewAggregator aggregator, Function<String, PartitionSkewConfig> settings,
-      ScheduledExecutorService scheduler, TimeSource time,
-      Duration retryDelay, PartitionSkewMetrics metrics, Logger log) {
+      ScheduledExecutorService scheduler, TimeSource time, Duration retryDelay,
+      Duration maxRetryDelay, PartitionSkewMetrics metrics, Logger log) {
     this.aggregator = aggregator;
     this.settings = settings;
     this.scheduler = scheduler;
     this.time = time;
     this.retryDelay = retryDelay;
+    this.maxRetryDelay = maxRetryDelay;
     this.metrics = metrics;
     this.log = log;
   }
@@ -126,18 +138,27 @@ final class PushSkewChecker {
   }
 
   private void attempt(String store, int version, long deadline, int attempt) {
-    aggregator.gather(store, version, true)
+    aggregator.gather(store, version, attempt == 1)
         .whenComplete((report, error) -> run(() -> {
+          boolean early = time.nanoTime() - deadline < 0;
+          if ((error != null || !report.complete()) && early) {
+            run(() -> attempt(store, version, deadline, attempt + 1), delay(attempt).toNanos());
+            return;
+          }
           if (report != null) {
             metrics.unanswered(report.notAnswering().size());
           }
-          boolean early = time.nanoTime() - deadline < 0;
-          if ((error != null || !report.complete()) && early) {
-            run(() -> attempt(store, version, deadline, attempt + 1), retryDelay.toNanos());
-            return;
-          }
           judge(store, version, attempt, report, error);
         }, 0));
+  }
+
+  /** The delay after gather number {@code attempt}: doubling from the first, capped. */
+  Duration delay(int attempt) {
+    Duration delay = retryDelay;
+    for (int i = 1; i < attempt && delay.compareTo(maxRetryDelay) < 0; i++) {
+      delay = delay.multipliedBy(2);
+    }
+    return delay.compareTo(maxRetryDelay) < 0 ? delay : maxRetryDelay;
   }
 
   private void judge(String store, int version, int attempts, SkewAggregator.Report report,
@@ -147,7 +168,7 @@ final class PushSkewChecker {
     String result;
     if (error != null) {
       result = "failed";
-    } else if (report.rows().isEmpty()) {
+    } else if (!report.complete()) {
       result = "incomplete";
     } else if (report.totalRecords() < config.minRecords()) {
       result = "below-min-records";
@@ -167,14 +188,20 @@ final class PushSkewChecker {
       log.warn("partition skew at the end of a push: store={} version={} cv={} threshold={}"
           + " largestPartition={} largestRecords={} meanRecords={} partitions={}"
           + " missingPartitions={} serversNotAnswering={}", store, version,
-          String.format(java.util.Locale.ROOT, "%.3f", report.records().cv()), threshold,
+          String.format(Locale.ROOT, "%.3f", report.records().cv()), threshold,
           largest.partition(), largest.choice().records(),
-          String.format(java.util.Locale.ROOT, "%.1f", report.records().mean()),
+          String.format(Locale.ROOT, "%.1f", report.records().mean()),
           report.rows().size(), report.missingPartitions(), report.notAnswering().size());
+    } else if (result.equals("incomplete")) {
+      log.warn("partition skew check at the end of a push not judged: store={} version={}"
+          + " result=incomplete missingPartitions={} partitions={} serversNotAnswering={}"
+          + " attempts={}", store, version, report.missingPartitions(), report.rows().size(),
+          report.notAnswering().stream().map(SkewAggregator.Unanswered::instance).toList(),
+          attempts);
     } else {
       log.info("partition skew check at the end of a push: store={} version={} result={} cv={}",
           store, version, result, report == null ? "n/a"
-              : String.format(java.util.Locale.ROOT, "%.3f", report.records().cv()));
+              : String.format(Locale.ROOT, "%.3f", report.records().cv()));
     }
   }
 

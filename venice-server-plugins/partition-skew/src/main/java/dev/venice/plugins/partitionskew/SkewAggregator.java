@@ -8,15 +8,22 @@ import dev.venice.spi.host.EndpointResult;
 import dev.venice.spi.plugin.ProcessKind;
 import dev.venice.spi.plugin.TimeSource;
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Controllers: gathers a store version's per-partition numbers from every live server through the
@@ -30,7 +37,15 @@ import java.util.concurrent.CompletableFuture;
  * from the others. A partition no answering server holds is listed in {@link
  * Report#missingPartitions} and left out of the statistics.
  *
- * <p>Thread-safe: no mutable state; each gather is independent.
+ * <p>Which partitions a version has: the SPI gives no per-version partition count (a store's
+ * {@code partitionCount} is the setting for its next versions, not necessarily this one's), so the
+ * partitions expected are those of the version's external view, those reported, and every
+ * partition number below the highest of these (partitions are numbered from 0 without gaps). A
+ * version's highest partitions missing from both the external view and every answer (all their
+ * replicas down) go unnoticed.
+ *
+ * <p>Thread-safe. {@link #gather} keeps no state; {@link #shared} keeps the gathers in flight
+ * and those that ended less than {@link #REUSE} ago, one per store, version and refresh flag.
  */
 final class SkewAggregator {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -73,14 +88,14 @@ final class SkewAggregator {
     }
 
     /** The row with the most records (the lowest partition among equals), if any. */
-    java.util.Optional<Row> largest() {
+    Optional<Row> largest() {
       Row best = null;
       for (Row r : rows) {
         if (best == null || r.choice().records() > best.choice().records()) {
           best = r;
         }
       }
-      return java.util.Optional.ofNullable(best);
+      return Optional.ofNullable(best);
     }
 
     /** The sum of the known record counts. */
@@ -118,61 +133,116 @@ final class SkewAggregator {
     }
   }
 
+  /** How long a finished {@link #shared} gather is answered again instead of a new one. */
+  static final Duration REUSE = Duration.ofSeconds(1);
+
+  /** Slack added to {@link #bound()} beyond the per-server timeouts. */
+  static final Duration BOUND_SLACK = Duration.ofSeconds(5);
+
+  /** A shared gather: its future and, once it ended, when (on the injected clock). */
+  private record Shared(CompletableFuture<Report> report, AtomicLong endedAt) {}
+
   private final ClusterView view;
-  private final java.util.Optional<dev.venice.spi.host.StoreMetadataService> metadata;
   private final String pluginId;
   private final Duration timeout;
   private final TimeSource time;
+  private final Executor executor;
+  private final Map<String, Shared> shared = new ConcurrentHashMap<>();
 
   /**
    * @param view the host's cluster view
-   * @param metadata the store metadata, for the partition count (a store's current setting)
    * @param pluginId the id whose server endpoint to call ({@code partition-skew})
    * @param timeout how long each server may take
-   * @param time the clock stamping reports
+   * @param time the clock stamping reports and timing {@link #REUSE}
+   * @param executor where a report is built once the servers answered (the plugin's scheduler,
+   *     not the HTTP client's callback thread)
    */
-  SkewAggregator(ClusterView view,
-      java.util.Optional<dev.venice.spi.host.StoreMetadataService> metadata, String pluginId,
-      Duration timeout, TimeSource time) {
+  SkewAggregator(ClusterView view, String pluginId, Duration timeout, TimeSource time,
+      Executor executor) {
     this.view = view;
-    this.metadata = metadata;
     this.pluginId = pluginId;
     this.timeout = timeout;
     this.time = time;
+    this.executor = executor;
   }
 
   /**
-   * How long a caller may wait for {@link #gather}: the per-server timeout once per 8 servers (the
-   * host calls at most 8 at a time by default), plus one.
+   * A safety bound on waiting for {@link #gather}, never reached while the cluster view keeps its
+   * contract (each call bounded by the per-server timeout, the future always completing): the
+   * per-server timeout once per live server (as if the host called them one at a time, whatever
+   * its {@code cluster.view.max.parallel.calls}) plus {@link #BOUND_SLACK}.
    */
   Duration bound() {
-    int servers = view.members(ProcessKind.SERVER).size();
-    return timeout.multipliedBy(servers / 8 + 2);
+    int servers = Math.max(1, view.members(ProcessKind.SERVER).size());
+    return timeout.multipliedBy(servers).plus(BOUND_SLACK);
   }
 
   /**
    * Gathers the numbers of {@code store} version {@code version} from every live server.
    *
-   * <p>The partitions expected are those of the version's external view, those reported, and 0 to
-   * the store's partition count minus one.
+   * <p>The partitions expected are those of the version's external view, those reported, and
+   * every partition below the highest of these (see the class comment).
    *
    * @param refresh whether servers take a fresh snapshot (bounded by their {@code
    *     refresh-timeout}) instead of serving their background one
-   * @return the report; the future never fails for a server's failure
+   * @return the report, built on the executor; the future fails only when the executor refuses
+   *     the work (the plugin stopped), never for a server's failure
    */
   CompletableFuture<Report> gather(String store, int version, boolean refresh) {
-    int partitionCount = metadata.flatMap(m -> m.store(store))
-        .map(dev.venice.spi.host.StoreInfo::partitionCount).orElse(0);
     List<ClusterMember> servers = view.members(ProcessKind.SERVER);
-    String path = "partitions?store=" + store + "&version=" + version
-        + (refresh ? "&refresh=true" : "");
+    String path = "partitions?store=" + URLEncoder.encode(store, StandardCharsets.UTF_8)
+        + "&version=" + version + (refresh ? "&refresh=true" : "");
     return view.callPlugin(servers, pluginId, path, timeout)
-        .thenApply(results -> report(store, version, partitionCount, results,
-            view.replicaStates(store, version)));
+        .thenApplyAsync(results -> report(store, version, results,
+            view.replicaStates(store, version)), executor);
+  }
+
+  /**
+   * {@link #gather}, shared: a request for the same store, version and refresh flag joins the
+   * gather in flight, or gets the report of one that ended less than {@link #REUSE} ago, instead
+   * of starting another fan-out to every server.
+   *
+   * @param started called with the report of a gather this call started (not of a joined one),
+   *     e.g. to count the servers not answering once per gather
+   */
+  CompletableFuture<Report> shared(String store, int version, boolean refresh,
+      Consumer<Report> started) {
+    String key = store + "\n" + version + "\n" + refresh;
+    long now = time.nanoTime();
+    shared.values().removeIf(s -> expired(s, now));
+    boolean[] mine = {false};
+    Shared entry = shared.compute(key, (k, old) -> {
+      if (old != null && !expired(old, now)) {
+        return old;
+      }
+      mine[0] = true;
+      return new Shared(new CompletableFuture<>(), new AtomicLong(Long.MIN_VALUE));
+    });
+    if (mine[0]) {
+      gather(store, version, refresh).whenComplete((report, error) -> {
+        entry.endedAt().set(time.nanoTime());
+        if (error != null) {
+          shared.remove(key, entry);
+          entry.report().completeExceptionally(error);
+          return;
+        }
+        try {
+          started.accept(report);
+        } finally {
+          entry.report().complete(report);
+        }
+      });
+    }
+    return entry.report();
+  }
+
+  private static boolean expired(Shared s, long now) {
+    long ended = s.endedAt().get();
+    return ended != Long.MIN_VALUE && now - ended >= REUSE.toNanos();
   }
 
   /** Builds the report from the servers' answers (package-private for tests). */
-  Report report(String store, int version, int partitionCount, List<EndpointResult> results,
+  Report report(String store, int version, List<EndpointResult> results,
       Map<Integer, Map<String, String>> states) {
     Map<Integer, Map<String, ReplicaChoice.Numbers>> byPartition = new TreeMap<>();
     List<String> answered = new ArrayList<>();
@@ -206,10 +276,12 @@ final class SkewAggregator {
       }
     }
     TreeSet<Integer> expected = new TreeSet<>(states.keySet());
-    for (int p = 0; p < partitionCount; p++) {
-      expected.add(p);
-    }
     expected.addAll(byPartition.keySet());
+    if (!expected.isEmpty()) {
+      for (int p = 0; p < expected.last(); p++) {
+        expected.add(p);
+      }
+    }
     List<Row> rows = new ArrayList<>();
     List<Integer> missing = new ArrayList<>();
     for (int partition : expected) {

@@ -6,6 +6,7 @@ import dev.venice.spi.host.StoreMetadataService;
 import dev.venice.spi.http.PluginHttpEndpoint;
 import dev.venice.spi.http.PluginHttpRequest;
 import dev.venice.spi.http.PluginHttpResponse;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +26,19 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@code GET checks[?store=S]}: the last end-of-push check of each store, warned or not.
  * </ul>
  *
+ * <p>{@code skew} holds an admin server thread while it waits for the servers' answers (the SPI's
+ * endpoints are synchronous), so identical requests share one gather: a request for the same
+ * store, version and refresh flag joins the gather in flight or gets the report of one that ended
+ * less than {@link SkewAggregator#REUSE} ago ({@link SkewAggregator#shared}); {@code
+ * gather.unanswered} counts each gather's servers once. The wait is bounded by {@link
+ * SkewAggregator#bound()}, which the cluster view's own per-call timeouts keep it under.
+ *
  * <p>Warnings and checks are kept by the controller that ran them, the leader at the time, and
  * only in memory. Errors, each a one-line {@code error} naming the parameter: 400 for a missing
  * store or a bad {@code version} or {@code refresh}, 404 for an unknown store, a store with no
  * current version and no {@code version} given, or an unknown path; 405 for a method other than
- * GET; 504 when the gather did not end in time. Thread-safe.
+ * GET; 504 when the gather did not end within {@link SkewAggregator#bound()} (only when the
+ * cluster view breaks its contract). Thread-safe.
  */
 final class SkewEndpoint implements PluginHttpEndpoint {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -99,15 +108,15 @@ final class SkewEndpoint implements PluginHttpEndpoint {
       return PartitionsEndpoint.error(400, "refresh", "refresh " + r + " is not true or false");
     }
     SkewAggregator.Report report;
+    Duration bound = aggregator.bound();
     try {
-      report = aggregator.gather(store, version, r.equals("true"))
-          .get(aggregator.bound().toMillis(), TimeUnit.MILLISECONDS);
+      report = aggregator.shared(store, version, r.equals("true"),
+          started -> metrics.unanswered(started.notAnswering().size()))
+          .get(bound.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       return PartitionsEndpoint.error(504, "store", "gathering store " + store + " version "
-          + version + " from the servers took more than " + aggregator.bound().toMillis()
-          + " ms");
+          + version + " from the servers took more than " + bound.toMillis() + " ms");
     }
-    metrics.unanswered(report.notAnswering().size());
     return PluginHttpResponse.json(200, JSON.writeValueAsString(report.toJson()));
   }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -20,7 +21,10 @@ import java.util.function.Supplier;
  * taken off the read path: by the background task every {@code stats-interval} and, on request,
  * on the plugin's scheduler. Readers ({@link #current()}) never touch storage: they read one
  * volatile reference. Asking for a fresh snapshot ({@link #fresh}) hands the work to the
- * scheduler and waits at most a bound; past it, the last snapshot is answered, marked stale.
+ * scheduler and waits at most a bound; past it, the last snapshot is answered, marked stale. At
+ * most one requested snapshot is queued or running at a time: requests arriving meanwhile wait
+ * for that one instead of queueing another behind it on the single scheduler thread, and one
+ * that times out leaves it running for the next request to pick up.
  *
  * <p>Thread-safe: a snapshot is immutable and replaced atomically; snapshots are taken on the
  * single scheduler thread (or the caller's, in tests).
@@ -51,7 +55,8 @@ final class StatsSnapshots {
   private final Supplier<List<PartitionStats>> source;
   private final TimeSource time;
   private final AtomicReference<Snapshot> latest = new AtomicReference<>(Snapshot.NONE);
-  private final java.util.concurrent.atomic.AtomicLong taken = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong taken = new AtomicLong();
+  private final AtomicReference<CompletableFuture<Snapshot>> inFlight = new AtomicReference<>();
 
   /**
    * @param source the host's storage statistics (may be slow: reads RocksDB properties and walks
@@ -82,18 +87,40 @@ final class StatsSnapshots {
   }
 
   /**
-   * A snapshot taken on {@code executor} after this call, waited for at most {@code bound}; the
-   * latest one, marked stale, when it does not come in time, fails or the executor refuses it.
+   * A fresh snapshot, waited for at most {@code bound}: the one already requested and not yet
+   * taken, if any (it started at most one snapshot's duration before this call), else a new one
+   * handed to {@code executor}; the latest one, marked stale, when it does not come in time,
+   * fails or the executor refuses it. Never queues a second snapshot while one is in flight.
    */
   Answer fresh(Executor executor, Duration bound) throws InterruptedException {
-    CompletableFuture<Snapshot> taken;
-    try {
-      taken = CompletableFuture.supplyAsync(this::take, executor);
-    } catch (RejectedExecutionException e) {
-      return new Answer(current(), true);
+    CompletableFuture<Snapshot> pending = inFlight.get();
+    if (pending == null) {
+      CompletableFuture<Snapshot> mine = new CompletableFuture<>();
+      if (inFlight.compareAndSet(null, mine)) {
+        try {
+          executor.execute(() -> {
+            try {
+              mine.complete(take());
+            } catch (RuntimeException | Error e) {
+              mine.completeExceptionally(e);
+            } finally {
+              inFlight.compareAndSet(mine, null);
+            }
+          });
+        } catch (RejectedExecutionException e) {
+          inFlight.compareAndSet(mine, null);
+          mine.completeExceptionally(e);
+        }
+        pending = mine;
+      } else {
+        pending = inFlight.get();
+        if (pending == null) { // taken and cleared in between: good enough, and fresh
+          return new Answer(current(), false);
+        }
+      }
     }
     try {
-      return new Answer(taken.get(bound.toNanos(), TimeUnit.NANOSECONDS), false);
+      return new Answer(pending.get(bound.toNanos(), TimeUnit.NANOSECONDS), false);
     } catch (TimeoutException | ExecutionException e) {
       return new Answer(current(), true);
     }

@@ -32,8 +32,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -328,6 +331,8 @@ class PartitionSkewPluginTest extends PluginContractTest<PartitionSkewPlugin> {
   void aPartitionWithNoAnswerIsWaitedForUntilItAnswers() throws Exception {
     try (TestingPluginContext context = controller(Map.of("min-records", "0"))) {
       AtomicInteger calls = new AtomicInteger();
+      context.host().clusterView().replicaStates("users", 1, Map.of(0, Map.of("a_1", "LEADER"),
+          1, Map.of("b_2", "LEADER"), 2, Map.of("c_3", "LEADER"), 3, Map.of("a_1", "LEADER")));
       context.host().clusterView().answerWith(call -> {
         boolean early = calls.incrementAndGet() <= 3; // the first gather (3 servers)
         return new EndpointResult(call.member(), 200, body(call.member().instanceId(), 1,
@@ -342,6 +347,148 @@ class PartitionSkewPluginTest extends PluginContractTest<PartitionSkewPlugin> {
       assertEquals("ok", check.path("result").asText());
       assertEquals(2, check.path("attempts").asInt());
       assertTrue(check.path("complete").asBoolean());
+      List<String> paths = context.host().clusterView().calls().stream()
+          .map(TestingClusterView.PluginCall::path).distinct().toList();
+      assertEquals(List.of("partitions?store=users&version=1&refresh=true",
+          "partitions?store=users&version=1"), paths, "a fresh snapshot on the first attempt"
+          + " only");
+      assertEquals(0.0, context.meterRegistry().get(
+          "venice.controller.partition.skew.gather.unanswered").counter().count());
+    }
+  }
+
+  @Test
+  void partitionsStillMissingAtTheDeadlineMakeTheCheckIncompleteNotJudged() throws Exception {
+    try (TestingPluginContext context = controller(Map.of("min-records", "0",
+        "push-check-deadline", "1s"))) {
+      TestingClusterView view = context.host().clusterView();
+      view.replicaStates("users", 1, Map.of(0, Map.of("a_1", "LEADER"), 1, Map.of("b_2",
+          "LEADER"), 2, Map.of("b_2", "LEADER"), 3, Map.of("a_1", "LEADER")));
+      // partitions 0 and 3 answer, uniform; b_2 (partitions 1, 2) never answers
+      view.answerWith(call -> call.member().instanceId().equals("a_1")
+          ? new EndpointResult(call.member(), 200, body("a_1", 1, Map.of(0, 500L, 3, 500L)),
+              null)
+          : new EndpointResult(call.member(), 0, "", "timed out after 5000 ms"));
+      TestingExtensions added = context.start();
+      added.adminMutationHooks().get(0).after(swap("users", Map.of("version", 1, "status",
+          "ONLINE")), new AdminOutcome(true, null, Map.of()));
+      Await.until(() -> view.calls().size() >= 3, Duration.ofSeconds(10), () -> "a gather");
+      context.time().advance(Duration.ofSeconds(2)); // the deadline passes before the retry
+      Await.until(() -> checks(added, "checks").containsKey("users"), Duration.ofSeconds(10),
+          () -> "the check");
+      JsonNode check = checks(added, "checks").get("users");
+      assertEquals("incomplete", check.path("result").asText(), check.toString());
+      assertEquals(List.of(1, 2), JSON.convertValue(check.path("missingPartitions"),
+          List.class));
+      assertEquals(0.0, check.path("cv").asDouble(), "0 over the two answering partitions,"
+          + " which must not pass as ok");
+      assertEquals(2, check.path("attempts").asInt());
+      assertEquals(2.0, context.meterRegistry().get(
+          "venice.controller.partition.skew.gather.unanswered").counter().count(),
+          "b_2 and c_3, counted once for the check");
+    }
+  }
+
+  @Test
+  void retriesBackOffFromTheRetryDelayUpToTheMaximum() {
+    PushSkewChecker checker = new PushSkewChecker(null, s -> null, null, null,
+        Duration.ofSeconds(1), Duration.ofSeconds(16), null, null);
+    assertEquals(List.of(1L, 2L, 4L, 8L, 16L, 16L), IntStream.rangeClosed(1, 6)
+        .mapToObj(a -> checker.delay(a).toSeconds()).toList());
+  }
+
+  @Test
+  void anOlderVersionWithFewerPartitionsThanTheStoreIsComplete() throws Exception {
+    try (TestingPluginContext context = controller(Map.of())) {
+      // the store now has 4 partitions; its version 1 was pushed with 2
+      TestingClusterView view = context.host().clusterView();
+      view.replicaStates("users", 1, Map.of(0, Map.of("a_1", "LEADER"), 1, Map.of("a_1",
+          "LEADER")));
+      view.answerWith(call -> new EndpointResult(call.member(), 200,
+          body(call.member().instanceId(), 1, Map.of(0, 10L, 1, 10L)), null));
+      TestingExtensions added = context.start();
+      JsonNode report = json(added.endpoint("").handle(get("skew", Map.of("store", "users"))));
+      assertEquals(2, report.path("partitions").size(), report.toString());
+      assertEquals(0, report.path("missingPartitions").size(), report.toString());
+      // a gap below the highest known partition is still missing
+      view.replicaStates("users", 2, Map.of(0, Map.of("a_1", "LEADER"), 2, Map.of("a_1",
+          "LEADER")));
+      view.answerWith(call -> new EndpointResult(call.member(), 200,
+          body(call.member().instanceId(), 2, Map.of(0, 10L, 2, 10L)), null));
+      JsonNode gap = json(added.endpoint("").handle(get("skew", Map.of("store", "users",
+          "version", "2"))));
+      assertEquals(List.of(1), JSON.convertValue(gap.path("missingPartitions"), List.class));
+    }
+  }
+
+  @Test
+  void storeNamesAreUrlEncodedAndOlderOrNewerServersAnswersAreRead() throws Exception {
+    try (TestingPluginContext context = controller(Map.of())) {
+      context.stores().put(new StoreInfo("a&b c", 1, 1, 1, "NO_OP", false, Map.of()));
+      TestingClusterView view = context.host().clusterView();
+      view.answerWith(call -> switch (call.member().instanceId()) {
+        // an answer without bytes (an older server) and with a field this version does not know
+        case "a_1" -> new EndpointResult(call.member(), 200, "{\"partitions\":[{\"store\":"
+            + "\"a&b c\",\"version\":1,\"partition\":0,\"records\":7,\"future\":1}]}", null);
+        case "b_2" -> new EndpointResult(call.member(), 404, "{}", null); // no plugin
+        default -> new EndpointResult(call.member(), 200, "not json", null);
+      });
+      TestingExtensions added = context.start();
+      JsonNode report = json(added.endpoint("").handle(get("skew", Map.of("store", "a&b c"))));
+      assertEquals("partitions?store=a%26b+c&version=1", view.calls().get(0).path());
+      JsonNode row = report.path("partitions").get(0);
+      assertEquals(7, row.path("records").asLong());
+      assertEquals(-1, row.path("bytes").asLong(), "a missing field reads as unknown");
+      Map<String, String> reasons = new LinkedHashMap<>();
+      report.path("serversNotAnswering").forEach(u -> reasons.put(u.path("instance").asText(),
+          u.path("reason").asText()));
+      assertTrue(reasons.get("b_2").contains("HTTP 404 (is the partition-skew plugin enabled"),
+          reasons.toString());
+      assertEquals("an answer that is not JSON", reasons.get("c_3"));
+    }
+  }
+
+  @Test
+  void concurrentIdenticalRequestsShareOneGather() throws Exception {
+    try (TestingPluginContext context = controller(Map.of())) {
+      TestingClusterView view = context.host().clusterView();
+      CountDownLatch release = new CountDownLatch(1);
+      view.answerWith(call -> {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return new EndpointResult(call.member(), 200, body(call.member().instanceId(), 1,
+            Map.of(0, 10L, 1, 10L, 2, 10L, 3, 10L)), null);
+      });
+      TestingExtensions added = context.start();
+      List<Thread> requests = new ArrayList<>();
+      List<Integer> statuses = new CopyOnWriteArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        Thread t = new Thread(() -> {
+          try {
+            statuses.add(added.endpoint("").handle(get("skew", Map.of("store", "users")))
+                .status());
+          } catch (Exception e) {
+            statuses.add(-1);
+          }
+        });
+        t.start();
+        requests.add(t);
+      }
+      Await.until(() -> !view.calls().isEmpty(), Duration.ofSeconds(10), () -> "a gather");
+      release.countDown();
+      for (Thread t : requests) {
+        t.join(10_000);
+      }
+      assertEquals(List.of(200, 200, 200, 200), statuses);
+      assertEquals(3, view.calls().size(), "one gather (3 servers) for 4 requests");
+      added.endpoint("").handle(get("skew", Map.of("store", "users")));
+      assertEquals(3, view.calls().size(), "a report less than a second old is reused");
+      context.time().advance(SkewAggregator.REUSE);
+      added.endpoint("").handle(get("skew", Map.of("store", "users")));
+      assertEquals(6, view.calls().size(), "an older one is not");
     }
   }
 
