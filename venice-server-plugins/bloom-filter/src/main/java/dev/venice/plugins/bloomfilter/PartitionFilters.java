@@ -142,6 +142,9 @@ final class PartitionFilters implements IngestionRecordHook, ReadHook {
       stores.put(store, filters);
     }
     filters.set(version, partition, filter);
+    if (filters.versions.length == 0) {
+      stores.remove(store); // its counters stay registered; a later filter finds them again
+    }
   }
 
   // ---- ingestion -------------------------------------------------------------------------
