@@ -10,7 +10,8 @@ import java.util.List;
  * and the noise floor may also be set per store in the store's plugin settings (read by the
  * controller).
  *
- * @param maxTrackedPartitions servers: the most partitions counted per rate window
+ * @param maxTrackedPartitions servers: the most partitions counted per rate window (default 10,000:
+ *     about 100 bytes per counter, two windows, so about 2 MB; see the README's Performance)
  * @param rateWindow servers: the window rates are measured over
  * @param evaluationInterval controllers: the delay between two evaluations
  * @param serverTimeout controllers: how long each server may take to answer
@@ -22,7 +23,7 @@ record HotPartitionsConfig(int maxTrackedPartitions, Duration rateWindow,
     Duration evaluationInterval, Duration serverTimeout, double skewThreshold,
     double minTotalRate) {
   static final ConfigKey<Integer> MAX_TRACKED_PARTITIONS = ConfigKey.integer(
-      "max-tracked-partitions", 1000, 10, 1_000_000, "servers: the most partitions counted per"
+      "max-tracked-partitions", 10_000, 10, 1_000_000, "servers: the most partitions counted per"
           + " rate window (Space-Saving counters); more partitions read make the rates estimates")
       .processOnly();
   static final ConfigKey<Duration> RATE_WINDOW = ConfigKey.duration("rate-window",

@@ -1,11 +1,13 @@
 package dev.venice.plugins.hotpartitions;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The key lookups of one rate window, per (store, version, partition), in at most {@code
@@ -30,23 +32,116 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p><b>Thread-safety.</b> Safe for any number of threads. A lookup of a tracked partition is one
  * concurrent-map read and one atomic increment, without a lock; inserting a partition and evicting
- * take this object's lock. An evicted counter is marked dead by swapping its count for a large
- * negative number: an increment racing with the eviction sees a negative result and counts again
- * through the locked path, so no lookup is lost or counted twice. Under concurrent increments the
+ * take this object's lock. Threads colliding on one partition's counter move it to per-thread
+ * cells, one cache line each (see {@code Counter}), so a hot partition read by many threads does
+ * not serialise them on one cache line; memory stays bounded (at most 8 cells per counter). An
+ * evicted counter is marked dead by swapping its count and cells for a large negative number: an
+ * increment racing with the eviction sees a negative result and counts again through the locked
+ * path, so no lookup is lost or counted twice. Under concurrent increments the
  * batch chosen for eviction is the smallest at the time of the sort, which may differ slightly from
  * the smallest at the swap.
  */
 final class PartitionCounts {
-  /** A tracked partition's count (negative once evicted) and the error it inherited. */
+  /**
+   * A tracked partition's count and the error it inherited. The count is a base field updated by
+   * compare-and-set; once two threads collide on it, further increments go to padded cells, one
+   * per thread stripe (as {@link java.util.concurrent.atomic.LongAdder} does), so threads reading
+   * one hot partition do not share a cache line. Eviction swaps the base and every cell for {@link
+   * #DEAD}: an increment either lands before the swap of its field (and is in the evicted count)
+   * or sees a negative value after it (and is counted again through the locked path).
+   */
   private static final class Counter {
-    final AtomicLong count;
+    private static final VarHandle BASE;
+    private static final VarHandle CELLS;
+
+    static {
+      try {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        BASE = lookup.findVarHandle(Counter.class, "base", long.class);
+        CELLS = lookup.findVarHandle(Counter.class, "cells", AtomicLongArray.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    /** Lookups counted by compare-and-set on this field; {@link #DEAD} once evicted. */
+    private volatile long base;
+    /** {@code null} until two threads collide on {@link #base}; then the cells. */
+    private volatile AtomicLongArray cells;
     final long error;
 
     Counter(long count, long error) {
-      this.count = new AtomicLong(count);
+      this.base = count;
       this.error = error;
     }
+
+    /** Adds one lookup; {@code false} when the counter was evicted (the lookup is not counted). */
+    boolean increment() {
+      AtomicLongArray c = cells;
+      if (c == null) {
+        long b = base;
+        if (b < 0) {
+          return false;
+        }
+        if (BASE.compareAndSet(this, b, b + 1)) {
+          return true;
+        }
+        // another thread (or the eviction) changed the base meanwhile: spread over cells
+        AtomicLongArray fresh = new AtomicLongArray(STRIPES * PAD);
+        c = (AtomicLongArray) CELLS.compareAndExchange(this, (AtomicLongArray) null, fresh);
+        if (c == null) {
+          c = fresh;
+        }
+      }
+      if (c == DEAD_CELLS) {
+        return false;
+      }
+      return c.incrementAndGet(((int) Thread.currentThread().getId() & (STRIPES - 1)) * PAD) > 0;
+    }
+
+    /** The count now; negative once evicted. */
+    long count() {
+      long sum = base;
+      AtomicLongArray c = cells;
+      if (sum < 0 || c == DEAD_CELLS) {
+        return -1;
+      }
+      if (c != null) {
+        for (int i = 0; i < STRIPES; i++) {
+          long v = c.get(i * PAD);
+          if (v < 0) {
+            return -1;
+          }
+          sum += v;
+        }
+      }
+      return sum;
+    }
+
+    /** Marks the counter evicted and returns its final count; called under the summary's lock. */
+    long kill() {
+      long sum = (long) BASE.getAndSet(this, DEAD);
+      AtomicLongArray c = (AtomicLongArray) CELLS.compareAndExchange(this, (AtomicLongArray) null,
+          DEAD_CELLS);
+      if (c != null) {
+        for (int i = 0; i < STRIPES; i++) {
+          sum += c.getAndSet(i * PAD, DEAD);
+        }
+      }
+      return sum;
+    }
   }
+
+  /**
+   * Cells per contended counter: twice the processors rounded up to a power of two, at most 8 (so
+   * a counter two threads collided on holds at most {@code 8 * 64} bytes of cells more).
+   */
+  private static final int STRIPES = Math.min(8,
+      Integer.highestOneBit(Math.max(1, 2 * Runtime.getRuntime().availableProcessors() - 1)) << 1);
+  /** Longs between two cells: one 64-byte cache line each. */
+  private static final int PAD = 8;
+  /** The cells of a counter evicted before any collision. */
+  private static final AtomicLongArray DEAD_CELLS = new AtomicLongArray(0);
 
   /** An evicted counter's count; increments on it stay negative for 2^62 lookups. */
   private static final long DEAD = Long.MIN_VALUE / 2;
@@ -99,14 +194,14 @@ final class PartitionCounts {
   /** Counts one lookup of {@code id}. */
   void add(PartitionId id) {
     Counter counter = counters.get(id);
-    if (counter == null || counter.count.incrementAndGet() < 0) {
+    if (counter == null || !counter.increment()) {
       addLocked(id);
     }
   }
 
   private synchronized void addLocked(PartitionId id) {
     Counter counter = counters.get(id);
-    if (counter != null && counter.count.incrementAndGet() > 0) {
+    if (counter != null && counter.increment()) {
       return; // tracked meanwhile, or never evicted: counted
     }
     long inherited;
@@ -123,24 +218,49 @@ final class PartitionCounts {
 
   /** Frees the {@link #batch} smallest counters, keeping their counts; called under the lock. */
   private void evict() {
-    List<Map.Entry<PartitionId, Counter>> all = new ArrayList<>(counters.entrySet());
-    long[] seen = new long[all.size()];
-    Integer[] order = new Integer[all.size()];
-    for (int i = 0; i < seen.length; i++) {
-      seen[i] = all.get(i).getValue().count.get();
-      order[i] = i;
+    // the map only changes under this lock, so its size holds while we copy it
+    int n = counters.size();
+    PartitionId[] ids = new PartitionId[n];
+    Counter[] all = new Counter[n];
+    long[] seen = new long[n];
+    int size = 0;
+    for (Map.Entry<PartitionId, Counter> e : counters.entrySet()) {
+      if (size == n) {
+        break;
+      }
+      ids[size] = e.getKey();
+      all[size] = e.getValue();
+      seen[size] = all[size].count();
+      size++;
     }
-    Arrays.sort(order, (a, b) -> Long.compare(seen[a], seen[b]));
-    long[] counts = new long[Math.min(batch, order.length)];
-    for (int i = 0; i < counts.length; i++) {
-      Map.Entry<PartitionId, Counter> victim = all.get(order[i]);
-      counts[i] = victim.getValue().count.getAndSet(DEAD); // later increments retry, locked
-      counters.remove(victim.getKey());
+    int take = Math.min(batch, size); // size >= capacity >= 1 when called
+    // the take-th smallest count: every counter below it goes, then enough of those equal to it
+    long[] sorted = Arrays.copyOf(seen, size);
+    Arrays.sort(sorted);
+    long threshold = sorted[take - 1];
+    long[] counts = new long[take];
+    int k = 0;
+    for (int i = 0; i < size && k < take; i++) {
+      if (seen[i] < threshold) {
+        counts[k++] = kill(ids[i], all[i]);
+      }
+    }
+    for (int i = 0; i < size && k < take; i++) {
+      if (seen[i] == threshold) {
+        counts[k++] = kill(ids[i], all[i]);
+      }
     }
     Arrays.sort(counts);
     freed = counts;
     nextFreed = 0;
     evicted = true;
+  }
+
+  /** Evicts one counter: later increments of it retry through the locked path. */
+  private long kill(PartitionId id, Counter counter) {
+    long count = counter.kill();
+    counters.remove(id);
+    return count;
   }
 
   /** The counts now, by decreasing count; does not stop counting. */
@@ -153,7 +273,7 @@ final class PartitionCounts {
         total += freed[i];
       }
       for (Map.Entry<PartitionId, Counter> e : counters.entrySet()) {
-        long count = e.getValue().count.get();
+        long count = e.getValue().count();
         if (count > 0) {
           entries.add(new Entry(e.getKey(), count, e.getValue().error));
           total += count;
