@@ -59,6 +59,15 @@ public interface IngestionRecordHook {
   /** After the record was applied; {@link IngestionRecord#timings()} is complete. */
   default void afterApply(IngestionRecord record) {}
 
+  /**
+   * A hybrid partition's leader committed one batch of real-time records to the version topic (see
+   * {@link LeaderBatch}); on the partition's ingestion thread, once per batch: a hook that keeps
+   * meters updates them here rather than per record.
+   * @since 1.5.0
+   */
+  @dev.venice.spi.Experimental(since = "1.5.0")
+  default void afterLeaderBatch(LeaderBatch batch) {}
+
   /** A partition replica opened and is about to ingest (records follow in offset order). */
   default void onPartitionOpened(PartitionEvent event) {}
 

@@ -135,7 +135,7 @@ final class IngestionTask implements Runnable {
         () -> replicaHooks, deadLetterWriter, registry, () -> running);
     this.realTimeLeader = hybrid == null ? null : new RealTimeLeader(topic, partition,
         partitionCount, storage, kafkaBootstrap, hybrid, terms, () -> consumer("rt"),
-        deadLetters, new ValueSchemaCheck(store, reporter), registry);
+        deadLetters, new ValueSchemaCheck(store, reporter), () -> replicaHooks, registry);
     this.thread = new Thread(this, "ingestion-" + topic + "-" + partition);
     this.thread.setDaemon(true);
   }
@@ -305,6 +305,7 @@ final class IngestionTask implements Runnable {
     IngestionHooks hookSet = replicaHooks;
     IngestionRecord hookRecord = null;
     StageTimings timings = null; // timed only for hooks: nothing extra per record when none is on
+    long hooked = 0;
     if (!hookSet.isEmpty()) {
       timings = new StageTimings().record(IngestionStage.CONSUME, Math.max(0,
           TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis() - record.timestamp())));
@@ -315,26 +316,26 @@ final class IngestionTask implements Runnable {
         deadLetter(record, "undecompressable", e.getMessage());
         return;
       }
-      timings.record(IngestionStage.DECODE, System.nanoTime() - received);
-      long hooksStart = System.nanoTime();
+      long decoded = System.nanoTime(); // each boundary is one clock read
+      timings.record(IngestionStage.DECODE, decoded - received);
       hookRecord = new IngestionRecord(store, TopicNames.versionOf(topic), partition,
           record.offset(), topic, put ? RecordType.PUT : RecordType.DELETE, key, plain,
           put ? envelope.schemaId() : -1, envelope.producerTimestampMs(), timings);
       IngestionVerdict verdict = hookSet.beforeApply(hookRecord);
-      timings.record(IngestionStage.HOOKS, System.nanoTime() - hooksStart);
+      hooked = System.nanoTime();
+      timings.record(IngestionStage.HOOKS, hooked - decoded);
       if (verdict.rejected()) {
         deadLetter(record, "rejected", verdict.reason());
         return;
       }
     }
-    long applyStart = System.nanoTime();
     storage.apply(record.offset(), envelope.producerId(), envelope.sequence(),
         envelope.upstreamOffset(), key,
         put ? PartitionStore.record(envelope.schemaId(), envelope.value()) : null);
     lastSequences.put(envelope.producerId(), envelope.sequence());
     applied.increment();
     if (hookRecord != null) {
-      timings.record(IngestionStage.APPLY, System.nanoTime() - applyStart);
+      timings.record(IngestionStage.APPLY, System.nanoTime() - hooked);
       hookSet.afterApply(hookRecord);
     }
   }

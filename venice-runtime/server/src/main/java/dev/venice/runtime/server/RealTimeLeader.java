@@ -5,7 +5,11 @@ import dev.venice.runtime.common.data.Envelope;
 import dev.venice.runtime.common.data.VeniceWriter;
 import dev.venice.runtime.common.meta.HybridConfig;
 import dev.venice.runtime.common.meta.TopicNames;
+import dev.venice.runtime.common.plugin.IngestionHooks;
 import dev.venice.spi.server.DeadLetterRecord;
+import dev.venice.spi.server.IngestionStage;
+import dev.venice.spi.server.LeaderBatch;
+import dev.venice.spi.server.StageTimings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -70,6 +74,8 @@ final class RealTimeLeader {
   private final Supplier<KafkaConsumer<byte[], byte[]>> consumers;
   private final DeadLetterPath deadLetters;
   private final ValueSchemaCheck schemas;
+  /** The replica's hooks ({@code null} until it opened), told of each committed batch. */
+  private final Supplier<IngestionHooks> hooks;
   private final Counter lost;
 
   /** Whether Helix has made this replica the leader. */
@@ -89,7 +95,7 @@ final class RealTimeLeader {
   RealTimeLeader(String topic, int partition, int partitionCount, PartitionStore storage,
       String kafkaBootstrap, HybridConfig hybrid, LeaderTerms terms,
       Supplier<KafkaConsumer<byte[], byte[]>> consumers, DeadLetterPath deadLetters,
-      ValueSchemaCheck schemas, MeterRegistry registry) {
+      ValueSchemaCheck schemas, Supplier<IngestionHooks> hooks, MeterRegistry registry) {
     this.topic = topic;
     this.store = TopicNames.storeOf(topic);
     this.partition = partition;
@@ -101,6 +107,7 @@ final class RealTimeLeader {
     this.consumers = consumers;
     this.deadLetters = deadLetters;
     this.schemas = schemas;
+    this.hooks = hooks;
     this.lost = Counter.builder("venice.server.ingestion.real.time.lost")
         .description("Real-time records deleted by retention before a leader copied them")
         .tag("store", store).register(registry);
@@ -280,42 +287,87 @@ final class RealTimeLeader {
     if (records.isEmpty()) {
       return;
     }
+    IngestionHooks batchHooks = hooks.get();
+    // stage clocks only for hooks to read: a leader without hooks reads no clock per record
+    BatchClock clock = batchHooks == null || batchHooks.isEmpty() ? null : new BatchClock();
     writer.beginTransaction();
     inTransaction = true;
     List<DeadLetterRecord> deadLettered = new ArrayList<>();
+    int data = 0;
     for (ConsumerRecord<byte[], byte[]> record : records) {
-      Envelope envelope;
+      Envelope envelope = null;
+      String undecodable = null;
       try {
         envelope = Envelope.decode(record.value());
       } catch (IllegalArgumentException e) {
-        deadLettered.add(skip(record, "undecodable", e.getMessage()));
-        continue;
+        undecodable = e.getMessage();
       }
-      if (envelope.type() == Envelope.MessageType.CONTROL) {
+      tick(clock, IngestionStage.DECODE);
+      if (envelope != null && envelope.type() == Envelope.MessageType.CONTROL) {
         continue; // real-time topics carry no control messages the version topic needs
       }
-      if (record.key() == null || record.key().length == 0) {
-        deadLettered.add(skip(record, "empty-key", "a data record without a key"));
-        continue;
+      data++;
+      ValueSchemaCheck.Problem problem = null;
+      if (envelope == null) {
+        problem = new ValueSchemaCheck.Problem("undecodable", undecodable);
+      } else if (record.key() == null || record.key().length == 0) {
+        problem = new ValueSchemaCheck.Problem("empty-key", "a data record without a key");
+      } else if (envelope.type() == Envelope.MessageType.PUT) {
+        problem = schemas.check(envelope.schemaId(), envelope.value());
+        tick(clock, IngestionStage.SCHEMA_VALIDATION);
       }
-      if (envelope.type() == Envelope.MessageType.PUT) {
-        ValueSchemaCheck.Problem problem = schemas.check(envelope.schemaId(), envelope.value());
-        if (problem != null) {
-          deadLettered.add(skip(record, problem.reason(), problem.detail()));
-          continue;
-        }
+      if (problem != null) {
+        deadLettered.add(skip(record, problem.reason(), problem.detail()));
+        tick(clock, IngestionStage.LEADER_PRODUCE);
+        continue;
       }
       // real-time values are plain; the version topic holds them in the version's compression
       Envelope copy = envelope.type() == Envelope.MessageType.PUT
           ? envelope.withValue(Compression.compress(storage.compression(), envelope.value()))
           : envelope;
       writer.copyFromRealTime(partition, record.key(), copy, record.offset());
+      tick(clock, IngestionStage.LEADER_PRODUCE);
     }
     writer.commitTransaction(); // blocks; fails when a newer leader has fenced this one
     inTransaction = false;
+    tick(clock, IngestionStage.LEADER_PRODUCE);
     if (!deadLettered.isEmpty()) {
       deadLetters.unblocked();
       deadLettered.forEach(deadLetters::handled);
+    }
+    if (clock != null && data > 0) {
+      batchHooks.afterLeaderBatch(new LeaderBatch(store, TopicNames.versionOf(topic), partition,
+          data, deadLettered.size(), clock.totals()));
+    }
+  }
+
+  private static void tick(BatchClock clock, IngestionStage stage) {
+    if (clock != null) {
+      clock.tick(stage);
+    }
+  }
+
+  /**
+   * A batch's time per stage: each {@link #tick} reads the clock once and charges the time since
+   * the previous tick to its stage (so every boundary is one clock read).
+   */
+  private static final class BatchClock {
+    private final long[] nanos = new long[IngestionStage.values().length];
+    private long last = System.nanoTime();
+
+    void tick(IngestionStage stage) {
+      long now = System.nanoTime();
+      nanos[stage.ordinal()] += now - last;
+      last = now;
+    }
+
+    StageTimings totals() {
+      StageTimings timings = new StageTimings();
+      for (IngestionStage stage : List.of(IngestionStage.DECODE,
+          IngestionStage.SCHEMA_VALIDATION, IngestionStage.LEADER_PRODUCE)) {
+        timings.record(stage, nanos[stage.ordinal()]);
+      }
+      return timings;
     }
   }
 

@@ -20,7 +20,7 @@ import org.apache.avro.Schema;
 final class ValueSchemaCheck {
   private static final long RELOAD_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  /** What is wrong with a value: a dead-letter reason and its detail. */
+  /** What is wrong with a record: a dead-letter reason and its detail. */
   record Problem(String reason, String detail) {}
 
   private final String store;

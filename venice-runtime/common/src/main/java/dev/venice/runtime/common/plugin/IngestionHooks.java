@@ -5,6 +5,7 @@ import dev.venice.spi.server.DeadLetterRecord;
 import dev.venice.spi.server.IngestionRecord;
 import dev.venice.spi.server.IngestionRecordHook;
 import dev.venice.spi.server.IngestionVerdict;
+import dev.venice.spi.server.LeaderBatch;
 import dev.venice.spi.server.PartitionEvent;
 import java.util.Optional;
 
@@ -53,6 +54,11 @@ public final class IngestionHooks {
     return hooks.first("ingestion.dead-letter-message", record,
         IngestionRecordHook::deadLetterMessage, Optional.empty(), Optional::isPresent,
         (plugin, message) -> message);
+  }
+
+  /** Tells every hook a hybrid leader committed a batch of real-time copies. */
+  public void afterLeaderBatch(LeaderBatch batch) {
+    hooks.each("ingestion.leader-batch", batch, null, (hook, b, unused) -> hook.afterLeaderBatch(b));
   }
 
   /** Hands a record that took the dead-letter path to every hook. */
