@@ -3,14 +3,8 @@ package dev.venice.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.venice.runtime.common.controller.ControllerClient;
-import dev.venice.runtime.localcluster.LocalCluster;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
+import dev.venice.cli.ControllerWithPlugin.Run;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -20,55 +14,35 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code venice set-read-timeout} against a real controller that knows the {@code read-timeout}
- * plugin (from the directory its module builds, as a controller checks a store's plugin settings
- * against every plugin it finds): the store setting is written, removed, and bad input refused
- * with one clear line. That running clients pick it up is {@code it/.../ReadTimeoutPluginTest}.
+ * plugin ({@link ControllerWithPlugin}): the store setting is written, removed, and bad input
+ * refused with one clear line. That running clients pick it up is {@code
+ * it/.../ReadTimeoutPluginTest}.
  */
 class SetReadTimeoutCommandTest {
   private static final String KEY = "plugins.read-timeout.read-timeout-ms";
-  private static LocalCluster cluster;
+  private static ControllerWithPlugin controller;
   @TempDir static Path dir;
-
-  /** What one command did. */
-  record Run(int status, String out, String err) {
-    JsonNode json() throws Exception {
-      return Output.JSON.readTree(out);
-    }
-  }
 
   @BeforeAll
   static void start() throws Exception {
-    Path built = Path.of(System.getProperty("basedir", "."))
-        .resolve("../venice-client-decorators/read-timeout/target/plugin/read-timeout")
-        .toAbsolutePath().normalize();
-    assertTrue(Files.isDirectory(built), built + " is missing: build the read-timeout module"
-        + " first (mvn install -pl venice-client-decorators/read-timeout)");
-    Path plugins = Files.createDirectories(dir.resolve("plugins"));
-    Files.createSymbolicLink(plugins.resolve("read-timeout"), built);
-    cluster = LocalCluster.builder().controllerConfig("plugin.dir", plugins.toString()).build();
-    new ControllerClient(cluster.controllerUrl())
-        .createStore("timed", "\"string\"", "\"string\"", 1, 1);
+    controller = ControllerWithPlugin.start(dir, "venice-client-decorators/read-timeout",
+        "read-timeout");
+    controller.createStore("timed");
   }
 
   @AfterAll
   static void stop() {
-    if (cluster != null) {
-      cluster.close();
+    if (controller != null) {
+      controller.close();
     }
   }
 
   private static Run venice(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--controller", cluster.controllerUrl()));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status = Venice.run(all.toArray(String[]::new), new PrintWriter(out, true),
-        new PrintWriter(err, true));
-    return new Run(status, out.toString().trim(), err.toString().trim());
+    return controller.venice(args);
   }
 
   private static Map<String, String> pluginSettings() {
-    return new ControllerClient(cluster.controllerUrl()).getStore("timed").pluginSettings();
+    return controller.pluginSettings("timed");
   }
 
   @Test

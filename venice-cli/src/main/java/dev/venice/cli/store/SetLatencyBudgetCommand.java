@@ -5,16 +5,19 @@ import dev.venice.runtime.common.meta.Store;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code venice set-latency-budget}: sets or removes a store's latency budget, the {@code
  * latency-budget} router plugin's store setting {@code plugins.latency-budget.latency-budget-ms}
- * (seed project 36's {@code latencyBudgetMs}), through the controller's store update. {@code
- * --budget-ms 0} removes it. Routers with the plugin switched on pick the change up within one
- * metadata refresh, without a restart, and compare the store's p99 single-get latency with it at
- * their next evaluation.
+ * (seed project 36's {@code latencyBudgetMs}), through the controller's store update: {@code
+ * --budget-ms N} (1 to 3600000) sets it, {@code --unset} removes it, as {@code set-read-timeout
+ * --unset} does. {@code --budget-ms 0} is refused with a pointer to {@code --unset} (checked here,
+ * since the plugin's key allows 0 as "none" and a controller without the plugin checks nothing).
+ * Routers with the plugin switched on pick the change up within one metadata refresh, without a
+ * restart, and compare the store's p99 single-get latency with it at their next evaluation.
  */
 @Command(name = "set-latency-budget", mixinStandardHelpOptions = true,
     description = "Set or remove a store's p99 single-get latency budget (the latency-budget"
@@ -23,7 +26,7 @@ import picocli.CommandLine.Option;
         + " latency_budget_exceeded when the store's p99 is over it.",
     footer = {"", "Examples:",
         "  venice set-latency-budget --store users --budget-ms 10",
-        "  venice set-latency-budget --store users --budget-ms 0     # remove the budget",
+        "  venice set-latency-budget --store users --unset",
         "  venice set-latency-budget --store users --budget-ms 10 --json"})
 public final class SetLatencyBudgetCommand extends StoreCommand.Base {
   /** The store setting this command writes. */
@@ -34,19 +37,29 @@ public final class SetLatencyBudgetCommand extends StoreCommand.Base {
   @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
   String store;
 
-  @Option(names = "--budget-ms", required = true, paramLabel = "MS",
-      description = "The store's p99 single-get latency budget in whole milliseconds (1 to "
-          + MAX_MS + "); 0 removes it.")
-  int budgetMs;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Change change;
+
+  /** Exactly one of a new budget or its removal. */
+  static final class Change {
+    @Option(names = "--budget-ms", required = true, paramLabel = "MS",
+        description = "The store's p99 single-get latency budget in whole milliseconds (1 to "
+            + MAX_MS + ").")
+    Integer millis;
+
+    @Option(names = "--unset", required = true,
+        description = "Remove the store's budget: routers stop timing and evaluating it.")
+    boolean unset;
+  }
 
   @Override
   public Integer call() {
-    if (budgetMs < 0 || budgetMs > MAX_MS) {
+    if (!change.unset && (change.millis < 1 || change.millis > MAX_MS)) {
       throw new CliException("--budget-ms must be whole milliseconds from 1 to " + MAX_MS
-          + ", or 0 to remove store " + store + "'s budget, not " + budgetMs);
+          + " (--unset removes store " + store + "'s budget), not " + change.millis);
     }
     Map<String, Object> settings = new HashMap<>();
-    settings.put(KEY, budgetMs == 0 ? null : String.valueOf(budgetMs)); // null removes it
+    settings.put(KEY, change.unset ? null : String.valueOf(change.millis)); // null removes it
     Store updated = admin().updateStore(store, Map.of("pluginSettings", settings));
     String now = updated.pluginSettings().get(KEY);
     Map<String, Object> json = new LinkedHashMap<>();

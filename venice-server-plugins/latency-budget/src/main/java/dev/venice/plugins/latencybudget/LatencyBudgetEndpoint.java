@@ -25,9 +25,9 @@ import java.util.TreeSet;
  *    "lastExceeded": "2026-12-01T06:40:00Z"}]}
  * }</pre>
  *
- * <p>Without {@code store}: every store with a budget now (from this router's metadata) or
- * evaluated since start, by name. With it: that store only, budgeted or not ({@code budgetMs} 0
- * for none). {@code p99Ms}, {@code maxMs}, {@code samples}, {@code exceeded} and {@code
+ * <p>Without {@code store}: every store with a budget and the plugin on now (from this router's
+ * metadata), and every store evaluated and not yet dropped (see {@link BudgetEvaluator}), by
+ * name. With it: that store only, budgeted or not ({@code budgetMs} 0 for none). {@code p99Ms}, {@code maxMs}, {@code samples}, {@code exceeded} and {@code
  * lastEvaluation} are {@code null} before the store's first evaluation; {@code lastExceeded} is
  * {@code null} when it never exceeded. Latencies in milliseconds, times in ISO-8601 UTC.
  *
@@ -70,7 +70,7 @@ final class LatencyBudgetEndpoint implements PluginHttpEndpoint {
       stores.add(one.get());
     } else {
       metadata.ifPresent(m -> m.storeNames().stream()
-          .filter(s -> budgets.settings(s).budgeted()).forEach(stores::add));
+          .filter(budgets::measured).forEach(stores::add));
       budgets.states().forEach(s -> stores.add(s.store()));
     }
     List<Map<String, Object>> rows = new ArrayList<>();

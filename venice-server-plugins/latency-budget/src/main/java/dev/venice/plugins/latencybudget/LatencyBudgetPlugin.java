@@ -43,7 +43,8 @@ public final class LatencyBudgetPlugin implements VenicePlugin {
         context.storeSettings(LatencyBudgetConfig::from);
     LatencyBudgetConfig process = settings.processWide();
     BudgetEvaluator budgets = new BudgetEvaluator(settings::get, context::enabledForStore,
-        process.windowEvaluations(), context.time());
+        BudgetEvaluator.existsIn(context.host().storeMetadata()), process.windowEvaluations(),
+        context.time());
     extensions.addRequestHook(new LatencyBudgetHook(budgets, context.time()))
         .addBackgroundTask(new LatencyBudgetTask(budgets,
             new LatencyBudgetMetrics(context.meterRegistry(), context.metricPrefix()),

@@ -1,6 +1,7 @@
 package dev.venice.plugins.latencybudget;
 
 import dev.venice.spi.config.ConfigKey;
+import dev.venice.spi.plugin.BackgroundTask;
 import java.time.Duration;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -9,9 +10,10 @@ import org.slf4j.Logger;
  * The evaluator, every {@code evaluation-interval}: runs {@link BudgetEvaluator#evaluate}, makes
  * sure each evaluated store has its meters, and logs one structured WARN per exceeded evaluation
  * naming the store, the p99, the budget and the sample count (as slf4j key-values and in the
- * message text). Run by the host on the plugin's scheduler thread, one run at a time.
+ * message text); removes the meters of each store the evaluation dropped. Run by the host on the
+ * plugin's scheduler thread, one run at a time.
  */
-final class LatencyBudgetTask implements dev.venice.spi.plugin.BackgroundTask {
+final class LatencyBudgetTask implements BackgroundTask {
   private final BudgetEvaluator budgets;
   private final LatencyBudgetMetrics metrics;
   private final Logger logger;
@@ -37,7 +39,7 @@ final class LatencyBudgetTask implements dev.venice.spi.plugin.BackgroundTask {
 
   @Override
   public void run() {
-    for (BudgetEvaluator.Evaluation e : budgets.evaluate()) {
+    for (BudgetEvaluator.Evaluation e : budgets.evaluate(metrics::untrack)) {
       budgets.state(e.store()).ifPresent(metrics::track);
       if (e.exceeded()) {
         logger.atWarn()

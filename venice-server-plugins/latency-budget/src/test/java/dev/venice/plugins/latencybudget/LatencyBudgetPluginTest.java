@@ -21,11 +21,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.slf4j.event.Level;
 
 /**
  * The plugin contract, and the wiring on a router context with a manual clock: the request hook
@@ -181,6 +183,94 @@ class LatencyBudgetPluginTest extends PluginContractTest<LatencyBudgetPlugin> {
       assertTrue(context.storeErrors().get("users").contains("min-samples"),
           context.storeErrors().toString());
     }
+  }
+
+  @Test
+  void eachExceededEvaluationLogsOneStructuredWarningOnThePluginsLogger() throws Exception {
+    CapturingLogger logger = new CapturingLogger();
+    try (TestingPluginContext context = TestingPluginContext.builder(newPlugin())
+        .config("evaluation-interval", "10s").config("min-samples", "10").logger(logger)
+        .build()) {
+      TestingExtensions added = context.start();
+      BackgroundTask task = added.backgroundTasks().get(0);
+      RequestHook hook = added.requestHooks().get(0);
+      context.putStoreSettings("users", Map.of("latency-budget-ms", "10"));
+      context.putStoreSettings("fine", Map.of("latency-budget-ms", "100"));
+      calls(context, hook, "users", 20, Duration.ofMillis(25));
+      calls(context, hook, "fine", 20, Duration.ofMillis(25));
+      task.run();
+
+      List<CapturingLogger.Event> warnings = logger.events().stream()
+          .filter(e -> e.level() == Level.WARN).toList();
+      assertEquals(1, warnings.size(), "one WARN, for the store over its budget: " + warnings);
+      CapturingLogger.Event warning = warnings.get(0);
+      // 25 ms read as the top of its HdrHistogram bucket: 25.007 ms (3 digits: within 0.1%)
+      assertEquals("latency_budget_exceeded store=users p99Ms=25.007 budgetMs=10 samples=20"
+          + " maxMs=25.007 window=30s: the store's p99 single-get latency on this router is over"
+          + " its budget", warning.message());
+      assertEquals(Map.of("event", "latency_budget_exceeded", "store", "users", "p99Ms",
+          "25.007", "budgetMs", 10L, "samples", 20L), warning.keyValues());
+
+      context.putStoreSettings("users", Map.of("latency-budget-ms", "100"));
+      calls(context, hook, "users", 20, Duration.ofMillis(25));
+      task.run();
+      assertEquals(1, logger.events().stream().filter(e -> e.level() == Level.WARN).count(),
+          "no WARN within the budget");
+    }
+  }
+
+  @Test
+  void aStoreWhoseBudgetIsRemovedOrThatIsSwitchedOffLosesItsMetersAndStatusRow()
+      throws Exception {
+    try (TestingPluginContext context = TestingPluginContext.builder(newPlugin())
+        .config("min-samples", "1").build()) {
+      TestingExtensions added = context.start();
+      BackgroundTask task = added.backgroundTasks().get(0);
+      RequestHook hook = added.requestHooks().get(0);
+      for (String store : List.of("removed", "off", "kept")) {
+        context.putStoreSettings(store, Map.of("latency-budget-ms", "10"));
+        calls(context, hook, store, 3, Duration.ofMillis(25));
+      }
+      task.run();
+      MeterRegistry registry = context.meterRegistry();
+      for (String store : List.of("removed", "off", "kept")) {
+        assertEquals(5, meters(registry, store), store);
+      }
+
+      // metadata unreadable for a while: nothing is dropped on that account
+      context.stores().unavailable(true);
+      calls(context, hook, "kept", 3, Duration.ofMillis(25));
+      task.run();
+      context.stores().unavailable(false);
+      assertEquals(5, meters(registry, "kept"), "still there");
+      assertEquals(List.of("kept", "off", "removed"), storesListed(added));
+
+      context.putStoreSettings("removed", Map.of()); // set-latency-budget --unset
+      context.putStoreSettings("off", Map.of("latency-budget-ms", "10", "enabled", "false"));
+      task.run();
+      for (String store : List.of("removed", "off")) {
+        assertEquals(0, meters(registry, store), store + "'s meters are removed");
+      }
+      assertEquals(10.0, meter(registry, "budget.ms", "kept"));
+      assertEquals(List.of("kept"), storesListed(added));
+
+      // budgeted again: meters start afresh
+      context.putStoreSettings("removed", Map.of("latency-budget-ms", "10"));
+      calls(context, hook, "removed", 3, Duration.ofMillis(25));
+      task.run();
+      assertEquals(1.0, meter(registry, "exceeded", "removed"), "counts from zero again");
+    }
+  }
+
+  private static long meters(MeterRegistry registry, String store) {
+    return registry.getMeters().stream().filter(m -> m.getId().getName().startsWith(PREFIX)
+        && store.equals(m.getId().getTag("store"))).count();
+  }
+
+  private static List<String> storesListed(TestingExtensions added) throws Exception {
+    List<String> stores = new ArrayList<>();
+    status(added, Map.of()).path("stores").forEach(s -> stores.add(s.path("store").asText()));
+    return stores;
   }
 
   @Test
