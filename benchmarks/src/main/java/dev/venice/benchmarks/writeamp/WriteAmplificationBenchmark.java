@@ -1,0 +1,318 @@
+package dev.venice.benchmarks.writeamp;
+
+import dev.venice.benchmarks.writeamp.Workload.Pace;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.TickerType;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The write-amplification benchmark of seed project 47: writes a fixed {@link Workload} into a
+ * local RocksDB opened with the server's production options, record by record as ingestion does
+ * ({@link PartitionWriter}), then flushes and waits until no compaction is running or pending, and
+ * reports the {@link WriteAmplification} (flush + compaction bytes written ÷ user bytes), the
+ * throughput and the latency of one record's write batch. With {@code --baseline} it compares the
+ * median of its runs with the committed baseline and exits 1 when it is more than the baseline's
+ * allowed rise (10%) above it, printing both figures; this is the CI check
+ * ({@code bin/test-tools/check-write-amplification}). Exit codes: 0 within the baseline (or no
+ * baseline given), 1 regression, 2 bad arguments or a workload other than the baseline's.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar dev.venice.benchmarks.writeamp.WriteAmplificationBenchmark \
+ *   --workload short --baseline benchmarks/baselines/write-amplification.json
+ * </pre>
+ */
+@Command(name = "write-amplification", mixinStandardHelpOptions = true,
+    description = "Writes a fixed workload into RocksDB with the server's options and reports write"
+        + " amplification ((flush + compaction bytes written) / user bytes) and throughput.",
+    footer = {"", "Examples:",
+        "  ... WriteAmplificationBenchmark --workload short --baseline"
+            + " benchmarks/baselines/write-amplification.json",
+        "  ... WriteAmplificationBenchmark --workload full --runs 3",
+        "  ... WriteAmplificationBenchmark --workload short --runs 3"
+            + " --write-baseline benchmarks/baselines/write-amplification.json",
+        "Exit codes: 0 ok, 1 write amplification above baseline x (1 + maxIncrease), 2 bad input."})
+public final class WriteAmplificationBenchmark implements Callable<Integer> {
+  @Option(names = "--workload", defaultValue = "short",
+      description = "short (the CI check's, ~470 MB) or full (the report's, ~2.6 GB).")
+  String workload;
+  @Option(names = "--keys", description = "Override the workload's distinct keys.")
+  Long keys;
+  @Option(names = "--overwrites", description = "Override the workload's overwrites.")
+  Long overwrites;
+  @Option(names = "--value-bytes", description = "Override the workload's value size.")
+  Integer valueBytes;
+  @Option(names = "--seed", description = "Override the workload's seed.")
+  Long seed;
+  @Option(names = "--pace", description = "Override the workload's pace: QUIESCENT or FREE.")
+  Pace pace;
+  @Option(names = "--runs", defaultValue = "1", description = "Runs; the median is compared.")
+  int runs;
+  @Option(names = "--dir", description = "Parent of the temporary database (default: java.io.tmpdir).")
+  Path dir;
+  @Option(names = "--baseline", description = "Baseline JSON to compare with (exit 1 above it).")
+  Path baseline;
+  @Option(names = "--write-baseline", description = "Write the median as the new baseline here.")
+  Path writeBaseline;
+  @Option(names = "--max-increase", defaultValue = "0.10",
+      description = "Allowed rise stored by --write-baseline (0.10 = 10%%).")
+  double maxIncrease;
+  @Option(names = "--override", description = "SELF-TEST ONLY: a column-family option name=value on"
+      + " top of the production options, e.g. write_buffer_size=8388608.")
+  Map<String, String> overrides = new LinkedHashMap<>();
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new WriteAmplificationBenchmark())
+        .setParameterExceptionHandler((e, a) -> {
+          System.err.println("write-amplification: " + e.getMessage());
+          return 2;
+        })
+        .execute(args));
+  }
+
+  /** One run's figures. */
+  record Run(WriteAmplification wa, long records, double writeSeconds, double totalSeconds,
+      long waitsForCompaction, double waitSeconds, long p50Nanos, long p99Nanos, long maxNanos,
+      long bytesWrittenTicker, long walBytes, long compactReadBytes, long liveSstBytes,
+      Map<String, Long> levels) {}
+
+  @Override
+  public Integer call() throws Exception {
+    Workload w;
+    try {
+      w = workload();
+      for (String name : overrides.keySet()) {
+        if (!PartitionWriter.OVERRIDABLE.contains(name)) {
+          throw new IllegalArgumentException("--override: unknown option '" + name + "', one of "
+              + PartitionWriter.OVERRIDABLE);
+        }
+      }
+      if (runs < 1) {
+        throw new IllegalArgumentException("--runs must be >= 1, got " + runs);
+      }
+      if (writeBaseline != null && !overrides.isEmpty()) {
+        throw new IllegalArgumentException("--write-baseline refuses --override: a baseline is"
+            + " measured with the production options only");
+      }
+    } catch (IllegalArgumentException e) {
+      System.err.println("write-amplification: " + e.getMessage());
+      return 2;
+    }
+    Baseline base = null;
+    if (baseline != null) {
+      try {
+        base = Baseline.read(baseline);
+      } catch (IOException e) {
+        System.err.println("write-amplification: " + e.getMessage());
+        return 2;
+      }
+      if (!base.sameWorkload(w)) {
+        System.err.println("write-amplification: workload " + w.parameters() + " is not the"
+            + " baseline's " + base.workload() + " (" + baseline + "); measure a new baseline"
+            + " with --write-baseline instead of comparing");
+        return 2;
+      }
+    }
+    System.out.println("workload " + w.describe());
+    System.out.println("options: the server's StorageOptions (RocksDB " + rocksDbVersion() + ")"
+        + (overrides.isEmpty() ? "" : " WITH SELF-TEST OVERRIDES " + overrides));
+    List<Double> figures = new ArrayList<>();
+    for (int i = 1; i <= runs; i++) {
+      Run r = run(w);
+      figures.add(r.wa().value());
+      print(i, r);
+    }
+    double median = median(figures);
+    if (runs > 1) {
+      System.out.printf("write amplification over %d runs: median %.4f, min %.4f, max %.4f"
+          + " (spread %.2f%% of the median)%n", runs, median, min(figures), max(figures),
+          100 * (max(figures) - min(figures)) / median);
+    }
+    if (writeBaseline != null) {
+      new Baseline(w.parameters(), round4(median), maxIncrease,
+          figures.stream().map(WriteAmplificationBenchmark::round4).toList(), machine())
+          .write(writeBaseline);
+      System.out.println("baseline written to " + writeBaseline);
+    }
+    if (base != null) {
+      double limit = WriteAmplification.limit(base.writeAmplification(), base.maxIncrease());
+      boolean regressed = WriteAmplification.regressed(median, base.writeAmplification(),
+          base.maxIncrease());
+      double change = 100 * (median / base.writeAmplification() - 1);
+      System.out.printf("%s: write amplification %.4f, baseline %.4f (%s), limit %.4f"
+          + " (+%.0f%%): %s%n", regressed ? "FAILED" : "ok", median, base.writeAmplification(),
+          baseline, limit, 100 * base.maxIncrease(),
+          regressed ? String.format("%.1f%% above the baseline", change)
+              : String.format("%+.1f%% from the baseline", Math.abs(change) < 0.05 ? 0 : change));
+      return regressed ? 1 : 0;
+    }
+    return 0;
+  }
+
+  private Workload workload() {
+    Workload preset = switch (workload) {
+      case "short" -> Workload.shortRun();
+      case "full" -> Workload.fullRun();
+      default -> throw new IllegalArgumentException("--workload: unknown '" + workload
+          + "', use short or full");
+    };
+    if (keys == null && overwrites == null && valueBytes == null && seed == null && pace == null) {
+      return preset;
+    }
+    return new Workload("custom", keys != null ? keys : preset.keys(),
+        overwrites != null ? overwrites : preset.overwrites(), preset.keyBytes(),
+        valueBytes != null ? valueBytes : preset.valueBytes(),
+        seed != null ? seed : preset.seed(), pace != null ? pace : preset.pace());
+  }
+
+  /** Writes the workload into a new temporary database, settles it, measures, deletes it. */
+  Run run(Workload w) throws IOException, RocksDBException {
+    Path parent = dir != null ? dir : Path.of(System.getProperty("java.io.tmpdir"));
+    Files.createDirectories(parent);
+    Path db = Files.createTempDirectory(parent, "venice-writeamp-");
+    try (PartitionWriter writer = new PartitionWriter(db, overrides)) {
+      Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 2);
+      SplittableRandom values = new SplittableRandom(w.seed());
+      SplittableRandom picks = new SplittableRandom(~w.seed());
+      byte[] value = new byte[w.valueBytes()];
+      long userBytes = 0;
+      long waits = 0;
+      long waitNanos = 0;
+      long start = System.nanoTime();
+      long offset = 0;
+      for (long i = 0; i < w.records(); i++) {
+        if (w.pace() == Pace.QUIESCENT && (i & 63) == 0 && !writer.idle()) {
+          long t = System.nanoTime();
+          writer.awaitIdle(10, TimeUnit.MINUTES);
+          waits++;
+          waitNanos += System.nanoTime() - t;
+        }
+        boolean push = i < w.keys();
+        byte[] key = key(push ? i : picks.nextLong(w.keys()), w.seed());
+        values.nextBytes(value);
+        byte[] stored = storedRecord(value);
+        long t = System.nanoTime();
+        offset++;
+        if (push) {
+          writer.apply(offset, "push-job", i, -1, key, stored);
+        } else {
+          long j = i - w.keys();
+          writer.apply(offset, "leader", j, j, key, stored);
+        }
+        latency.recordValue(Math.min(System.nanoTime() - t, latency.getHighestTrackableValue()));
+        userBytes += key.length + stored.length;
+        if (i == w.keys() - 1) {
+          writer.endOfPush(++offset, "push-job", i + 1);
+        }
+      }
+      long written = System.nanoTime();
+      writer.flush();
+      writer.awaitIdle(10, TimeUnit.MINUTES);
+      long settled = System.nanoTime();
+      if (userBytes != w.userBytes()) {
+        throw new IllegalStateException("wrote " + userBytes + " user bytes, expected "
+            + w.userBytes());
+      }
+      WriteAmplification wa = new WriteAmplification(userBytes,
+          writer.ticker(TickerType.FLUSH_WRITE_BYTES), writer.ticker(TickerType.COMPACT_WRITE_BYTES));
+      return new Run(wa, w.records(), (written - start) / 1e9, (settled - start) / 1e9, waits,
+          waitNanos / 1e9, latency.getValueAtPercentile(50), latency.getValueAtPercentile(99),
+          latency.getMaxValue(), writer.ticker(TickerType.BYTES_WRITTEN),
+          writer.ticker(TickerType.WAL_FILE_BYTES), writer.ticker(TickerType.COMPACT_READ_BYTES),
+          writer.liveSstBytes(), writer.levels());
+    } finally {
+      deleteRecursively(db);
+    }
+  }
+
+  /** Key {@code index}: the 16 hex digits of a bijective 64-bit mix of it (unique, unsorted). */
+  static byte[] key(long index, long seed) {
+    return String.format("%016x", mix64(index ^ (seed * 0x9E3779B97F4A7C15L)))
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** SplitMix64's finalizer (Steele, Lea and Flood, "Fast splittable pseudorandom number generators", 2014): a bijection. */
+  static long mix64(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /** A value as a server stores it: schema id 1, then the value ({@code PartitionStore.record}). */
+  static byte[] storedRecord(byte[] value) {
+    byte[] stored = new byte[Workload.SCHEMA_ID_BYTES + value.length];
+    stored[3] = 1;
+    System.arraycopy(value, 0, stored, Workload.SCHEMA_ID_BYTES, value.length);
+    return stored;
+  }
+
+  private static void print(int i, Run r) {
+    WriteAmplification wa = r.wa();
+    System.out.printf("run %d: write amplification %.4f = (flush %,d + compaction %,d bytes) /"
+            + " %,d user bytes%n", i, wa.value(), wa.flushBytes(), wa.compactionBytes(),
+        wa.userBytes());
+    System.out.printf("  %,d records in %.1f s writing (%,.0f records/s, %.1f MB/s of user bytes),"
+            + " %.1f s with the final flush and compactions; %d waits for background work,"
+            + " %.1f s%n", r.records(), r.writeSeconds(), r.records() / r.writeSeconds(),
+        wa.userBytes() / 1e6 / r.writeSeconds(), r.totalSeconds(), r.waitsForCompaction(),
+        r.waitSeconds());
+    System.out.printf("  one record's write batch: p50 %.1f us, p99 %.1f us, max %.1f ms%n",
+        r.p50Nanos() / 1e3, r.p99Nanos() / 1e3, r.maxNanos() / 1e6);
+    System.out.printf("  rocksdb.bytes.written %,d (batches incl. meta), WAL %,d, compaction read"
+            + " %,d, live SST %,d bytes, data files per level %s%n", r.bytesWrittenTicker(),
+        r.walBytes(), r.compactReadBytes(), r.liveSstBytes(), r.levels());
+  }
+
+  private static String rocksDbVersion() {
+    RocksDB.loadLibrary();
+    return RocksDB.rocksdbVersion().toString();
+  }
+
+  private static String machine() {
+    return Runtime.getRuntime().availableProcessors() + " CPUs, Java "
+        + System.getProperty("java.version") + ", RocksDB " + rocksDbVersion() + ", "
+        + java.time.LocalDate.now();
+  }
+
+  static double median(List<Double> xs) {
+    List<Double> s = xs.stream().sorted().toList();
+    int n = s.size();
+    return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+  }
+
+  private static double min(List<Double> xs) {
+    return xs.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+  }
+
+  private static double max(List<Double> xs) {
+    return xs.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+  }
+
+  private static double round4(double x) {
+    return Math.round(x * 10_000) / 10_000.0;
+  }
+
+  private static void deleteRecursively(Path root) throws IOException {
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
