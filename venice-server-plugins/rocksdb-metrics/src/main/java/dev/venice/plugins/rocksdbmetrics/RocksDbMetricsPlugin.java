@@ -50,7 +50,8 @@ public final class RocksDbMetricsPlugin implements VenicePlugin {
     var settings = context.storeSettings(RocksDbMetricsConfig::from);
     Optional<StorageStatsService> stats = storageStats.apply(context.host());
     EngineStatsSampler sampler = new EngineStatsSampler(
-        () -> stats.map(StorageStatsService::engineStats).orElse(List.of()),
+        () -> stats.map(StorageStatsService::engineStats).orElse(List.of()).stream()
+            .filter(replica -> context.enabledForStore(replica.store())).toList(),
         store -> settings.get(store).perPartition(), context.time());
     RocksDbMetricsMetrics metrics = new RocksDbMetricsMetrics(context.meterRegistry(),
         context.metricPrefix());

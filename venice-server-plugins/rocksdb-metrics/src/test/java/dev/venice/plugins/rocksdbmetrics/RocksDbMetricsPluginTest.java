@@ -107,6 +107,21 @@ class RocksDbMetricsPluginTest extends PluginContractTest<RocksDbMetricsPlugin> 
   }
 
   @Test
+  void aStoreSwitchedOffIsLeftOutOfTheSamples() throws Exception {
+    try (TestingPluginContext context = TestingPluginContext.builder(newPlugin()).build()) {
+      TestingExtensions added = context.start();
+      context.stores().put(new StoreInfo("users", 1, 2, 1, "NO_OP", false, Map.of()));
+      BackgroundTask task = added.backgroundTasks().get(0);
+      task.run();
+      assertEquals(9, counter(context.meterRegistry(), "flushes", "users"));
+      context.putStoreSettings("users", Map.of(TestingPluginContext.ENABLED, "false"));
+      task.run();
+      assertTrue(context.meterRegistry().find(P + "flushes").meters().isEmpty(),
+          "users switched off: its meters removed");
+    }
+  }
+
+  @Test
   void withStatisticsOffTheTickerMetersAreAbsentNotZero() throws Exception {
     FakeEngineStats off = new FakeEngineStats().put("users", 1, 0, FakeEngineStats.busy(1, false));
     try (TestingPluginContext context = TestingPluginContext.builder(
