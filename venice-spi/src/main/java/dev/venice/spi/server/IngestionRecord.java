@@ -1,5 +1,8 @@
 package dev.venice.spi.server;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,6 +19,10 @@ import java.util.Objects;
  * @param schemaId the value schema id; {@code -1} for a delete
  * @param producerTimestampMs when the producer wrote the record (epoch milliseconds)
  * @param timings per-stage timings, filled in as the record moves on
+ * @param headers the Kafka record's headers, name to value (the last value of a repeated name; a
+ *     header without a value maps to {@code null}), unmodifiable; empty for most records. A
+ *     sampled real-time write carries {@link WritePathTimestampMap#HEADER} (since 1.5.0)
+ * @param leader whether this replica led the partition when it applied the record (since 1.5.0)
  */
 public record IngestionRecord(
     String store,
@@ -28,10 +35,14 @@ public record IngestionRecord(
     byte[] value,
     int schemaId,
     long producerTimestampMs,
-    StageTimings timings) {
-  /** Validates the fields. */
+    StageTimings timings,
+    Map<String, byte[]> headers,
+    boolean leader) {
+  /** Validates the fields and copies the headers. */
   public IngestionRecord {
     Objects.requireNonNull(store, "store");
+    headers = headers.isEmpty() ? Map.of()
+        : Collections.unmodifiableMap(new LinkedHashMap<>(headers)); // values may be null
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(key, "key");
@@ -39,5 +50,16 @@ public record IngestionRecord(
     if (type == RecordType.PUT && value == null) {
       throw new IllegalArgumentException(topic + "@" + offset + ": a put needs a value");
     }
+  }
+
+  /**
+   * A record without headers, applied by a replica that does not lead (SPI 1.0's shape, kept for
+   * callers compiled against it).
+   */
+  public IngestionRecord(String store, int version, int partition, long offset, String topic,
+      RecordType type, byte[] key, byte[] value, int schemaId, long producerTimestampMs,
+      StageTimings timings) {
+    this(store, version, partition, offset, topic, type, key, value, schemaId,
+        producerTimestampMs, timings, Map.of(), false);
   }
 }

@@ -30,6 +30,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.rocksdb.RocksDBException;
 import org.slf4j.Logger;
@@ -320,7 +321,8 @@ final class IngestionTask implements Runnable {
       timings.record(IngestionStage.DECODE, decoded - received);
       hookRecord = new IngestionRecord(store, TopicNames.versionOf(topic), partition,
           record.offset(), topic, put ? RecordType.PUT : RecordType.DELETE, key, plain,
-          put ? envelope.schemaId() : -1, envelope.producerTimestampMs(), timings);
+          put ? envelope.schemaId() : -1, envelope.producerTimestampMs(), timings,
+          headers(record), leader);
       IngestionVerdict verdict = hookSet.beforeApply(hookRecord);
       hooked = System.nanoTime();
       timings.record(IngestionStage.HOOKS, hooked - decoded);
@@ -338,6 +340,19 @@ final class IngestionTask implements Runnable {
       timings.record(IngestionStage.APPLY, System.nanoTime() - hooked);
       hookSet.afterApply(hookRecord);
     }
+  }
+
+  /** A record's headers for hooks: name to last value; none for most records. */
+  private static Map<String, byte[]> headers(ConsumerRecord<byte[], byte[]> record) {
+    Header[] all = record.headers().toArray();
+    if (all.length == 0) {
+      return Map.of();
+    }
+    Map<String, byte[]> headers = new HashMap<>();
+    for (Header header : all) {
+      headers.put(header.key(), header.value());
+    }
+    return headers;
   }
 
   /**

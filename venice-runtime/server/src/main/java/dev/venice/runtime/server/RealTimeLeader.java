@@ -10,11 +10,14 @@ import dev.venice.spi.server.DeadLetterRecord;
 import dev.venice.spi.server.IngestionStage;
 import dev.venice.spi.server.LeaderBatch;
 import dev.venice.spi.server.StageTimings;
+import dev.venice.spi.server.WritePathTimestampMap;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,6 +30,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.rocksdb.RocksDBException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -287,6 +291,7 @@ final class RealTimeLeader {
     if (records.isEmpty()) {
       return;
     }
+    Instant dequeued = Instant.now(); // t_leader_received of the batch's sampled writes
     IngestionHooks batchHooks = hooks.get();
     // stage clocks only for hooks to read: a leader without hooks reads no clock per record
     BatchClock clock = batchHooks == null || batchHooks.isEmpty() ? null : new BatchClock();
@@ -325,7 +330,8 @@ final class RealTimeLeader {
       Envelope copy = envelope.type() == Envelope.MessageType.PUT
           ? envelope.withValue(Compression.compress(storage.compression(), envelope.value()))
           : envelope;
-      writer.copyFromRealTime(partition, record.key(), copy, record.offset());
+      writer.copyFromRealTime(partition, record.key(), copy, record.offset(),
+          writePathHeader(record, dequeued));
       tick(clock, IngestionStage.LEADER_PRODUCE);
     }
     writer.commitTransaction(); // blocks; fails when a newer leader has fenced this one
@@ -339,6 +345,23 @@ final class RealTimeLeader {
       batchHooks.afterLeaderBatch(new LeaderBatch(store, TopicNames.versionOf(topic), partition,
           data, deadLettered.size(), clock.totals()));
     }
+  }
+
+  /**
+   * The copy's headers: a sampled write's {@code write-path-timestamp-map} with the leader's
+   * dequeue stamp added; none for an unsampled write (nothing is read or written for it but the
+   * look-up of one header name).
+   */
+  private static Map<String, byte[]> writePathHeader(ConsumerRecord<byte[], byte[]> record,
+      Instant dequeued) {
+    Header sampled = record.headers().lastHeader(WritePathTimestampMap.HEADER);
+    if (sampled == null) {
+      return Map.of();
+    }
+    return WritePathTimestampMap.parse(sampled.value())
+        .map(stamps -> Map.of(WritePathTimestampMap.HEADER, stamps.leaderReceived(
+            WritePathTimestampMap.epochMicros(dequeued)).encode()))
+        .orElse(Map.of());
   }
 
   private static void tick(BatchClock clock, IngestionStage stage) {

@@ -132,8 +132,18 @@ public final class VeniceWriter implements AutoCloseable {
 
   /** Writes a value (already serialized and compressed) for a key. */
   public CompletableFuture<RecordMetadata> put(byte[] key, byte[] value, int schemaId) {
+    return put(key, value, schemaId, Map.of());
+  }
+
+  /**
+   * Writes a value (already serialized and compressed) for a key, with Kafka headers (e.g. a
+   * sampled write's {@code write-path-timestamp-map}).
+   */
+  public CompletableFuture<RecordMetadata> put(byte[] key, byte[] value, int schemaId,
+      Map<String, byte[]> headers) {
     int partition = Partitioner.partition(key, partitionCount);
-    return send(partition, key, data(Envelope.MessageType.PUT, partition, value, schemaId, -1));
+    return send(partition, key, data(Envelope.MessageType.PUT, partition, value, schemaId, -1),
+        headers);
   }
 
   /** Removes a key. */
@@ -147,9 +157,10 @@ public final class VeniceWriter implements AutoCloseable {
    * writer's id and sequence and the real-time offset it came from (what a hybrid leader does).
    */
   public CompletableFuture<RecordMetadata> copyFromRealTime(int partition, byte[] key,
-      Envelope original, long realTimeOffset) {
+      Envelope original, long realTimeOffset, Map<String, byte[]> headers) {
     long sequence = nextSequence(partition);
-    return send(partition, key, original.withUpstream(producerId, sequence, realTimeOffset));
+    return send(partition, key, original.withUpstream(producerId, sequence, realTimeOffset),
+        headers);
   }
 
   /**
@@ -175,9 +186,7 @@ public final class VeniceWriter implements AutoCloseable {
    */
   public CompletableFuture<RecordMetadata> sendTo(String otherTopic, byte[] key, byte[] value,
       Map<String, byte[]> headers) {
-    RecordHeaders recordHeaders = new RecordHeaders();
-    headers.forEach(recordHeaders::add);
-    return toFuture(new ProducerRecord<>(otherTopic, null, key, value, recordHeaders));
+    return toFuture(new ProducerRecord<>(otherTopic, null, key, value, recordHeaders(headers)));
   }
 
   /** Writes an envelope as is (tests use it to write malformed or replayed records). */
@@ -218,7 +227,19 @@ public final class VeniceWriter implements AutoCloseable {
   }
 
   private CompletableFuture<RecordMetadata> send(int partition, byte[] key, Envelope envelope) {
-    return toFuture(new ProducerRecord<>(topic, partition, key, envelope.encode()));
+    return send(partition, key, envelope, Map.of());
+  }
+
+  private CompletableFuture<RecordMetadata> send(int partition, byte[] key, Envelope envelope,
+      Map<String, byte[]> headers) {
+    return toFuture(new ProducerRecord<>(topic, partition, key, envelope.encode(),
+        headers.isEmpty() ? null : recordHeaders(headers)));
+  }
+
+  private static RecordHeaders recordHeaders(Map<String, byte[]> headers) {
+    RecordHeaders recordHeaders = new RecordHeaders();
+    headers.forEach(recordHeaders::add);
+    return recordHeaders;
   }
 
   private CompletableFuture<RecordMetadata> toFuture(ProducerRecord<byte[], byte[]> record) {
