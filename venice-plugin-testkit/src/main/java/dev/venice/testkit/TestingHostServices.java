@@ -81,6 +81,16 @@ public final class TestingHostServices implements HostServices {
   }
 
   /**
+   * Makes {@link #storageStats()} this service, for a test that controls what it answers over
+   * time (its {@code engineStats()}, for example); {@code null} makes it empty.
+   * @since 1.5.0
+   */
+  public TestingHostServices storageStats(StorageStatsService service) {
+    this.storageStats = service;
+    return this;
+  }
+
+  /**
    * Forces {@link #cluster()} present or absent; by default it is present unless the process kind
    * is a client, as on a host.
    */
