@@ -17,9 +17,10 @@ import java.util.List;
  *     fewer brokers)
  * @param minInsyncReplicas the topic's {@code min.insync.replicas}, at most its replication factor
  * @param maxBackoff the longest wait between two attempts to create a topic
+ * @param scanInterval the time between two looks at every store's switch
  */
 record DeadLetterQueueConfig(Duration retention, int replicationFactor, int minInsyncReplicas,
-    Duration maxBackoff) {
+    Duration maxBackoff, Duration scanInterval) {
   static final ConfigKey<Duration> RETENTION = ConfigKey.duration("retention", Duration.ofDays(7),
       Duration.ofHours(1), Duration.ofDays(3650),
       "how long <store>_dlq keeps dead letters (the topic's retention.ms, set when it is created)");
@@ -33,11 +34,15 @@ record DeadLetterQueueConfig(Duration retention, int replicationFactor, int minI
       Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofHours(1),
       "the longest wait between two attempts to create a <store>_dlq topic (from 1s, doubling)")
       .processOnly();
+  static final ConfigKey<Duration> SCAN_INTERVAL = ConfigKey.duration("scan-interval",
+      Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofHours(1),
+      "how often every store's switch is looked at, for stores whose change no listener reported"
+          + " (a new store)").processOnly();
   static final List<ConfigKey<?>> KEYS = List.of(RETENTION, REPLICATION_FACTOR,
-      MIN_INSYNC_REPLICAS, MAX_BACKOFF);
+      MIN_INSYNC_REPLICAS, MAX_BACKOFF, SCAN_INTERVAL);
 
   static DeadLetterQueueConfig from(PluginConfig config) {
     return new DeadLetterQueueConfig(config.get(RETENTION), config.get(REPLICATION_FACTOR),
-        config.get(MIN_INSYNC_REPLICAS), config.get(MAX_BACKOFF));
+        config.get(MIN_INSYNC_REPLICAS), config.get(MAX_BACKOFF), config.get(SCAN_INTERVAL));
   }
 }

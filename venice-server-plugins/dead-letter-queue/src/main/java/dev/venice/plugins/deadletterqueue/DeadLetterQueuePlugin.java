@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The {@code dead-letter-queue} server plugin, wiring only: its descriptor, its keys ({@link
  * DeadLetterQueueConfig}) and, at start, the {@link TopicProvisioner} (fed by the stores found with
- * the queue on and by metadata changes), the {@link DeadLetterQueueHook} that encodes dead letters
+ * the queue on by metadata changes and by the {@link DeadLetterQueueTask}), the {@link
+ * DeadLetterQueueHook} that encodes dead letters
  * with the {@link DeadLetterEncoder}, and the {@link DeadLetterQueueEndpoint}.
  */
 public final class DeadLetterQueuePlugin implements VenicePlugin {
@@ -62,8 +63,10 @@ public final class DeadLetterQueuePlugin implements VenicePlugin {
           topics.want(info.name());
         }
       });
-      topics.scan(() -> m.storeNames().stream().map(m::store).flatMap(Optional::stream)
-          .toList(), stores::on);
+      DeadLetterQueueTask scan = new DeadLetterQueueTask(m, stores, topics,
+          settings.processWide().scanInterval());
+      extensions.addBackgroundTask(scan);
+      context.scheduler().execute(scan::firstRun);
     });
     extensions.addIngestionHook(new DeadLetterQueueHook(stores, new DeadLetterEncoder(
             () -> context.time().now().toEpochMilli(), context.host().instanceId()), topics,

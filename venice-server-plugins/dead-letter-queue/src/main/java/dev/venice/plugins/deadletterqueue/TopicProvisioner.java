@@ -74,32 +74,6 @@ final class TopicProvisioner {
     }
   }
 
-  /**
-   * Wants the topic of every store {@code on} accepts among {@code all} (the stores found at
-   * start), on the scheduler; when the stores cannot be listed now, tries again with the same
-   * backoff as a failed creation.
-   */
-  void scan(java.util.function.Supplier<List<StoreInfo>> all,
-      java.util.function.Predicate<StoreInfo> on) {
-    scan(all, on, 0);
-  }
-
-  private void scan(java.util.function.Supplier<List<StoreInfo>> all,
-      java.util.function.Predicate<StoreInfo> on, int failures) {
-    delay.after(failures == 0 ? Duration.ZERO
-        : backoff(failures, settings.apply(null).maxBackoff()), () -> {
-          if (closed) {
-            return;
-          }
-          try {
-            all.get().stream().filter(on).map(StoreInfo::name).forEach(this::want);
-          } catch (RuntimeException e) {
-            log.warn("dead-letter-queue: cannot list the stores ({}); retrying", e.toString());
-            scan(all, on, failures + 1);
-          }
-        });
-  }
-
   /** Stores whose topic is wanted but not created yet. */
   int pending() {
     return (int) topics.values().stream().filter(s -> !s.ready()).count();

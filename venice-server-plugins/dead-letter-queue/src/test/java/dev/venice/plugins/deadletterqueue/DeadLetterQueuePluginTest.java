@@ -118,4 +118,22 @@ class DeadLetterQueuePluginTest extends PluginContractTest<DeadLetterQueuePlugin
       }, java.time.Duration.ofSeconds(10), () -> "the start scan to want early_dlq");
     }
   }
+
+  @Test
+  void theStoreScanWantsEveryStoreWithTheQueueOn() throws Exception {
+    try (TestingPluginContext context = TestingPluginContext.builder(newPlugin())
+        .config("scan-interval", "3s").build()) {
+      TestingExtensions added = context.start();
+      assertEquals(1, added.backgroundTasks().size());
+      assertEquals(java.time.Duration.ofSeconds(3), added.backgroundTasks().get(0).interval());
+      context.stores().put(new dev.venice.spi.host.StoreInfo("quiet", 1, 3, 1, "NO_OP", true,
+          Map.of("plugins.dead-letter-queue.enabled", "true")));
+      context.stores().put("plain", Map.of());
+      added.backgroundTasks().get(0).run();
+      JsonNode topics = JSON.readTree(added.endpoint("topics").handle(get()).body())
+          .path("topics");
+      assertEquals(1, topics.size(), topics.toString());
+      assertEquals("quiet_dlq", topics.get(0).path("topic").asText());
+    }
+  }
 }

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /** Topic creation ahead of need: settings, "already exists", retries with backoff. */
 class TopicProvisionerTest {
   private static final DeadLetterQueueConfig CONFIG = new DeadLetterQueueConfig(
-      Duration.ofDays(7), 3, 2, Duration.ofSeconds(5));
+      Duration.ofDays(7), 3, 2, Duration.ofSeconds(5), Duration.ofSeconds(10));
 
   /** Records every call; fails the first {@code failures} creations. */
   static final class FakeAdmin implements TopicAdmin {
