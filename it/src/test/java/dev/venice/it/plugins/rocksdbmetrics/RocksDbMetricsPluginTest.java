@@ -14,8 +14,6 @@ import dev.venice.runtime.common.meta.CompressionStrategy;
 import dev.venice.runtime.server.VeniceServer;
 import dev.venice.spi.client.StoreClient;
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.concurrent.CompletableFuture;
@@ -40,9 +38,9 @@ import org.junit.jupiter.api.Test;
  * compactions present: they are 0 once compactions are done, which is right), no per-partition
  * series (opt-in), and passes {@code promtool check metrics}.
  *
- * <p>The flush and compaction are forced through the server's replicas (reflection on the
- * runtime's test entry point {@code PartitionStore.flushAndCompact}): with RocksDB's 64 MiB
- * write buffer, a test-sized push stays in the memtable, and no server key sets a smaller buffer.
+ * <p>The flush and compaction are forced through the server's test-and-tools entry point {@link
+ * VeniceServer#flushAndCompact()}: with RocksDB's 64 MiB write buffer, a test-sized push stays in
+ * the memtable, and no server key sets a smaller buffer.
  */
 class RocksDbMetricsPluginTest {
   private static final String STORE = "lsm";
@@ -80,7 +78,7 @@ class RocksDbMetricsPluginTest {
               () -> applied(server) == applied);
           // each round in SST files of its own, the second overlapping the first: the second
           // compaction rewrites (reads and writes bytes), not only moves, a file
-          assertEquals(2, flushAndCompactEveryReplica(server), "both partitions held here");
+          assertEquals(2, server.flushAndCompact(), "both partitions held here");
         }
         writer.endOfPush().join();
       }
@@ -143,29 +141,6 @@ class RocksDbMetricsPluginTest {
     record.put("name", "round-" + round + "-" + "n".repeat(200));
     record.put("age", age);
     return AvroSerde.serialize(USER, record);
-  }
-
-  /**
-   * Flushes and compacts the data of every replica the server holds, through the runtime's test
-   * entry point; returns how many.
-   */
-  private static int flushAndCompactEveryReplica(VeniceServer server) throws Exception {
-    Field field = VeniceServer.class.getDeclaredField("replicas");
-    field.setAccessible(true);
-    Object manager = field.get(server);
-    Method list = manager.getClass().getDeclaredMethod("replicas");
-    list.setAccessible(true);
-    int n = 0;
-    for (Object replica : (List<?>) list.invoke(manager)) {
-      Method storage = replica.getClass().getDeclaredMethod("storage");
-      storage.setAccessible(true);
-      Object store = storage.invoke(replica);
-      Method flushAndCompact = store.getClass().getDeclaredMethod("flushAndCompact");
-      flushAndCompact.setAccessible(true);
-      flushAndCompact.invoke(store);
-      n++;
-    }
-    return n;
   }
 
   /** What {@code promtool check metrics} says about {@code text} beyond lint; empty when fine. */

@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.rocksdb.AbstractEventListener;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -41,8 +42,21 @@ import org.rocksdb.WriteOptions;
  * real-time offset copied by a leader, each producer's last sequence number and the count of
  * applied records — lives in a {@code meta} column family and is written in the same atomic batch
  * as the data it describes, so a restart resumes exactly where the last batch stopped.
+ *
+ * <p><b>Public surface</b>: the server uses this class internally (package-private methods); the
+ * public part — {@link #open(Path, boolean)}, {@link #apply}, {@link #endOfPush}, {@link #record},
+ * {@link #engineStats()}, {@link #flush()} and {@link #close()} — exists so that benchmarks (the
+ * write-amplification check in {@code benchmarks}) drive the server's real write path and options
+ * instead of a copy of them. It is not a stable API; nothing outside the server and its benchmarks
+ * should use it.
+ *
+ * <p><b>Thread-safety</b>: one writer thread ({@link #apply}, {@link #endOfPush}, {@link #flush()}
+ * — a replica's ingestion thread in the server); {@link #engineStats()} and reads are safe from any
+ * thread, also concurrently with the writer. {@link #close()} is called once, after the writer has
+ * stopped: writing after the close is an error the store does not check (RocksDB's handles are
+ * freed).
  */
-final class PartitionStore implements AutoCloseable {
+public final class PartitionStore implements AutoCloseable {
   static {
     RocksDB.loadLibrary();
   }
@@ -82,7 +96,8 @@ final class PartitionStore implements AutoCloseable {
   private volatile boolean endOfPush;
   private volatile CompressionStrategy compression;
 
-  private PartitionStore(Path dir, boolean statisticsEnabled) throws RocksDBException {
+  private PartitionStore(Path dir, boolean statisticsEnabled,
+      Consumer<? super ColumnFamilyOptions> columnFamilyTuning) throws RocksDBException {
     this.dir = dir;
     this.statistics = statisticsEnabled ? new Statistics() : null;
     this.dbOptions = StorageOptions.dbOptions().setListeners(List.of(completions));
@@ -90,6 +105,9 @@ final class PartitionStore implements AutoCloseable {
       dbOptions.setStatistics(statistics);
     }
     this.cfOptions = StorageOptions.columnFamilyOptions();
+    if (columnFamilyTuning != null) {
+      columnFamilyTuning.accept(cfOptions);
+    }
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     this.db = RocksDB.open(dbOptions, dir.toString(), List.of(
         new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
@@ -104,15 +122,36 @@ final class PartitionStore implements AutoCloseable {
   }
 
   /**
-   * Opens (or creates) the replica's database.
+   * Opens (or creates) the replica's database in {@code dir} with the server's options ({@link
+   * StorageOptions#dbOptions()}, {@link StorageOptions#columnFamilyOptions()} for the {@code
+   * default} (data) and {@code meta} column families), exactly as a server opens a replica; an
+   * existing database resumes its progress (applied-record count, end-of-push, compression).
    *
+   * @param dir the database directory, created with its parents when absent
    * @param statisticsEnabled whether RocksDB keeps its {@code Statistics} tickers (a few percent of
-   *     CPU), reported by {@link #engineStats()}
+   *     CPU), reported by {@link #engineStats()} (the server's {@code storage.statistics.enabled})
+   * @return the open store; the caller closes it
+   * @throws IOException when the directory cannot be created or RocksDB cannot open the database
+   *     (the message names {@code dir}; e.g. another process holds its lock)
    */
-  static PartitionStore open(Path dir, boolean statisticsEnabled) throws IOException {
+  public static PartitionStore open(Path dir, boolean statisticsEnabled) throws IOException {
+    return open(dir, statisticsEnabled, null);
+  }
+
+  /**
+   * {@link #open(Path, boolean)} with a change to the column-family options: <b>for a benchmark's
+   * self-test only</b> (showing that the write-amplification check fails when the options get
+   * worse); a server never passes one, and a baseline must never be measured with one.
+   *
+   * @param columnFamilyTuning applied to the server's column-family options (both column
+   *     families share them) after {@link StorageOptions#columnFamilyOptions()} and before the
+   *     open; {@code null} for none. An exception it throws propagates, the store unopened.
+   */
+  public static PartitionStore open(Path dir, boolean statisticsEnabled,
+      Consumer<? super ColumnFamilyOptions> columnFamilyTuning) throws IOException {
     Files.createDirectories(dir);
     try {
-      return new PartitionStore(dir, statisticsEnabled);
+      return new PartitionStore(dir, statisticsEnabled, columnFamilyTuning);
     } catch (RocksDBException e) {
       throw new IOException("cannot open RocksDB at " + dir + ": " + e.getMessage(), e);
     }
@@ -163,16 +202,22 @@ final class PartitionStore implements AutoCloseable {
   }
 
   /**
-   * Applies one record atomically with its progress.
+   * Applies one record atomically with its progress: one {@link WriteBatch} (default {@link
+   * WriteOptions}: WAL on, no sync) holding the data put or delete and the {@code meta} puts of the
+   * applied-record count, the offset, the producer's sequence number and, when given, the upstream
+   * offset. This is what a server's ingestion does for every record of the version topic. Writer
+   * thread only (see the class comment).
    *
    * @param offset the record's offset in the version topic
-   * @param producerId its producer, whose sequence number is recorded
+   * @param producerId its producer, whose sequence number is recorded; {@code null} for none
    * @param sequence the producer's sequence number
    * @param upstreamOffset the real-time offset it was copied from, or -1
    * @param key the key, or {@code null} for a record that changes no data
-   * @param value schema id and value for a put, {@code null} for a delete
+   * @param value schema id and value for a put ({@link #record}), {@code null} for a delete
+   * @throws RocksDBException when RocksDB refuses the write (e.g. disk full); nothing of the batch
+   *     is applied then
    */
-  void apply(long offset, String producerId, long sequence, long upstreamOffset, byte[] key,
+  public void apply(long offset, String producerId, long sequence, long upstreamOffset, byte[] key,
       byte[] value) throws RocksDBException {
     try (WriteBatch batch = new WriteBatch()) {
       if (key != null) {
@@ -205,8 +250,13 @@ final class PartitionStore implements AutoCloseable {
     apply(offset, producerId, sequence, -1, null, null);
   }
 
-  /** Records end-of-push, with its offset. */
-  void endOfPush(long offset, String producerId, long sequence) throws RocksDBException {
+  /**
+   * Records end-of-push with its offset and the producer's sequence number, in one batch, as a
+   * server does when the push's end-of-push control message arrives. Writer thread only.
+   *
+   * @throws RocksDBException when RocksDB refuses the write
+   */
+  public void endOfPush(long offset, String producerId, long sequence) throws RocksDBException {
     try (WriteBatch batch = new WriteBatch()) {
       batch.put(meta, END_OF_PUSH, new byte[] {1});
       batch.put(meta, OFFSET, longBytes(offset));
@@ -239,10 +289,20 @@ final class PartitionStore implements AutoCloseable {
 
   /**
    * RocksDB's own statistics of the data column family by name, as {@link
-   * dev.venice.spi.host.EngineStats} documents them; empty once the store is closed. Safe from any
-   * thread: a close waits for it as for a read.
+   * dev.venice.spi.host.EngineStats} documents them: integer properties such as {@code
+   * rocksdb.num-running-compactions}, {@code rocksdb.compaction-pending} (0 or 1), {@code
+   * rocksdb.num-running-flushes}, {@code rocksdb.mem-table-flush-pending} (0 or 1) and {@code
+   * rocksdb.live-sst-files-size} (bytes), {@code rocksdb.num-files-at-level<N>} and {@code
+   * rocksdb.sst-bytes-at-level<N>} up to the last non-empty level, the completed flushes and
+   * compactions, and — with statistics on — RocksDB's cumulative tickers over the whole database
+   * (both column families) such as {@code rocksdb.flush.write.bytes} and {@code
+   * rocksdb.compact.write.bytes} (bytes since the open). The running counts are the database's;
+   * the rest is the data column family's.
+   *
+   * @return a new sorted map; empty once the store is closed. Safe from any thread: a close waits
+   *     for it as for a read.
    */
-  Map<String, Long> engineStats() {
+  public Map<String, Long> engineStats() {
     readers.incrementAndGet();
     try {
       if (closed) {
@@ -283,14 +343,49 @@ final class PartitionStore implements AutoCloseable {
   }
 
   /**
-   * Flushes the memtables and compacts the whole data column family, waiting for both: every LSM
-   * statistic of {@link #engineStats()} moves. For tests and benchmarks; a server never calls it.
+   * Flushes the memtables of both column families to SST files and waits for the flush (not for
+   * any compaction it triggers). For benchmarks: a server never calls it (RocksDB flushes when a
+   * memtable is full, and on close).
+   *
+   * @throws IllegalStateException once the store is closed
+   * @throws RocksDBException when RocksDB fails the flush
    */
-  void flushAndCompact() throws RocksDBException {
-    try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
-      db.flush(flush, data);
+  public void flush() throws RocksDBException {
+    readers.incrementAndGet();
+    try {
+      if (closed) {
+        throw new IllegalStateException("partition " + dir.getFileName() + " is closed");
+      }
+      try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+        db.flush(flush, List.of(data, meta));
+      }
+    } finally {
+      readers.decrementAndGet();
     }
-    db.compactRange(data);
+  }
+
+  /**
+   * Flushes the memtables and compacts the whole data column family, waiting for both: every LSM
+   * statistic of {@link #engineStats()} moves. For tests and tools ({@code
+   * VeniceServer.flushAndCompact}); a server never calls it by itself. A close waits for it as for
+   * a read.
+   *
+   * @return false, doing nothing, when the store is already closed
+   */
+  boolean flushAndCompact() throws RocksDBException {
+    readers.incrementAndGet();
+    try {
+      if (closed) {
+        return false;
+      }
+      try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+        db.flush(flush, data);
+      }
+      db.compactRange(data);
+      return true;
+    } finally {
+      readers.decrementAndGet();
+    }
   }
 
   /**
@@ -309,6 +404,11 @@ final class PartitionStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes the database (what the memtables hold is in the write-ahead log, replayed by the next
+   * open) and frees its native resources, after waiting up to 10 s for reads and statistics in progress.
+   * Call once, after the writer has stopped.
+   */
   @Override
   public void close() {
     closed = true;
@@ -340,8 +440,12 @@ final class PartitionStore implements AutoCloseable {
     }
   }
 
-  /** Prefixes a value with its schema id, as stored. */
-  static byte[] record(int schemaId, byte[] value) {
+  /**
+   * A value as a replica stores it: the schema id as 4 bytes, big-endian, then the value's bytes.
+   *
+   * @return a new array of {@code 4 + value.length} bytes
+   */
+  public static byte[] record(int schemaId, byte[] value) {
     return ByteBuffer.allocate(4 + value.length).putInt(schemaId).put(value).array();
   }
 
