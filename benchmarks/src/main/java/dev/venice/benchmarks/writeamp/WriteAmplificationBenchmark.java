@@ -1,6 +1,7 @@
 package dev.venice.benchmarks.writeamp;
 
 import dev.venice.benchmarks.writeamp.Workload.Pace;
+import dev.venice.runtime.server.PartitionStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,20 +14,21 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.TickerType;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * The write-amplification benchmark of seed project 47: writes a fixed {@link Workload} into a
- * local RocksDB opened with the server's production options, record by record as ingestion does
- * ({@link PartitionWriter}), then flushes and waits until no compaction is running or pending, and
- * reports the {@link WriteAmplification} (flush + compaction bytes written ÷ user bytes), the
+ * server's own partition store ({@link PartitionStore}, opened with statistics on: the server's
+ * production RocksDB options and its real write path, one {@link PartitionStore#apply} per record
+ * as ingestion does), then flushes and waits until no flush or compaction is running or pending
+ * (read from {@link PartitionStore#engineStats()}), and reports the {@link WriteAmplification} (flush + compaction bytes written ÷ user bytes), the
  * throughput and the latency of one record's write batch. With {@code --baseline} it compares the
  * median of its runs with the committed baseline and exits 1 when it is more than the baseline's
  * allowed rise (10%) above it, printing both figures; this is the CI check
@@ -39,8 +41,8 @@ import picocli.CommandLine.Option;
  * </pre>
  */
 @Command(name = "write-amplification", mixinStandardHelpOptions = true,
-    description = "Writes a fixed workload into RocksDB with the server's options and reports write"
-        + " amplification ((flush + compaction bytes written) / user bytes) and throughput.",
+    description = "Writes a fixed workload through the server's PartitionStore (its RocksDB options"
+        + " and write path) and reports write amplification ((flush + compaction bytes written) / user bytes) and throughput.",
     footer = {"", "Examples:",
         "  ... WriteAmplificationBenchmark --workload short --baseline"
             + " benchmarks/baselines/write-amplification.json",
@@ -76,6 +78,8 @@ public final class WriteAmplificationBenchmark implements Callable<Integer> {
   @Option(names = "--override", description = "SELF-TEST ONLY: a column-family option name=value on"
       + " top of the production options, e.g. write_buffer_size=8388608.")
   Map<String, String> overrides = new LinkedHashMap<>();
+  /** {@link #overrides}, parsed. */
+  private OptionOverrides tuning = new OptionOverrides(Map.of());
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new WriteAmplificationBenchmark())
@@ -89,7 +93,7 @@ public final class WriteAmplificationBenchmark implements Callable<Integer> {
   /** One run's figures. */
   record Run(WriteAmplification wa, long records, double writeSeconds, double totalSeconds,
       long waitsForCompaction, double waitSeconds, long p50Nanos, long p99Nanos, long maxNanos,
-      long bytesWrittenTicker, long walBytes, long compactReadBytes, long liveSstBytes,
+      long bytesWrittenTicker, long compactReadBytes, long liveSstBytes,
       Map<String, Long> levels) {}
 
   @Override
@@ -97,12 +101,7 @@ public final class WriteAmplificationBenchmark implements Callable<Integer> {
     Workload w;
     try {
       w = workload();
-      for (String name : overrides.keySet()) {
-        if (!PartitionWriter.OVERRIDABLE.contains(name)) {
-          throw new IllegalArgumentException("--override: unknown option '" + name + "', one of "
-              + PartitionWriter.OVERRIDABLE);
-        }
-      }
+      tuning = new OptionOverrides(overrides);
       if (runs < 1) {
         throw new IllegalArgumentException("--runs must be >= 1, got " + runs);
       }
@@ -130,8 +129,9 @@ public final class WriteAmplificationBenchmark implements Callable<Integer> {
       }
     }
     System.out.println("workload " + w.describe());
-    System.out.println("options: the server's StorageOptions (RocksDB " + rocksDbVersion() + ")"
-        + (overrides.isEmpty() ? "" : " WITH SELF-TEST OVERRIDES " + overrides));
+    System.out.println("write path: the server's PartitionStore with its StorageOptions (RocksDB "
+        + rocksDbVersion() + "), statistics on"
+        + (tuning.isEmpty() ? "" : " WITH SELF-TEST OVERRIDES " + tuning));
     List<Double> figures = new ArrayList<>();
     for (int i = 1; i <= runs; i++) {
       Run r = run(w);
@@ -181,12 +181,12 @@ public final class WriteAmplificationBenchmark implements Callable<Integer> {
         seed != null ? seed : preset.seed(), pace != null ? pace : preset.pace());
   }
 
-  /** Writes the workload into a new temporary database, settles it, measures, deletes it. */
+  /** Writes the workload into a new temporary partition store, settles it, measures, deletes it. */
   Run run(Workload w) throws IOException, RocksDBException {
     Path parent = dir != null ? dir : Path.of(System.getProperty("java.io.tmpdir"));
     Files.createDirectories(parent);
     Path db = Files.createTempDirectory(parent, "venice-writeamp-");
-    try (PartitionWriter writer = new PartitionWriter(db, overrides)) {
+    try (PartitionStore store = PartitionStore.open(db, true, tuning.isEmpty() ? null : tuning)) {
       Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 2);
       SplittableRandom values = new SplittableRandom(w.seed());
       SplittableRandom picks = new SplittableRandom(~w.seed());
@@ -197,48 +197,100 @@ public final class WriteAmplificationBenchmark implements Callable<Integer> {
       long start = System.nanoTime();
       long offset = 0;
       for (long i = 0; i < w.records(); i++) {
-        if (w.pace() == Pace.QUIESCENT && (i & 63) == 0 && !writer.idle()) {
+        if (w.pace() == Pace.QUIESCENT && (i & 63) == 0 && !idle(store.engineStats())) {
           long t = System.nanoTime();
-          writer.awaitIdle(10, TimeUnit.MINUTES);
+          awaitIdle(store, 10, TimeUnit.MINUTES);
           waits++;
           waitNanos += System.nanoTime() - t;
         }
         boolean push = i < w.keys();
         byte[] key = key(push ? i : picks.nextLong(w.keys()), w.seed());
         values.nextBytes(value);
-        byte[] stored = storedRecord(value);
+        byte[] stored = PartitionStore.record(1, value);
         long t = System.nanoTime();
         offset++;
         if (push) {
-          writer.apply(offset, "push-job", i, -1, key, stored);
+          store.apply(offset, "push-job", i, -1, key, stored);
         } else {
           long j = i - w.keys();
-          writer.apply(offset, "leader", j, j, key, stored);
+          store.apply(offset, "leader", j, j, key, stored);
         }
         latency.recordValue(Math.min(System.nanoTime() - t, latency.getHighestTrackableValue()));
         userBytes += key.length + stored.length;
         if (i == w.keys() - 1) {
-          writer.endOfPush(++offset, "push-job", i + 1);
+          store.endOfPush(++offset, "push-job", i + 1);
         }
       }
       long written = System.nanoTime();
-      writer.flush();
-      writer.awaitIdle(10, TimeUnit.MINUTES);
+      store.flush();
+      Map<String, Long> stats = awaitIdle(store, 10, TimeUnit.MINUTES);
       long settled = System.nanoTime();
       if (userBytes != w.userBytes()) {
         throw new IllegalStateException("wrote " + userBytes + " user bytes, expected "
-            + w.userBytes());
+            + w.userBytes() + " (has the stored record format changed? see"
+            + " PartitionStore.record and Workload.SCHEMA_ID_BYTES)");
       }
       WriteAmplification wa = new WriteAmplification(userBytes,
-          writer.ticker(TickerType.FLUSH_WRITE_BYTES), writer.ticker(TickerType.COMPACT_WRITE_BYTES));
+          stat(stats, "rocksdb.flush.write.bytes"), stat(stats, "rocksdb.compact.write.bytes"));
       return new Run(wa, w.records(), (written - start) / 1e9, (settled - start) / 1e9, waits,
           waitNanos / 1e9, latency.getValueAtPercentile(50), latency.getValueAtPercentile(99),
-          latency.getMaxValue(), writer.ticker(TickerType.BYTES_WRITTEN),
-          writer.ticker(TickerType.WAL_FILE_BYTES), writer.ticker(TickerType.COMPACT_READ_BYTES),
-          writer.liveSstBytes(), writer.levels());
+          latency.getMaxValue(), stat(stats, "rocksdb.bytes.written"),
+          stat(stats, "rocksdb.compact.read.bytes"), stat(stats, "rocksdb.live-sst-files-size"),
+          levels(stats));
     } finally {
       deleteRecursively(db);
     }
+  }
+
+  /**
+   * Whether the store's RocksDB runs no flush or compaction (the database's counts) and has none
+   * pending (the data column family's flags), from {@link PartitionStore#engineStats()}.
+   */
+  static boolean idle(Map<String, Long> stats) {
+    return stat(stats, "rocksdb.num-running-compactions") == 0
+        && stat(stats, "rocksdb.compaction-pending") == 0
+        && stat(stats, "rocksdb.num-running-flushes") == 0
+        && stat(stats, "rocksdb.mem-table-flush-pending") == 0;
+  }
+
+  /**
+   * Waits until the store is {@link #idle}, polling its statistics every millisecond.
+   *
+   * @return the statistics read when idle
+   * @throws IllegalStateException when background work is still going at the deadline
+   */
+  static Map<String, Long> awaitIdle(PartitionStore store, long timeout, TimeUnit unit) {
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    while (true) {
+      Map<String, Long> stats = store.engineStats();
+      if (idle(stats)) {
+        return stats;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("RocksDB still flushing or compacting after " + timeout
+            + " " + unit + ": " + levels(stats));
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+  }
+
+  /** A statistic the store reports with statistics on; its absence is a changed store. */
+  private static long stat(Map<String, Long> stats, String name) {
+    Long value = stats.get(name);
+    if (value == null) {
+      throw new IllegalStateException("PartitionStore.engineStats() has no " + name + ": "
+          + stats.keySet());
+    }
+    return value;
+  }
+
+  /** The data column family's SST files per level, from level 0 to the last non-empty one. */
+  static Map<String, Long> levels(Map<String, Long> stats) {
+    Map<String, Long> files = new LinkedHashMap<>();
+    for (int level = 0; stats.containsKey("rocksdb.num-files-at-level" + level); level++) {
+      files.put("L" + level, stats.get("rocksdb.num-files-at-level" + level));
+    }
+    return files;
   }
 
   /** Key {@code index}: the 16 hex digits of a bijective 64-bit mix of it (unique, unsorted). */
@@ -254,14 +306,6 @@ public final class WriteAmplificationBenchmark implements Callable<Integer> {
     return z ^ (z >>> 31);
   }
 
-  /** A value as a server stores it: schema id 1, then the value ({@code PartitionStore.record}). */
-  static byte[] storedRecord(byte[] value) {
-    byte[] stored = new byte[Workload.SCHEMA_ID_BYTES + value.length];
-    stored[3] = 1;
-    System.arraycopy(value, 0, stored, Workload.SCHEMA_ID_BYTES, value.length);
-    return stored;
-  }
-
   private static void print(int i, Run r) {
     WriteAmplification wa = r.wa();
     System.out.printf("run %d: write amplification %.4f = (flush %,d + compaction %,d bytes) /"
@@ -274,9 +318,9 @@ public final class WriteAmplificationBenchmark implements Callable<Integer> {
         r.waitSeconds());
     System.out.printf("  one record's write batch: p50 %.1f us, p99 %.1f us, max %.1f ms%n",
         r.p50Nanos() / 1e3, r.p99Nanos() / 1e3, r.maxNanos() / 1e6);
-    System.out.printf("  rocksdb.bytes.written %,d (batches incl. meta), WAL %,d, compaction read"
-            + " %,d, live SST %,d bytes, data files per level %s%n", r.bytesWrittenTicker(),
-        r.walBytes(), r.compactReadBytes(), r.liveSstBytes(), r.levels());
+    System.out.printf("  rocksdb.bytes.written %,d (batches incl. meta), compaction read %,d,"
+            + " live SST %,d bytes, data files per level %s%n", r.bytesWrittenTicker(),
+        r.compactReadBytes(), r.liveSstBytes(), r.levels());
   }
 
   private static String rocksDbVersion() {
