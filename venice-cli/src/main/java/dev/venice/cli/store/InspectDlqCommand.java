@@ -52,8 +52,9 @@ import picocli.CommandLine.Option;
         + " (undecodable, schema violations, unknown schemas, ...), kept in <store>_dlq by the"
         + " dead-letter-queue plugin, newest last, decoded where possible. Exit status: 0 shown,"
         + " 1 the store does not exist or keeps no dead letters, 2 usage error.",
-    footer = {"", "Switch a store's dead-letter queue on with", "  venice store update --store"
-        + " users --set 'pluginSettings={\"plugins.dead-letter-queue.enabled\":\"true\"}'", "",
+    footer = {"", "Switch a store's dead-letter queue on with",
+        "  venice store update --store users \\",
+        "    --set 'pluginSettings={\"plugins.dead-letter-queue.enabled\":\"true\"}'", "",
         "Examples:",
         "  venice inspect-dlq --store users",
         "  venice inspect-dlq --store users --since 1h --limit 5 --json",
