@@ -16,6 +16,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.avro.Schema;
@@ -45,6 +46,8 @@ public final class ZkStoreRepository {
   private final Set<String> watched = ConcurrentHashMap.newKeySet();
   private final Map<String, Schema> keySchemas = new ConcurrentHashMap<>();
   private final List<Consumer<Store>> listeners = new CopyOnWriteArrayList<>();
+  /** Whether the stores path's children are watched (from the first listener on). */
+  private final AtomicBoolean watchingEveryStore = new AtomicBoolean();
 
   /** A repository over {@code zk} for {@code cluster}. */
   public ZkStoreRepository(ZkClient zk, String cluster) {
@@ -72,13 +75,7 @@ public final class ZkStoreRepository {
           public void handleDataChange(String dataPath, Object data) {
             Store updated = decode((byte[]) data);
             stores.put(name, updated);
-            for (Consumer<Store> listener : listeners) {
-              try {
-                listener.accept(updated);
-              } catch (RuntimeException | LinkageError e) {
-                LOG.warn("a store listener failed on store {}", name, e);
-              }
-            }
+            announce(updated);
           }
 
           @Override
@@ -138,10 +135,42 @@ public final class ZkStoreRepository {
     }
   }
 
-  /** Calls {@code listener} with a store's metadata whenever a watched store changes. */
+  /**
+   * Calls {@code listener} with a store's metadata whenever a store changes or is created, on a
+   * ZooKeeper event thread. The first listener makes this repository watch every store: the
+   * stores path's children (a store created later is announced) and each store's data.
+   */
   public Subscription addListener(Consumer<Store> listener) {
     listeners.add(listener);
+    watchEveryStore();
     return () -> listeners.remove(listener);
+  }
+
+  private void watchEveryStore() {
+    if (!watchingEveryStore.compareAndSet(false, true)) {
+      return;
+    }
+    List<String> present = zk.subscribeChildChanges(ZkPaths.stores(cluster),
+        (parentPath, children) -> {
+          for (String name : children == null ? List.<String>of() : children) {
+            if (!stores.containsKey(name)) { // created since (or never read): announce it
+              store(name).ifPresent(this::announce);
+            }
+          }
+        });
+    for (String name : present == null ? List.<String>of() : present) {
+      store(name); // its data watch, so its later changes are announced
+    }
+  }
+
+  private void announce(Store store) {
+    for (Consumer<Store> listener : listeners) {
+      try {
+        listener.accept(store);
+      } catch (RuntimeException | LinkageError e) {
+        LOG.warn("a store listener failed on store {}", store.name(), e);
+      }
+    }
   }
 
   /** This repository as the SPI's read-only store metadata service, for plugins. */
