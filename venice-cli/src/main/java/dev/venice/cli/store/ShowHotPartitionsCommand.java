@@ -8,6 +8,7 @@ import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.common.controller.ControllerException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -39,6 +40,13 @@ import picocli.CommandLine.Option;
         "  venice show-hot-partitions --store users --top 5 --json"})
 public final class ShowHotPartitionsCommand extends StoreCommand.Base {
   static final String PATH = "/plugins/hot-partitions/skew";
+  /**
+   * How long {@code --refresh} waits for the controller: its gather takes up to {@code
+   * server-timeout} (default 5 s, at most 1 min) per round of {@code cluster.view.max.parallel.calls}
+   * (default 8) servers, so 5 minutes covers 480 servers at the defaults; the other requests keep
+   * the usual 30 s.
+   */
+  static final Duration REFRESH_WAIT = Duration.ofMinutes(5);
 
   @Option(names = {"-s", "--store"}, description = "Only this store (default: every store"
       + " evaluated).")
@@ -50,7 +58,7 @@ public final class ShowHotPartitionsCommand extends StoreCommand.Base {
   int top;
 
   @Option(names = "--refresh", description = "Have the controller evaluate now (asking every"
-      + " server) instead of showing its latest evaluation.")
+      + " server; waits up to 5 minutes for it) instead of showing its latest evaluation.")
   boolean refresh;
 
   @Override
@@ -80,8 +88,10 @@ public final class ShowHotPartitionsCommand extends StoreCommand.Base {
     }
     JsonNode answer;
     try {
-      answer = admin.send("GET", PATH + (query.isEmpty() ? "" : "?" + String.join("&", query)),
-          null);
+      ControllerClient evaluations = refresh
+          ? new ControllerClient(admin.url(), "anonymous", REFRESH_WAIT) : admin;
+      answer = evaluations.send("GET", PATH + (query.isEmpty() ? "" : "?"
+          + String.join("&", query)), null);
     } catch (ControllerException e) {
       if (e.status() == 404 && !e.getMessage().contains("does not exist")) {
         throw new CliException("the hot-partitions plugin is not running on the controller at "
@@ -130,6 +140,11 @@ public final class ShowHotPartitionsCommand extends StoreCommand.Base {
         s.path("version").asInt(), s.path("skew").asDouble(), s.path("threshold").asDouble(),
         s.path("totalRate").asDouble(), s.path("partitionCount").asInt(),
         s.path("meanRate").asDouble(), s.path("evaluatedAt").asText()));
+    int counted = s.path("countedPartitions").asInt(s.path("partitionCount").asInt());
+    if (counted < s.path("partitionCount").asInt()) {
+      text.append(String.format(Locale.ROOT, " (mean over the %d partitions with a replica on"
+          + " a server that answered)", counted));
+    }
     List<String> hot = new ArrayList<>();
     s.path("hotPartitions").forEach(p -> hot.add(p.asText()));
     text.append(hot.isEmpty() ? "; no hot partition" : "; HOT: partition "

@@ -93,6 +93,25 @@ class ShowHotPartitionsCommandTest {
   }
 
   @Test
+  void aStoreNotJudgedForAServerThatDidNotAnswerShowsTheNoteAndTheCountedPartitions()
+      throws Exception {
+    String partial = EVALUATION.replace("\"partitionCount\":12,",
+        "\"partitionCount\":12,\"countedPartitions\":6,").replace("\"hot\":true,\"hotPartitions\":[5],"
+        + "\"note\":null", "\"hot\":false,\"hotPartitions\":[],\"note\":\"servers holding replicas of"
+        + " partitions [6, 7] did not answer (s2): no partition is judged hot\"")
+        .replace("\"hot\":true}", "\"hot\":false}");
+    Run run = run("--controller", controller(Map.of(ShowHotPartitionsCommand.PATH, partial)));
+    assertEquals(0, run.status(), run.err());
+    String[] lines = run.out().split("\\R");
+    assertTrue(lines[0].contains("over 12 partitions (mean 93.33/s)")
+        && lines[0].contains("(mean over the 6 partitions with a replica on a server that"
+        + " answered); no hot partition"), lines[0]);
+    assertEquals("  note: servers holding replicas of partitions [6, 7] did not answer (s2): no"
+        + " partition is judged hot", lines[1]);
+    assertFalse(run.out().contains("HOT"), run.out());
+  }
+
+  @Test
   void helpShowsAnExample() {
     Run run = run("--help");
     assertEquals(0, run.status());

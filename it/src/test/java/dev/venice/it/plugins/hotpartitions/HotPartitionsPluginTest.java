@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.venice.it.DistributionCli;
+import dev.venice.it.DistributionCli.Result;
 import dev.venice.it.Scrape;
 import dev.venice.it.Schemas;
 import dev.venice.runtime.client.VeniceClients;
@@ -15,12 +17,10 @@ import dev.venice.runtime.common.data.Partitioner;
 import dev.venice.runtime.localcluster.LocalCluster;
 import dev.venice.runtime.push.PushJob;
 import dev.venice.spi.client.StoreClient;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * second, the default threshold 10): a store of 12 partitions with replication 2 read evenly has
  * no hot partition; read skewed (one key 50 times for every other key once), the controller's
  * background evaluation finds that key's partition hot, {@code hot_partition_detected} with the
- * store and partition appears at the controller's {@code /metrics}, {@code venice
+ * store and partition appears at the controller's {@code /metrics}, a server's {@code
+ * partition_rate} gauge lists that partition (at most 20 series), {@code venice
  * show-hot-partitions} lists it first as HOT, and an unknown store exits 1 with one line.
  */
 class HotPartitionsPluginTest {
@@ -109,8 +110,10 @@ class HotPartitionsPluginTest {
               && even.get().path("partitions").size() == PARTITIONS;
         });
         assertEquals(null, failed.get());
+        // only "not hot", judged (no note): at the rates a test reaches (tens of lookups per
+        // partition and window) the skew of even reads is too noisy for a tighter bound
         assertFalse(even.get().path("hot").asBoolean(), even.get().toString());
-        assertTrue(even.get().path("skew").asDouble() < 3, even.get().toString());
+        assertTrue(even.get().path("note").isNull(), even.get().toString());
         assertEquals(0, even.get().path("serversNotAnswering").size(), even.get().toString());
         assertEquals(2, even.get().path("serversAnswered").size(), even.get().toString());
 
@@ -131,22 +134,39 @@ class HotPartitionsPluginTest {
             .allMatch(l -> l.startsWith(series)), "only partition " + hot + " was hot: "
             + metrics.get().lines().filter(l -> l.startsWith(DETECTED)).toList());
 
-        Result shown = venice(cluster.controllerUrl(), "show-hot-partitions", "--store", STORE,
-            "--refresh", "--top", "3");
+        // a server's per-partition gauge lists the hot partition (both replicas serve it); its
+        // Prometheus name ends with the base unit
+        String gauge = "venice_server_hot_partitions_partition_rate";
+        AtomicReference<List<String>> rows = new AtomicReference<>(List.of());
+        LocalCluster.waitFor(() -> "partition " + hot + " in a server's " + gauge + ", got "
+            + rows.get(), WAIT, () -> {
+              List<String> all = new ArrayList<>();
+              cluster.servers().forEach(s -> Scrape.metrics(s.adminUrl()).lines()
+                  .filter(l -> l.startsWith(gauge) && l.contains("{")).forEach(all::add));
+              rows.set(all);
+              return all.stream().anyMatch(l -> l.contains("partition=\"" + hot + "\"")
+                  && l.contains("store=\"" + STORE + "\"") && l.contains("version=\"1\"")
+                  && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) > 0);
+            });
+        assertTrue(rows.get().size() <= 2 * 20, "at most 20 series per server: " + rows.get());
+
+        Result shown = DistributionCli.run(cluster.controllerUrl(), "show-hot-partitions",
+            "--store", STORE, "--refresh", "--top", "3");
         assertEquals(0, shown.status(), shown.output());
         String[] text = shown.output().split("\\R");
         assertTrue(text[0].startsWith("store " + STORE + " version 1: skew ")
             && text[0].endsWith("HOT: partition " + hot), shown.output());
         assertTrue(text[2].matches("\\s+" + hot + "\\s+\\S+\\s+\\S+%\\s+\\d\\s+HOT"),
             shown.output());
-        Result json = venice(cluster.controllerUrl(), "show-hot-partitions", "--store", STORE,
-            "--json");
+        Result json = DistributionCli.run(cluster.controllerUrl(), "show-hot-partitions",
+            "--store", STORE, "--json");
         assertEquals(0, json.status(), json.output());
         JsonNode evaluation = JSON.readTree(json.output()).path("stores").get(0);
         assertEquals(hot, evaluation.path("partitions").get(0).path("partition").asInt());
         assertTrue(evaluation.path("skew").asDouble() >= 10, evaluation.toString());
 
-        Result unknown = venice(cluster.controllerUrl(), "show-hot-partitions", "--store", "nope");
+        Result unknown = DistributionCli.run(cluster.controllerUrl(), "show-hot-partitions",
+            "--store", "nope");
         assertEquals(1, unknown.status(), unknown.output());
         assertEquals("venice show-hot-partitions: store nope does not exist",
             unknown.output().strip());
@@ -168,23 +188,5 @@ class HotPartitionsPluginTest {
     } catch (Exception e) {
       throw new AssertionError("GET /plugins/hot-partitions/skew", e);
     }
-  }
-
-  record Result(int status, String output) {}
-
-  /** Runs the distribution's {@code bin/venice}, as an operator would; any exit status. */
-  private static Result venice(String controllerUrl, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("venice.distribution"), "bin", "venice").toString());
-    command.addAll(List.of(args));
-    command.addAll(List.of("--controller", controllerUrl));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin")
-        + File.pathSeparator + builder.environment().getOrDefault("PATH", ""));
-    builder.environment().put("VENICE_JAVA_OPTS", "-Xmx128m");
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(90, TimeUnit.SECONDS), "venice " + String.join(" ", args));
-    return new Result(process.exitValue(), output);
   }
 }

@@ -13,6 +13,8 @@ import java.util.List;
  * @param maxTrackedPartitions servers: the most partitions counted per rate window (default 10,000:
  *     about 100 bytes per counter, two windows, so about 2 MB; see the README's Performance)
  * @param rateWindow servers: the window rates are measured over
+ * @param partitionRateGauges servers: how many of the busiest partition replicas the {@code
+ *     partition.rate} gauge exports (0: none)
  * @param evaluationInterval controllers: the delay between two evaluations
  * @param serverTimeout controllers: how long each server may take to answer
  * @param skewThreshold controllers: the skew (max partition rate / mean) from which a partition is
@@ -20,7 +22,7 @@ import java.util.List;
  * @param minTotalRate controllers: the store's total rate (lookups/s) below which nothing is hot
  */
 record HotPartitionsConfig(int maxTrackedPartitions, Duration rateWindow,
-    Duration evaluationInterval, Duration serverTimeout, double skewThreshold,
+    int partitionRateGauges, Duration evaluationInterval, Duration serverTimeout, double skewThreshold,
     double minTotalRate) {
   static final ConfigKey<Integer> MAX_TRACKED_PARTITIONS = ConfigKey.integer(
       "max-tracked-partitions", 10_000, 10, 1_000_000, "servers: the most partitions counted per"
@@ -29,6 +31,10 @@ record HotPartitionsConfig(int maxTrackedPartitions, Duration rateWindow,
   static final ConfigKey<Duration> RATE_WINDOW = ConfigKey.duration("rate-window",
       Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofHours(1),
       "servers: the window lookups are counted over; rates are those of the last complete window")
+      .processOnly();
+  static final ConfigKey<Integer> PARTITION_RATE_GAUGES = ConfigKey.integer(
+      "partition-rate-gauges", 20, 0, 1_000, "servers: how many of the busiest partition replicas"
+          + " the partition.rate gauge exports (tags store, version, partition); 0 for none")
       .processOnly();
   static final ConfigKey<Duration> EVALUATION_INTERVAL = ConfigKey.duration(
       "evaluation-interval", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofHours(24),
@@ -43,11 +49,11 @@ record HotPartitionsConfig(int maxTrackedPartitions, Duration rateWindow,
       1e12, "controllers: a store read less than this many lookups/s in total has no hot"
           + " partition (noise floor)");
   static final List<ConfigKey<?>> KEYS = List.of(MAX_TRACKED_PARTITIONS, RATE_WINDOW,
-      EVALUATION_INTERVAL, SERVER_TIMEOUT, SKEW_THRESHOLD, MIN_TOTAL_RATE);
+      PARTITION_RATE_GAUGES, EVALUATION_INTERVAL, SERVER_TIMEOUT, SKEW_THRESHOLD, MIN_TOTAL_RATE);
 
   static HotPartitionsConfig from(PluginConfig config) {
     return new HotPartitionsConfig(config.get(MAX_TRACKED_PARTITIONS), config.get(RATE_WINDOW),
-        config.get(EVALUATION_INTERVAL), config.get(SERVER_TIMEOUT), config.get(SKEW_THRESHOLD),
+        config.get(PARTITION_RATE_GAUGES), config.get(EVALUATION_INTERVAL), config.get(SERVER_TIMEOUT), config.get(SKEW_THRESHOLD),
         config.get(MIN_TOTAL_RATE));
   }
 }

@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * The {@code hot-partitions} plugin, wiring only: its descriptor (servers and controllers), its
  * keys ({@link HotPartitionsConfig}) and, at start, on a server the {@link PartitionRates} fed by
- * {@link HotPartitionsReadHook} and served by {@link HotPartitionsRatesEndpoint}; on a controller
+ * {@link HotPartitionsReadHook}, served by {@link HotPartitionsRatesEndpoint} and exported by
+ * {@link HotPartitionsGaugeTask}; on a controller
  * the {@link SkewMonitor} run by {@link HotPartitionsTask} and served by {@link
  * HotPartitionsSkewEndpoint}.
  */
@@ -40,9 +41,14 @@ public final class HotPartitionsPlugin implements VenicePlugin {
     if (ProcessKind.fromId(context.host().processKind()) == ProcessKind.SERVER) {
       PartitionRates rates = new PartitionRates(context.time(), config.rateWindow(),
           config.maxTrackedPartitions());
-      HotPartitionsMetrics.server(context.meterRegistry(), context.metricPrefix(), rates::rates);
+      HotPartitionsMetrics.Server metrics = new HotPartitionsMetrics.Server(
+          context.meterRegistry(), context.metricPrefix(), rates::rates,
+          config.partitionRateGauges());
       extensions.addReadHook(new HotPartitionsReadHook(rates)).addHttpEndpoint(
           new HotPartitionsRatesEndpoint(rates, context.host().instanceId()));
+      if (config.partitionRateGauges() > 0) {
+        extensions.addBackgroundTask(new HotPartitionsGaugeTask(metrics, config.rateWindow()));
+      }
       return;
     }
     ClusterView cluster = context.host().cluster().orElseThrow(() -> new IllegalStateException(

@@ -6,7 +6,8 @@ import dev.venice.spi.server.ReadRequest;
 
 /**
  * Counts every key lookup the server serves (a single get one, a batch get one per key, found or
- * not, also those another hook answered) in {@link PartitionRates}, after the lookup. Thread-safe.
+ * not, also those another hook answered) in {@link PartitionRates}, after the lookup, without
+ * allocating (the partition's id is cached). Thread-safe.
  */
 final class HotPartitionsReadHook implements ReadHook {
   private final PartitionRates rates;
@@ -17,6 +18,6 @@ final class HotPartitionsReadHook implements ReadHook {
 
   @Override
   public void afterRead(ReadRequest request, ReadOutcome outcome) {
-    rates.record(new PartitionId(request.store(), request.version(), request.partition()));
+    rates.record(request.store(), request.version(), request.partition());
   }
 }

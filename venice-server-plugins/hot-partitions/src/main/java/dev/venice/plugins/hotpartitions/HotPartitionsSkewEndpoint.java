@@ -17,7 +17,8 @@ import java.util.Optional;
  *
  * <pre>{@code
  * {"stores": [{"store": "users", "enabled": true, "evaluatedAt": "2026-12-01T06:40:12Z",
- *   "version": 3, "partitionCount": 12, "totalRate": 5200.0, "meanRate": 433.3, "skew": 11.5,
+ *   "version": 3, "partitionCount": 12, "countedPartitions": 12, "totalRate": 5200.0,
+ *   "errorRate": 0.0, "meanRate": 433.3, "skew": 11.5,
  *   "threshold": 10.0, "minTotalRate": 1.0, "hot": true, "hotPartitions": [7], "note": null,
  *   "partitions": [{"partition": 7, "rate": 5000.0, "error": 0.0, "replicas": 2,
  *                   "share": 0.96, "hot": true}, ...],
@@ -28,7 +29,10 @@ import java.util.Optional;
  * task's latest; a store never evaluated yet is evaluated now. Stores are by name, partitions by
  * decreasing rate. Errors (JSON {@code error}, {@code parameter}): 404 when store {@code S} does
  * not exist, 400 for a {@code refresh} that is not {@code true} or {@code false}, 405 for a method
- * other than GET. Thread-safe; a refresh waits for a running evaluation.
+ * other than GET. Thread-safe. A refresh does not hold a lock while servers are asked: it reuses
+ * an evaluation of the same scope (or of every store) in flight or finished less than {@link
+ * SkewMonitor#REUSE} ago, else gathers anew; it waits as long as the gather takes ({@code
+ * server-timeout} per round of the host's parallel calls).
  */
 final class HotPartitionsSkewEndpoint implements PluginHttpEndpoint {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -84,7 +88,9 @@ final class HotPartitionsSkewEndpoint implements PluginHttpEndpoint {
     if (e != null) {
       row.put("version", e.version());
       row.put("partitionCount", e.partitionCount());
+      row.put("countedPartitions", e.countedPartitions());
       row.put("totalRate", e.totalRate());
+      row.put("errorRate", e.errorRate());
       row.put("meanRate", e.meanRate());
       row.put("skew", e.skew());
       row.put("threshold", e.threshold());

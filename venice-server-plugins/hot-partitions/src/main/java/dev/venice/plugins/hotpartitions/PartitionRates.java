@@ -48,6 +48,7 @@ final class PartitionRates {
   private final long windowNanos;
   private final Duration window;
   private final int capacity;
+  private final PartitionIds ids = new PartitionIds();
   private volatile Window current;
   private volatile Window previous;
 
@@ -65,6 +66,14 @@ final class PartitionRates {
     this.windowNanos = window.toNanos();
     this.capacity = capacity;
     this.current = new Window(time.nanoTime(), new PartitionCounts(capacity));
+  }
+
+  /**
+   * Counts one key lookup of a partition in the current window, allocating nothing once the
+   * partition was seen (its id comes from a {@link PartitionIds} cache).
+   */
+  void record(String store, int version, int partition) {
+    record(ids.get(store, version, partition));
   }
 
   /** Counts one key lookup of {@code id} in the current window. */

@@ -11,6 +11,7 @@ import dev.venice.spi.host.EndpointResult;
 import dev.venice.spi.host.StoreInfo;
 import dev.venice.spi.http.PluginHttpRequest;
 import dev.venice.spi.http.PluginHttpResponse;
+import dev.venice.spi.plugin.BackgroundTask;
 import dev.venice.spi.plugin.ProcessKind;
 import dev.venice.spi.server.ReadHook;
 import dev.venice.spi.server.ReadOutcome;
@@ -21,6 +22,7 @@ import dev.venice.testkit.TestingExtensions;
 import dev.venice.testkit.TestingPluginContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,7 +78,8 @@ class HotPartitionsPluginTest extends PluginContractTest<HotPartitionsPlugin> {
     try (TestingPluginContext server = TestingPluginContext.builder(new HotPartitionsPlugin())
         .processKind(ProcessKind.SERVER).config("rate-window", "1s").build()) {
       TestingExtensions added = server.start();
-      assertTrue(added.backgroundTasks().isEmpty(), "servers only count and serve");
+      assertEquals(List.of("update-partition-rate-gauges"), added.backgroundTasks().stream()
+          .map(t -> t.name()).toList(), "servers count, serve and export");
       ReadHook hook = added.readHooks().get(0);
       for (int i = 0; i < 1000; i++) {
         hook.afterRead(read("users", 2, 5), FOUND);
@@ -120,6 +123,12 @@ class HotPartitionsPluginTest extends PluginContractTest<HotPartitionsPlugin> {
         .processKind(ProcessKind.CONTROLLER).config("evaluation-interval", "2s").build()) {
       controller.stores().put(new StoreInfo("users", 2, 12, 2, "NO_OP", false, Map.of()));
       TestingClusterView view = controller.host().clusterView();
+      // s2 holds no replica of version 2: its silence does not keep partitions from being judged
+      Map<Integer, Map<String, String>> onS1 = new HashMap<>();
+      for (int p = 0; p < 12; p++) {
+        onS1.put(p, Map.of("s1", "LEADER"));
+      }
+      view.replicaStates("users", 2, onS1);
       view.members(List.of(s1, s2, router)).answerWith(call -> call.member().equals(s1)
           ? new EndpointResult(s1, 200, rates, null)
           : new EndpointResult(call.member(), 0, "", "timed out after 5000 ms"));
@@ -155,6 +164,7 @@ class HotPartitionsPluginTest extends PluginContractTest<HotPartitionsPlugin> {
       assertEquals(users.path("skew").asDouble(), controller.meterRegistry().get(
           "venice.controller.hot.partitions.skew").tag("store", "users").gauge().value(), 1e-9);
 
+      controller.time().advance(SkewMonitor.REUSE); // a refresh within REUSE reuses that one
       controller.putStoreSettings("users", Map.of("skew-threshold", "11"));
       JsonNode strict = body(added.endpoint("skew").handle(get("skew", Map.of("store", "users",
           "refresh", "true")))).path("stores").get(0);
@@ -162,6 +172,46 @@ class HotPartitionsPluginTest extends PluginContractTest<HotPartitionsPlugin> {
       assertEquals(11.0, strict.path("threshold").asDouble());
       assertEquals(0, strict.path("hotPartitions").size(), "10.8 < 11: not hot for this store");
       assertEquals(1.0, controller.meterRegistry().get(DETECTED).counter().count());
+    }
+  }
+
+  /**
+   * The per-partition gauge: the busiest {@code partition-rate-gauges} partition replicas of the
+   * last complete window, tagged store, version, partition, replaced window after window.
+   */
+  @Test
+  void serversExportTheBusiestPartitionsRatesAsABoundedGauge() throws Exception {
+    String gauge = "venice.server.hot.partitions.partition.rate";
+    try (TestingPluginContext server = TestingPluginContext.builder(new HotPartitionsPlugin())
+        .processKind(ProcessKind.SERVER).config("rate-window", "1s")
+        .config("partition-rate-gauges", "3").build()) {
+      TestingExtensions added = server.start();
+      BackgroundTask task = added.backgroundTasks().get(0);
+      assertEquals(Duration.ofSeconds(1), task.interval(), "once per rate window");
+      ReadHook hook = added.readHooks().get(0);
+      for (int p = 0; p < 10; p++) {
+        for (int i = 0; i <= p; i++) {
+          hook.afterRead(read("users", 2, p), FOUND);
+        }
+      }
+      server.time().advance(Duration.ofSeconds(1));
+      task.run();
+      assertEquals(3, server.meterRegistry().find(gauge).gauges().size(), "bounded to 3");
+      for (int p = 7; p < 10; p++) {
+        assertEquals(p + 1, server.meterRegistry().get(gauge).tag("store", "users")
+            .tag("version", "2").tag("partition", Integer.toString(p)).gauge().value(), 1e-9);
+      }
+      hook.afterRead(read("other", 1, 4), FOUND);
+      server.time().advance(Duration.ofSeconds(1));
+      task.run();
+      assertEquals(List.of("other/1/4"), server.meterRegistry().find(gauge).gauges().stream()
+          .map(g -> g.getId().getTag("store") + "/" + g.getId().getTag("version") + "/"
+              + g.getId().getTag("partition")).toList(), "the old window's series removed");
+    }
+    try (TestingPluginContext server = TestingPluginContext.builder(new HotPartitionsPlugin())
+        .processKind(ProcessKind.SERVER).config("partition-rate-gauges", "0").build()) {
+      assertTrue(server.start().backgroundTasks().isEmpty(), "no gauge, no task");
+      assertTrue(server.meterRegistry().find(gauge).gauges().isEmpty());
     }
   }
 
