@@ -12,8 +12,6 @@ import dev.venice.runtime.common.plugin.PluginState;
 import dev.venice.runtime.localcluster.LocalCluster;
 import dev.venice.runtime.push.PushJob;
 import dev.venice.spi.client.StoreClient;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -155,7 +152,7 @@ class MetricsFormatTest {
   /** Fetches a process's {@code /metrics} and checks it; returns the text. */
   private static String checked(String process, String url) throws Exception {
     String text = Scrape.metrics(url);
-    assertEquals("", promtool(text), process + ": promtool check metrics found problems");
+    assertEquals("", Promtool.checkMetrics(text), process + ": promtool check metrics found problems");
     assertEquals("", mixedLabelSets(text), process + ": a sample name with two label sets");
     assertEquals(0.0, Scrape.sum(text, "venice_metrics_denied_total", null), process
         + ": a meter was registered with other tag keys than its name's first");
@@ -186,18 +183,5 @@ class MetricsFormatTest {
     }
     return labelSets.entrySet().stream().filter(e -> e.getValue().size() > 1)
         .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining("; "));
-  }
-
-  /** What {@code promtool check metrics} says about {@code text}; empty when it passes. */
-  private static String promtool(String text) throws IOException, InterruptedException {
-    Path script = Path.of(System.getProperty("venice.root", ".."), "bin", "test-tools",
-        "promtool");
-    Process promtool = new ProcessBuilder(script.toString(), "check", "metrics")
-        .redirectErrorStream(true).start();
-    promtool.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
-    promtool.getOutputStream().close();
-    String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(promtool.waitFor(120, TimeUnit.SECONDS), "promtool did not finish");
-    return promtool.exitValue() == 0 ? "" : "exit " + promtool.exitValue() + ": " + output;
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.venice.it.DistributionCli;
+import dev.venice.it.Promtool;
 import dev.venice.it.Schemas;
 import dev.venice.it.Scrape;
 import dev.venice.runtime.common.controller.ControllerClient;
@@ -21,14 +22,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -106,7 +105,7 @@ class IngestionStageMetricsPluginTest {
         assertTrue(wc.path("note").asText().startsWith("not used"), wc.toString());
 
         String metrics = Scrape.metrics(server.adminUrl());
-        assertEquals("", promtool(metrics), server.instanceId()
+        assertEquals("", Promtool.checkMetrics(metrics), server.instanceId()
             + ": promtool check metrics found problems");
         for (String meter : List.of("stage_p50_seconds", "stage_p99_seconds",
             "stage_mean_seconds", "stage_throughput_records_per_second")) {
@@ -204,18 +203,5 @@ class IngestionStageMetricsPluginTest {
     record.put("name", name);
     record.put("age", age);
     return AvroSerde.serialize(USER, record);
-  }
-
-  /** What {@code promtool check metrics} says about {@code text}; empty when it passes. */
-  private static String promtool(String text) throws IOException, InterruptedException {
-    Path script = Path.of(System.getProperty("venice.root", ".."), "bin", "test-tools",
-        "promtool");
-    Process promtool = new ProcessBuilder(script.toString(), "check", "metrics")
-        .redirectErrorStream(true).start();
-    promtool.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
-    promtool.getOutputStream().close();
-    String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(promtool.waitFor(120, TimeUnit.SECONDS), "promtool did not finish");
-    return promtool.exitValue() == 0 ? "" : "exit " + promtool.exitValue() + ": " + output;
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.venice.it.Promtool;
 import dev.venice.it.Schemas;
 import dev.venice.it.Scrape;
 import dev.venice.runtime.client.VeniceClients;
@@ -13,7 +14,6 @@ import dev.venice.runtime.common.plugin.PluginState;
 import dev.venice.runtime.localcluster.LocalCluster;
 import dev.venice.runtime.push.PushJob;
 import dev.venice.spi.client.StoreClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.avro.generic.GenericRecord;
@@ -109,7 +108,7 @@ class RequestSizeHistogramsPluginTest {
       assertEquals(0, Scrape.sum(text, PREFIX + "keys_unattributed_total", null));
       assertEquals(1, Scrape.sum(text, PREFIX + "stores_tracked", null));
       assertTrue(text.contains("# TYPE " + PREFIX + "response_bytes histogram"), "a histogram");
-      assertEquals("", promtool(text), "promtool check metrics found problems");
+      assertEquals("", Promtool.checkMetrics(text), "promtool check metrics found problems");
     }
   }
 
@@ -132,18 +131,5 @@ class RequestSizeHistogramsPluginTest {
           .filter(l -> l.startsWith(name)).reduce("", (a, b) -> a + b + "\n"));
     }
     return Double.parseDouble(m.group(1));
-  }
-
-  /** What {@code promtool check metrics} says about {@code text}; empty when it passes. */
-  private static String promtool(String text) throws Exception {
-    Path script = Path.of(System.getProperty("venice.root", ".."), "bin", "test-tools",
-        "promtool");
-    Process promtool = new ProcessBuilder(script.toString(), "check", "metrics")
-        .redirectErrorStream(true).start();
-    promtool.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
-    promtool.getOutputStream().close();
-    String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(promtool.waitFor(120, TimeUnit.SECONDS), "promtool did not finish");
-    return promtool.exitValue() == 0 ? "" : output.trim();
   }
 }

@@ -3,6 +3,7 @@ package dev.venice.it.plugins.rocksdbmetrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.venice.it.Promtool;
 import dev.venice.it.Schemas;
 import dev.venice.it.Scrape;
 import dev.venice.runtime.client.VeniceClients;
@@ -13,8 +14,6 @@ import dev.venice.runtime.common.data.VeniceWriter;
 import dev.venice.runtime.common.meta.CompressionStrategy;
 import dev.venice.runtime.server.VeniceServer;
 import dev.venice.spi.client.StoreClient;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.concurrent.CompletableFuture;
 import org.apache.avro.Schema;
@@ -25,7 +24,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -123,7 +121,7 @@ class RocksDbMetricsPluginTest {
       double ratio = Scrape.sum(metrics, P + "block_cache_hit_ratio", STORE);
       assertTrue(ratio > 0 && ratio <= 1, "hit ratio " + ratio);
       assertTrue(!metrics.contains(P + "partition_"), "per-partition series are opt-in");
-      assertEquals("", promtool(metrics), "promtool check metrics");
+      assertEquals("", Promtool.checkMetrics(metrics), "promtool check metrics");
     }
   }
 
@@ -141,18 +139,5 @@ class RocksDbMetricsPluginTest {
     record.put("name", "round-" + round + "-" + "n".repeat(200));
     record.put("age", age);
     return AvroSerde.serialize(USER, record);
-  }
-
-  /** What {@code promtool check metrics} says about {@code text} beyond lint; empty when fine. */
-  private static String promtool(String text) throws IOException, InterruptedException {
-    Path script = Path.of(System.getProperty("venice.root", ".."), "bin", "test-tools",
-        "promtool");
-    Process promtool = new ProcessBuilder(script.toString(), "check", "metrics")
-        .redirectErrorStream(true).start();
-    promtool.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
-    promtool.getOutputStream().close();
-    String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(promtool.waitFor(120, TimeUnit.SECONDS), "promtool did not finish");
-    return promtool.exitValue() == 0 ? "" : "exit " + promtool.exitValue() + ": " + output;
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.venice.it.Promtool;
 import dev.venice.it.Schemas;
 import dev.venice.it.Scrape;
 import dev.venice.runtime.common.controller.ControllerClient;
@@ -13,7 +14,6 @@ import dev.venice.runtime.localcluster.LocalCluster;
 import dev.venice.runtime.push.OnlineProducer;
 import dev.venice.runtime.push.PushJob;
 import dev.venice.runtime.server.VeniceServer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -108,7 +107,7 @@ class WritePathLatencyPluginTest {
         assertEquals(1, Scrape.sum(text, PREFIX + "stores_tracked", null));
         assertTrue(text.contains("# TYPE " + PREFIX + "kafka_queue_latency_seconds histogram"),
             "a histogram");
-        assertEquals("", promtool(text), "promtool check metrics found problems");
+        assertEquals("", Promtool.checkMetrics(text), "promtool check metrics found problems");
       }
 
       // unsampled writes: applied on both replicas, and not one series moves
@@ -173,18 +172,5 @@ class WritePathLatencyPluginTest {
   private static String series(String text) {
     return text.lines().filter(l -> l.startsWith(PREFIX) && !l.contains("_max{")).sorted()
         .collect(Collectors.joining("\n"));
-  }
-
-  /** What {@code promtool check metrics} says about {@code text}; empty when it passes. */
-  private static String promtool(String text) throws Exception {
-    Path script = Path.of(System.getProperty("venice.root", ".."), "bin", "test-tools",
-        "promtool");
-    Process promtool = new ProcessBuilder(script.toString(), "check", "metrics")
-        .redirectErrorStream(true).start();
-    promtool.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
-    promtool.getOutputStream().close();
-    String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(promtool.waitFor(120, TimeUnit.SECONDS), "promtool did not finish");
-    return promtool.exitValue() == 0 ? "" : output.trim();
   }
 }

@@ -12,6 +12,7 @@ import dev.venice.spi.host.StoreMetadataService;
 import dev.venice.spi.host.Subscription;
 import dev.venice.spi.plugin.ProcessKind;
 import dev.venice.testkit.Await;
+import dev.venice.testkit.CapturingLogger;
 import dev.venice.testkit.TestingClusterView;
 import dev.venice.testkit.TestingPluginContext;
 import java.time.Duration;
@@ -47,7 +48,7 @@ class SkewMonitorTest {
   private final TestingPluginContext controller;
   private final TestingClusterView view;
   private final Set<String> deleted = ConcurrentHashMap.newKeySet();
-  private final CapturingLogger log = new CapturingLogger();
+  private final CapturingLogger log = new CapturingLogger("venice.plugin.hot-partitions");
   private final SkewMonitor monitor;
   /** What each server answers: its rates JSON, or {@code null} for a timeout. */
   private final Map<String, String> answers = new ConcurrentHashMap<>();
@@ -191,24 +192,24 @@ class SkewMonitorTest {
     for (int i = 0; i < 20; i++) {
       evaluateAll(); // 20 evaluations, one second apart
     }
-    assertEquals(1, log.at(Level.WARN).size(), log.at(Level.WARN).toString());
-    assertTrue(log.at(Level.WARN).get(0).startsWith("hot partition detected: store=users"
-        + " version=1 partition=0 rate=1000.0"), log.at(Level.WARN).get(0));
+    assertEquals(1, log.messagesAt(Level.WARN).size(), log.messagesAt(Level.WARN).toString());
+    assertTrue(log.messagesAt(Level.WARN).get(0).startsWith("hot partition detected: store=users"
+        + " version=1 partition=0 rate=1000.0"), log.messagesAt(Level.WARN).get(0));
 
     controller.time().advance(SkewMonitor.REMIND_EVERY.minusSeconds(21));
     evaluateAll(); // exactly REMIND_EVERY after the first
     evaluateAll();
-    assertEquals(2, log.at(Level.WARN).size(), log.at(Level.WARN).toString());
-    assertTrue(log.at(Level.WARN).get(1).startsWith("hot partition still hot: store=users"
-        + " version=1 partition=0 since=2026-01-01T00:00:01Z"), log.at(Level.WARN).get(1));
+    assertEquals(2, log.messagesAt(Level.WARN).size(), log.messagesAt(Level.WARN).toString());
+    assertTrue(log.messagesAt(Level.WARN).get(1).startsWith("hot partition still hot: store=users"
+        + " version=1 partition=0 since=2026-01-01T00:00:01Z"), log.messagesAt(Level.WARN).get(1));
 
     answers.put("s1", rates(100, 100, 100, 100, 100, 100)); // even: no longer hot
     evaluateAll();
-    assertTrue(log.at(Level.INFO).stream().anyMatch(l -> l.startsWith(
-        "hot partition no longer hot: store=users partition=0")), log.at(Level.INFO).toString());
+    assertTrue(log.messagesAt(Level.INFO).stream().anyMatch(l -> l.startsWith(
+        "hot partition no longer hot: store=users partition=0")), log.messagesAt(Level.INFO).toString());
     answers(true); // hot again: a new transition, a new WARN at once
     evaluateAll();
-    assertEquals(3, log.at(Level.WARN).size(), log.at(Level.WARN).toString());
+    assertEquals(3, log.messagesAt(Level.WARN).size(), log.messagesAt(Level.WARN).toString());
     assertEquals(23.0, controller.meterRegistry().get("p.hot.partition.detected")
         .tag("partition", "0").counter().count(), "every evaluation still counts it");
   }

@@ -14,6 +14,7 @@ import dev.venice.spi.server.InboundRequest;
 import dev.venice.spi.server.RequestEnd;
 import dev.venice.spi.server.RequestHook;
 import dev.venice.spi.server.RequestScope;
+import dev.venice.testkit.CapturingLogger;
 import dev.venice.testkit.PluginContractTest;
 import dev.venice.testkit.TestingExtensions;
 import dev.venice.testkit.TestingPluginContext;
@@ -187,7 +188,7 @@ class LatencyBudgetPluginTest extends PluginContractTest<LatencyBudgetPlugin> {
 
   @Test
   void eachExceededEvaluationLogsOneStructuredWarningOnThePluginsLogger() throws Exception {
-    CapturingLogger logger = new CapturingLogger();
+    CapturingLogger logger = new CapturingLogger("venice.plugin.latency-budget");
     try (TestingPluginContext context = TestingPluginContext.builder(newPlugin())
         .config("evaluation-interval", "10s").config("min-samples", "10").logger(logger)
         .build()) {

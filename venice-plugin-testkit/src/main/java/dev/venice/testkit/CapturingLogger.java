@@ -1,4 +1,4 @@
-package dev.venice.plugins.latencybudget;
+package dev.venice.testkit;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,22 +15,37 @@ import org.slf4j.spi.LoggingEventAware;
 
 /**
  * An SLF4J logger that keeps what it is given, key-values included (a fluent {@code atWarn()...}
- * call reaches {@link #log(LoggingEvent)}), for tests to assert on what a plugin really logged.
- * Every level is enabled. Thread-safe.
+ * call reaches {@link #log(LoggingEvent)}), for tests to assert on what a plugin really logged:
+ * hand it to {@link TestingPluginContext} in place of the plugin's logger. Every level is enabled.
+ * Thread-safe.
+ *
+ * @since 1.5.0
  */
-final class CapturingLogger extends LegacyAbstractLogger implements LoggingEventAware {
-  /** One logged event: its level, formatted message and key-values in order. */
-  record Event(Level level, String message, Map<String, Object> keyValues) {}
+public final class CapturingLogger extends LegacyAbstractLogger implements LoggingEventAware {
+  /**
+   * One logged event.
+   *
+   * @param level its level
+   * @param message the message with its arguments formatted in
+   * @param keyValues its key-values in order (a fluent call's {@code addKeyValue}), else empty
+   */
+  public record Event(Level level, String message, Map<String, Object> keyValues) {}
 
   private final List<Event> events = new CopyOnWriteArrayList<>();
 
-  CapturingLogger() {
-    this.name = "venice.plugin.latency-budget";
+  /** A logger named {@code name}, e.g. {@code venice.plugin.<id>}. */
+  public CapturingLogger(String name) {
+    this.name = name;
   }
 
   /** What was logged so far, oldest first. */
-  List<Event> events() {
+  public List<Event> events() {
     return List.copyOf(events);
+  }
+
+  /** The messages logged at {@code level} so far, oldest first. */
+  public List<String> messagesAt(Level level) {
+    return events.stream().filter(e -> e.level() == level).map(Event::message).toList();
   }
 
   @Override
