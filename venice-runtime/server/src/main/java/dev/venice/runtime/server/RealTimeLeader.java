@@ -309,6 +309,7 @@ final class RealTimeLeader {
       }
       tick(clock, IngestionStage.DECODE);
       if (envelope != null && envelope.type() == Envelope.MessageType.CONTROL) {
+        untimed(clock); // not a record of the batch: its decode is no stage's time
         continue; // real-time topics carry no control messages the version topic needs
       }
       data++;
@@ -370,6 +371,12 @@ final class RealTimeLeader {
     }
   }
 
+  private static void untimed(BatchClock clock) {
+    if (clock != null) {
+      clock.skip();
+    }
+  }
+
   /**
    * A batch's time per stage: each {@link #tick} reads the clock once and charges the time since
    * the previous tick to its stage (so every boundary is one clock read).
@@ -382,6 +389,11 @@ final class RealTimeLeader {
       long now = System.nanoTime();
       nanos[stage.ordinal()] += now - last;
       last = now;
+    }
+
+    /** Charges the time since the previous tick to no stage. */
+    void skip() {
+      last = System.nanoTime();
     }
 
     StageTimings totals() {
