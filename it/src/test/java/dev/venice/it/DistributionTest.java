@@ -41,9 +41,10 @@ class DistributionTest {
   @Test
   void libHoldsNoServerOrControllerPluginAndPluginsHoldsEveryOne() throws Exception {
     List<String> plugins = names(DIST.resolve("plugins"));
-    assertEquals(List.of("audit-log", "bloom-filter", "graceful-drain", "grpc-health", "hot-keys",
-        "hot-partitions", "latency-budget", "partition-skew", "request-size-histograms", "tracing"),
-        plugins);
+    assertEquals(List.of("audit-log", "bloom-filter", "dead-letter-queue", "graceful-drain",
+        "grpc-health", "hot-keys", "hot-partitions", "ingestion-stage-metrics", "latency-budget",
+        "partition-skew", "request-size-histograms", "rocksdb-metrics", "tracing",
+        "write-path-latency"), plugins);
     List<String> lib = names(DIST.resolve("lib"));
     assertTrue(lib.contains("venice-cli.jar"), lib.toString());
     for (String id : plugins) {

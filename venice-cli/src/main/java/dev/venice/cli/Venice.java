@@ -7,12 +7,14 @@ import dev.venice.cli.plugins.PluginsCommand;
 import dev.venice.cli.server.ServerCommand;
 import dev.venice.cli.store.BatchGetCommand;
 import dev.venice.cli.store.GetCommand;
+import dev.venice.cli.store.InspectDlqCommand;
 import dev.venice.cli.store.PushCommand;
 import dev.venice.cli.store.SchemaCommand;
 import dev.venice.cli.store.SetLatencyBudgetCommand;
 import dev.venice.cli.store.SetReadTimeoutCommand;
 import dev.venice.cli.store.ShowHotKeysCommand;
 import dev.venice.cli.store.ShowHotPartitionsCommand;
+import dev.venice.cli.store.ShowIngestionBreakdownCommand;
 import dev.venice.cli.store.ShowPartitionSkewCommand;
 import dev.venice.cli.store.ShowStoreSlaCommand;
 import dev.venice.cli.store.StoreCommand;
@@ -42,6 +44,8 @@ import picocli.CommandLine.Command;
         ShowHotKeysCommand.class,
         ShowHotPartitionsCommand.class,
         ShowPartitionSkewCommand.class,
+        ShowIngestionBreakdownCommand.class,
+        InspectDlqCommand.class,
         PluginsCommand.class,
         DumpAuditLogCommand.class,
         ServerCommand.class,
