@@ -37,7 +37,8 @@ class ServerIngestionTest {
 
   private static LocalCluster cluster(int servers) throws Exception {
     return LocalCluster.builder().servers(servers)
-        .controllerConfig("push.monitor.interval", "50ms").build();
+        .controllerConfig("push.monitor.interval", "50ms")
+        .serverConfig("ingestion.unknown.schema.wait", "2s").build();
   }
 
   private static void awaitOnline(ControllerClient admin, String store, int version) {

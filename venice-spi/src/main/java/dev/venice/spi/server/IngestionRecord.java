@@ -41,7 +41,7 @@ public record IngestionRecord(
   /** Validates the fields and copies the headers. */
   public IngestionRecord {
     Objects.requireNonNull(store, "store");
-    headers = headers.isEmpty() ? Map.of()
+    headers = Objects.requireNonNull(headers, "headers").isEmpty() ? Map.of()
         : Collections.unmodifiableMap(new LinkedHashMap<>(headers)); // values may be null
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(type, "type");

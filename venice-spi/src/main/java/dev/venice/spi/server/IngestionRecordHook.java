@@ -41,7 +41,11 @@ public interface IngestionRecordHook {
    *       source topic, partition and offset tell copies apart).
    * </ul>
    *
-   * While the message cannot be written (its topic missing, the broker away, the message too
+   * A real-time record is kept exactly once per store version; this method may be asked again for
+   * the same record when the leader retries a batch (only the committed message is kept). A
+   * message aimed at a version or real-time topic is refused.
+   *
+   * <p>While the message cannot be written (its topic missing, the broker away, the message too
    * large) the partition's ingestion waits and retries every second, counted in {@code
    * venice.server.ingestion.dead.letter.write.failures{store}} and logged; the record is never
    * skipped. A failure to apply a record that may clear by itself (a storage I/O error) never

@@ -81,7 +81,8 @@ class DeadLetterQueuePluginTest {
         .controllerConfig("push.monitor.interval", "50ms")
         .controllerConfig("plugin.dir", pluginDir.toString()) // to accept the store setting
         .serverConfig("plugin.dir", pluginDir.toString())
-        .serverConfig("plugins.dead-letter-queue.enabled", "true").build();
+        .serverConfig("plugins.dead-letter-queue.enabled", "true")
+        .serverConfig("ingestion.unknown.schema.wait", "2s").build();
         Admin kafka = Admin.create(Map.of("bootstrap.servers",
             cluster.kafkaBootstrapServers()))) {
       ControllerClient admin = new ControllerClient(cluster.controllerUrl());

@@ -48,6 +48,8 @@ public final class ZkStoreRepository {
   private final List<Consumer<Store>> listeners = new CopyOnWriteArrayList<>();
   /** Whether the stores path's children are watched (from the first listener on). */
   private final AtomicBoolean watchingEveryStore = new AtomicBoolean();
+  /** The store names the children watch has seen, so each new one is announced once. */
+  private final Set<String> knownStores = ConcurrentHashMap.newKeySet();
 
   /** A repository over {@code zk} for {@code cluster}. */
   public ZkStoreRepository(ZkClient zk, String cluster) {
@@ -152,13 +154,16 @@ public final class ZkStoreRepository {
     }
     List<String> present = zk.subscribeChildChanges(ZkPaths.stores(cluster),
         (parentPath, children) -> {
-          for (String name : children == null ? List.<String>of() : children) {
-            if (!stores.containsKey(name)) { // created since (or never read): announce it
+          List<String> now = children == null ? List.of() : children;
+          knownStores.retainAll(now); // a deleted store, created again, is new again
+          for (String name : now) {
+            if (knownStores.add(name)) { // created since the last event: announce it
               store(name).ifPresent(this::announce);
             }
           }
         });
     for (String name : present == null ? List.<String>of() : present) {
+      knownStores.add(name);
       store(name); // its data watch, so its later changes are announced
     }
   }

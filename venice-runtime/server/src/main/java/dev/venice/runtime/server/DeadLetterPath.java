@@ -5,7 +5,7 @@ import dev.venice.spi.server.DeadLetterMessage;
 import dev.venice.spi.server.DeadLetterRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -39,6 +40,8 @@ import org.slf4j.LoggerFactory;
 final class DeadLetterPath {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterPath.class);
   private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** Version topics ({@code <store>_v<N>}) and real-time topics ({@code <store>_rt}). */
+  private static final Pattern DATA_TOPIC = Pattern.compile(".+_(v[0-9]+|rt)");
 
   private final String store;
   private final int version;
@@ -69,28 +72,46 @@ final class DeadLetterPath {
 
   /** The dead letter of {@code record}: its bytes and headers as read, always permanent. */
   DeadLetterRecord describe(ConsumerRecord<byte[], byte[]> record, String reason, String detail) {
-    Map<String, byte[]> headers = new HashMap<>();
+    Map<String, byte[]> headers = new LinkedHashMap<>();
     record.headers().forEach(h -> headers.put(h.key(), h.value()));
     return new DeadLetterRecord(store, version, partition, record.topic(), record.offset(),
         record.timestamp(), record.key(), record.value(), headers, reason, String.valueOf(detail),
         true);
   }
 
-  /** The Kafka record a plugin keeps {@code letter} as; empty when none keeps dead letters. */
+  /**
+   * The Kafka record a plugin keeps {@code letter} as; empty when none keeps dead letters. A
+   * message aimed at one of the data path's own topics (a version or real-time topic) is refused
+   * and logged: raw bytes there would be read as data.
+   */
   Optional<DeadLetterMessage> message(DeadLetterRecord letter) {
     IngestionHooks replicaHooks = hooks.get();
-    return replicaHooks == null || replicaHooks.isEmpty() ? Optional.empty()
-        : replicaHooks.deadLetterMessage(letter);
+    Optional<DeadLetterMessage> message = replicaHooks == null || replicaHooks.isEmpty()
+        ? Optional.empty() : replicaHooks.deadLetterMessage(letter);
+    if (message.isPresent() && DATA_TOPIC.matcher(message.get().topic()).matches()) {
+      LOG.error("{} partition {}: a plugin asked to keep a dead letter in {}, a data topic;"
+          + " refused", store, partition, message.get().topic());
+      return Optional.empty();
+    }
+    return message;
   }
 
   /**
-   * Writes a version-topic dead letter's message, waiting (retrying every second) until Kafka has
-   * it.
+   * Keeps a version-topic dead letter: writes the message a plugin makes of it, waiting (retrying
+   * every second) until Kafka has it. The plugin is asked again on each attempt, so switching the
+   * store's dead-letter queue off releases a partition waiting on a message that can never be
+   * written (one too large for its topic, say).
    *
    * @throws WakeupException when the replica stops while waiting: the record was not moved past
    */
-  void keep(DeadLetterRecord letter, DeadLetterMessage message) {
+  void keep(DeadLetterRecord letter) {
     while (true) {
+      Optional<DeadLetterMessage> kept = message(letter);
+      if (kept.isEmpty()) {
+        unblocked();
+        return;
+      }
+      DeadLetterMessage message = kept.get();
       try {
         writer.write(message);
         unblocked();
@@ -105,7 +126,7 @@ final class DeadLetterPath {
       }
       long until = System.nanoTime() + RETRY_NANOS;
       while (running.getAsBoolean() && System.nanoTime() < until) {
-        LockSupport.parkNanos(until - System.nanoTime()); // a retry delay, woken early by stop
+        LockSupport.parkNanos(until - System.nanoTime()); // a retry delay; stop() unparks it
       }
       if (!running.getAsBoolean()) {
         throw new WakeupException();

@@ -48,7 +48,7 @@ final class DeadLetterWriter implements AutoCloseable {
    * Writes {@code message} and waits for all in-sync replicas to have it.
    *
    * @throws ExecutionException when Kafka refused it (topic missing, message too large, ...)
-   * @throws TimeoutException when it was not acknowledged within {@link #WRITE_TIMEOUT}
+   * @throws TimeoutException when Kafka did not complete it within twice {@link #WRITE_TIMEOUT}
    * @throws InterruptedException when the waiting thread was interrupted
    * @throws IllegalStateException when the writer is closed
    */
@@ -56,8 +56,11 @@ final class DeadLetterWriter implements AutoCloseable {
       throws ExecutionException, TimeoutException, InterruptedException {
     RecordHeaders headers = new RecordHeaders();
     message.headers().forEach(headers::add);
+    // Kafka completes the send within delivery.timeout.ms (WRITE_TIMEOUT): waiting twice that
+    // long never gives up on a write that is still going to succeed (a resend would keep a
+    // second copy); the longer bound only guards against a broken client
     producer().send(new ProducerRecord<>(message.topic(), null, message.key(), message.value(),
-        headers)).get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        headers)).get(2 * WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Counts a failed write of a dead letter of {@code store}. */

@@ -19,9 +19,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -113,7 +115,8 @@ final class IngestionTask implements Runnable {
   IngestionTask(String topic, int partition, int partitionCount, PartitionStore storage,
       String kafkaBootstrap, HybridConfig hybrid, String instanceId, ZkStoreRepository reporter,
       LeaderTerms terms, Supplier<IngestionHooks> hooks, DeadLetterWriter deadLetterWriter,
-      MeterRegistry registry, Runnable onFailure, BooleanSupplier readinessPublished) {
+      Duration unknownSchemaWait, MeterRegistry registry, Runnable onFailure,
+      BooleanSupplier readinessPublished) {
     this.topic = topic;
     this.store = TopicNames.storeOf(topic);
     this.partition = partition;
@@ -136,7 +139,8 @@ final class IngestionTask implements Runnable {
         () -> replicaHooks, deadLetterWriter, registry, () -> running);
     this.realTimeLeader = hybrid == null ? null : new RealTimeLeader(topic, partition,
         partitionCount, storage, kafkaBootstrap, hybrid, terms, () -> consumer("rt"),
-        deadLetters, new ValueSchemaCheck(store, reporter), () -> replicaHooks, registry);
+        deadLetters, new ValueSchemaCheck(store, reporter, unknownSchemaWait), () -> replicaHooks,
+        registry);
     this.thread = new Thread(this, "ingestion-" + topic + "-" + partition);
     this.thread.setDaemon(true);
   }
@@ -189,6 +193,7 @@ final class IngestionTask implements Runnable {
    */
   boolean stop() {
     running = false;
+    LockSupport.unpark(thread); // a dead-letter write's retry delay ends at once
     KafkaConsumer<byte[], byte[]> consumer = versionConsumer;
     if (consumer != null) {
       consumer.wakeup();
@@ -244,6 +249,7 @@ final class IngestionTask implements Runnable {
         onFailure.run();
       }
     } finally {
+      deadLetters.unblocked(); // a wait ended by a stop: the reopened replica counts afresh
       if (realTimeLeader != null) {
         realTimeLeader.close();
       }
@@ -257,12 +263,12 @@ final class IngestionTask implements Runnable {
   }
 
   private void applyVersionRecord(ConsumerRecord<byte[], byte[]> record) throws RocksDBException {
-    long received = System.nanoTime();
+    long received = replicaHooks.isEmpty() ? 0 : System.nanoTime(); // stage clocks: hooks only
     Envelope envelope;
     try {
       envelope = Envelope.decode(record.value());
     } catch (IllegalArgumentException e) {
-      deadLetter(record, "undecodable", e.getMessage());
+      deadLetter(record, null, "undecodable", e.getMessage());
       return;
     }
     if (isDuplicate(envelope) || isStaleCopy(envelope)) {
@@ -273,7 +279,7 @@ final class IngestionTask implements Runnable {
     switch (envelope.type()) {
       case CONTROL -> applyControl(record, envelope);
       case PUT, DELETE -> applyData(record, envelope, received);
-      default -> deadLetter(record, "unknown-type", "message type " + envelope.type().name());
+      default -> deadLetter(record, envelope, "unknown-type", "message type " + envelope.type().name());
     }
   }
 
@@ -290,7 +296,7 @@ final class IngestionTask implements Runnable {
         replicaHooks.endOfPush(event(false));
         // COMPLETED once caught up (checkCaughtUp), not here
       }
-      default -> deadLetter(record, "unknown-control", "control message "
+      default -> deadLetter(record, envelope, "unknown-control", "control message "
           + envelope.control().name());
     }
   }
@@ -299,7 +305,7 @@ final class IngestionTask implements Runnable {
       long received) throws RocksDBException {
     byte[] key = record.key();
     if (key == null || key.length == 0) {
-      deadLetter(record, "empty-key", "a data record without a key");
+      deadLetter(record, envelope, "empty-key", "a data record without a key");
       return;
     }
     boolean put = envelope.type() == Envelope.MessageType.PUT;
@@ -314,7 +320,7 @@ final class IngestionTask implements Runnable {
       try {
         plain = put ? Compression.decompress(storage.compression(), envelope.value()) : null;
       } catch (IllegalArgumentException e) {
-        deadLetter(record, "undecompressable", e.getMessage());
+        deadLetter(record, envelope, "undecompressable", e.getMessage());
         return;
       }
       long decoded = System.nanoTime(); // each boundary is one clock read
@@ -327,7 +333,7 @@ final class IngestionTask implements Runnable {
       hooked = System.nanoTime();
       timings.record(IngestionStage.HOOKS, hooked - decoded);
       if (verdict.rejected()) {
-        deadLetter(record, "rejected", verdict.reason());
+        deadLetter(record, envelope, "rejected", verdict.reason());
         return;
       }
     }
@@ -348,7 +354,7 @@ final class IngestionTask implements Runnable {
     if (all.length == 0) {
       return Map.of();
     }
-    Map<String, byte[]> headers = new HashMap<>();
+    Map<String, byte[]> headers = new LinkedHashMap<>();
     for (Header header : all) {
       headers.put(header.key(), header.value());
     }
@@ -465,15 +471,23 @@ final class IngestionTask implements Runnable {
 
   /**
    * A version-topic record that cannot be applied: kept (when a plugin keeps dead letters; the
-   * thread waits until it is written), reported, then skipped (checkpointed). A replica stopping
-   * while it waits moves nothing: the record is read again when it reopens.
+   * thread waits until it is written), reported, then skipped (checkpointed, with the real-time
+   * offset of a leader's copy). A replica stopping while it waits moves nothing: the record is
+   * read again when it reopens.
+   *
+   * @param envelope the record's envelope, {@code null} when it did not decode
    */
-  private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, String detail)
-      throws RocksDBException {
+  private void deadLetter(ConsumerRecord<byte[], byte[]> record, Envelope envelope, String reason,
+      String detail) throws RocksDBException {
     DeadLetterRecord letter = deadLetters.describe(record, reason, detail);
-    deadLetters.message(letter).ifPresent(message -> deadLetters.keep(letter, message));
+    deadLetters.keep(letter);
     deadLetters.handled(letter);
-    storage.skip(record.offset());
+    if (envelope == null) {
+      storage.skip(record.offset());
+    } else { // a leader's copy also moves the real-time position: no successor copies it again
+      storage.apply(record.offset(), envelope.producerId(), envelope.sequence(),
+          envelope.upstreamOffset(), null, null);
+    }
   }
 
   private KafkaConsumer<byte[], byte[]> consumer(String role) {

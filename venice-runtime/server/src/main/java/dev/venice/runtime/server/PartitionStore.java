@@ -34,6 +34,8 @@ import org.rocksdb.Statistics;
 import org.rocksdb.TickerType;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One partition replica in its own RocksDB ({@code <data>/<topic>/<topic>_<partition>}). Values
@@ -57,6 +59,7 @@ import org.rocksdb.WriteOptions;
  * freed).
  */
 public final class PartitionStore implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionStore.class);
   static {
     RocksDB.loadLibrary();
   }
@@ -412,9 +415,15 @@ public final class PartitionStore implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (readers.get() > 0 && System.nanoTime() < deadline) {
+    // never free the native handles under a reader (a read, or a long flushAndCompact): that would
+    // crash the JVM; readers are short, so the wait is too, but say so if it is not
+    long logAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (readers.get() > 0) {
       Thread.onSpinWait();
+      if (System.nanoTime() > logAt) {
+        LOG.warn("closing {}: still waiting for {} readers", dir, readers.get());
+        logAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      }
     }
     data.close();
     meta.close();
@@ -467,14 +476,28 @@ public final class PartitionStore implements AutoCloseable {
     final AtomicLong flushes = new AtomicLong();
     final AtomicLong compactions = new AtomicLong();
 
+    CompletionCounter() {
+      // only these two callbacks: RocksDB calls into Java for no other event
+      super(EnabledEventCallback.ON_FLUSH_COMPLETED, EnabledEventCallback.ON_COMPACTION_COMPLETED);
+    }
+
     @Override
     public void onFlushCompleted(RocksDB db, FlushJobInfo flushJobInfo) {
-      flushes.incrementAndGet();
+      if (isData(flushJobInfo.getColumnFamilyName())) {
+        flushes.incrementAndGet();
+      }
     }
 
     @Override
     public void onCompactionCompleted(RocksDB db, CompactionJobInfo compactionJobInfo) {
-      compactions.incrementAndGet();
+      if (isData(new String(compactionJobInfo.columnFamilyName(), StandardCharsets.UTF_8))) {
+        compactions.incrementAndGet();
+      }
+    }
+
+    private static boolean isData(String columnFamily) {
+      return new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.UTF_8).equals(columnFamily);
     }
   }
+
 }

@@ -29,6 +29,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TransactionAbortedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.rocksdb.RocksDBException;
@@ -202,6 +203,7 @@ final class RealTimeLeader {
     inTransaction = false;
     catchUpTarget = -1;
     writing = false;
+    deadLetters.unblocked(); // whatever was waiting to be written is retried by the next leader
   }
 
   /**
@@ -319,8 +321,16 @@ final class RealTimeLeader {
       } else if (record.key() == null || record.key().length == 0) {
         problem = new ValueSchemaCheck.Problem("empty-key", "a data record without a key");
       } else if (envelope.type() == Envelope.MessageType.PUT) {
-        problem = schemas.check(envelope.schemaId(), envelope.value());
+        ValueSchemaCheck.Verdict verdict = schemas.check(envelope.schemaId(), envelope.value());
         tick(clock, IngestionStage.SCHEMA_VALIDATION);
+        if (verdict == ValueSchemaCheck.Verdict.WAIT) {
+          throw new SchemaNotYetKnownException("real-time offset " + record.offset()
+              + " has value schema id " + envelope.schemaId() + ", not (yet) registered for"
+              + " store " + store + "; the batch is retried");
+        }
+        if (verdict == ValueSchemaCheck.Verdict.INVALID) {
+          problem = schemas.problem();
+        }
       }
       if (problem != null) {
         deadLettered.add(skip(record, problem.reason(), problem.detail()));
@@ -416,7 +426,9 @@ final class RealTimeLeader {
     DeadLetterRecord letter = deadLetters.describe(record, reason, detail);
     deadLetters.message(letter).ifPresent(message -> writer.sendTo(message.topic(),
         message.key(), message.value(), message.headers()).whenComplete((sent, error) -> {
-          if (error != null) {
+          // a batch aborted for another reason (demotion, fencing, a version-topic send) is not
+          // a failure to write dead letters
+          if (error != null && !(error instanceof TransactionAbortedException) && !isFenced(error)) {
             deadLetters.writeFailed(letter, message.topic(), error);
           }
         }));
@@ -425,6 +437,11 @@ final class RealTimeLeader {
   }
 
   private void onFailure(RuntimeException e) {
+    if (e instanceof SchemaNotYetKnownException waiting) {
+      LOG.info("{} partition {}: {}", topic, partition, waiting.getMessage());
+      retryLater(); // aborts the batch's copies: nothing is copied past the record
+      return;
+    }
     if (isFenced(e)) {
       close();
       if (holdsNewestTerm("fenced by another producer")) {
@@ -452,4 +469,11 @@ final class RealTimeLeader {
     return false;
   }
 
+
+  /** A real-time record's schema id is not known yet: the batch is retried, nothing is skipped. */
+  private static final class SchemaNotYetKnownException extends RuntimeException {
+    SchemaNotYetKnownException(String message) {
+      super(message, null, false, false);
+    }
+  }
 }

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,8 @@ final class ReplicaManager implements StorageStatsService, AutoCloseable {
   private final MeterRegistry registry;
   /** Whether replicas open with RocksDB's statistics on ({@code storage.statistics.enabled}). */
   private final boolean statisticsEnabled;
+  /** {@code ingestion.unknown.schema.wait}, for every replica's real-time schema check. */
+  private final Duration unknownSchemaWait;
   /** Writes the version-topic dead letters plugins keep, for every replica here. */
   private final DeadLetterWriter deadLetters;
   private final Map<String, Replica> replicas = new ConcurrentHashMap<>();
@@ -74,9 +77,10 @@ final class ReplicaManager implements StorageStatsService, AutoCloseable {
 
   ReplicaManager(Path dataDir, ZkStoreRepository stores, LeaderTerms terms, String kafkaBootstrap,
       String instanceId, Supplier<IngestionHooks> hooks, MeterRegistry registry,
-      boolean statisticsEnabled) {
+      boolean statisticsEnabled, Duration unknownSchemaWait) {
     this.dataDir = dataDir;
     this.statisticsEnabled = statisticsEnabled;
+    this.unknownSchemaWait = unknownSchemaWait;
     this.deadLetters = new DeadLetterWriter(kafkaBootstrap, instanceId, registry);
     this.stores = stores;
     this.terms = terms;
@@ -102,7 +106,7 @@ final class ReplicaManager implements StorageStatsService, AutoCloseable {
     PartitionStore storage = PartitionStore.open(dir(topic, partition), statisticsEnabled);
     IngestionTask ingestion = new IngestionTask(topic, partition, version.partitionCount(),
         storage, kafkaBootstrap, store.hybrid(), instanceId, stores, terms, hooks, deadLetters,
-        registry,
+        unknownSchemaWait, registry,
         () -> takeOutOfService.accept(topic, partition),
         () -> readiness.caughtUp(topic, partition));
     replicas.put(id, new Replica(topic, partition, storage, ingestion));

@@ -56,10 +56,19 @@ public final class ServerConfig {
       "storage.statistics.enabled", false,
       "keep RocksDB's statistics tickers for every partition replica (costs CPU)");
 
+  /**
+   * How long a hybrid leader waits for a real-time put's value schema id to become known (a schema
+   * registered moments ago may not have reached this server yet) before the put is a dead letter
+   * ({@code unknown-schema}); meanwhile the partition's copying waits, nothing is skipped.
+   */
+  public static final ConfigKey<Duration> INGESTION_UNKNOWN_SCHEMA_WAIT = ConfigKey.duration(
+      "ingestion.unknown.schema.wait", Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1),
+      "how long a leader waits for an unknown value schema id before dead-lettering the put");
+
   static final List<ConfigKey<?>> KEYS = List.of(CLUSTER_NAME, ZOOKEEPER_ADDRESS,
       KAFKA_BOOTSTRAP_SERVERS, DATA_DIR, HOST, GRPC_PORT, ADMIN_PORT, PLUGIN_DIR,
       ZOOKEEPER_SESSION_TIMEOUT, CLUSTER_VIEW_MAX_PARALLEL_CALLS, READINESS_UNASSIGNED_TIMEOUT,
-      STORAGE_STATISTICS_ENABLED);
+      STORAGE_STATISTICS_ENABLED, INGESTION_UNKNOWN_SCHEMA_WAIT);
 
   private ServerConfig() {}
 

@@ -89,7 +89,8 @@ public final class VeniceServer implements RunningProcess {
         this.replicas = new ReplicaManager(Path.of(config.get(ServerConfig.DATA_DIR)), stores,
             new LeaderTerms(zk, cluster), kafka, instanceId,
             () -> host.plugins().ingestionHooks(), registry,
-            config.get(ServerConfig.STORAGE_STATISTICS_ENABLED));
+            config.get(ServerConfig.STORAGE_STATISTICS_ENABLED),
+            config.get(ServerConfig.INGESTION_UNKNOWN_SCHEMA_WAIT));
       } catch (Exception | Error e) {
         GrpcServers.stop(grpc);
         throw e;
