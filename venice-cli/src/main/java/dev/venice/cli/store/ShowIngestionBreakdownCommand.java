@@ -2,16 +2,10 @@ package dev.venice.cli.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.venice.cli.CliException;
-import dev.venice.cli.Output;
+import dev.venice.cli.store.ServerFanOut.Answer;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.common.controller.ControllerException;
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,14 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,7 +22,7 @@ import picocli.CommandLine.Option;
  * {@code venice show-ingestion-breakdown}: asks every server the controller lists ({@code GET
  * /cluster}, members of kind {@code server} with their admin URLs) for the
  * ingestion-stage-metrics plugin's breakdown of a store ({@code GET
- * /plugins/ingestion-stage-metrics/breakdown?store=S}), at most {@link #PARALLELISM} servers at a
+ * /plugins/ingestion-stage-metrics/breakdown?store=S}), at most {@link ServerFanOut#PARALLELISM} servers at a
  * time, each within {@code --timeout}; names the servers that did not answer instead of failing;
  * merges the others per stage and prints the stages sorted by mean contribution.
  *
@@ -68,7 +55,6 @@ import picocli.CommandLine.Option;
             + " --timeout 2s"})
 public final class ShowIngestionBreakdownCommand extends StoreCommand.Base {
   /** The most servers asked at once. */
-  static final int PARALLELISM = 8;
   private static final String PATH = "/plugins/ingestion-stage-metrics/breakdown?store=";
   private static final String CONSUME = "CONSUME";
   private static final String APPLY = "APPLY";
@@ -77,12 +63,11 @@ public final class ShowIngestionBreakdownCommand extends StoreCommand.Base {
   String store;
 
   @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s",
-      converter = ShowHotKeysCommand.ServerTimeout.class,
+      converter = ServerFanOut.ServerTimeout.class,
       description = "How long each server may take to answer (default ${DEFAULT-VALUE}).")
   Duration timeout;
 
   /** One server's answer: its JSON, or why there is none. */
-  private record Answer(String instance, String adminUrl, JsonNode body, String failure) {}
 
   /** One stage merged over the servers. */
   private static final class Merged {
@@ -136,12 +121,13 @@ public final class ShowIngestionBreakdownCommand extends StoreCommand.Base {
       }
       throw e;
     }
-    Map<String, String> servers = servers(admin.cluster());
-    List<Answer> answers = ask(servers);
+    Map<String, String> servers = ServerFanOut.servers(admin.cluster(),
+        options.controllerUrl());
+    List<Answer> answers = ServerFanOut.ask(servers,
+        PATH + URLEncoder.encode(store, StandardCharsets.UTF_8), "ingestion-stage-metrics", timeout);
     List<Answer> answered = answers.stream().filter(a -> a.failure() == null).toList();
     List<Map<String, String>> notAnswered = answers.stream().filter(a -> a.failure() != null)
-        .map(a -> Map.of("instance", a.instance(), "adminUrl", a.adminUrl(),
-            "reason", a.failure())).toList();
+        .map(Answer::notAnswering).toList();
     if (answered.isEmpty()) {
       throw new CliException("no server answered for store " + store + ": " + notAnswered
           .stream().map(m -> m.get("instance") + " (" + m.get("reason") + ")").toList());
@@ -258,80 +244,4 @@ public final class ShowIngestionBreakdownCommand extends StoreCommand.Base {
     return String.format(Locale.ROOT, "%.3g s", nanos / 1e9);
   }
 
-  /** The servers the controller lists: instance id to admin URL. */
-  private Map<String, String> servers(JsonNode cluster) {
-    Map<String, String> servers = new TreeMap<>();
-    for (JsonNode member : cluster.path("members")) {
-      if (member.path("kind").asText().equalsIgnoreCase("server")
-          && !member.path("adminUrl").asText().isEmpty()) {
-        servers.put(member.path("instanceId").asText(),
-            member.path("adminUrl").asText().replaceAll("/+$", ""));
-      }
-    }
-    if (servers.isEmpty()) {
-      throw new CliException("the controller at " + options.controllerUrl() + " lists no server"
-          + " with an admin URL (GET /cluster members)");
-    }
-    return servers;
-  }
-
-  /** Asks every server, {@link #PARALLELISM} at a time; never throws for one server. */
-  private List<Answer> ask(Map<String, String> servers) throws InterruptedException {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLELISM, servers.size()),
-        r -> {
-          Thread t = new Thread(r, "show-ingestion-breakdown");
-          t.setDaemon(true);
-          return t;
-        });
-    try {
-      Map<String, Future<Answer>> pending = new LinkedHashMap<>();
-      servers.forEach((instance, url) ->
-          pending.put(instance, pool.submit(() -> askOne(http, instance, url))));
-      List<Answer> answers = new ArrayList<>();
-      for (Map.Entry<String, Future<Answer>> p : pending.entrySet()) {
-        String url = servers.get(p.getKey());
-        try { // each request has its own timeout; this bounds the wait for a queued one too
-          answers.add(p.getValue().get(timeout.toMillis() * (servers.size() / PARALLELISM + 2),
-              TimeUnit.MILLISECONDS));
-        } catch (TimeoutException e) {
-          answers.add(new Answer(p.getKey(), url, null, "no answer within " + timeout.toMillis()
-              + " ms"));
-        } catch (ExecutionException e) {
-          answers.add(new Answer(p.getKey(), url, null, String.valueOf(e.getCause())));
-        }
-      }
-      return answers;
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  private Answer askOne(HttpClient http, String instance, String url) {
-    try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + PATH
-          + URLEncoder.encode(store, StandardCharsets.UTF_8))).timeout(timeout).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        String reason;
-        try {
-          reason = Output.JSON.readTree(response.body()).path("error").asText("");
-        } catch (IOException e) {
-          reason = "";
-        }
-        return new Answer(instance, url, null, "HTTP " + response.statusCode()
-            + (response.statusCode() == 404 && (reason.isEmpty() || reason.startsWith("no route"))
-                ? ": no ingestion-stage-metrics plugin" : reason.isEmpty() ? "" : ": " + reason));
-      }
-      return new Answer(instance, url, Output.JSON.readTree(response.body()), null);
-    } catch (HttpTimeoutException e) {
-      return new Answer(instance, url, null, "no answer within " + timeout.toMillis() + " ms");
-    } catch (IOException e) {
-      return new Answer(instance, url, null, e.getMessage() == null
-          ? e.getClass().getSimpleName() : e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Answer(instance, url, null, "interrupted");
-    }
-  }
 }
