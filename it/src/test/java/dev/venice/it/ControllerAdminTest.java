@@ -209,7 +209,11 @@ class ControllerAdminTest {
             admin.reportReplica("failing", 3, 0, server(), ReplicaStatus.COMPLETED);
             return false;
           } catch (ControllerException e) {
-            assertEquals("PARTITION_NOT_ASSIGNED", e.errorType(), e.getMessage());
+            // which refusal depends on what the controller sees first: Helix's view without the
+            // replica, or the version's status path already deleted (the view not yet updated)
+            assertTrue(e.errorType().equals("PARTITION_NOT_ASSIGNED")
+                || e.getMessage().contains("store failing version 3 was dropped"),
+                e.errorType() + ": " + e.getMessage());
             return true;
           }
         });
