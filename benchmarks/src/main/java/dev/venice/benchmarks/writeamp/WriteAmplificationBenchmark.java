@@ -293,8 +293,11 @@ public final class WriteAmplificationBenchmark implements Callable<Integer> {
     return files;
   }
 
-  /** Key {@code index}: the 16 hex digits of a bijective 64-bit mix of it (unique, unsorted). */
-  static byte[] key(long index, long seed) {
+  /**
+   * Key {@code index}: the 16 hex digits of a bijective 64-bit mix of it (unique, unsorted); also
+   * the keys of the ingestion-throughput benchmark, so both write the same record shapes.
+   */
+  public static byte[] key(long index, long seed) {
     return String.format("%016x", mix64(index ^ (seed * 0x9E3779B97F4A7C15L)))
         .getBytes(StandardCharsets.US_ASCII);
   }
