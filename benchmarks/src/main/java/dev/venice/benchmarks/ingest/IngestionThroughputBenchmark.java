@@ -218,8 +218,11 @@ public final class IngestionThroughputBenchmark implements Callable<Integer> {
         throw new IllegalStateException(topic + ": " + counts[0] + " keys and " + counts[1]
             + " records applied, expected " + records);
       }
-      Map<String, Double> stages = arm == Arm.INGEST_STAGE_METRICS
-          ? stageMeans(server, store) : Map.of();
+      Map<String, Double> stages = stageMeans(server, store);
+      if (stages.containsKey("APPLY") != (arm == Arm.INGEST_STAGE_METRICS)) {
+        throw new IllegalStateException(arm.label + ": " + PLUGIN + " was "
+            + (stages.isEmpty() ? "off" : "on") + " for " + store + " (" + stages + ")");
+      }
       return new Measurement(arm, round, (ready - first[0]) / 1e9, records - first[1],
           (ready - join) / 1e9, cpu / 1e9, stages);
     } finally {
@@ -243,7 +246,10 @@ public final class IngestionThroughputBenchmark implements Callable<Integer> {
     }
   }
 
-  /** Mean nanoseconds per record of each stage the plugin timed, from its totals. */
+  /**
+   * Mean nanoseconds per record of each stage the plugin timed for {@code store}, from its totals;
+   * empty when the plugin is off for the store (its endpoint then answers every count 0).
+   */
   private static Map<String, Double> stageMeans(VeniceServer server, String store)
       throws IOException, InterruptedException {
     HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(server.adminUrl()
