@@ -54,7 +54,8 @@ import picocli.CommandLine.Option;
  * version topic into RocksDB on a server, against raw RocksDB puts of the same records with the
  * same options in the same run, with and without the {@code ingestion-stage-metrics} plugin.
  *
- * <p>Arms, interleaved over rounds (the starting arm rotates):
+ * <p>Arms, interleaved over rounds (the starting arm rotates), after {@code --warm-up-rounds} (1)
+ * of all arms that are not counted (a cold JIT would slow whichever arm runs first):
  *
  * <ul>
  *   <li>{@link Arm#INGEST} / {@link Arm#INGEST_STAGE_METRICS}: a new store (1 partition,
@@ -115,6 +116,9 @@ public final class IngestionThroughputBenchmark implements Callable<Integer> {
   int valueBytes;
   @Option(names = "--rounds", defaultValue = "3", description = "Rounds; every arm once per round (default 3).")
   int rounds;
+  @Option(names = "--warm-up-rounds", defaultValue = "1",
+      description = "Rounds of every arm run first and not counted (JIT, page cache; default 1).")
+  int warmUpRounds;
   @Option(names = "--seed", defaultValue = "47", description = "Seed of keys and values (default 47).")
   long seed;
   @Option(names = "--report", required = true, description = "The Markdown report to write.")
@@ -144,7 +148,7 @@ public final class IngestionThroughputBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (records < 1 || valueBytes < 1 || rounds < 1) {
+    if (records < 1 || valueBytes < 1 || rounds < 1 || warmUpRounds < 0) {
       System.err.println("ingestion-throughput: --records, --value-bytes and --rounds must be"
           + " positive (got " + records + ", " + valueBytes + ", " + rounds + ")");
       return 2;
@@ -161,14 +165,17 @@ public final class IngestionThroughputBenchmark implements Callable<Integer> {
         .serverConfig("plugins." + PLUGIN + ".enabled", "true")
         .serverConfig("plugins." + PLUGIN + ".stores-enabled-by-default", "false").build()) {
       Arm[] arms = Arm.values();
-      for (int round = 1; round <= rounds; round++) {
+      // rounds up to 0 warm up and are not counted
+      for (int round = 1 - warmUpRounds; round <= rounds; round++) {
         for (int i = 0; i < arms.length; i++) {
-          Arm arm = arms[(i + round - 1) % arms.length];
+          Arm arm = arms[Math.floorMod(i + round - 1, arms.length)];
           Measurement m = arm.ingests() ? ingest(cluster, arm, round) : raw(arm, round);
-          System.out.println(f("round %d %-27s %,10.0f records/s (%.2f s, %,d records, CPU %.2f s)",
-              round, arm.label, m.recordsPerSecond(), m.seconds(), m.timedRecords(),
-              m.cpuSeconds()));
-          all.add(m);
+          System.out.println(f("%s %d %-27s %,10.0f records/s (%.2f s, %,d records, CPU %.2f s)",
+              round > 0 ? "round" : "warm-up", round, arm.label, m.recordsPerSecond(),
+              m.seconds(), m.timedRecords(), m.cpuSeconds()));
+          if (round > 0) {
+            all.add(m);
+          }
         }
       }
     }
@@ -187,7 +194,8 @@ public final class IngestionThroughputBenchmark implements Callable<Integer> {
 
   /** Fills a new store's version topic, lets a fresh server ingest it, and times that. */
   private Measurement ingest(LocalCluster cluster, Arm arm, int round) throws Exception {
-    String store = "ingest-r" + round + "-" + arm.name().toLowerCase().replace('_', '-');
+    String store = "ingest-r" + (round + warmUpRounds) + "-"
+        + arm.name().toLowerCase().replace('_', '-');
     ControllerClient admin = new ControllerClient(cluster.controllerUrl());
     admin.createStore(Map.of("name", store, "keySchema", "\"string\"", "valueSchema",
         "\"bytes\"", "partitionCount", 1, "replicationFactor", 1, "pluginSettings",
@@ -336,8 +344,8 @@ public final class IngestionThroughputBenchmark implements Callable<Integer> {
           + " and the server all run in this one JVM and share its cores with ingestion.");
       out.println("- **Command:** `" + LoadReport.command() + "`");
       out.println("- **Code:** `" + LoadReport.codeVersion() + "`; RocksDB "
-          + RocksDB.rocksdbVersion() + "; " + rounds + " rounds, " + f("%.0f", totalSeconds)
-          + " s in all");
+          + RocksDB.rocksdbVersion() + "; " + rounds + " rounds after " + warmUpRounds
+          + " not counted, " + f("%.0f", totalSeconds) + " s in all");
       out.println(f("- **Records:** %,d per arm: 16-byte keys (the write-amplification"
           + " workload's hex keys, seed %d), %,d-byte random values from a pool of %,d, stored"
           + " behind a 4-byte schema id (%,.0f bytes of user data per record, %,.1f MB per arm);"
