@@ -338,14 +338,24 @@ final class IngestionTask implements Runnable {
       }
     }
     storage.apply(record.offset(), envelope.producerId(), envelope.sequence(),
-        envelope.upstreamOffset(), key,
-        put ? PartitionStore.record(envelope.schemaId(), envelope.value()) : null);
+        envelope.upstreamOffset(), key, put ? stored(envelope) : null);
     lastSequences.put(envelope.producerId(), envelope.sequence());
     applied.increment();
     if (hookRecord != null) {
       timings.record(IngestionStage.APPLY, System.nanoTime() - hooked);
       hookSet.afterApply(hookRecord);
     }
+  }
+
+  /**
+   * A put as this replica stores it: a real-time record (copied by a leader, so with an upstream
+   * offset) keeps its producer's timestamp when it has one, for reads to return (data freshness);
+   * a batch record does not, so batch data does not grow (see {@link PartitionStore}).
+   */
+  private static byte[] stored(Envelope put) {
+    return put.upstreamOffset() >= 0 && put.hasProducerTimestamp()
+        ? PartitionStore.record(put.schemaId(), put.producerTimestampMs(), put.value())
+        : PartitionStore.record(put.schemaId(), put.value());
   }
 
   /** A record's headers for hooks: name to last value; none for most records. */

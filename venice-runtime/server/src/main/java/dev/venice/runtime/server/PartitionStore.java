@@ -39,11 +39,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One partition replica in its own RocksDB ({@code <data>/<topic>/<topic>_<partition>}). Values
- * are stored as a 4-byte schema id followed by the value bytes as they came (compressed with the
- * version's strategy). Ingestion progress — the last applied offset, end-of-push, the last
+ * are stored as records of one of two formats (see {@link #record(int, byte[])} and {@link
+ * #record(int, long, byte[])}), the value bytes as they came (compressed with the version's
+ * strategy). Ingestion progress — the last applied offset, end-of-push, the last
  * real-time offset copied by a leader, each producer's last sequence number and the count of
  * applied records — lives in a {@code meta} column family and is written in the same atomic batch
  * as the data it describes, so a restart resumes exactly where the last batch stopped.
+ *
+ * <p><b>Stored record format</b> (the data column family's values), told apart by the first
+ * 4-byte big-endian int:
+ *
+ * <ul>
+ *   <li>format 1, {@code [schemaId:int][value]} (registered schema ids are positive): batch
+ *       records, and real-time records whose producer gave no timestamp; every record written
+ *       before format 2 existed reads exactly as before.
+ *   <li>format 2, {@code [-2:int][schemaId:int][producerTimestampMs:long][value]}: a real-time
+ *       (hybrid) record whose envelope carried the producer's timestamp (epoch milliseconds, the
+ *       producer's clock), so reads can return it (data freshness, issue 20). 12 bytes more than
+ *       format 1, only on real-time records: batch data does not grow.
+ * </ul>
+ *
+ * {@link StoredRecord#parse} reads both.
  *
  * <p><b>Public surface</b>: the server uses this class internally (package-private methods); the
  * public part — {@link #open(Path, boolean)}, {@link #apply}, {@link #endOfPush}, {@link #record},
@@ -161,7 +177,7 @@ public final class PartitionStore implements AutoCloseable {
   }
 
   /**
-   * The stored record of {@code key}: schema id then value, or {@code null}. A read racing with
+   * The stored record of {@code key} (either format of the class comment), or {@code null}. A read racing with
    * {@link #close()} fails cleanly instead of touching a closed database.
    */
   byte[] get(byte[] key) throws RocksDBException {
@@ -450,12 +466,84 @@ public final class PartitionStore implements AutoCloseable {
   }
 
   /**
-   * A value as a replica stores it: the schema id as 4 bytes, big-endian, then the value's bytes.
+   * A value as a replica stores it without a producer timestamp (stored record format 1, see the
+   * class comment): the schema id as 4 bytes, big-endian, then the value's bytes.
    *
+   * @param schemaId the value schema id (registered schema ids are positive)
    * @return a new array of {@code 4 + value.length} bytes
    */
   public static byte[] record(int schemaId, byte[] value) {
     return ByteBuffer.allocate(4 + value.length).putInt(schemaId).put(value).array();
+  }
+
+  /**
+   * A real-time value as a replica stores it with its producer's timestamp (stored record format
+   * 2, see the class comment): {@code -2}, the schema id, the timestamp, then the value's bytes.
+   *
+   * @param schemaId the value schema id
+   * @param producerTimestampMs when the producer wrote it (epoch milliseconds), positive
+   * @return a new array of {@code 16 + value.length} bytes
+   * @throws IllegalArgumentException for a non-positive timestamp
+   */
+  public static byte[] record(int schemaId, long producerTimestampMs, byte[] value) {
+    if (producerTimestampMs <= 0) {
+      throw new IllegalArgumentException("producer timestamp " + producerTimestampMs
+          + " is not a time: store the record without one (format 1)");
+    }
+    return ByteBuffer.allocate(StoredRecord.FORMAT_2_HEADER + value.length)
+        .putInt(StoredRecord.FORMAT_2).putInt(schemaId).putLong(producerTimestampMs).put(value)
+        .array();
+  }
+
+  /**
+   * A stored record's header, parsed: either format of the class comment.
+   *
+   * @param schemaId the value schema id
+   * @param producerTimestampMs the producer's timestamp (epoch ms), or {@code -1} when the
+   *     record has none (format 1)
+   * @param valueOffset where the value starts in the stored bytes
+   */
+  record StoredRecord(int schemaId, long producerTimestampMs, int valueOffset) {
+    /** The first int of a format-2 record. */
+    static final int FORMAT_2 = -2;
+    /** Bytes before the value in a format-2 record. */
+    static final int FORMAT_2_HEADER = 16;
+    /** Bytes before the value in a format-1 record. */
+    static final int FORMAT_1_HEADER = 4;
+    /** {@link #producerTimestampMs} of a format-1 record. */
+    static final long NO_TIMESTAMP = -1;
+
+    /**
+     * Parses a stored record's header.
+     *
+     * @throws IllegalArgumentException when the bytes are no record of either format (too short,
+     *     or an unknown negative mark), saying which
+     */
+    static StoredRecord parse(byte[] stored) {
+      if (stored.length < FORMAT_1_HEADER) {
+        throw new IllegalArgumentException("a stored record of " + stored.length
+            + " bytes is shorter than its 4-byte header");
+      }
+      ByteBuffer bytes = ByteBuffer.wrap(stored);
+      int first = bytes.getInt();
+      if (first >= 0) {
+        return new StoredRecord(first, NO_TIMESTAMP, FORMAT_1_HEADER);
+      }
+      if (first != FORMAT_2) {
+        throw new IllegalArgumentException("a stored record starts with " + first
+            + ": neither a schema id (format 1) nor " + FORMAT_2 + " (format 2)");
+      }
+      if (stored.length < FORMAT_2_HEADER) {
+        throw new IllegalArgumentException("a format-2 stored record of " + stored.length
+            + " bytes is shorter than its 16-byte header");
+      }
+      return new StoredRecord(bytes.getInt(), bytes.getLong(), FORMAT_2_HEADER);
+    }
+
+    /** Whether the record carries its producer's timestamp (format 2). */
+    boolean hasProducerTimestamp() {
+      return producerTimestampMs != NO_TIMESTAMP;
+    }
   }
 
   private long readLong(byte[] key, long absent) throws RocksDBException {

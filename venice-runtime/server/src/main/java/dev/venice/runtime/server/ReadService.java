@@ -32,7 +32,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
@@ -105,7 +104,8 @@ final class ReadService extends VeniceReadGrpc.VeniceReadImplBase {
       GetResponse.Builder answer = GetResponse.newBuilder().setVersion(target.version.number())
           .setCompressionStrategy(target.version.compressionStrategy().name());
       if (lookup.found()) {
-        answer.setFound(true).setSchemaId(lookup.schemaId()).setValue(lookup.value());
+        answer.setFound(true).setSchemaId(lookup.schemaId()).setValue(lookup.value())
+            .setProducerTimestampMs(lookup.producerTimestampMs());
       }
       response.onNext(answer.build());
       response.onCompleted();
@@ -246,7 +246,8 @@ final class ReadService extends VeniceReadGrpc.VeniceReadImplBase {
         Lookup lookup = lookup(target, key.getPartition(), key.getKey().toByteArray());
         if (lookup.found()) {
           answer.setFound(true).setSchemaId(lookup.schemaId()).setValue(lookup.value())
-              .setCompressionStrategy(target.version.compressionStrategy().name());
+              .setCompressionStrategy(target.version.compressionStrategy().name())
+              .setProducerTimestampMs(lookup.producerTimestampMs());
         }
       } catch (StatusRuntimeException e) {
         Status status = e.getStatus();
@@ -296,15 +297,20 @@ final class ReadService extends VeniceReadGrpc.VeniceReadImplBase {
     KeyValue.Builder value = KeyValue.newBuilder().setKeyIndex(key.getKeyIndex());
     if (lookup.found()) {
       value.setFound(true).setSchemaId(lookup.schemaId()).setValue(lookup.value())
-          .setCompressionStrategy(target.version.compressionStrategy().name());
+          .setCompressionStrategy(target.version.compressionStrategy().name())
+          .setProducerTimestampMs(lookup.producerTimestampMs());
     }
     return value.build();
   }
 
   private record Target(Store store, Version version, Schema keySchema) {}
 
-  private record Lookup(boolean found, int schemaId, ByteString value) {
-    static final Lookup ABSENT = new Lookup(false, -1, ByteString.EMPTY);
+  /**
+   * A key's answer; {@code producerTimestampMs} is 0 when not available (a batch record, a hook's
+   * answer, a real-time record without one): proto3's default, so the field is not sent.
+   */
+  private record Lookup(boolean found, int schemaId, ByteString value, long producerTimestampMs) {
+    static final Lookup ABSENT = new Lookup(false, -1, ByteString.EMPTY, 0);
   }
 
   private Target resolve(String storeName, int requestedVersion) {
@@ -365,7 +371,7 @@ final class ReadService extends VeniceReadGrpc.VeniceReadImplBase {
       hookAnswers.increment();
       lookup = decision.value() == null ? Lookup.ABSENT : new Lookup(true, decision.schemaId(),
           ByteString.copyFrom(Compression.compress(target.version.compressionStrategy(),
-              decision.value())));
+              decision.value())), 0);
     } else {
       lookup = read(replica, key, topic);
     }
@@ -387,11 +393,16 @@ final class ReadService extends VeniceReadGrpc.VeniceReadImplBase {
   }
 
   private static Lookup parse(byte[] stored, String topic) {
-    if (stored.length < 4) {
-      throw Status.INTERNAL.withDescription("corrupt record in " + topic).asRuntimeException();
+    PartitionStore.StoredRecord header;
+    try {
+      header = PartitionStore.StoredRecord.parse(stored);
+    } catch (IllegalArgumentException e) {
+      throw Status.INTERNAL.withDescription("corrupt record in " + topic + ": " + e.getMessage())
+          .asRuntimeException();
     }
-    return new Lookup(true, ByteBuffer.wrap(stored).getInt(),
-        ByteString.copyFrom(stored, 4, stored.length - 4));
+    return new Lookup(true, header.schemaId(), ByteString.copyFrom(stored, header.valueOffset(),
+        stored.length - header.valueOffset()),
+        header.hasProducerTimestamp() ? header.producerTimestampMs() : 0);
   }
 
   private static String hex(byte[] key) {

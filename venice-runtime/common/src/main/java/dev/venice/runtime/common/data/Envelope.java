@@ -13,6 +13,13 @@ import org.apache.avro.generic.GenericRecord;
  * the Avro binary encoding of the envelope schema of that version. The record's Kafka key is the
  * serialized store key (control messages use {@link #CONTROL_KEY}).
  *
+ * <p><b>Protocol versions</b>. Version 1 has a required {@code producerTimestampMs}; version 2
+ * (written since data freshness, issue 20) makes it optional ({@code ["null", "long"]}, default
+ * {@code null} = not available). This code writes version 2 and reads both: the protocol byte
+ * names the writer's schema and Avro's schema resolution reads it into the newest one, so an old
+ * producer's version-1 records still ingest. A server older than version 2 cannot decode what a
+ * new producer writes (it dead-letters it as undecodable): upgrade servers before producers.
+ *
  * <p>Producers stamp each record with their id and a per-partition sequence number, so servers
  * detect duplicates (skipped) and gaps (counted). A hybrid leader copying a real-time record into
  * the version topic stamps {@code upstreamOffset} with the record's real-time offset, so the next
@@ -22,7 +29,9 @@ import org.apache.avro.generic.GenericRecord;
  * @param control the control message kind, {@link ControlType#NONE} for data
  * @param producerId the producer's id (a UUID)
  * @param sequence the producer's sequence number in this partition, from 0
- * @param producerTimestampMs when the producer wrote it
+ * @param producerTimestampMs when the producer wrote it (epoch milliseconds, the producer's
+ *     clock), or {@link #NO_TIMESTAMP} when not available (a version-2 record written without
+ *     one; a non-positive version-1 value reads as not available too)
  * @param upstreamOffset the real-time offset a leader copied it from, or -1
  * @param schemaId the value schema id of a put, or -1
  * @param value the (compressed) value of a put, empty otherwise
@@ -39,12 +48,14 @@ public record Envelope(
     byte[] value,
     CompressionStrategy compression) {
 
-  /** The protocol version this code writes. */
-  public static final byte PROTOCOL_VERSION = 1;
+  /** The protocol version this code writes (it reads 1 to this one). */
+  public static final byte PROTOCOL_VERSION = 2;
+  /** {@link #producerTimestampMs} of a record whose producer gave none ("not available"). */
+  public static final long NO_TIMESTAMP = -1;
   /** The Kafka key of control messages. */
   public static final byte[] CONTROL_KEY = {0, 'c', 't', 'l'};
 
-  private static final Schema SCHEMA_V1 = new Schema.Parser().parse("""
+  private static final String SCHEMA_TEMPLATE = """
       {"type": "record", "name": "KafkaMessageEnvelope", "namespace": "dev.venice.kafka",
        "fields": [
          {"name": "type", "type": {"type": "enum", "name": "MessageType",
@@ -54,12 +65,18 @@ public record Envelope(
                                                   "REAL_TIME_SKIPPED"]}},
          {"name": "producerId", "type": "string"},
          {"name": "sequence", "type": "long"},
-         {"name": "producerTimestampMs", "type": "long"},
+         {"name": "producerTimestampMs", "type": %s},
          {"name": "upstreamOffset", "type": "long", "default": -1},
          {"name": "schemaId", "type": "int", "default": -1},
          {"name": "value", "type": "bytes"},
          {"name": "compression", "type": "string", "default": "NO_OP"}
-       ]}""");
+       ]}""";
+  /** The envelope schema of each protocol version, by version (index 0 unused). */
+  private static final Schema[] SCHEMAS = {null,
+      new Schema.Parser().parse(SCHEMA_TEMPLATE.formatted("\"long\"")),
+      new Schema.Parser().parse(SCHEMA_TEMPLATE.formatted(
+          "[\"null\", \"long\"], \"default\": null"))};
+  private static final Schema NEWEST = SCHEMAS[PROTOCOL_VERSION];
 
   /** Kinds of record. */
   public enum MessageType {
@@ -96,29 +113,49 @@ public record Envelope(
     Objects.requireNonNull(compression, "compression");
   }
 
-  /** Serializes the envelope. */
+  /** Whether the producer gave a timestamp. */
+  public boolean hasProducerTimestamp() {
+    return producerTimestampMs > 0;
+  }
+
+  /** Serializes the envelope in the current {@link #PROTOCOL_VERSION}. */
   public byte[] encode() {
-    GenericRecord record = new GenericData.Record(SCHEMA_V1);
-    record.put("type", new GenericData.EnumSymbol(SCHEMA_V1.getField("type").schema(),
+    return encode(PROTOCOL_VERSION);
+  }
+
+  /**
+   * Serializes the envelope in an older protocol version, as an old producer would (tests of
+   * backward compatibility); version 1 writes {@link #NO_TIMESTAMP} as {@code -1}.
+   *
+   * @throws IllegalArgumentException for a version this code does not know
+   */
+  byte[] encode(byte protocolVersion) {
+    if (protocolVersion < 1 || protocolVersion > PROTOCOL_VERSION) {
+      throw new IllegalArgumentException("unknown envelope protocol version " + protocolVersion);
+    }
+    Schema schema = SCHEMAS[protocolVersion];
+    GenericRecord record = new GenericData.Record(schema);
+    record.put("type", new GenericData.EnumSymbol(schema.getField("type").schema(),
         type.name()));
-    record.put("control", new GenericData.EnumSymbol(SCHEMA_V1.getField("control").schema(),
+    record.put("control", new GenericData.EnumSymbol(schema.getField("control").schema(),
         control.name()));
     record.put("producerId", producerId);
     record.put("sequence", sequence);
-    record.put("producerTimestampMs", producerTimestampMs);
+    record.put("producerTimestampMs", hasProducerTimestamp() ? Long.valueOf(producerTimestampMs)
+        : protocolVersion == 1 ? Long.valueOf(NO_TIMESTAMP) : null);
     record.put("upstreamOffset", upstreamOffset);
     record.put("schemaId", schemaId);
     record.put("value", ByteBuffer.wrap(value));
     record.put("compression", compression.name());
-    byte[] body = AvroSerde.serialize(SCHEMA_V1, record);
+    byte[] body = AvroSerde.serialize(schema, record);
     byte[] bytes = new byte[body.length + 1];
-    bytes[0] = PROTOCOL_VERSION;
+    bytes[0] = protocolVersion;
     System.arraycopy(body, 0, bytes, 1, body.length);
     return bytes;
   }
 
   /**
-   * Parses an envelope.
+   * Parses an envelope of any protocol version from 1 to {@link #PROTOCOL_VERSION}.
    *
    * @throws IllegalArgumentException saying what is wrong (unknown protocol version, bad bytes)
    */
@@ -127,19 +164,21 @@ public record Envelope(
       throw new IllegalArgumentException("envelope too short ("
           + (bytes == null ? "null" : bytes.length + " bytes") + ")");
     }
-    if (bytes[0] != PROTOCOL_VERSION) {
+    if (bytes[0] < 1 || bytes[0] > PROTOCOL_VERSION) {
       throw new IllegalArgumentException("unknown envelope protocol version " + bytes[0]
-          + " (this server reads version " + PROTOCOL_VERSION + ")");
+          + " (this server reads versions 1 to " + PROTOCOL_VERSION + ")");
     }
-    GenericRecord r = (GenericRecord) AvroSerde.deserialize(SCHEMA_V1, SCHEMA_V1,
+    GenericRecord r = (GenericRecord) AvroSerde.deserialize(SCHEMAS[bytes[0]], NEWEST,
         Arrays.copyOfRange(bytes, 1, bytes.length));
+    Long timestamp = (Long) r.get("producerTimestampMs");
     ByteBuffer value = (ByteBuffer) r.get("value");
     byte[] valueBytes = new byte[value.remaining()];
     value.get(valueBytes);
     try {
       return new Envelope(MessageType.valueOf(r.get("type").toString()),
           ControlType.valueOf(r.get("control").toString()), r.get("producerId").toString(),
-          (Long) r.get("sequence"), (Long) r.get("producerTimestampMs"),
+          (Long) r.get("sequence"),
+          timestamp == null || timestamp <= 0 ? NO_TIMESTAMP : timestamp,
           (Long) r.get("upstreamOffset"), (Integer) r.get("schemaId"), valueBytes,
           CompressionStrategy.valueOf(r.get("compression").toString()));
     } catch (IllegalArgumentException e) {

@@ -63,6 +63,40 @@ class DataPlaneTest {
   }
 
   @Test
+  void envelopeVersionOneStillDecodesAndVersionTwoMayOmitTheProducerTimestamp() {
+    Envelope stamped = new Envelope(Envelope.MessageType.PUT, Envelope.ControlType.NONE, "old",
+        4L, 1_700_000_000_123L, 12L, 3, new byte[] {5}, CompressionStrategy.GZIP);
+    byte[] v1 = stamped.encode((byte) 1);
+    assertEquals(1, v1[0]);
+    Envelope fromOldProducer = Envelope.decode(v1);
+    assertEquals(1_700_000_000_123L, fromOldProducer.producerTimestampMs());
+    assertEquals(12L, fromOldProducer.upstreamOffset());
+    assertEquals(CompressionStrategy.GZIP, fromOldProducer.compression());
+    assertArrayEquals(new byte[] {5}, fromOldProducer.value());
+
+    byte[] v2 = stamped.encode();
+    assertEquals(Envelope.PROTOCOL_VERSION, v2[0]);
+    assertEquals(2, Envelope.PROTOCOL_VERSION);
+    assertEquals(1_700_000_000_123L, Envelope.decode(v2).producerTimestampMs());
+    assertTrue(Envelope.decode(v2).hasProducerTimestamp());
+
+    Envelope unstamped = new Envelope(Envelope.MessageType.PUT, Envelope.ControlType.NONE, "new",
+        0L, Envelope.NO_TIMESTAMP, -1L, 1, new byte[] {6}, CompressionStrategy.NO_OP);
+    byte[] withoutTimestamp = unstamped.encode();
+    assertTrue(withoutTimestamp.length < v2.length, "null is one byte, a timestamp six");
+    Envelope back = Envelope.decode(withoutTimestamp);
+    assertEquals(Envelope.NO_TIMESTAMP, back.producerTimestampMs());
+    assertFalse(back.hasProducerTimestamp());
+    assertEquals(Envelope.NO_TIMESTAMP, Envelope.decode(unstamped.encode((byte) 1))
+        .producerTimestampMs());
+
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Envelope.decode(new byte[] {3, 1}))
+        .getMessage().contains("reads versions 1 to 2"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Envelope.decode(new byte[] {0, 1}))
+        .getMessage().startsWith("unknown envelope protocol version 0"));
+  }
+
+  @Test
   void avroSerdeValidatesEncodings() {
     Schema string = Schema.create(Schema.Type.STRING);
     byte[] bytes = AvroSerde.serialize(string, "hello");
