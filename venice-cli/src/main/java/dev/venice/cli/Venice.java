@@ -14,6 +14,7 @@ import dev.venice.cli.store.SetLatencyBudgetCommand;
 import dev.venice.cli.store.SetReadTimeoutCommand;
 import dev.venice.cli.store.ShowHotKeysCommand;
 import dev.venice.cli.store.ShowHotPartitionsCommand;
+import dev.venice.cli.store.ShowDataAgeCommand;
 import dev.venice.cli.store.ShowIngestionBreakdownCommand;
 import dev.venice.cli.store.ShowPartitionSkewCommand;
 import dev.venice.cli.store.ShowStoreSlaCommand;
@@ -45,6 +46,7 @@ import picocli.CommandLine.Command;
         ShowHotPartitionsCommand.class,
         ShowPartitionSkewCommand.class,
         ShowIngestionBreakdownCommand.class,
+        ShowDataAgeCommand.class,
         InspectDlqCommand.class,
         PluginsCommand.class,
         DumpAuditLogCommand.class,
