@@ -12,10 +12,12 @@ import dev.venice.cli.store.PushCommand;
 import dev.venice.cli.store.SchemaCommand;
 import dev.venice.cli.store.SetLatencyBudgetCommand;
 import dev.venice.cli.store.SetReadTimeoutCommand;
+import dev.venice.cli.store.ShowAssignmentCommand;
 import dev.venice.cli.store.ShowHotKeysCommand;
 import dev.venice.cli.store.ShowHotPartitionsCommand;
 import dev.venice.cli.store.ShowDataAgeCommand;
 import dev.venice.cli.store.ShowIngestionBreakdownCommand;
+import dev.venice.cli.store.ShowLeaderDistributionCommand;
 import dev.venice.cli.store.ShowPartitionSkewCommand;
 import dev.venice.cli.store.ShowStoreSlaCommand;
 import dev.venice.cli.store.StoreCommand;
@@ -48,6 +50,8 @@ import picocli.CommandLine.Command;
         ShowIngestionBreakdownCommand.class,
         ShowDataAgeCommand.class,
         InspectDlqCommand.class,
+        ShowLeaderDistributionCommand.class,
+        ShowAssignmentCommand.class,
         PluginsCommand.class,
         DumpAuditLogCommand.class,
         ServerCommand.class,

@@ -1,8 +1,13 @@
 package dev.venice.cli.store;
 
 import dev.venice.cli.Inputs;
+import dev.venice.runtime.common.controller.SchemaDryRun;
+import dev.venice.runtime.common.controller.SchemaDryRun.AffectedPush;
+import dev.venice.runtime.common.controller.SchemaDryRun.Reason;
+import dev.venice.runtime.common.controller.SchemaDryRun.VersionVerdict;
 import dev.venice.runtime.common.controller.StoreSchemas;
 import dev.venice.runtime.common.controller.ValueSchema;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -14,22 +19,74 @@ import picocli.CommandLine.Option;
     subcommands = {SchemaCommand.Add.class, SchemaCommand.ListSchemas.class})
 public final class SchemaCommand {
 
-  @Command(name = "add", description = "Register a value schema (checked for compatibility).",
-      mixinStandardHelpOptions = true, footer = {"", "Example:",
-          "  venice schema add --store users --schema @user-v2.avsc"})
+  @Command(name = "add", description = {"Register a value schema (checked for compatibility).",
+      "With --dry-run, register nothing: show per registered value schema whether the new one is"
+          + " compatible and why not (field by field), the pushes in flight it would touch, and"
+          + " whether the registration would be accepted."},
+      mixinStandardHelpOptions = true, footer = {"", "Exit status: 0 registered (with --dry-run:"
+          + " would be accepted), 1 refused (with --dry-run: would be refused) or failed,"
+          + " 2 usage error.", "", "Examples:",
+          "  venice schema add --store users --schema @user-v2.avsc",
+          "  venice schema add --store users --schema @user-v2.avsc --dry-run",
+          "  venice schema add --store users --schema @user-v2.avsc --dry-run --json"})
   static final class Add extends StoreCommand.Base {
     @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
     String store;
     @Option(names = "--schema", required = true, paramLabel = "AVRO|@FILE",
         description = "Avro value schema, inline or @file.")
     String schema;
+    @Option(names = "--dry-run", description = "Check only: register nothing, change nothing.")
+    boolean dryRun;
 
     @Override
     public Integer call() {
-      int id = admin().addValueSchema(store, Inputs.textOrFile("--schema", schema));
+      String text = Inputs.textOrFile("--schema", schema);
+      if (dryRun) {
+        SchemaDryRun report = admin().dryRunValueSchema(store, text);
+        print(report, describe(report));
+        return report.accepted() ? 0 : 1;
+      }
+      int id = admin().addValueSchema(store, text);
       print(Map.of("store", store, "id", id), "store " + store + ": value schema id " + id);
       return 0;
     }
+  }
+
+  /** The dry run for a person: a table of verdicts, the reasons, the pushes, the conclusion. */
+  static String describe(SchemaDryRun report) {
+    StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+        "store %s: dry run of a value schema registration (schemaCompatibility %s)%n%n"
+            + "%-6s %-13s %-14s %-14s%n", report.store(), report.schemaCompatibility(), "ID",
+        "VERDICT", "NEW READS OLD", "OLD READS NEW"));
+    for (VersionVerdict v : report.versions()) {
+      out.append(String.format(Locale.ROOT, "%-6d %-13s %-14s %-14s%n", v.id(),
+          v.compatible() ? "compatible" : "INCOMPATIBLE", yesNo(v.newReadsOld()),
+          yesNo(v.oldReadsNew())));
+    }
+    for (VersionVerdict v : report.versions()) {
+      for (Reason reason : v.reasons()) {
+        out.append(String.format(Locale.ROOT, "%n  schema %d, %s%s: %s", v.id(),
+            reason.direction(), reason.enforced() ? "" : " (not required by the mode)",
+            reason.message()));
+      }
+    }
+    out.append(String.format(Locale.ROOT, "%n%nIn-flight pushes: %s%n",
+        report.inFlightPushes().isEmpty() ? "none" : ""));
+    for (AffectedPush push : report.inFlightPushes()) {
+      out.append("  version ").append(push.version()).append(": ").append(push.impact())
+          .append(System.lineSeparator());
+    }
+    out.append(System.lineSeparator()).append(report.accepted()
+        ? (report.identicalToId() != null ? "Would be accepted: identical to value schema "
+            + report.identicalToId() + " (nothing new registered)"
+            : "Would be accepted as value schema id " + report.schemaId())
+        : "Would be REFUSED (" + report.refusal().status() + " " + report.refusal().errorType()
+            + "): " + report.refusal().error());
+    return out.toString();
+  }
+
+  private static String yesNo(boolean value) {
+    return value ? "yes" : "no";
   }
 
   @Command(name = "list", description = "Show the key schema and value schemas.",

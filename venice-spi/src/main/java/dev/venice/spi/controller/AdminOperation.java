@@ -19,5 +19,12 @@ public enum AdminOperation {
   /** A version is retired: topic and Helix resource removed. */
   DELETE_VERSION,
   /** A cluster-wide setting changes. */
-  UPDATE_CLUSTER_CONFIG
+  UPDATE_CLUSTER_CONFIG,
+  /**
+   * A store version's Helix resource is rebalanced on request (for example {@code venice
+   * show-leader-distribution --rebalance}); {@code requested} holds the {@code version} and the
+   * {@link RebalanceScope} as {@code scope}.
+   */
+  @dev.venice.spi.Experimental(since = "1.6.0")
+  REBALANCE
 }

@@ -8,6 +8,7 @@ import static dev.venice.spi.controller.AdminOperation.KILL_PUSH;
 import static dev.venice.spi.controller.AdminOperation.SWAP_VERSION;
 import static dev.venice.spi.controller.AdminOperation.UPDATE_STORE;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import dev.venice.runtime.common.admin.AdminHandler;
 import dev.venice.runtime.common.admin.AdminErrorType;
 import dev.venice.runtime.common.admin.AdminHttpException;
@@ -15,10 +16,12 @@ import dev.venice.runtime.common.admin.AdminHttpServer;
 import dev.venice.runtime.common.admin.AdminRequest;
 import dev.venice.runtime.common.admin.AdminResponse;
 import dev.venice.runtime.common.controller.ControllerClient;
+import dev.venice.runtime.common.controller.SchemaDryRun;
 import dev.venice.runtime.common.meta.ReplicaStatus;
 import dev.venice.spi.controller.AdminOperation;
 import dev.venice.spi.controller.Caller;
 import dev.venice.spi.host.ClusterMember;
+import dev.venice.spi.plugin.TimeSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +48,20 @@ import java.util.function.Supplier;
  * PUT    /stores/{store}/current-version           {"version": n}: roll back or forward
  * GET    /cluster                                  leader, controllers, storage instances
  * GET    /leader                                   the leader controller's URL
+ * GET    /cluster/leader-distribution              leaders per server ({@link AssignmentRoutes})
+ * POST   /cluster/leader-rebalance                 rebalance leaders ({@link AssignmentRoutes})
+ * GET    /stores/{store}/assignment                replicas per server ({@link AssignmentRoutes})
  * </pre>
  *
  * Mutations (except replica reports) take {@code ?dryRun=true|false} (validate and ask the
- * plugins, change nothing); no route takes another query parameter. A standby answers a mutation
+ * plugins, change nothing); no route takes another query parameter but those {@link
+ * AssignmentRoutes} lists. A dry run that passes answers
+ * 200 {@code {"dryRun": true, "operation", "accepted": true, "path"}}; bad input, a missing store
+ * or a veto is the error the real call would answer. A schema registration's dry run is the
+ * exception: it always answers 200 with {@code accepted} true or false and a {@link SchemaDryRun}
+ * report (per registered value schema the verdict with field-level reasons, the pushes in flight,
+ * and the {@code refusal} the real call would answer: 409 incompatible, 403 vetoed), unless the
+ * request itself is bad (400 invalid schema, 404 no store). It writes nothing to ZooKeeper. A standby answers a mutation
  * with 307 to the same path on the leader. Errors are {@code {"error", "errorType"}} with a 4xx
  * for anything the caller can fix (see {@link AdminHttpServer} for the checks every route gets).
  */
@@ -94,8 +107,12 @@ final class AdminRoutes {
     server.route("GET", "/stores/{store}/schemas", r -> ok(stores.schemas(store(r))));
     server.route("POST", "/stores/{store}/schemas", DRY_RUN, onLeader(r -> {
       String schema = JsonFields.of(r, Set.of("schema")).requiredText("schema");
-      int id = stores.addValueSchema(store(r), schema, caller(r), dryRun(r));
-      return done(r, ADD_VALUE_SCHEMA, Map.of("store", store(r), "id", id));
+      if (dryRun(r)) {
+        SchemaDryRun report = stores.dryRunValueSchema(store(r), schema, caller(r));
+        return dryRunAnswer(r, ADD_VALUE_SCHEMA, report.accepted(), report);
+      }
+      return ok(Map.of("store", store(r), "id", stores.addValueSchema(store(r), schema,
+          caller(r))));
     }));
     server.route("GET", "/stores/{store}/versions", r -> ok(stores.store(store(r)).versions()));
     server.route("POST", "/stores/{store}/versions", DRY_RUN, onLeader(r -> {
@@ -127,10 +144,12 @@ final class AdminRoutes {
     }));
     server.route("GET", "/cluster", r -> cluster());
     server.route("GET", "/leader", r -> leader());
+    new AssignmentRoutes(stores, new ReplicaAssignments(cluster, resources.helixData(),
+        TimeSource.SYSTEM), this::onLeader).mount(server);
   }
 
   /** A mutation: a standby answers 307 to the leader (or 503 while there is none). */
-  private AdminHandler onLeader(AdminHandler mutation) {
+  AdminHandler onLeader(AdminHandler mutation) {
     return request -> {
       dryRun(request); // a bad dryRun value is refused before anything else, on any controller
       LeaderElection leadership = election.get();
@@ -203,11 +222,27 @@ final class AdminRoutes {
   }
 
   private static AdminResponse dryRunAnswer(AdminRequest r, AdminOperation operation) {
-    return ok(Map.of("dryRun", true, "operation", operation.name(), "accepted", true,
-        "path", r.path()));
+    return dryRunAnswer(r, operation, true, Map.of());
   }
 
-  private static Caller caller(AdminRequest r) {
+  /**
+   * A dry run's answer, always 200: {@code dryRun}, {@code operation}, {@code accepted} (whether
+   * the real call would succeed now) and {@code path}, then the fields of the operation's own
+   * {@code report}, if it has one.
+   */
+  private static AdminResponse dryRunAnswer(AdminRequest r, AdminOperation operation,
+      boolean accepted, Object report) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("dryRun", true);
+    body.put("operation", operation.name());
+    body.put("accepted", accepted);
+    body.put("path", r.path());
+    body.putAll(MetadataRepository.JSON.convertValue(report,
+        new TypeReference<Map<String, Object>>() {}));
+    return ok(body);
+  }
+
+  static Caller caller(AdminRequest r) {
     String principal = r.header(ControllerClient.PRINCIPAL_HEADER).orElse("");
     return new Caller(principal.isBlank() ? "anonymous" : principal, r.remoteAddress());
   }

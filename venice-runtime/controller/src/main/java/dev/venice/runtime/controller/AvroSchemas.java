@@ -2,26 +2,22 @@ package dev.venice.runtime.controller;
 
 import dev.venice.runtime.common.admin.AdminErrorType;
 import dev.venice.runtime.common.admin.AdminHttpException;
-import dev.venice.runtime.common.meta.SchemaCompatibility;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Set;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility.Incompatibility;
-import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
 
 /**
- * Parsing and compatibility checks of Avro schemas, with Avro's own rules, plus two checks Avro's
- * parser leaves out: every logical type must be valid for its type (the parser drops an invalid
- * one silently, e.g. a decimal with a negative precision), and the schema must be able to hold at
- * least one value (an empty union {@code []}, an enum with no symbols, or a record that can only
- * contain itself cannot, so no record could ever be written with it).
+ * Parsing of Avro schemas, with Avro's own rules, plus two checks Avro's parser leaves out: every
+ * logical type must be valid for its type (the parser drops an invalid one silently, e.g. a
+ * decimal with a negative precision), and the schema must be able to hold at least one value (an
+ * empty union {@code []}, an enum with no symbols, or a record that can only contain itself
+ * cannot, so no record could ever be written with it). Compatibility checks are {@link
+ * ValueSchemaCheck}'s.
  */
 final class AvroSchemas {
   private AvroSchemas() {}
@@ -130,32 +126,6 @@ final class AvroSchemas {
         }
       default:
         return null; // primitives, fixed, and arrays and maps (which may be empty)
-    }
-  }
-
-  /**
-   * The reasons {@code candidate} may not follow {@code earlier} under {@code mode}; empty when it
-   * may. Each reason names the direction, the location (field path) and Avro's message.
-   */
-  static List<String> incompatibilities(Schema candidate, Schema earlier, int earlierId,
-      SchemaCompatibility mode) {
-    List<String> reasons = new ArrayList<>();
-    if (mode == SchemaCompatibility.FULL || mode == SchemaCompatibility.BACKWARD) {
-      describe(org.apache.avro.SchemaCompatibility.checkReaderWriterCompatibility(candidate, earlier),
-          "new schema cannot read data written with value schema " + earlierId, reasons);
-    }
-    if (mode == SchemaCompatibility.FULL || mode == SchemaCompatibility.FORWARD) {
-      describe(org.apache.avro.SchemaCompatibility.checkReaderWriterCompatibility(earlier, candidate),
-          "value schema " + earlierId + " cannot read data written with the new schema", reasons);
-    }
-    return reasons;
-  }
-
-  private static void describe(SchemaPairCompatibility result, String direction,
-      List<String> reasons) {
-    for (Incompatibility incompatibility : result.getResult().getIncompatibilities()) {
-      reasons.add(direction + ": at " + incompatibility.getLocation() + ": "
-          + incompatibility.getType() + " " + incompatibility.getMessage());
     }
   }
 }

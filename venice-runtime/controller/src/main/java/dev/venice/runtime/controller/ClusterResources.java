@@ -140,6 +140,11 @@ final class ClusterResources implements AutoCloseable {
     return helix.getInstancesInCluster(cluster);
   }
 
+  /** Helix's view of the cluster in ZooKeeper, for reads (and the few writes a caller owns). */
+  HelixDataAccessor helixData() {
+    return helixData;
+  }
+
   /** Whether {@code instance} is a live participant of the cluster right now. */
   boolean isLive(String instance) {
     return helixData.getProperty(helixData.keyBuilder().liveInstance(instance)) != null;

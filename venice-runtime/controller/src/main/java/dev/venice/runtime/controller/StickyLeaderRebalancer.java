@@ -26,22 +26,48 @@ import org.apache.helix.model.StateModelDefinition;
  * standby. The cost is balance: leaderships no longer drift back to their preferred instances by
  * themselves after failures (a deliberate rebalance is a leader-distribution tool's job).
  *
+ * <p>A leader rebalance suspends the rule for a while: until the epoch milliseconds in the ideal
+ * state's {@value #PREFERRED_LEADERS_UNTIL} field, each partition's leadership goes to the first
+ * live instance of its preference list, as plain Helix would (see {@code
+ * ReplicaAssignments#preferLeaders}); the rule then holds the leaders where they are.
+ *
  * <p>Set per version resource with {@code IdealState.setRebalancerClassName}; Helix's controller
  * (the leader {@code VeniceController}) instantiates it by name.
  */
 public final class StickyLeaderRebalancer extends DelayedAutoRebalancer {
+  /** The ideal-state field that suspends stickiness until its epoch milliseconds (a rebalance). */
+  static final String PREFERRED_LEADERS_UNTIL = "VENICE_PREFERRED_LEADERS_UNTIL";
+
   @Override
   protected Map<String, String> computeBestPossibleStateForPartition(Set<String> liveInstances,
       StateModelDefinition stateModelDef, List<String> preferenceList,
       CurrentStateOutput currentStateOutput, Set<String> disabledInstancesForPartition,
       IdealState idealState, ClusterConfig clusterConfig, Partition partition,
       MonitoredAbnormalResolver monitoredResolver, ResourceControllerDataProvider cache) {
-    return super.computeBestPossibleStateForPartition(liveInstances, stateModelDef,
-        currentLeaderFirst(preferenceList, currentStateOutput.getCurrentStateMap(
+    List<String> preferred = stickinessSuspended(idealState, System.currentTimeMillis())
+        ? preferenceList
+        : currentLeaderFirst(preferenceList, currentStateOutput.getCurrentStateMap(
             idealState.getResourceName(), partition), stateModelDef.getTopState(), liveInstances,
-            disabledInstancesForPartition),
+            disabledInstancesForPartition);
+    return super.computeBestPossibleStateForPartition(liveInstances, stateModelDef, preferred,
         currentStateOutput, disabledInstancesForPartition, idealState, clusterConfig, partition,
         monitoredResolver, cache);
+  }
+
+  /**
+   * Whether a leader rebalance is under way: the ideal state's {@value #PREFERRED_LEADERS_UNTIL}
+   * is after {@code nowMs}. A missing or malformed field is no rebalance.
+   */
+  static boolean stickinessSuspended(IdealState idealState, long nowMs) {
+    String until = idealState.getRecord().getSimpleField(PREFERRED_LEADERS_UNTIL);
+    if (until == null) {
+      return false;
+    }
+    try {
+      return nowMs < Long.parseLong(until);
+    } catch (NumberFormatException malformed) {
+      return false;
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.venice.runtime.common.admin.AdminErrorType;
 import dev.venice.runtime.common.admin.AdminHttpException;
+import dev.venice.runtime.common.controller.SchemaDryRun;
 import dev.venice.runtime.common.controller.StoreSchemas;
 import dev.venice.runtime.common.controller.ValueSchema;
 import dev.venice.runtime.common.meta.CompressionStrategy;
@@ -22,6 +23,7 @@ import dev.venice.spi.controller.AdminOperation;
 import dev.venice.spi.controller.AdminOutcome;
 import dev.venice.spi.controller.AdminVerdict;
 import dev.venice.spi.controller.Caller;
+import dev.venice.spi.controller.RebalanceScope;
 import dev.venice.spi.plugin.TimeSource;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -250,39 +252,77 @@ final class StoreService {
   /**
    * Registers a value schema. A schema identical to a registered one in its full JSON form returns
    * that id; any other difference, a doc or an alias alone included (aliases change how Avro
-   * resolves fields), is a new schema id once it passes the compatibility check.
+   * resolves fields), is a new schema id once it passes the compatibility check ({@link
+   * ValueSchemaCheck}) and the admin-mutation hooks.
+   *
+   * @throws AdminHttpException 409 {@code INCOMPATIBLE_SCHEMA} naming the store and each violated
+   *     schema id; 403 {@code VETOED} naming the plugin; 400 for an invalid schema; 404 no store
    */
-  int addValueSchema(String name, String schemaJson, Caller caller, boolean dryRun) {
+  int addValueSchema(String name, String schemaJson, Caller caller) {
     checkName(name);
-    return locked(name, () -> addValueSchemaLocked(name, schemaJson, caller, dryRun));
+    return locked(name, () -> registerValueSchema(name, checkValueSchema(store(name), schemaJson),
+        caller, false));
   }
 
-  private int addValueSchemaLocked(String name, String schemaJson, Caller caller,
+  /**
+   * What {@link #addValueSchema} would do now, without writing anything (seed project 35): it
+   * runs the same registration in dry-run mode (the same {@link ValueSchemaCheck}, then the
+   * admin-mutation hooks asked with {@code dryRun} set, as every dry run is) and reports the
+   * per-schema verdicts, the pushes in flight, and the refusal the real call would answer. Only
+   * reads ZooKeeper. Holds the store's lock, so it sees no half-done concurrent registration.
+   *
+   * @throws AdminHttpException 400 for an invalid schema, 404 when there is no store: what the
+   *     request itself gets wrong is refused as for the real call
+   */
+  SchemaDryRun dryRunValueSchema(String name, String schemaJson, Caller caller) {
+    checkName(name);
+    return locked(name, () -> {
+      Store store = store(name);
+      ValueSchemaCheck check = checkValueSchema(store, schemaJson);
+      SchemaDryRun.Refusal refusal = null;
+      try {
+        registerValueSchema(name, check, caller, true);
+      } catch (AdminHttpException e) {
+        refusal = new SchemaDryRun.Refusal(e.status(), e.type().name(), e.getMessage());
+      }
+      return new SchemaDryRun(name, refusal == null, refusal, store.schemaCompatibility(),
+          check.identicalId().orElse(null), check.schemaId(), check.verdicts(),
+          check.affectedPushes(store));
+    });
+  }
+
+  /** Parses {@code schemaJson} (400 when invalid) and checks it against the store's schemas. */
+  private ValueSchemaCheck checkValueSchema(Store store, String schemaJson) {
+    Schema candidate = AvroSchemas.parse("value schema for store " + store.name(), schemaJson);
+    return ValueSchemaCheck.of(store.name(), store.schemaCompatibility(),
+        repo.valueSchemas(store.name()), candidate);
+  }
+
+  /** The registration itself; a dry run stops after the hooks (see {@link #mutate}). */
+  private int registerValueSchema(String name, ValueSchemaCheck check, Caller caller,
       boolean dryRun) {
-    Store store = store(name);
-    Schema candidate = AvroSchemas.parse("value schema for store " + name, schemaJson);
-    List<ValueSchema> existing = repo.valueSchemas(name);
-    Optional<Integer> same = sameSchema(existing, candidate);
-    if (same.isPresent()) {
-      return same.get();
+    if (check.identicalId().isPresent()) {
+      return check.identicalId().get();
     }
-    checkCompatible(name, store.schemaCompatibility(), candidate, existing);
+    check.requireCompatible();
+    Schema candidate = check.candidate();
     Map<String, Object> request = Map.of("schema", candidate.toString());
     Integer id = mutate(AdminOperation.ADD_VALUE_SCHEMA, name, caller, request, dryRun,
-        () -> schemaState(existing), () -> {
-          List<ValueSchema> current = existing;
+        () -> schemaState(check.registered()), () -> {
+          ValueSchemaCheck attempt = check;
           while (true) {
-            int nextId = current.get(current.size() - 1).id() + 1;
-            Optional<Integer> added = repo.addValueSchema(name, candidate.toString(), nextId);
+            Optional<Integer> added = repo.addValueSchema(name, candidate.toString(),
+                attempt.schemaId());
             if (added.isPresent()) {
               return added.get();
             }
-            current = repo.valueSchemas(name);
-            Optional<Integer> raced = sameSchema(current, candidate);
-            if (raced.isPresent()) {
-              return raced.get();
+            // another controller registered one meanwhile: check against what is there now
+            attempt = ValueSchemaCheck.of(name, store(name).schemaCompatibility(),
+                repo.valueSchemas(name), candidate);
+            if (attempt.identicalId().isPresent()) {
+              return attempt.identicalId().get();
             }
-            checkCompatible(name, store(name).schemaCompatibility(), candidate, current);
+            attempt.requireCompatible();
           }
         }, added -> schemaState(repo.valueSchemas(name)));
     return id == null ? -1 : id;
@@ -440,6 +480,26 @@ final class StoreService {
       throw new AdminHttpException(AdminErrorType.PARTITION_NOT_ASSIGNED, "instance " + instance
           + " does not hold partition " + partition + " of " + topic);
     }
+  }
+
+  /**
+   * Rebalances one store version's Helix resource (admin operation {@code REBALANCE}): the
+   * before-hooks may veto it (403, naming the plugin), a dry run stops there, then {@code apply}
+   * runs and the after-hooks, the audit log among them, record it with {@code caller} as the
+   * principal and {@code {"version", "scope"}} as the request.
+   *
+   * @param apply the rebalance itself; returns whether it started (false: the resource is gone)
+   * @return what {@code apply} returned; false for a dry run
+   * @throws AdminHttpException 404 when the store does not exist, 403 when a plugin vetoes
+   */
+  boolean rebalance(String name, int version, RebalanceScope scope, Caller caller,
+      boolean dryRun, Supplier<Boolean> apply) {
+    checkName(name);
+    Store before = store(name);
+    Boolean started = mutate(AdminOperation.REBALANCE, name, caller,
+        Map.of("version", version, "scope", scope.name()), dryRun, () -> state(before), apply,
+        done -> Map.of("version", version, "scope", scope.name(), "started", done));
+    return Boolean.TRUE.equals(started);
   }
 
   // ---- the leader's push monitor -----------------------------------------------------------
@@ -712,27 +772,6 @@ final class StoreService {
           + " is hybrid: its partition count (" + before.partitionCount() + ") is fixed by its"
           + " real-time topic");
     }
-  }
-
-  private static void checkCompatible(String store, SchemaCompatibility mode, Schema candidate,
-      List<ValueSchema> existing) {
-    List<String> reasons = new ArrayList<>();
-    for (ValueSchema earlier : existing) {
-      reasons.addAll(AvroSchemas.incompatibilities(candidate,
-          new Schema.Parser().parse(earlier.schema()), earlier.id(), mode));
-    }
-    if (!reasons.isEmpty()) {
-      throw new AdminHttpException(AdminErrorType.INCOMPATIBLE_SCHEMA,
-          "value schema for store " + store
-          + " is not " + mode + " compatible: " + String.join("; ", reasons));
-    }
-  }
-
-  /** The id of a registered schema with the same full JSON form (docs and aliases included). */
-  private static Optional<Integer> sameSchema(List<ValueSchema> existing, Schema candidate) {
-    String form = candidate.toString();
-    return existing.stream().filter(v -> new Schema.Parser().parse(v.schema()).toString()
-        .equals(form)).map(ValueSchema::id).findFirst();
   }
 
   private static void checkNoPushInProgress(Store store) {

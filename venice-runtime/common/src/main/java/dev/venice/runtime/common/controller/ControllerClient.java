@@ -115,6 +115,21 @@ public final class ControllerClient {
     return send("POST", storePath(store) + "/schemas", Map.of("schema", schema)).get("id").asInt();
   }
 
+  /**
+   * What registering a value schema would do, without registering it ({@code POST
+   * /stores/{store}/schemas?dryRun=true}): per registered value schema the compatibility verdict
+   * with field-level reasons, the pushes in flight, and whether the real registration would be
+   * accepted (else its {@link SchemaDryRun#refusal()}). An incompatible or vetoed schema is an
+   * answer, not an exception.
+   *
+   * @throws ControllerException for a bad request (400 invalid schema, 404 no such store) or an
+   *     unreachable controller
+   */
+  public SchemaDryRun dryRunValueSchema(String store, String schema) {
+    return as(send("POST", storePath(store) + "/schemas?dryRun=true", Map.of("schema", schema)),
+        SchemaDryRun.class);
+  }
+
   /** A store's key and value schemas. */
   public StoreSchemas schemas(String store) {
     return as(send("GET", storePath(store) + "/schemas", null), StoreSchemas.class);
@@ -175,6 +190,50 @@ public final class ControllerClient {
   /** The cluster's state: leader, controllers, storage instances, store count. */
   public JsonNode cluster() {
     return send("GET", "/cluster", null);
+  }
+
+  /**
+   * Leaders per server across every store version, the cluster's imbalance (standard deviation /
+   * mean of leaders per live server) and each store's, flagged above {@code threshold} ({@code
+   * GET /cluster/leader-distribution}).
+   */
+  public JsonNode leaderDistribution(double threshold) {
+    return send("GET", "/cluster/leader-distribution?threshold=" + threshold, null);
+  }
+
+  /**
+   * Starts a leader rebalance of the stores whose leader imbalance is above {@code threshold}
+   * ({@code POST /cluster/leader-rebalance}); answers before the leaders move.
+   *
+   * @param dryRun name the stores, change nothing
+   */
+  public JsonNode rebalanceLeaders(double threshold, boolean dryRun) {
+    return send("POST", "/cluster/leader-rebalance?dryRun=" + dryRun,
+        Map.of("threshold", threshold));
+  }
+
+  /**
+   * A store version's replicas per server from Helix's external view ({@code GET
+   * /stores/{store}/assignment}), and with a simulated change the assignment Helix's rebalancer
+   * predicts after it (nothing changes in the cluster).
+   *
+   * @param version the version, or {@code null} for the current one
+   * @param addServers simulated new servers (0: none)
+   * @param removeServer the instance id of a server to simulate removing, or {@code null}
+   */
+  public JsonNode assignment(String store, Integer version, int addServers, String removeServer) {
+    List<String> query = new ArrayList<>();
+    if (version != null) {
+      query.add("version=" + version);
+    }
+    if (addServers > 0) {
+      query.add("simulateAddServer=" + addServers);
+    }
+    if (removeServer != null) {
+      query.add("simulateRemoveServer=" + URLEncoder.encode(removeServer, StandardCharsets.UTF_8));
+    }
+    return send("GET", storePath(store) + "/assignment"
+        + (query.isEmpty() ? "" : "?" + String.join("&", query)), null);
   }
 
   /**
