@@ -61,9 +61,11 @@ import org.slf4j.LoggerFactory;
  * plugin's dead-letter topic when a plugin keeps them (waiting while it cannot be written),
  * logged, counted in {@code venice.server.ingestion.dead.letter{store,reason}}, handed with its
  * bytes to the hooks' {@code onDeadLetter}, and only then checkpointed so the partition moves on.
- * A failure of the replica itself (its storage) is not a dead letter: it reports the replica
- * ERROR and asks the host to take it out of service ({@code onFailure}), so Helix moves its
- * leadership elsewhere and the record is applied there; nothing is skipped.
+ * A failure of the replica itself (its storage) is not a dead letter: the write is retried with
+ * backoff ({@link StorageRetry}) for {@code ingestion.storage.retry.timeout}, the partition
+ * waiting meanwhile; a failure that lasts longer reports the replica ERROR and asks the host to
+ * take it out of service ({@code onFailure}), so Helix moves its leadership elsewhere and the
+ * record is applied there; nothing is skipped.
  */
 final class IngestionTask implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(IngestionTask.class);
@@ -111,11 +113,14 @@ final class IngestionTask implements Runnable {
   /** The real-time copy of a hybrid partition's leader; null for a batch-only store. */
   private final RealTimeLeader realTimeLeader;
   private final Map<String, Long> lastSequences = new HashMap<>();
+  /** Every storage write of this replica: a failing one is retried with backoff. */
+  private final StorageRetry storageWrites;
 
   IngestionTask(String topic, int partition, int partitionCount, PartitionStore storage,
       String kafkaBootstrap, HybridConfig hybrid, String instanceId, ZkStoreRepository reporter,
       LeaderTerms terms, Supplier<IngestionHooks> hooks, DeadLetterWriter deadLetterWriter,
-      Duration unknownSchemaWait, MeterRegistry registry, Runnable onFailure,
+      Duration unknownSchemaWait, Duration storageRetryTimeout, MeterRegistry registry,
+      Runnable onFailure,
       BooleanSupplier readinessPublished) {
     this.topic = topic;
     this.store = TopicNames.storeOf(topic);
@@ -135,6 +140,12 @@ final class IngestionTask implements Runnable {
     this.gaps = Counter.builder("venice.server.ingestion.gaps")
         .description("Producer sequence gaps seen (records missing upstream)")
         .tag("store", store).register(registry);
+    this.storageWrites = new StorageRetry(topic + " partition " + partition,
+        storageRetryTimeout, System::nanoTime, LockSupport::parkNanos, () -> running,
+        Counter.builder("venice.server.ingestion.storage.write.failures")
+            .description("Failed storage write attempts of ingestion (each retried with backoff"
+                + " until ingestion.storage.retry.timeout)").tag("store", store)
+            .register(registry));
     this.deadLetters = new DeadLetterPath(store, TopicNames.versionOf(topic), partition,
         () -> replicaHooks, deadLetterWriter, registry, () -> running);
     this.realTimeLeader = hybrid == null ? null : new RealTimeLeader(topic, partition,
@@ -273,7 +284,7 @@ final class IngestionTask implements Runnable {
     }
     if (isDuplicate(envelope) || isStaleCopy(envelope)) {
       duplicates.increment();
-      storage.skip(record.offset());
+      storageWrites.run(() -> storage.skip(record.offset()));
       return;
     }
     switch (envelope.type()) {
@@ -287,12 +298,14 @@ final class IngestionTask implements Runnable {
       throws RocksDBException {
     long offset = record.offset();
     switch (envelope.control()) {
-      case START_OF_PUSH -> storage.startOfPush(offset, envelope.producerId(), envelope.sequence(),
-          envelope.compression());
-      case REAL_TIME_SKIPPED -> storage.apply(offset, envelope.producerId(), envelope.sequence(),
-          envelope.upstreamOffset(), null, null); // the leader's real-time position moves on
+      case START_OF_PUSH -> storageWrites.run(() -> storage.startOfPush(offset,
+          envelope.producerId(), envelope.sequence(), envelope.compression()));
+      // the leader's real-time position moves on
+      case REAL_TIME_SKIPPED -> storageWrites.run(() -> storage.apply(offset,
+          envelope.producerId(), envelope.sequence(), envelope.upstreamOffset(), null, null));
       case END_OF_PUSH -> {
-        storage.endOfPush(offset, envelope.producerId(), envelope.sequence());
+        storageWrites.run(() -> storage.endOfPush(offset, envelope.producerId(),
+            envelope.sequence()));
         replicaHooks.endOfPush(event(false));
         // COMPLETED once caught up (checkCaughtUp), not here
       }
@@ -337,8 +350,9 @@ final class IngestionTask implements Runnable {
         return;
       }
     }
-    storage.apply(record.offset(), envelope.producerId(), envelope.sequence(),
-        envelope.upstreamOffset(), key, put ? stored(envelope) : null);
+    byte[] value = put ? stored(envelope) : null;
+    storageWrites.run(() -> storage.apply(record.offset(), envelope.producerId(),
+        envelope.sequence(), envelope.upstreamOffset(), key, value));
     lastSequences.put(envelope.producerId(), envelope.sequence());
     applied.increment();
     if (hookRecord != null) {
@@ -493,10 +507,10 @@ final class IngestionTask implements Runnable {
     deadLetters.keep(letter);
     deadLetters.handled(letter);
     if (envelope == null) {
-      storage.skip(record.offset());
+      storageWrites.run(() -> storage.skip(record.offset()));
     } else { // a leader's copy also moves the real-time position: no successor copies it again
-      storage.apply(record.offset(), envelope.producerId(), envelope.sequence(),
-          envelope.upstreamOffset(), null, null);
+      storageWrites.run(() -> storage.apply(record.offset(), envelope.producerId(),
+          envelope.sequence(), envelope.upstreamOffset(), null, null));
     }
   }
 

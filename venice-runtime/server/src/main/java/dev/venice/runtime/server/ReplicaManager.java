@@ -61,6 +61,8 @@ final class ReplicaManager implements StorageStatsService, AutoCloseable {
   private final boolean statisticsEnabled;
   /** {@code ingestion.unknown.schema.wait}, for every replica's real-time schema check. */
   private final Duration unknownSchemaWait;
+  /** {@code ingestion.storage.retry.timeout}, for every replica's storage writes. */
+  private final Duration storageRetryTimeout;
   /** Writes the version-topic dead letters plugins keep, for every replica here. */
   private final DeadLetterWriter deadLetters;
   private final Map<String, Replica> replicas = new ConcurrentHashMap<>();
@@ -77,10 +79,11 @@ final class ReplicaManager implements StorageStatsService, AutoCloseable {
 
   ReplicaManager(Path dataDir, ZkStoreRepository stores, LeaderTerms terms, String kafkaBootstrap,
       String instanceId, Supplier<IngestionHooks> hooks, MeterRegistry registry,
-      boolean statisticsEnabled, Duration unknownSchemaWait) {
+      boolean statisticsEnabled, Duration unknownSchemaWait, Duration storageRetryTimeout) {
     this.dataDir = dataDir;
     this.statisticsEnabled = statisticsEnabled;
     this.unknownSchemaWait = unknownSchemaWait;
+    this.storageRetryTimeout = storageRetryTimeout;
     this.deadLetters = new DeadLetterWriter(kafkaBootstrap, instanceId, registry);
     this.stores = stores;
     this.terms = terms;
@@ -106,7 +109,7 @@ final class ReplicaManager implements StorageStatsService, AutoCloseable {
     PartitionStore storage = PartitionStore.open(dir(topic, partition), statisticsEnabled);
     IngestionTask ingestion = new IngestionTask(topic, partition, version.partitionCount(),
         storage, kafkaBootstrap, store.hybrid(), instanceId, stores, terms, hooks, deadLetters,
-        unknownSchemaWait, registry,
+        unknownSchemaWait, storageRetryTimeout, registry,
         () -> takeOutOfService.accept(topic, partition),
         () -> readiness.caughtUp(topic, partition));
     replicas.put(id, new Replica(topic, partition, storage, ingestion));

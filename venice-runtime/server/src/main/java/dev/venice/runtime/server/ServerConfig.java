@@ -65,10 +65,19 @@ public final class ServerConfig {
       "ingestion.unknown.schema.wait", Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1),
       "how long a leader waits for an unknown value schema id before dead-lettering the put");
 
+  /**
+   * How long a partition replica retries a failing storage write (with backoff from 50 ms to 5 s)
+   * before the replica fails (ERROR, taken out of service, so Helix moves it); meanwhile its
+   * ingestion waits, nothing is skipped. {@code 0}: fail at the first error.
+   */
+  public static final ConfigKey<Duration> INGESTION_STORAGE_RETRY_TIMEOUT = ConfigKey.duration(
+      "ingestion.storage.retry.timeout", Duration.ofSeconds(60), Duration.ZERO,
+      Duration.ofHours(1), "how long a replica retries a failing storage write before it fails");
+
   static final List<ConfigKey<?>> KEYS = List.of(CLUSTER_NAME, ZOOKEEPER_ADDRESS,
       KAFKA_BOOTSTRAP_SERVERS, DATA_DIR, HOST, GRPC_PORT, ADMIN_PORT, PLUGIN_DIR,
       ZOOKEEPER_SESSION_TIMEOUT, CLUSTER_VIEW_MAX_PARALLEL_CALLS, READINESS_UNASSIGNED_TIMEOUT,
-      STORAGE_STATISTICS_ENABLED, INGESTION_UNKNOWN_SCHEMA_WAIT);
+      STORAGE_STATISTICS_ENABLED, INGESTION_UNKNOWN_SCHEMA_WAIT, INGESTION_STORAGE_RETRY_TIMEOUT);
 
   private ServerConfig() {}
 

@@ -90,7 +90,8 @@ public final class VeniceServer implements RunningProcess {
             new LeaderTerms(zk, cluster), kafka, instanceId,
             () -> host.plugins().ingestionHooks(), registry,
             config.get(ServerConfig.STORAGE_STATISTICS_ENABLED),
-            config.get(ServerConfig.INGESTION_UNKNOWN_SCHEMA_WAIT));
+            config.get(ServerConfig.INGESTION_UNKNOWN_SCHEMA_WAIT),
+            config.get(ServerConfig.INGESTION_STORAGE_RETRY_TIMEOUT));
       } catch (Exception | Error e) {
         GrpcServers.stop(grpc);
         throw e;
