@@ -3,6 +3,7 @@ package dev.venice.cli.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.venice.cli.CliException;
 import dev.venice.cli.Output;
+import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.spi.config.ConfigKey;
 import java.io.IOException;
 import java.net.URI;
@@ -29,7 +30,8 @@ import picocli.CommandLine.TypeConversionException;
  * How a command asks every server one plugin endpoint: the servers the controller lists ({@code
  * GET /cluster} members of kind {@code server} with an admin URL), asked {@link #PARALLELISM} at
  * a time, each request bounded by a timeout; one server's failure is its {@link Answer}, never the
- * command's. Used by {@code show-hot-keys} and {@code show-ingestion-breakdown}.
+ * command's. Used by {@code show-hot-keys}, {@code show-ingestion-breakdown} and {@code
+ * show-data-age}.
  */
 final class ServerFanOut {
   /** How many servers are asked at once. */
@@ -59,7 +61,7 @@ final class ServerFanOut {
    *
    * @throws CliException when it lists none
    */
-  static Map<String, String> servers(JsonNode cluster, String controllerUrl) {
+  private static Map<String, String> servers(JsonNode cluster, String controllerUrl) {
     Map<String, String> servers = new TreeMap<>();
     for (JsonNode member : cluster.path("members")) {
       if (member.path("kind").asText().equalsIgnoreCase("server")
@@ -76,6 +78,33 @@ final class ServerFanOut {
   }
 
   /**
+   * Every server's answers, split into those that answered and those that did not.
+   *
+   * @param answered the servers' answers with a body, in instance order
+   * @param notAnswering one {@code {"instance", "reason"}} per server that did not answer
+   */
+  record Answers(List<Answer> answered, List<Map<String, String>> notAnswering) {}
+
+  /**
+   * Asks every server the controller lists ({@link #servers}, then {@link #ask}) about one store.
+   *
+   * @throws CliException naming the store and each server's reason when none answered
+   */
+  static Answers askEveryServer(ControllerClient admin, String controllerUrl, String store,
+      String pathAndQuery, String pluginId, Duration timeout) throws InterruptedException {
+    List<Answer> answers = ask(servers(admin.cluster(), controllerUrl), pathAndQuery, pluginId,
+        timeout);
+    List<Answer> answered = answers.stream().filter(a -> a.failure() == null).toList();
+    List<Map<String, String>> notAnswering = answers.stream().filter(a -> a.failure() != null)
+        .map(Answer::notAnswering).toList();
+    if (answered.isEmpty()) {
+      throw new CliException("no server answered for store " + store + ": " + notAnswering
+          .stream().map(m -> m.get("instance") + " (" + m.get("reason") + ")").toList());
+    }
+    return new Answers(answered, notAnswering);
+  }
+
+  /**
    * Asks {@code GET <adminUrl><pathAndQuery>} of every server, {@link #PARALLELISM} at a time.
    *
    * @param pathAndQuery e.g. {@code /plugins/hot-keys/top?store=users} (already encoded)
@@ -83,8 +112,8 @@ final class ServerFanOut {
    * @param timeout how long each server may take
    * @return one answer per server, in the order of {@code servers}
    */
-  static List<Answer> ask(Map<String, String> servers, String pathAndQuery, String pluginId,
-      Duration timeout) throws InterruptedException {
+  private static List<Answer> ask(Map<String, String> servers, String pathAndQuery,
+      String pluginId, Duration timeout) throws InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLELISM, servers.size()),
         r -> {

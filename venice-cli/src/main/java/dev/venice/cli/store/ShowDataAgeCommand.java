@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.venice.cli.CliException;
 import dev.venice.cli.store.ServerFanOut.Answer;
 import dev.venice.runtime.common.controller.ControllerClient;
-import dev.venice.runtime.common.controller.ControllerException;
-import dev.venice.runtime.common.meta.Store;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,29 +55,14 @@ public final class ShowDataAgeCommand extends StoreCommand.Base {
   @Override
   public Integer call() throws Exception {
     ControllerClient admin = admin();
-    Store metadata;
-    try {
-      metadata = admin.getStore(store);
-    } catch (ControllerException e) {
-      if (e.status() == 404) {
-        throw new CliException("store " + store + " does not exist");
-      }
-      throw e;
-    }
-    if (metadata.hybrid() == null) {
+    if (existingStore(admin, store).hybrid() == null) {
       throw new CliException("store " + store + " is batch-only: data freshness covers hybrid"
           + " stores only");
     }
-    List<Answer> answers = ServerFanOut.ask(ServerFanOut.servers(admin.cluster(),
-        options.controllerUrl()), PATH + URLEncoder.encode(store, StandardCharsets.UTF_8),
-        "data-freshness", timeout);
-    List<Map<String, String>> notAnswered = answers.stream().filter(a -> a.failure() != null)
-        .map(Answer::notAnswering).toList();
-    List<Answer> answered = answers.stream().filter(a -> a.failure() == null).toList();
-    if (answered.isEmpty()) {
-      throw new CliException("no server answered for store " + store + ": " + notAnswered
-          .stream().map(m -> m.get("instance") + " (" + m.get("reason") + ")").toList());
-    }
+    ServerFanOut.Answers answers = ServerFanOut.askEveryServer(admin, options.controllerUrl(),
+        store, PATH + URLEncoder.encode(store, StandardCharsets.UTF_8), "data-freshness", timeout);
+    List<Answer> answered = answers.answered();
+    List<Map<String, String>> notAnswered = answers.notAnswering();
     Map<Integer, Partition> partitions = new TreeMap<>();
     List<String> untracked = new ArrayList<>();
     for (Answer a : answered) {

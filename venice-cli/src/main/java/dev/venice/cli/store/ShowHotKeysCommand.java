@@ -75,17 +75,10 @@ public final class ShowHotKeysCommand extends StoreCommand.Base {
       }
       throw e;
     }
-    Map<String, String> servers = ServerFanOut.servers(admin.cluster(),
-        options.controllerUrl());
-    List<Answer> answers = ServerFanOut.ask(servers,
-        PATH + URLEncoder.encode(store, StandardCharsets.UTF_8), "hot-keys", timeout);
-    List<Answer> answered = answers.stream().filter(a -> a.failure() == null).toList();
-    List<Map<String, String>> notAnswered = answers.stream().filter(a -> a.failure() != null)
-        .map(Answer::notAnswering).toList();
-    if (answered.isEmpty()) {
-      throw new CliException("no server answered for store " + store + ": " + notAnswered
-          .stream().map(m -> m.get("instance") + " (" + m.get("reason") + ")").toList());
-    }
+    ServerFanOut.Answers answers = ServerFanOut.askEveryServer(admin, options.controllerUrl(),
+        store, PATH + URLEncoder.encode(store, StandardCharsets.UTF_8), "hot-keys", timeout);
+    List<Answer> answered = answers.answered();
+    List<Map<String, String>> notAnswered = answers.notAnswering();
     int version = answered.stream().mapToInt(a -> a.body().path("version").asInt()).max()
         .orElse(0);
     Map<Integer, List<HotKeySummaries.Summary>> byPartition = new TreeMap<>();

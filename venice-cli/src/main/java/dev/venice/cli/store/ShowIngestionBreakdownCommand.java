@@ -1,10 +1,8 @@
 package dev.venice.cli.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.venice.cli.CliException;
 import dev.venice.cli.store.ServerFanOut.Answer;
 import dev.venice.runtime.common.controller.ControllerClient;
-import dev.venice.runtime.common.controller.ControllerException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -113,25 +111,12 @@ public final class ShowIngestionBreakdownCommand extends StoreCommand.Base {
   @Override
   public Integer call() throws Exception {
     ControllerClient admin = admin();
-    try {
-      admin.getStore(store);
-    } catch (ControllerException e) {
-      if (e.status() == 404) {
-        throw new CliException("store " + store + " does not exist");
-      }
-      throw e;
-    }
-    Map<String, String> servers = ServerFanOut.servers(admin.cluster(),
-        options.controllerUrl());
-    List<Answer> answers = ServerFanOut.ask(servers,
-        PATH + URLEncoder.encode(store, StandardCharsets.UTF_8), "ingestion-stage-metrics", timeout);
-    List<Answer> answered = answers.stream().filter(a -> a.failure() == null).toList();
-    List<Map<String, String>> notAnswered = answers.stream().filter(a -> a.failure() != null)
-        .map(Answer::notAnswering).toList();
-    if (answered.isEmpty()) {
-      throw new CliException("no server answered for store " + store + ": " + notAnswered
-          .stream().map(m -> m.get("instance") + " (" + m.get("reason") + ")").toList());
-    }
+    existingStore(admin, store);
+    ServerFanOut.Answers answers = ServerFanOut.askEveryServer(admin, options.controllerUrl(),
+        store, PATH + URLEncoder.encode(store, StandardCharsets.UTF_8), "ingestion-stage-metrics",
+        timeout);
+    List<Answer> answered = answers.answered();
+    List<Map<String, String>> notAnswered = answers.notAnswering();
     Map<String, Merged> merged = new LinkedHashMap<>();
     double windowSeconds = 0;
     for (Answer a : answered) {

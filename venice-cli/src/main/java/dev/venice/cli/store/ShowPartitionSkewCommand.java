@@ -65,15 +65,7 @@ public final class ShowPartitionSkewCommand extends StoreCommand.Base {
       throw new CliException("--store-version " + version + " is not allowed: expected 1 or more");
     }
     ControllerClient admin = admin();
-    Store s;
-    try {
-      s = admin.getStore(store);
-    } catch (ControllerException e) {
-      if (e.status() == 404) {
-        throw new CliException("store " + store + " does not exist");
-      }
-      throw e;
-    }
+    Store s = existingStore(admin, store);
     int v = version != null ? version : s.currentVersion();
     if (v < 1) {
       throw new CliException("store " + store + " has no current version (nothing pushed yet)");

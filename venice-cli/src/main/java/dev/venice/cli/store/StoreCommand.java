@@ -1,10 +1,12 @@
 package dev.venice.cli.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.venice.cli.CliException;
 import dev.venice.cli.GlobalOptions;
 import dev.venice.cli.Inputs;
 import dev.venice.cli.Output;
 import dev.venice.runtime.common.controller.ControllerClient;
+import dev.venice.runtime.common.controller.ControllerException;
 import dev.venice.runtime.common.meta.Store;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -36,6 +38,23 @@ public final class StoreCommand {
 
     void print(Object json, String text) {
       Output.print(spec.commandLine().getOut(), options, json, text);
+    }
+
+    /**
+     * The store's metadata from the controller.
+     *
+     * @throws CliException naming the store when it does not exist (404)
+     * @throws ControllerException for any other refusal or an unreachable controller
+     */
+    static Store existingStore(ControllerClient admin, String store) {
+      try {
+        return admin.getStore(store);
+      } catch (ControllerException e) {
+        if (e.status() == 404) {
+          throw new CliException("store " + store + " does not exist");
+        }
+        throw e;
+      }
     }
   }
 
