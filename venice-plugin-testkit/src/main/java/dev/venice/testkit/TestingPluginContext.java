@@ -2,6 +2,7 @@ package dev.venice.testkit;
 
 import dev.venice.spi.config.ConfigException;
 import dev.venice.spi.config.PluginConfig;
+import dev.venice.spi.controller.ControllerHost;
 import dev.venice.spi.host.StoreInfo;
 import dev.venice.spi.plugin.PluginContext;
 import dev.venice.spi.plugin.PluginDescriptor;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
@@ -74,6 +76,7 @@ public final class TestingPluginContext implements PluginContext, AutoCloseable 
   private final ManualTimeSource time;
   private final Logger logger;
   private final TestingHostServices host;
+  private final TestingControllerHost controllerHost;
   private final boolean storesOnByDefault;
   private final String metricPrefix;
   /** The host's per-store rules, shared with every host (the SPI's {@link StoreScope}). */
@@ -96,6 +99,9 @@ public final class TestingPluginContext implements PluginContext, AutoCloseable 
     this.logger =
         b.logger != null ? b.logger : LoggerFactory.getLogger("venice.plugin." + pluginId);
     this.host = b.host != null ? b.host : new TestingHostServices();
+    this.controllerHost = processKind != ProcessKind.CONTROLLER ? null
+        : b.controllerHost != null ? b.controllerHost
+        : new TestingControllerHost("127.0.0.1_0", time);
     this.host.processKind(processKind);
     this.storesOnByDefault = storesOnByDefault;
     this.metricPrefix = processKind.metricPrefix(pluginId);
@@ -312,6 +318,13 @@ public final class TestingPluginContext implements PluginContext, AutoCloseable 
     return host;
   }
 
+  /** On a controller, the {@link TestingControllerHost} (drive leadership through it). */
+  @Override
+  public Optional<ControllerHost> controller() {
+    return Optional.ofNullable(controllerHost);
+  }
+
+
   /**
    * Builds a {@link TestingPluginContext}. Not thread-safe; {@link #build()} may be called once
    * per context wanted.
@@ -324,6 +337,7 @@ public final class TestingPluginContext implements PluginContext, AutoCloseable 
     private MeterRegistry registry;
     private Logger logger;
     private TestingHostServices host;
+    private TestingControllerHost controllerHost;
 
     private Builder(VenicePlugin plugin) {
       this.plugin = Objects.requireNonNull(plugin, "plugin");
@@ -369,6 +383,16 @@ public final class TestingPluginContext implements PluginContext, AutoCloseable 
     /** The logger (default: SLF4J's {@code venice.plugin.<id>}). */
     public Builder logger(Logger logger) {
       this.logger = Objects.requireNonNull(logger, "logger");
+      return this;
+    }
+
+    /**
+     * The controller services a controller's plugin gets from {@link #controller()} (default on a
+     * controller: a new {@link TestingControllerHost} on the context's clock, not leading; none
+     * on other processes).
+     */
+    public Builder controllerHost(TestingControllerHost controllerHost) {
+      this.controllerHost = Objects.requireNonNull(controllerHost, "controllerHost");
       return this;
     }
 

@@ -1,5 +1,7 @@
 /**
  * Controller hook point: {@link dev.venice.spi.controller.AdminMutationHook}, called before every
- * mutating admin operation (validate, veto, dry-run) and after it (audit, history).
+ * mutating admin operation (validate, veto, dry-run) and after it (audit, history); and, since
+ * 1.6.0, {@link dev.venice.spi.controller.ControllerHost}: leadership changes and a plugin's own
+ * state in ZooKeeper ({@link dev.venice.spi.controller.PluginStateStore}).
  */
 package dev.venice.spi.controller;

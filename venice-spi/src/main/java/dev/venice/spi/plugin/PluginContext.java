@@ -2,8 +2,10 @@ package dev.venice.spi.plugin;
 
 import dev.venice.spi.config.ConfigException;
 import dev.venice.spi.config.PluginConfig;
+import dev.venice.spi.controller.ControllerHost;
 import dev.venice.spi.host.HostServices;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -89,4 +91,14 @@ public interface PluginContext {
 
   /** Read-only host services. */
   HostServices host();
+
+  /**
+   * On a controller, this plugin's controller services: leadership changes and its own state in
+   * ZooKeeper (see {@link ControllerHost}); empty on every other process and on hosts older than
+   * SPI 1.6.
+   */
+  @dev.venice.spi.Experimental(since = "1.6.0")
+  default Optional<ControllerHost> controller() {
+    return Optional.empty();
+  }
 }

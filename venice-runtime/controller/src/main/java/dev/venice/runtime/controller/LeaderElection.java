@@ -31,6 +31,11 @@ final class LeaderElection implements AutoCloseable {
     return manager.isConnected() && manager.isLeader();
   }
 
+  /** The Helix controller manager, for listeners of the election (connected). */
+  HelixManager helixManager() {
+    return manager;
+  }
+
   String instanceName() {
     return manager.getInstanceName();
   }

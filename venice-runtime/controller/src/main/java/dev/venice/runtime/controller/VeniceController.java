@@ -29,8 +29,8 @@ import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -82,12 +82,18 @@ public final class VeniceController implements RunningProcess {
       this.clusterView = new ZkClusterView(zk, cluster, routing,
           config.get(ControllerConfig.CLUSTER_VIEW_MAX_PARALLEL_CALLS));
       host.closeAfterPlugins("cluster view", clusterView, clusterView::close);
+      // Plugins follow the leadership from the start; the election joins below, once the admin
+      // API runs (a standby must be able to redirect as soon as it is a candidate).
+      ControllerLeadership leadership = new ControllerLeadership(zk, cluster, instanceId,
+          TimeSource.SYSTEM);
+      host.closeBeforePlugins("controller leadership", leadership, leadership::close);
       PluginManager plugins = host.startPlugins(new BasicHostServices(
           ProcessKind.CONTROLLER.id(), instanceId, cluster,
           // watched like a server's or router's, so plugins see every controller's changes
           new ZkStoreRepository(zk, cluster).asStoreMetadataService(),
           routing.asRoutingService(), null, clusterView, Map.of("bootstrap.servers", kafka)),
-          VeniceController.class.getClassLoader());
+          VeniceController.class.getClassLoader(),
+          pluginId -> leadership.forPlugin(new ZkPluginStateStore(zk, cluster, pluginId)));
       // gRPC only for the plugins' services (grpc-health): the admin API is HTTP
       MutableHandlerRegistry grpcServices = new MutableHandlerRegistry();
       PluginRpcServices.addTo(grpcServices, plugins.rpcServices(), Set.of());
@@ -106,7 +112,13 @@ public final class VeniceController implements RunningProcess {
           .mount(routes));
       LeaderElection elected = new LeaderElection(cluster, zkAddress, sessionTimeout, hostName,
           admin.port());
-      this.election = host.closeBeforePlugins("leader election", elected, elected::close);
+      // the plugins hear of the loss before the election ends: it is recorded before a successor
+      // can gain (ControllerLeadership.close is idempotent, registered above for a failed start)
+      this.election = host.closeBeforePlugins("leader election", elected, () -> {
+        leadership.close();
+        elected.close();
+      });
+      leadership.follow(elected.helixManager());
       Gauge.builder("venice.controller.leader", () -> isLeader() ? 1 : 0)
           .description("1 when this controller is the cluster's leader").tag("cluster", cluster)
           .register(registry);

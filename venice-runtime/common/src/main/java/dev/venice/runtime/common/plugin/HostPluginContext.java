@@ -1,13 +1,15 @@
 package dev.venice.runtime.common.plugin;
 
-import dev.venice.spi.plugin.StoreScope;
 import dev.venice.spi.config.PluginConfig;
+import dev.venice.spi.controller.ControllerHost;
 import dev.venice.spi.host.HostServices;
 import dev.venice.spi.plugin.PluginContext;
 import dev.venice.spi.plugin.ProcessKind;
+import dev.venice.spi.plugin.StoreScope;
 import dev.venice.spi.plugin.StoreSettings;
 import dev.venice.spi.plugin.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -27,10 +29,13 @@ final class HostPluginContext implements PluginContext {
   private final StoreScope stores;
   private final String metricPrefix;
   private ScheduledExecutorService scheduler;
+  private final Optional<ControllerHost> controller;
 
   HostPluginContext(String pluginId, PluginConfig config, MeterRegistry registry, TimeSource time,
-      HostServices host, ClassLoader loader, StoreScope stores) {
+      HostServices host, ClassLoader loader, StoreScope stores,
+      Optional<ControllerHost> controller) {
     this.pluginId = pluginId;
+    this.controller = controller;
     this.stores = stores;
     this.metricPrefix = ProcessKind.fromId(host.processKind()).metricPrefix(pluginId);
     this.config = config;
@@ -39,6 +44,11 @@ final class HostPluginContext implements PluginContext {
     this.host = host;
     this.loader = loader;
     this.logger = LoggerFactory.getLogger("venice.plugin." + pluginId);
+  }
+
+  @Override
+  public Optional<ControllerHost> controller() {
+    return controller;
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.venice.runtime.common.plugin;
 
-import dev.venice.spi.plugin.StoreScope;
 import dev.venice.runtime.common.config.ProcessConfig;
 import dev.venice.runtime.common.config.ProcessKeys;
 import dev.venice.runtime.common.plugin.Hooks.Guarded;
@@ -13,10 +12,12 @@ import dev.venice.spi.client.StoreClientDecorator;
 import dev.venice.spi.config.ConfigException;
 import dev.venice.spi.config.ConfigKey;
 import dev.venice.spi.config.PluginConfig;
+import dev.venice.spi.controller.ControllerHost;
 import dev.venice.spi.host.HostServices;
 import dev.venice.spi.plugin.BackgroundTask;
 import dev.venice.spi.plugin.PluginDescriptor;
 import dev.venice.spi.plugin.ProcessKind;
+import dev.venice.spi.plugin.StoreScope;
 import dev.venice.spi.plugin.TimeSource;
 import dev.venice.spi.plugin.VenicePlugin;
 import dev.venice.spi.rpc.RpcMethod;
@@ -36,13 +37,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.jar.JarFile;
 import java.util.function.Function;
+import java.util.jar.JarFile;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -86,6 +88,8 @@ public final class PluginManager implements AutoCloseable {
   private final ClassLoader classPath;
   private final MeterRegistry registry;
   private final TimeSource time;
+  /** Each plugin's controller services by plugin id; null on every process but a controller. */
+  private final Function<String, ControllerHost> controllerHosts;
   private final HostServices host;
   private final ProcessKind kind;
   /** Shared by every plugin's {@link StoreScope}: bumped on any store's change. */
@@ -120,6 +124,7 @@ public final class PluginManager implements AutoCloseable {
     this.classPath = b.classPath;
     this.registry = b.registry;
     this.time = b.time;
+    this.controllerHosts = b.controllerHosts;
     this.host = b.host;
     this.kind = ProcessKind.fromId(b.host.processKind());
   }
@@ -581,7 +586,8 @@ public final class PluginManager implements AutoCloseable {
           }
         });
     HostPluginContext context = new HostPluginContext(id, pluginConfig, registry, time, host,
-        candidate.loader(), stores);
+        candidate.loader(), stores, controllerHosts == null ? Optional.empty()
+            : Optional.of(controllerHosts.apply(id)));
     CollectedExtensions extensions = new CollectedExtensions();
     List<Runnable> schedules = new ArrayList<>();
     try {
@@ -717,6 +723,7 @@ public final class PluginManager implements AutoCloseable {
     private ClassLoader classPath;
     private MeterRegistry registry = new SimpleMeterRegistry();
     private TimeSource time = TimeSource.SYSTEM;
+    private Function<String, ControllerHost> controllerHosts;
 
     private Builder(HostServices host) {
       this.host = Objects.requireNonNull(host, "host");
@@ -759,6 +766,15 @@ public final class PluginManager implements AutoCloseable {
     /** The time source handed to plugins. */
     public Builder timeSource(TimeSource timeSource) {
       this.time = Objects.requireNonNull(timeSource, "timeSource");
+      return this;
+    }
+
+    /**
+     * On a controller: each plugin's {@link ControllerHost}, by plugin id (its leadership view and
+     * its own state store); other processes have none.
+     */
+    public Builder controllerHosts(Function<String, ControllerHost> byPluginId) {
+      this.controllerHosts = Objects.requireNonNull(byPluginId, "byPluginId");
       return this;
     }
 

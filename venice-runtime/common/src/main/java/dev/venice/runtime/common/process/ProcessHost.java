@@ -5,18 +5,20 @@ import dev.venice.runtime.common.config.ProcessConfig;
 import dev.venice.runtime.common.config.ProcessKeys;
 import dev.venice.runtime.common.metrics.ProcessMetrics;
 import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.spi.controller.ControllerHost;
 import dev.venice.spi.host.ClusterMember;
 import dev.venice.spi.host.HostServices;
 import dev.venice.spi.host.ServingStateMachine;
 import dev.venice.spi.plugin.ProcessKind;
-import dev.venice.spi.plugin.ServingState;
 import dev.venice.spi.plugin.Readiness;
+import dev.venice.spi.plugin.ServingState;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,6 +132,15 @@ public final class ProcessHost implements AutoCloseable {
    * @return the started plugins
    */
   public PluginManager startPlugins(HostServices services, ClassLoader classPath) {
+    return startPlugins(services, classPath, null);
+  }
+
+  /**
+   * Step 1 on a controller: as {@link #startPlugins(HostServices, ClassLoader)}, and each plugin
+   * gets its {@link ControllerHost} from {@code controllerHosts} (by plugin id).
+   */
+  public PluginManager startPlugins(HostServices services, ClassLoader classPath,
+      Function<String, ControllerHost> controllerHosts) {
     if (plugins != null) {
       throw new IllegalStateException("plugins already started");
     }
@@ -137,8 +148,12 @@ public final class ProcessHost implements AutoCloseable {
       throw new IllegalArgumentException("host services of a " + services.processKind()
           + " given to a " + kind.id());
     }
-    plugins = PluginManager.builder(new WithLifecycle(services, lifecycle)).processConfig(config).classPath(classPath)
-        .meterRegistry(metrics.registry()).build().start();
+    PluginManager.Builder builder = PluginManager.builder(new WithLifecycle(services, lifecycle))
+        .processConfig(config).classPath(classPath).meterRegistry(metrics.registry());
+    if (controllerHosts != null) {
+      builder.controllerHosts(controllerHosts);
+    }
+    plugins = builder.build().start();
     return plugins;
   }
 

@@ -1,0 +1,187 @@
+package dev.venice.runtime.controller;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.venice.spi.controller.ControllerHost;
+import dev.venice.spi.controller.LeadershipChange;
+import dev.venice.spi.controller.PluginStateStore;
+import dev.venice.spi.host.Subscription;
+import dev.venice.spi.plugin.TimeSource;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.helix.HelixManager;
+import org.apache.helix.zookeeper.impl.client.ZkClient;
+import org.apache.helix.zookeeper.zkclient.exception.ZkNoNodeException;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This controller's view of the cluster leadership, for its plugins ({@link ControllerHost}): the
+ * leader as Helix's election recorded it in ZooKeeper ({@code /<cluster>/CONTROLLER/LEADER}, an
+ * ephemeral znode holding the leader's instance name), followed by a Helix controller listener.
+ *
+ * <p>Helix calls the listener on its own event thread, the one that runs the election; the
+ * listener only hands a re-read to this class's single thread, so plugins' listeners never delay
+ * the election. That thread reads the leader znode (its instance name, and the transaction id and
+ * time ZooKeeper created it with: the term's order, by ZooKeeper's clock) and tells every listener
+ * of a gain or loss, in order. Thread-safe.
+ */
+final class ControllerLeadership implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ControllerLeadership.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ZkClient zk;
+  private final String leaderPath;
+  private final String instanceId;
+  private final TimeSource time;
+  private final ExecutorService events;
+  private final List<Consumer<LeadershipChange>> listeners = new CopyOnWriteArrayList<>();
+  /** The last state told to listeners; written on the event thread only. */
+  private volatile boolean leader;
+  private volatile Optional<String> leaderInstance = Optional.empty();
+  /** The term this controller holds (or held last): its znode's czxid and ctime. */
+  private long termZxid = -1;
+  private long termStartMs = -1;
+
+  /**
+   * @param zk the controller's metadata client (reads only)
+   * @param cluster the cluster name
+   * @param instanceId this controller's instance id ({@code host_adminPort})
+   */
+  ControllerLeadership(ZkClient zk, String cluster, String instanceId, TimeSource time) {
+    this.zk = zk;
+    this.leaderPath = "/" + cluster + "/CONTROLLER/LEADER";
+    this.instanceId = instanceId;
+    this.time = time;
+    this.events = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "controller-leadership-" + cluster);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Follows the election of {@code manager} (this controller's connected Helix controller): the
+   * state is read now, and again on every change Helix reports.
+   */
+  void follow(HelixManager manager) throws Exception {
+    manager.addControllerListener(changeContext -> refresh());
+    refresh();
+  }
+
+  /** Re-reads the leader on the leadership thread (never on the caller's). */
+  void refresh() {
+    onLeadershipThread(this::reread);
+  }
+
+  private void onLeadershipThread(Runnable task) {
+    try {
+      events.execute(task);
+    } catch (RejectedExecutionException closed) {
+      // closed: nothing more to tell
+    }
+  }
+
+  private void reread() {
+    Stat stat = new Stat();
+    Optional<String> current;
+    try {
+      byte[] data = zk.readData(leaderPath, stat, false);
+      current = Optional.of(JSON.readTree(data).path("id").asText()).filter(id -> !id.isEmpty());
+    } catch (ZkNoNodeException noLeader) {
+      current = Optional.empty(); // between two terms
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("cannot read the controller leader at {}; leadership taken as lost", leaderPath, e);
+      current = Optional.empty();
+    }
+    leaderInstance = current;
+    boolean now = current.isPresent() && current.get().equals(instanceId);
+    if (now != leader) {
+      if (now) {
+        termZxid = stat.getCzxid();
+        termStartMs = stat.getCtime();
+      }
+      changeTo(now);
+    }
+  }
+
+  private void changeTo(boolean now) {
+    leader = now;
+    LeadershipChange change = new LeadershipChange(now, instanceId, termZxid, termStartMs,
+        time.now());
+    LOG.info("controller {} {} the cluster leadership (term zxid 0x{})", instanceId,
+        now ? "gained" : "lost", Long.toHexString(termZxid));
+    listeners.forEach(listener -> tell(listener, change));
+  }
+
+  private static void tell(Consumer<LeadershipChange> listener, LeadershipChange change) {
+    try {
+      listener.accept(change);
+    } catch (RuntimeException e) {
+      LOG.warn("a leadership listener failed on {}", change, e);
+    }
+  }
+
+  /** The {@link ControllerHost} of one plugin: this leadership and its own state store. */
+  ControllerHost forPlugin(PluginStateStore stateStore) {
+    return new ControllerHost() {
+      @Override
+      public boolean isLeader() {
+        return leader;
+      }
+
+      @Override
+      public Optional<String> leaderInstanceId() {
+        return leaderInstance;
+      }
+
+      @Override
+      public Subscription onLeadershipChange(Consumer<LeadershipChange> listener) {
+        return subscribe(listener);
+      }
+
+      @Override
+      public PluginStateStore stateStore() {
+        return stateStore;
+      }
+    };
+  }
+
+  private Subscription subscribe(Consumer<LeadershipChange> listener) {
+    // registered on the leadership thread, so a listener hears the current leadership first and
+    // then every change, none twice and none missed
+    onLeadershipThread(() -> {
+      listeners.add(listener);
+      if (leader) {
+        tell(listener, new LeadershipChange(true, instanceId, termZxid, termStartMs,
+            time.now()));
+      }
+    });
+    return () -> onLeadershipThread(() -> listeners.remove(listener));
+  }
+
+  /**
+   * Stops following; a controller that leads tells its listeners it lost the leadership (it is
+   * shutting down, and its ephemeral leader znode goes with its session). Call before the plugins
+   * stop.
+   */
+  @Override
+  public void close() throws InterruptedException {
+    onLeadershipThread(() -> {
+      if (leader) {
+        changeTo(false);
+      }
+    });
+    events.shutdown();
+    if (!events.awaitTermination(10, TimeUnit.SECONDS)) {
+      events.shutdownNow();
+    }
+  }
+}
