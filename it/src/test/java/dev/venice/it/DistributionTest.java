@@ -41,10 +41,10 @@ class DistributionTest {
   @Test
   void libHoldsNoServerOrControllerPluginAndPluginsHoldsEveryOne() throws Exception {
     List<String> plugins = names(DIST.resolve("plugins"));
-    assertEquals(List.of("audit-log", "bloom-filter", "data-freshness", "dead-letter-queue",
-        "graceful-drain", "grpc-health", "hot-keys", "hot-partitions", "ingestion-stage-metrics",
-        "latency-budget", "partition-skew", "request-size-histograms", "rocksdb-metrics", "tracing",
-        "write-path-latency"), plugins);
+    assertEquals(List.of("audit-log", "bloom-filter", "data-freshness",
+        "dead-letter-queue", "graceful-drain", "grpc-health", "hot-keys", "hot-partitions",
+        "ingestion-stage-metrics", "latency-budget", "leadership-history", "partition-skew",
+        "request-size-histograms", "rocksdb-metrics", "tracing", "write-path-latency"), plugins);
     List<String> lib = names(DIST.resolve("lib"));
     assertTrue(lib.contains("venice-cli.jar"), lib.toString());
     for (String id : plugins) {

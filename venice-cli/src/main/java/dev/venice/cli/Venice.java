@@ -2,6 +2,7 @@ package dev.venice.cli;
 
 import dev.venice.cli.cluster.ClusterCommand;
 import dev.venice.cli.cluster.QuickstartCommand;
+import dev.venice.cli.cluster.ShowControllerHistoryCommand;
 import dev.venice.cli.plugins.DumpAuditLogCommand;
 import dev.venice.cli.plugins.PluginsCommand;
 import dev.venice.cli.server.ServerCommand;
@@ -52,6 +53,7 @@ import picocli.CommandLine.Command;
         InspectDlqCommand.class,
         ShowLeaderDistributionCommand.class,
         ShowAssignmentCommand.class,
+        ShowControllerHistoryCommand.class,
         PluginsCommand.class,
         DumpAuditLogCommand.class,
         ServerCommand.class,

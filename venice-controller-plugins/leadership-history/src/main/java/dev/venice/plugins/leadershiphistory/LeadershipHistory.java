@@ -1,0 +1,113 @@
+package dev.venice.plugins.leadershiphistory;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.venice.spi.controller.PluginStateStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The leadership history: a ring buffer of the newest events, kept as one ZooKeeper node (a JSON
+ * array, about 150 bytes per event: 100 events take ~15 KB, the 1,000 allowed at most ~150 KB, well
+ * under ZooKeeper's 1 MB) and rewritten with a conditional write on its version, so two controllers
+ * recording at once lose nothing.
+ *
+ * <p>Order is ZooKeeper's: events sort by their term's transaction id, a gain before the loss of
+ * the same term, never by a host's clock. A repeated event (the same type, controller and term) is
+ * kept once. A gain that follows another controller's gain with no loss recorded in between (that
+ * controller crashed or lost its session, so it could not record its loss) is preceded by an
+ * inferred loss, timed by ZooKeeper: it ended when the new term's znode was created. A late real
+ * loss for a term already closed that way is dropped. Thread-safe (stateless between calls).
+ */
+final class LeadershipHistory {
+  /** The node of the ring buffer, relative to the plugin's state root. */
+  static final String NODE = "events";
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final TypeReference<List<LeadershipEvent>> EVENTS = new TypeReference<>() {};
+  private static final Comparator<LeadershipEvent> ZOOKEEPER_ORDER = Comparator
+      .comparingLong(LeadershipEvent::termZxid).thenComparing(e -> e.acquired() ? 0 : 1);
+
+  private final PluginStateStore store;
+  private final int maxEvents;
+
+  LeadershipHistory(PluginStateStore store, int maxEvents) {
+    this.store = store;
+    this.maxEvents = maxEvents;
+  }
+
+  /**
+   * Adds {@code event} (and an inferred loss before a gain, see above) with ZooKeeper's
+   * read-modify-write; retried on a conflict.
+   *
+   * @throws IllegalStateException when ZooKeeper reports a failure
+   */
+  void record(LeadershipEvent event) {
+    store.update(NODE, current -> encode(with(current.map(e -> decode(e.data()))
+        .orElse(List.of()), event, maxEvents)));
+  }
+
+  /** The events, oldest first (empty when none was recorded). */
+  List<LeadershipEvent> events() {
+    return store.read(NODE).map(e -> decode(e.data())).orElse(List.of());
+  }
+
+  /** {@code events} with {@code event} added by the rules above, the newest {@code max} kept. */
+  static List<LeadershipEvent> with(List<LeadershipEvent> events, LeadershipEvent event,
+      int max) {
+    List<LeadershipEvent> next = new ArrayList<>(events);
+    if (next.stream().anyMatch(event::sameAs)) {
+      return events;
+    }
+    if (!event.acquired() && next.stream().anyMatch(e -> !e.acquired()
+        && e.termZxid() == event.termZxid())) {
+      return events; // its successor already recorded this term's end
+    }
+    if (event.acquired()) {
+      Optional<LeadershipEvent> open = openTermBefore(next, event.termZxid());
+      open.ifPresent(gain -> next.add(new LeadershipEvent(LeadershipEvent.LOST,
+          gain.instanceId(), gain.termZxid(), gain.termStartMs(), event.termStartMs(),
+          event.termStartMs() - gain.termStartMs(), true)));
+    }
+    next.add(event);
+    next.sort(ZOOKEEPER_ORDER);
+    return next.size() <= max ? next : List.copyOf(next.subList(next.size() - max, next.size()));
+  }
+
+  /** The latest gain of a term before {@code termZxid}, when no loss of it follows. */
+  private static Optional<LeadershipEvent> openTermBefore(List<LeadershipEvent> events,
+      long termZxid) {
+    LeadershipEvent latest = null;
+    for (LeadershipEvent e : events) {
+      if (e.termZxid() < termZxid && (latest == null || e.termZxid() >= latest.termZxid())) {
+        latest = e;
+      }
+    }
+    return latest != null && latest.acquired() ? Optional.of(latest) : Optional.empty();
+  }
+
+  static byte[] encode(List<LeadershipEvent> events) {
+    try {
+      return JSON.writeValueAsBytes(events);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static List<LeadershipEvent> decode(byte[] data) {
+    if (data.length == 0) {
+      return List.of();
+    }
+    try {
+      return JSON.readValue(data, EVENTS);
+    } catch (IOException e) {
+      throw new IllegalStateException("leadership history in ZooKeeper is not a JSON list of"
+          + " events: " + e.getMessage(), e);
+    }
+  }
+}
