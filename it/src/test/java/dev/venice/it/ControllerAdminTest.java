@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.venice.runtime.common.admin.AdminHttpServer;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.common.controller.ControllerException;
@@ -267,6 +268,22 @@ class ControllerAdminTest {
     assertEquals(Map.of("partitionCount", 16), seen.mutation().requested());
     assertTrue(seen.outcome().success());
     assertEquals(16, seen.outcome().after().get("partitionCount"));
+  }
+
+  @Test
+  void aWarningLetsTheDeletionProceedAndIsInTheAnswerOfTheDryRunAndTheRealCall() {
+    create("watched1", 1);
+    JsonNode dry = admin.send("DELETE", "/stores/watched1?dryRun=true", null);
+    assertEquals("[\"test-guard: store watched1 is watched\"]", dry.path("warnings").toString());
+    assertTrue(dry.path("accepted").asBoolean(), dry.toString());
+    admin.getStore("watched1");
+    JsonNode deleted = admin.send("DELETE", "/stores/watched1", null);
+    assertEquals("[\"test-guard: store watched1 is watched\"]",
+        deleted.path("warnings").toString());
+    assertEquals(404, refused(() -> admin.getStore("watched1")).status());
+    create("plain", 1);
+    assertTrue(admin.send("DELETE", "/stores/plain", null).path("warnings").isMissingNode(),
+        "no warning, no field");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.venice.it;
 import dev.venice.spi.config.ConfigKey;
 import dev.venice.spi.controller.AdminMutation;
 import dev.venice.spi.controller.AdminMutationHook;
+import dev.venice.spi.controller.AdminOperation;
 import dev.venice.spi.controller.AdminOutcome;
 import dev.venice.spi.controller.AdminVerdict;
 import dev.venice.spi.plugin.Extensions;
@@ -15,8 +16,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A controller plugin for the integration tests, found on the test class path: it vetoes store
- * updates asking for more partitions than {@code plugins.test-guard.max-partitions}, and records
- * every mutation its after-hook sees.
+ * updates asking for more partitions than {@code plugins.test-guard.max-partitions}, lets the
+ * deletion of a store named {@code watched*} proceed with a warning, and records every mutation
+ * its after-hook sees.
  */
 public final class GuardPlugin implements VenicePlugin {
   static final ConfigKey<Integer> MAX_PARTITIONS = ConfigKey.integer("max-partitions", 64, 1,
@@ -29,7 +31,7 @@ public final class GuardPlugin implements VenicePlugin {
 
   @Override
   public PluginDescriptor descriptor() {
-    return new PluginDescriptor("test-guard", "1.0.0", "[1.0,2.0)", "vetoes large updates");
+    return new PluginDescriptor("test-guard", "1.0.0", "[1.6,2.0)", "vetoes large updates");
   }
 
   @Override
@@ -43,6 +45,10 @@ public final class GuardPlugin implements VenicePlugin {
     extensions.addAdminMutationHook(new AdminMutationHook() {
       @Override
       public AdminVerdict before(AdminMutation mutation) {
+        if (mutation.operation() == AdminOperation.DELETE_STORE
+            && mutation.store().startsWith("watched")) {
+          return AdminVerdict.proceedWithWarning("store " + mutation.store() + " is watched");
+        }
         Object asked = mutation.requested().get("partitionCount");
         return asked instanceof Number n && n.intValue() > max
             ? AdminVerdict.veto("partitionCount " + n + " is above the limit of " + max)

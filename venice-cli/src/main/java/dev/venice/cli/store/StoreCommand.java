@@ -184,8 +184,10 @@ public final class StoreCommand {
 
     @Override
     public Integer call() {
-      admin().deleteStore(store);
-      print(Map.of("deleted", store), "deleted store " + store);
+      List<String> warnings = admin().deleteStore(store);
+      print(Map.of("deleted", store, "warnings", warnings), "deleted store " + store
+          + warnings.stream().map(w -> System.lineSeparator() + "warning: " + w)
+              .collect(Collectors.joining()));
       return 0;
     }
   }

@@ -154,7 +154,7 @@ final class AdminRoutes {
       dryRun(request); // a bad dryRun value is refused before anything else, on any controller
       LeaderElection leadership = election.get();
       if (leadership != null && leadership.isLeader()) {
-        return mutation.handle(request);
+        return AdminWarnings.collect(mutation, request);
       }
       Optional<String> leader = leadership == null ? Optional.empty() : leadership.leaderUrl();
       if (leader.isEmpty()) {

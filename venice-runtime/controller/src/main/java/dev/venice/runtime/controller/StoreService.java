@@ -21,7 +21,6 @@ import dev.venice.spi.config.ConfigException;
 import dev.venice.spi.controller.AdminMutation;
 import dev.venice.spi.controller.AdminOperation;
 import dev.venice.spi.controller.AdminOutcome;
-import dev.venice.spi.controller.AdminVerdict;
 import dev.venice.spi.controller.Caller;
 import dev.venice.spi.controller.RebalanceScope;
 import dev.venice.spi.plugin.TimeSource;
@@ -631,15 +630,21 @@ final class StoreService {
     AdminMutationHooks hookSet = hooks.get().forStore(store);
     // The controller's own transitions (online, failure, retirement) are reported, not offered
     // for a veto: a vetoed transition would leave a push in progress forever.
-    AdminVerdict verdict = caller == CONTROLLER ? AdminVerdict.PROCEED : hookSet.before(mutation);
+    AdminMutationHooks.Before verdict = caller == CONTROLLER ? AdminMutationHooks.Before.PROCEED
+        : hookSet.before(mutation);
     if (verdict.vetoed()) {
       AdminHttpException vetoed = new AdminHttpException(AdminErrorType.VETOED,
           operation + " of store "
-          + store + " vetoed by plugin " + verdict.reason());
+          + store + " vetoed by plugin " + verdict.vetoReason());
       if (!dryRun) {
         hookSet.after(mutation, new AdminOutcome(false, vetoed.getMessage(), beforeState));
       }
       throw vetoed;
+    }
+    if (!verdict.warnings().isEmpty()) {
+      LOG.warn("{}{} of store {} by {}: {}", dryRun ? "dry run of " : "", operation, store,
+          caller.principal(), verdict.warnings());
+      AdminWarnings.add(verdict.warnings());
     }
     if (dryRun) {
       return null;

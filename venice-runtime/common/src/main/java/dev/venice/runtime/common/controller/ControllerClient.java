@@ -105,9 +105,21 @@ public final class ControllerClient {
     return as(send("PATCH", storePath(store), changes), Store.class);
   }
 
-  /** Deletes a store with all its versions, topics and Helix resources. */
-  public void deleteStore(String store) {
-    send("DELETE", storePath(store), null);
+  /**
+   * Deletes a store with all its versions, topics and Helix resources.
+   *
+   * @return the warnings controller plugins gave as they let it proceed (each {@code "<plugin>:
+   *     <warning>"}), empty when none
+   */
+  public List<String> deleteStore(String store) {
+    return warnings(send("DELETE", storePath(store), null));
+  }
+
+  /** The {@code warnings} of an admin answer (see {@code AdminVerdict.proceedWithWarning}). */
+  public static List<String> warnings(JsonNode answer) {
+    List<String> warnings = new ArrayList<>();
+    answer.path("warnings").forEach(w -> warnings.add(w.asText()));
+    return List.copyOf(warnings);
   }
 
   /** Registers a value schema (or finds an identical one); returns its id. */

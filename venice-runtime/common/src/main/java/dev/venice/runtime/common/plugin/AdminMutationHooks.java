@@ -4,11 +4,13 @@ import dev.venice.spi.controller.AdminMutation;
 import dev.venice.spi.controller.AdminMutationHook;
 import dev.venice.spi.controller.AdminOutcome;
 import dev.venice.spi.controller.AdminVerdict;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The started plugins' admin-mutation hooks. A before-hook that throws counts as {@link
  * AdminVerdict#PROCEED} (as in Venice: a broken validator must not lock operators out); a veto's
- * reason is prefixed with the vetoing plugin's id.
+ * reason and a warning are prefixed with the plugin's id.
  */
 public final class AdminMutationHooks {
   private final Hooks<AdminMutationHook> hooks;
@@ -30,10 +32,37 @@ public final class AdminMutationHooks {
     return hooks.isEmpty();
   }
 
-  /** Runs the before-hooks; the first veto wins. */
-  public AdminVerdict before(AdminMutation mutation) {
-    return hooks.first("admin.before", mutation, AdminMutationHook::before, AdminVerdict.PROCEED,
-        AdminVerdict::vetoed, (plugin, verdict) -> AdminVerdict.veto(plugin + ": " + verdict.reason()));
+  /**
+   * What the before-hooks decided together.
+   *
+   * @param vetoReason the first veto in plugin order, prefixed with the plugin id; {@code null}
+   *     when every hook let the operation proceed
+   * @param warnings every hook's warning, each prefixed with its plugin id, in plugin order
+   */
+  public record Before(String vetoReason, List<String> warnings) {
+    /** Every hook let the operation proceed, without a warning. */
+    public static final Before PROCEED = new Before(null, List.of());
+
+    /** Whether a hook vetoed the operation. */
+    public boolean vetoed() {
+      return vetoReason != null;
+    }
+  }
+
+  /** Asks every before-hook; the first veto wins, and every warning is kept. */
+  public Before before(AdminMutation mutation) {
+    String veto = null;
+    List<String> warnings = new ArrayList<>();
+    for (Hooks.Decision<AdminVerdict> d : hooks.all("admin.before", mutation,
+        AdminMutationHook::before, AdminVerdict.PROCEED)) {
+      AdminVerdict verdict = d.value() == null ? AdminVerdict.PROCEED : d.value();
+      if (verdict.vetoed() && veto == null) {
+        veto = d.pluginId() + ": " + verdict.reason();
+      } else if (verdict.warning() != null) {
+        warnings.add(d.pluginId() + ": " + verdict.warning());
+      }
+    }
+    return new Before(veto, List.copyOf(warnings));
   }
 
   /** Runs every after-hook. */

@@ -148,10 +148,11 @@ class PluginFeaturesTest {
 
       // Admin hooks: veto prefixed with the plugin id; per-store override; a throwing hook proceeds.
       assertEquals("features: partitionCount 8 above 5",
-          manager.adminMutationHooks().before(create("small", 8)).reason());
+          manager.adminMutationHooks().before(create("small", 8)).vetoReason());
       assertFalse(manager.adminMutationHooks().before(create("big", 8)).vetoed());
-      assertEquals(AdminVerdict.PROCEED, manager.adminMutationHooks().before(create("boom", 8)));
-      assertEquals(AdminVerdict.PROCEED,
+      assertEquals(AdminMutationHooks.Before.PROCEED,
+          manager.adminMutationHooks().before(create("boom", 8)));
+      assertEquals(AdminMutationHooks.Before.PROCEED,
           manager.adminMutationHooks().before(create("bad-settings", 8)));
       manager.adminMutationHooks().after(create("small", 1), new AdminOutcome(true, null, Map.of()));
       assertEquals(2.0, registry.get("venice.plugins.hook.errors").tag("hook", "admin.before")
