@@ -8,20 +8,25 @@ import dev.venice.spi.controller.StateEntry;
 import dev.venice.spi.host.Subscription;
 import dev.venice.spi.plugin.TimeSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ControllerHost} for tests: leadership set by the test ({@link #gainLeadership()},
  * {@link #loseLeadership()}, listeners told at once on the caller's thread) and a state store in
  * memory that behaves as the controller's ZooKeeper one does: the same path rules and size limit,
  * versions from 0, conditional writes that fail with {@link StateConflictException}, sequential
- * children, and transaction ids from one counter (so they order every write, as ZooKeeper's do).
- * What it does not have: ZooKeeper's persistence across controllers, and a session. Thread-safe.
+ * children numbered per parent, and transaction ids from one counter (so they order every write,
+ * as ZooKeeper's do). Listeners are told on the caller's thread (the controller uses a thread of
+ * its own); one that throws is logged, as there. What it does not have: ZooKeeper's persistence
+ * across controllers, a session, and the root node as a node of its own. Thread-safe.
  */
 public final class TestingControllerHost implements ControllerHost {
   private final String instanceId;
@@ -73,7 +78,7 @@ public final class TestingControllerHost implements ControllerHost {
   public synchronized Subscription onLeadershipChange(Consumer<LeadershipChange> listener) {
     listeners.add(listener);
     if (leader) {
-      listener.accept(change(true));
+      tellOne(listener, change(true));
     }
     return () -> listeners.remove(listener);
   }
@@ -87,15 +92,28 @@ public final class TestingControllerHost implements ControllerHost {
     return new LeadershipChange(gained, instanceId, termZxid, termStartMs, time.now());
   }
 
+  /** Tells every listener, as the controller does: one that throws does not stop the others. */
   private void tell(LeadershipChange change) {
-    listeners.forEach(listener -> listener.accept(change));
+    for (Consumer<LeadershipChange> listener : listeners) {
+      tellOne(listener, change);
+    }
+  }
+
+  private static void tellOne(Consumer<LeadershipChange> listener, LeadershipChange change) {
+    try {
+      listener.accept(change);
+    } catch (RuntimeException e) {
+      LoggerFactory.getLogger(TestingControllerHost.class)
+          .warn("a leadership listener failed on {}", change, e);
+    }
   }
 
   /** The state store, in memory, with ZooKeeper's rules. */
   private final class InMemoryStateStore implements PluginStateStore {
     private final TreeMap<String, StateEntry> nodes = new TreeMap<>();
+    /** Per parent, as ZooKeeper numbers sequential children (from the parent's child version). */
+    private final Map<String, Integer> sequences = new HashMap<>();
     private long zxid;
-    private long sequence;
 
     synchronized long nextZxid() {
       return ++zxid;
@@ -140,7 +158,7 @@ public final class TestingControllerHost implements ControllerHost {
     public synchronized StateEntry append(String parent, byte[] data) {
       PluginStateStore.segments(parent);
       PluginStateStore.checkData(parent, data);
-      String name = String.format("%010d", sequence++);
+      String name = String.format("%010d", sequences.merge(parent, 1, Integer::sum) - 1);
       return put(parent.isEmpty() ? name : parent + "/" + name, data, 0, nextZxid());
     }
 
@@ -181,7 +199,7 @@ public final class TestingControllerHost implements ControllerHost {
     private StateEntry put(String path, byte[] data, int version, long created) {
       int slash = path.lastIndexOf('/');
       if (slash > 0 && !nodes.containsKey(path.substring(0, slash))) {
-        put(path.substring(0, slash), new byte[0], 0, created); // parents, as ZooKeeper's store
+        put(path.substring(0, slash), new byte[0], 0, nextZxid()); // parents, as ZooKeeper's store
       }
       long now = time.now().toEpochMilli();
       StateEntry entry = new StateEntry(path, data.clone(), version, created, created, now, now);

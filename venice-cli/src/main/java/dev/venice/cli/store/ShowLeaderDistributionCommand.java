@@ -105,8 +105,15 @@ public final class ShowLeaderDistributionCommand extends StoreCommand.Base {
     json.put("warning", warning);
     json.put("rebalance", started);
     json.put("after", after);
+    StringBuilder refused = new StringBuilder();
+    started.path("stores").forEach(row -> {
+      if (row.has("refused")) {
+        refused.append("not rebalanced: store ").append(row.path("store").asText()).append(": ")
+            .append(row.path("refused").asText()).append(System.lineSeparator());
+      }
+    });
     print(json, "rebalanced the leaders of " + String.join(", ", stores)
-        + System.lineSeparator() + text(after) + System.lineSeparator()
+        + System.lineSeparator() + refused + text(after) + System.lineSeparator()
         + String.format(Locale.ROOT, "cluster leader imbalance %.3f -> %.3f",
             before.path("imbalance").path("score").asDouble(),
             after.path("imbalance").path("score").asDouble()));

@@ -90,7 +90,10 @@ public interface PluginStateStore {
    * Read-modify-write without lost updates: reads the node, asks {@code change} for the new data
    * (given the current entry, empty when the node does not exist), writes it conditionally on the
    * version read (or creates it), and on a conflict starts over with a fresh read, until it
-   * succeeds. {@code change} may thus run several times; it must have no side effects.
+   * succeeds. {@code change} may thus run several times; it must have no side effects. One case
+   * ZooKeeper cannot tell apart: a write that succeeded on the server while the connection was
+   * lost, and is retried by the client, reads as a conflict, so {@code change} is applied once
+   * more; keep changes idempotent where that matters (a set, not a counter).
    *
    * @return the entry written
    * @throws IllegalArgumentException when {@code change} returns more than {@link #MAX_DATA_BYTES}

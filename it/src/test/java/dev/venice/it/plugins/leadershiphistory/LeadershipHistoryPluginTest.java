@@ -1,6 +1,7 @@
 package dev.venice.it.plugins.leadershiphistory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -65,6 +66,8 @@ class LeadershipHistoryPluginTest {
       assertTrue(events.get(0).path("termZxid").asLong()
           > events.get(2).path("termZxid").asLong(), "ZooKeeper orders the terms: " + events);
       assertTrue(events.get(1).path("durationMs").asLong() >= 0, events.get(1).toString());
+      assertFalse(events.get(1).path("inferred").asBoolean(),
+          "a stopping leader records its own loss: " + events.get(1));
 
       JsonNode shown = JSON.readTree(DistributionCli.venice(second.url(),
           "show-controller-history", "--json"));

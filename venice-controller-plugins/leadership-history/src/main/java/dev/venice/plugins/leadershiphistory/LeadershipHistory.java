@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The leadership history: a ring buffer of the newest events, kept as one ZooKeeper node (a JSON
@@ -19,10 +18,11 @@ import java.util.Optional;
  *
  * <p>Order is ZooKeeper's: events sort by their term's transaction id, a gain before the loss of
  * the same term, never by a host's clock. A repeated event (the same type, controller and term) is
- * kept once. A gain that follows another controller's gain with no loss recorded in between (that
- * controller crashed or lost its session, so it could not record its loss) is preceded by an
- * inferred loss, timed by ZooKeeper: it ended when the new term's znode was created. A late real
- * loss for a term already closed that way is dropped. Thread-safe (stateless between calls).
+ * kept once. A term followed by a later term with no loss recorded in between (its controller
+ * crashed or lost its session, so it could not record its loss), whichever of the two gains was
+ * written first, gets an inferred loss, timed by ZooKeeper: it ended when the next term's znode
+ * was created. A late real loss for a term already closed that way is dropped. Thread-safe
+ * (stateless between calls).
  */
 final class LeadershipHistory {
   /** The node of the ring buffer, relative to the plugin's state root. */
@@ -60,35 +60,29 @@ final class LeadershipHistory {
   /** {@code events} with {@code event} added by the rules above, the newest {@code max} kept. */
   static List<LeadershipEvent> with(List<LeadershipEvent> events, LeadershipEvent event,
       int max) {
-    List<LeadershipEvent> next = new ArrayList<>(events);
-    if (next.stream().anyMatch(event::sameAs)) {
+    if (events.stream().anyMatch(event::sameAs)) {
       return events;
     }
-    if (!event.acquired() && next.stream().anyMatch(e -> !e.acquired()
+    if (!event.acquired() && events.stream().anyMatch(e -> !e.acquired()
         && e.termZxid() == event.termZxid())) {
       return events; // its successor already recorded this term's end
     }
-    if (event.acquired()) {
-      Optional<LeadershipEvent> open = openTermBefore(next, event.termZxid());
-      open.ifPresent(gain -> next.add(new LeadershipEvent(LeadershipEvent.LOST,
-          gain.instanceId(), gain.termZxid(), gain.termStartMs(), event.termStartMs(),
-          event.termStartMs() - gain.termStartMs(), true)));
-    }
-    next.add(event);
-    next.sort(ZOOKEEPER_ORDER);
-    return next.size() <= max ? next : List.copyOf(next.subList(next.size() - max, next.size()));
-  }
-
-  /** The latest gain of a term before {@code termZxid}, when no loss of it follows. */
-  private static Optional<LeadershipEvent> openTermBefore(List<LeadershipEvent> events,
-      long termZxid) {
-    LeadershipEvent latest = null;
-    for (LeadershipEvent e : events) {
-      if (e.termZxid() < termZxid && (latest == null || e.termZxid() >= latest.termZxid())) {
-        latest = e;
+    List<LeadershipEvent> sorted = new ArrayList<>(events);
+    sorted.add(event);
+    sorted.sort(ZOOKEEPER_ORDER);
+    List<LeadershipEvent> next = new ArrayList<>(sorted.size() + 1);
+    for (int i = 0; i < sorted.size(); i++) {
+      LeadershipEvent e = sorted.get(i);
+      next.add(e);
+      LeadershipEvent following = i + 1 < sorted.size() ? sorted.get(i + 1) : null;
+      if (e.acquired() && following != null && following.acquired()) {
+        // a term followed by another with no loss between: it ended when the next one began
+        next.add(new LeadershipEvent(LeadershipEvent.LOST, e.instanceId(), e.termZxid(),
+            e.termStartMs(), following.termStartMs(),
+            following.termStartMs() - e.termStartMs(), true));
       }
     }
-    return latest != null && latest.acquired() ? Optional.of(latest) : Optional.empty();
+    return next.size() <= max ? next : List.copyOf(next.subList(next.size() - max, next.size()));
   }
 
   static byte[] encode(List<LeadershipEvent> events) {

@@ -3,20 +3,26 @@ package dev.venice.plugins.leadershiphistory;
 import dev.venice.spi.controller.LeadershipChange;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 
 /**
  * The plugin's leadership listener: each change becomes a {@link LeadershipEvent}, counted and
- * written to the {@link LeadershipHistory} on a thread of the plugin's own, in order, so neither
- * the election nor the host's other listeners wait for ZooKeeper. A write that fails is logged and
- * counted, never retried forever (the successor infers a missing loss). Thread-safe.
+ * written to the {@link LeadershipHistory} on a thread of the plugin's own, in order, so the
+ * election never waits for ZooKeeper; a loss is waited for (up to 10 s) on the host's leadership
+ * thread, so it is recorded before this controller leaves the election. A write that fails is
+ * logged and counted, never retried forever (the successor infers a missing loss). Thread-safe.
  */
 final class LeadershipRecorder implements Consumer<LeadershipChange>, AutoCloseable {
+  /** How long a loss may take to be written before the host's thread moves on. */
+  private static final long LOSS_WRITE_TIMEOUT_SECONDS = 10;
   private final LeadershipHistory history;
   private final LeadershipHistoryMetrics metrics;
   private final Logger log;
@@ -50,10 +56,25 @@ final class LeadershipRecorder implements Consumer<LeadershipChange>, AutoClosea
       event = new LeadershipEvent(LeadershipEvent.LOST, change.instanceId(), change.termZxid(),
           change.termStartMs(), observed, durationMs, false);
     }
+    Future<?> written;
     try {
-      writer.execute(() -> write(event));
+      written = writer.submit(() -> write(event));
     } catch (RejectedExecutionException closed) {
       log.warn("leadership event {} not recorded: the plugin is stopping", event);
+      return;
+    }
+    if (!event.acquired()) {
+      // a loss is written before this returns (the host's leadership thread may wait; Helix's
+      // election does not): a stopping controller leaves the election only after its loss is
+      // recorded, so a successor's gain cannot come first and close the term by inference
+      try {
+        written.get(LOSS_WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        log.warn("leadership event {} not yet recorded after {} s", event,
+            LOSS_WRITE_TIMEOUT_SECONDS, e);
+      }
     }
   }
 

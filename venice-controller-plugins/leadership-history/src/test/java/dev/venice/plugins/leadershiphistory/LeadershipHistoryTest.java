@@ -60,6 +60,17 @@ class LeadershipHistoryTest {
   }
 
   @Test
+  void aLateGainBetweenTwoTermsIsClosedByTheNextOne() {
+    List<LeadershipEvent> events = LeadershipHistory.with(List.of(), gained("a", 10, 1_000), 100);
+    events = LeadershipHistory.with(events, lost("a", 10, 1_000, 1_500), 100);
+    events = LeadershipHistory.with(events, gained("c", 30, 3_000), 100);
+    events = LeadershipHistory.with(events, gained("b", 20, 2_000), 100); // written late
+    assertEquals(List.of("ACQUIRED a 10", "LOST a 10", "ACQUIRED b 20", "LOST b 20 inferred",
+        "ACQUIRED c 30"), describe(events));
+    assertEquals(1_000, events.get(3).durationMs());
+  }
+
+  @Test
   void theNewestAreKeptAndTheEncodingStaysSmall() {
     List<LeadershipEvent> events = List.of();
     for (int term = 1; term <= 150; term++) {

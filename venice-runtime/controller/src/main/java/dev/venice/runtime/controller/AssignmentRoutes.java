@@ -119,14 +119,19 @@ final class AssignmentRoutes {
       }
       String name = (String) store.get("store");
       List<String> started = new ArrayList<>();
-      for (String resource : assignments.resourcesOf(name)) {
-        if (rebalanceLeaders(name, TopicNames.versionOf(resource), caller, dryRun) || dryRun) {
-          started.add(resource);
-        }
-      }
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("store", name);
       row.put("imbalance", store.get("imbalance"));
+      try {
+        for (String resource : assignments.resourcesOf(name)) {
+          if (rebalanceLeaders(name, TopicNames.versionOf(resource), caller, dryRun) || dryRun) {
+            started.add(resource);
+          }
+        }
+      } catch (AdminHttpException refused) {
+        // a veto or a store deleted meanwhile stops this store only: the others still go
+        row.put("refused", refused.getMessage());
+      }
       row.put("resources", started);
       rebalanced.add(row);
     }

@@ -1,23 +1,21 @@
 package dev.venice.runtime.controller;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.venice.spi.controller.ControllerHost;
 import dev.venice.spi.controller.LeadershipChange;
 import dev.venice.spi.controller.PluginStateStore;
 import dev.venice.spi.host.Subscription;
 import dev.venice.spi.plugin.TimeSource;
-import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.apache.helix.AccessOption;
 import org.apache.helix.HelixManager;
-import org.apache.helix.zookeeper.impl.client.ZkClient;
-import org.apache.helix.zookeeper.zkclient.exception.ZkNoNodeException;
+import org.apache.helix.zookeeper.datamodel.ZNRecord;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,20 +27,25 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Helix calls the listener on its own event thread, the one that runs the election; the
  * listener only hands a re-read to this class's single thread, so plugins' listeners never delay
- * the election. That thread reads the leader znode (its instance name, and the transaction id and
- * time ZooKeeper created it with: the term's order, by ZooKeeper's clock) and tells every listener
- * of a gain or loss, in order. Thread-safe.
+ * the election. That thread reads the leader znode through the Helix manager's own ZooKeeper
+ * session (the one whose watch fired, so it sees the change it was told of): the leader's instance
+ * name, and the transaction id and time ZooKeeper created the znode with (the term's order, by
+ * ZooKeeper's clock). It tells every listener of a gain or loss, in order; a term that ended and
+ * began again between two reads is told as a loss and a gain. A read that fails keeps the last
+ * state and is tried again a second later; meanwhile {@link ControllerHost#isLeader()} is false
+ * while the manager is disconnected from ZooKeeper. Thread-safe.
  */
 final class ControllerLeadership implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerLeadership.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long RETRY_SECONDS = 1;
 
-  private final ZkClient zk;
   private final String leaderPath;
   private final String instanceId;
   private final TimeSource time;
-  private final ExecutorService events;
+  private final ScheduledExecutorService events;
   private final List<Consumer<LeadershipChange>> listeners = new CopyOnWriteArrayList<>();
+  /** The Helix manager followed; null until {@link #follow}. */
+  private volatile HelixManager manager;
   /** The last state told to listeners; written on the event thread only. */
   private volatile boolean leader;
   private volatile Optional<String> leaderInstance = Optional.empty();
@@ -51,16 +54,14 @@ final class ControllerLeadership implements AutoCloseable {
   private long termStartMs = -1;
 
   /**
-   * @param zk the controller's metadata client (reads only)
    * @param cluster the cluster name
    * @param instanceId this controller's instance id ({@code host_adminPort})
    */
-  ControllerLeadership(ZkClient zk, String cluster, String instanceId, TimeSource time) {
-    this.zk = zk;
+  ControllerLeadership(String cluster, String instanceId, TimeSource time) {
     this.leaderPath = "/" + cluster + "/CONTROLLER/LEADER";
     this.instanceId = instanceId;
     this.time = time;
-    this.events = Executors.newSingleThreadExecutor(r -> {
+    this.events = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "controller-leadership-" + cluster);
       t.setDaemon(true);
       return t;
@@ -72,8 +73,15 @@ final class ControllerLeadership implements AutoCloseable {
    * state is read now, and again on every change Helix reports.
    */
   void follow(HelixManager manager) throws Exception {
+    this.manager = manager;
     manager.addControllerListener(changeContext -> refresh());
     refresh();
+  }
+
+  /** Whether this controller leads, as last read, and is connected to ZooKeeper now. */
+  private boolean leadsNow() {
+    HelixManager followed = manager;
+    return leader && followed != null && followed.isConnected();
   }
 
   /** Re-reads the leader on the leadership thread (never on the caller's). */
@@ -93,16 +101,25 @@ final class ControllerLeadership implements AutoCloseable {
     Stat stat = new Stat();
     Optional<String> current;
     try {
-      byte[] data = zk.readData(leaderPath, stat, false);
-      current = Optional.of(JSON.readTree(data).path("id").asText()).filter(id -> !id.isEmpty());
-    } catch (ZkNoNodeException noLeader) {
-      current = Optional.empty(); // between two terms
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("cannot read the controller leader at {}; leadership taken as lost", leaderPath, e);
-      current = Optional.empty();
+      ZNRecord record = manager.getHelixDataAccessor().getBaseDataAccessor().get(leaderPath,
+          stat, AccessOption.PERSISTENT);
+      current = record == null ? Optional.empty() // between two terms
+          : Optional.ofNullable(record.getId()).filter(id -> !id.isEmpty());
+    } catch (RuntimeException e) {
+      LOG.warn("cannot read the controller leader at {}; trying again in {} s", leaderPath,
+          RETRY_SECONDS, e);
+      try {
+        events.schedule(this::reread, RETRY_SECONDS, TimeUnit.SECONDS);
+      } catch (RejectedExecutionException closed) {
+        // closed: nothing more to tell
+      }
+      return;
     }
     leaderInstance = current;
     boolean now = current.isPresent() && current.get().equals(instanceId);
+    if (now && leader && stat.getCzxid() != termZxid) {
+      changeTo(false); // this controller's term ended and a new one began between two reads
+    }
     if (now != leader) {
       if (now) {
         termZxid = stat.getCzxid();
@@ -134,7 +151,7 @@ final class ControllerLeadership implements AutoCloseable {
     return new ControllerHost() {
       @Override
       public boolean isLeader() {
-        return leader;
+        return leadsNow();
       }
 
       @Override

@@ -84,7 +84,7 @@ public final class VeniceController implements RunningProcess {
       host.closeAfterPlugins("cluster view", clusterView, clusterView::close);
       // Plugins follow the leadership from the start; the election joins below, once the admin
       // API runs (a standby must be able to redirect as soon as it is a candidate).
-      ControllerLeadership leadership = new ControllerLeadership(zk, cluster, instanceId,
+      ControllerLeadership leadership = new ControllerLeadership(cluster, instanceId,
           TimeSource.SYSTEM);
       host.closeBeforePlugins("controller leadership", leadership, leadership::close);
       PluginManager plugins = host.startPlugins(new BasicHostServices(

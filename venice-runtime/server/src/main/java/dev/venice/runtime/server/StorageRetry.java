@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * reopen (Helix assigns it again) is what recovers it.
  *
  * <p>The delay starts at {@value #FIRST_DELAY_MS} ms and doubles up to {@value #MAX_DELAY_MS} ms.
- * Each write is one RocksDB {@code WriteBatch} (the data and the replica's progress together), so
- * a failed attempt changed nothing and repeating it is safe. Used by one ingestion thread.
+ * Every write retried is safe to repeat: a record's data and the replica's progress go in one
+ * RocksDB {@code WriteBatch} (a failed attempt changed nothing), and start-of-push's extra put
+ * writes the same value again. Used by one ingestion thread.
  */
 final class StorageRetry {
   private static final Logger LOG = LoggerFactory.getLogger(StorageRetry.class);
@@ -89,6 +90,9 @@ final class StorageRetry {
             + " nothing is skipped: {}", replica, attempt, failingNanos / 1_000_000, delayMs,
             e.getMessage());
         sleepNanos.accept(delayMs * 1_000_000);
+        if (!running.getAsBoolean()) {
+          throw e; // stopped during the delay: no more attempts
+        }
         delayMs = Math.min(MAX_DELAY_MS, delayMs * 2);
       }
     }
