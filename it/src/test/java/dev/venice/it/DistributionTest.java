@@ -41,7 +41,7 @@ class DistributionTest {
   @Test
   void libHoldsNoServerOrControllerPluginAndPluginsHoldsEveryOne() throws Exception {
     List<String> plugins = names(DIST.resolve("plugins"));
-    assertEquals(List.of("audit-log", "bloom-filter", "data-freshness",
+    assertEquals(List.of("audit-log", "bloom-filter", "config-history", "data-freshness",
         "dead-letter-queue", "graceful-drain", "grpc-health", "hot-keys", "hot-partitions",
         "ingestion-stage-metrics", "latency-budget", "leadership-history", "partition-skew",
         "request-size-histograms", "rocksdb-metrics", "tracing", "write-path-latency"), plugins);

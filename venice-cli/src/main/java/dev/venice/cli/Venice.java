@@ -14,6 +14,7 @@ import dev.venice.cli.store.SchemaCommand;
 import dev.venice.cli.store.SetLatencyBudgetCommand;
 import dev.venice.cli.store.SetReadTimeoutCommand;
 import dev.venice.cli.store.ShowAssignmentCommand;
+import dev.venice.cli.store.ShowConfigHistoryCommand;
 import dev.venice.cli.store.ShowHotKeysCommand;
 import dev.venice.cli.store.ShowHotPartitionsCommand;
 import dev.venice.cli.store.ShowDataAgeCommand;
@@ -50,6 +51,7 @@ import picocli.CommandLine.Command;
         ShowPartitionSkewCommand.class,
         ShowIngestionBreakdownCommand.class,
         ShowDataAgeCommand.class,
+        ShowConfigHistoryCommand.class,
         InspectDlqCommand.class,
         ShowLeaderDistributionCommand.class,
         ShowAssignmentCommand.class,
