@@ -11,13 +11,16 @@ import dev.venice.cli.store.GetCommand;
 import dev.venice.cli.store.InspectDlqCommand;
 import dev.venice.cli.store.PushCommand;
 import dev.venice.cli.store.SchemaCommand;
+import dev.venice.cli.store.SetDependenciesCommand;
 import dev.venice.cli.store.SetLatencyBudgetCommand;
 import dev.venice.cli.store.SetReadTimeoutCommand;
 import dev.venice.cli.store.ShowAssignmentCommand;
 import dev.venice.cli.store.ShowConfigHistoryCommand;
+import dev.venice.cli.store.ShowDataAgeCommand;
+import dev.venice.cli.store.ShowDependenciesCommand;
+import dev.venice.cli.store.ShowDependencyGraphCommand;
 import dev.venice.cli.store.ShowHotKeysCommand;
 import dev.venice.cli.store.ShowHotPartitionsCommand;
-import dev.venice.cli.store.ShowDataAgeCommand;
 import dev.venice.cli.store.ShowIngestionBreakdownCommand;
 import dev.venice.cli.store.ShowLeaderDistributionCommand;
 import dev.venice.cli.store.ShowPartitionSkewCommand;
@@ -52,6 +55,9 @@ import picocli.CommandLine.Command;
         ShowIngestionBreakdownCommand.class,
         ShowDataAgeCommand.class,
         ShowConfigHistoryCommand.class,
+        SetDependenciesCommand.class,
+        ShowDependenciesCommand.class,
+        ShowDependencyGraphCommand.class,
         InspectDlqCommand.class,
         ShowLeaderDistributionCommand.class,
         ShowAssignmentCommand.class,

@@ -176,19 +176,76 @@ public final class StoreCommand {
     }
   }
 
-  @Command(name = "delete", description = "Delete a store with all its versions.",
-      mixinStandardHelpOptions = true)
+  /**
+   * {@code venice store delete}: without {@code --force}, first a dry run ({@code DELETE
+   * /stores/{store}?dryRun=true}, which the controller's admin-mutation hooks check without
+   * deleting anything); when it comes back with warnings (e.g. the store-dependencies plugin naming
+   * the stores that read this one), they are printed and the deletion goes on only when the person
+   * at the terminal types 'yes' (without a terminal it is refused, naming {@code --force}). Then
+   * the deletion, printing the warnings its answer carries.
+   */
+  @Command(name = "delete", description = "Delete a store with all its versions. Asks the"
+      + " controller for a dry run first and, when plugins warn (e.g. other stores read this"
+      + " one), shows the warnings and asks for confirmation; --force skips both.",
+      mixinStandardHelpOptions = true, footer = {"", "Examples:",
+          "  venice store delete --store users",
+          "  venice store delete --store users --force --json"})
   public static final class Delete extends Base {
     @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
     String store;
 
+    @Option(names = {"-f", "--force"}, description = "Delete without the dry run and without"
+        + " asking, whatever the plugins warn (scripts).")
+    boolean force;
+
     @Override
     public Integer call() {
-      List<String> warnings = admin().deleteStore(store);
+      if (store.isEmpty()) { // "/stores/" would name the store list
+        throw new CliException("the store name is empty; a store name is 1 to 128 letters,"
+            + " digits, '_' or '-'");
+      }
+      ControllerClient admin = admin();
+      if (!force) {
+        List<String> warnings = ControllerClient.warnings(admin.send("DELETE", "/stores/"
+            + java.net.URLEncoder.encode(store, java.nio.charset.StandardCharsets.UTF_8)
+            + "?dryRun=true", null));
+        if (!warnings.isEmpty()) {
+          confirm(warnings);
+        }
+      }
+      List<String> warnings = admin.deleteStore(store);
       print(Map.of("deleted", store, "warnings", warnings), "deleted store " + store
           + warnings.stream().map(w -> System.lineSeparator() + "warning: " + w)
               .collect(Collectors.joining()));
       return 0;
+    }
+
+    /**
+     * Shows the dry run's warnings and asks on the terminal; without one, refuses in one line
+     * that carries the warnings.
+     */
+    private void confirm(List<String> warnings) {
+      if (System.console() == null) { // one line: the warnings are in it
+        throw new CliException("refusing to delete store " + store + " without a confirmation:"
+            + " the controller warned (" + String.join("; ", warnings) + ") and there is no"
+            + " terminal to ask on; pass --force to delete it anyway");
+      }
+      java.io.PrintWriter err = spec.commandLine().getErr();
+      warnings.forEach(w -> err.println("warning: " + w));
+      err.print("Type 'yes' to delete store " + store + ": ");
+      err.flush();
+      String answer;
+      try {
+        answer = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+            java.nio.charset.StandardCharsets.UTF_8)).readLine();
+      } catch (IOException e) {
+        throw new CliException("cancelled the deletion of store " + store + ": cannot read the"
+            + " answer (" + e.getMessage() + ")");
+      }
+      if (answer == null || !answer.trim().equalsIgnoreCase("yes")) {
+        throw new CliException("cancelled the deletion of store " + store + ": the answer was"
+            + " not 'yes'");
+      }
     }
   }
 
