@@ -85,8 +85,12 @@ class RequestSizeHistogramsPluginTest {
       }
 
       String admin = cluster.servers().get(0).adminUrl();
-      LocalCluster.waitFor("the batch gets recorded", Duration.ofSeconds(30), () ->
-          sample(Scrape.metrics(admin), "response_bytes_count", "batch_get") >= 3);
+      // a read is recorded by the server's hook after its answer is sent: wait for the last ones
+      LocalCluster.waitFor("the single and batch gets recorded", Duration.ofSeconds(30), () -> {
+        String metrics = Scrape.metrics(admin);
+        return sample(metrics, "response_bytes_count", "batch_get") >= 3
+            && sample(metrics, "value_bytes_count", "single_get") >= 20;
+      });
       String text = Scrape.metrics(admin);
       assertEquals(20, sample(text, "value_bytes_count", "single_get"), "values found");
       assertEquals(20.0 * VALUE_BYTES, sample(text, "value_bytes_sum", "single_get"));
