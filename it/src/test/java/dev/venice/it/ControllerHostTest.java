@@ -5,34 +5,46 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.controller.VeniceController;
 import dev.venice.runtime.localcluster.LocalCluster;
+import dev.venice.spi.controller.AdminActionException;
+import dev.venice.spi.controller.AdminActions;
+import dev.venice.spi.controller.AdminOperation;
+import dev.venice.spi.controller.Caller;
 import dev.venice.spi.controller.ControllerHost;
 import dev.venice.spi.controller.PluginStateStore;
 import dev.venice.spi.controller.StateConflictException;
+import dev.venice.spi.controller.RebalanceScope;
 import dev.venice.spi.controller.StateEntry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.function.Executable;
 
 /**
- * The controller services of SPI 1.6 ({@code PluginContext.controller()}) on a local cluster of
- * two controllers and real ZooKeeper, through {@link LeadershipProbePlugin}: both controllers'
- * plugins share one state store whose conditional writes lose no update under concurrent writers;
- * the leader's plugin hears its gain, and when the leader stops, the other controller's plugin hears
- * its own gain, with a later ZooKeeper term id; the events are recorded in order.
+ * The controller services of SPI 1.6 and 1.7 ({@code PluginContext.controller()}) on a local
+ * cluster of two controllers, real ZooKeeper and Kafka, through {@link LeadershipProbePlugin}: both
+ * controllers' plugins share one state store whose conditional writes lose no update under
+ * concurrent writers; a plugin's admin actions run on the leader only, through the admin-mutation
+ * path (the hooks see the plugin as the principal, a veto stops them), and change the real topic
+ * (read back with a plain Kafka admin client); the leader's plugin hears its gain, and when the
+ * leader stops, the other controller's plugin hears its own gain, with a later ZooKeeper term id.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ControllerHostTest {
@@ -43,7 +55,8 @@ class ControllerHostTest {
   static void start() throws Exception {
     LeadershipProbePlugin.HOSTS.clear();
     cluster = LocalCluster.builder().controllers(2).servers(0).routers(0)
-        .controllerConfig("plugins." + LeadershipProbePlugin.ID + ".enabled", "true").build();
+        .controllerConfig("plugins." + LeadershipProbePlugin.ID + ".enabled", "true")
+        .controllerConfig("plugins.test-guard.enabled", "true").build();
   }
 
   @AfterAll
@@ -104,6 +117,70 @@ class ControllerHostTest {
 
   @Test
   @Order(2)
+  void adminActionsRunOnTheLeaderThroughTheAdminMutationPath() throws Exception {
+    VeniceController leader = cluster.leader(WAIT);
+    VeniceController standby = cluster.controllers().stream().filter(c -> c != leader)
+        .findFirst().orElseThrow();
+    LocalCluster.waitFor("the leader's plugin knows it leads", WAIT,
+        () -> host(leader).isLeader());
+    ControllerClient admin = new ControllerClient(cluster.controllerUrl());
+    for (String store : List.of("clicks", "frozen-clicks")) {
+      admin.createStore(Map.of("name", store, "keySchema", Schemas.KEY, "valueSchema",
+          Schemas.USER_V1, "partitionCount", 2, "hybrid", Map.of("rewindSeconds", 60,
+              "offsetLagThreshold", 10)));
+    }
+    AdminActions actions = host(leader).adminActions();
+    String weekMs = Long.toString(Duration.ofDays(7).toMillis());
+    GuardPlugin.SEEN.clear();
+    actions.updateTopicConfigs("clicks", Map.of("clicks_rt", Map.of("retention.ms", weekMs)),
+        false);
+    try (Admin kafka = Admin.create(Map.of("bootstrap.servers",
+        cluster.kafkaBootstrapServers()))) {
+      ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "clicks_rt");
+      assertEquals(weekMs, kafka.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS)
+          .get(topic).get("retention.ms").value(), "read back by Kafka's own admin client");
+    }
+    GuardPlugin.Seen seen = GuardPlugin.SEEN.stream()
+        .filter(s -> s.mutation().operation() == AdminOperation.UPDATE_TOPIC_CONFIG)
+        .findFirst().orElseThrow();
+    assertEquals(new Caller("plugin:" + LeadershipProbePlugin.ID, "internal"),
+        seen.mutation().caller());
+    assertEquals(Map.of("topics", Map.of("clicks_rt", Map.of("retention.ms", weekMs))),
+        seen.mutation().requested());
+    assertTrue(seen.outcome().success(), seen.toString());
+
+    assertRefused(AdminActionException.Reason.VETOED, "frozen-clicks are frozen",
+        () -> actions.updateTopicConfigs("frozen-clicks",
+            Map.of("frozen-clicks_rt", Map.of("retention.ms", weekMs)), false));
+    assertRefused(AdminActionException.Reason.INVALID, "frozen-clicks_rt",
+        () -> actions.updateTopicConfigs("clicks",
+            Map.of("frozen-clicks_rt", Map.of("retention.ms", weekMs)), false));
+    assertRefused(AdminActionException.Reason.NOT_FOUND, "no version 9",
+        () -> actions.updateTopicConfigs("clicks", Map.of("clicks_v9",
+            Map.of("retention.ms", weekMs)), false));
+    assertRefused(AdminActionException.Reason.NOT_FOUND, "nosuchstore",
+        () -> actions.rebalance("nosuchstore", 1, RebalanceScope.REPLICAS, false));
+    assertRefused(AdminActionException.Reason.FAILED, "retention.msx",
+        () -> actions.updateTopicConfigs("clicks", Map.of("clicks_rt",
+            Map.of("retention.msx", "1")), false));
+    assertRefused(AdminActionException.Reason.NOT_LEADER, "not the leader",
+        () -> host(standby).adminActions().updateTopicConfigs("clicks",
+            Map.of("clicks_rt", Map.of("retention.ms", "1")), false));
+    assertFalse(actions.rebalance("clicks", 1, RebalanceScope.REPLICAS, true), "a dry run");
+
+    assertEquals(List.of(), host(standby).versions("clicks"), "no push yet");
+    assertEquals(List.of(), host(standby).versions("nosuchstore"));
+  }
+
+  private static void assertRefused(AdminActionException.Reason reason, String named,
+      Executable action) {
+    AdminActionException refused = assertThrows(AdminActionException.class, action);
+    assertEquals(reason, refused.reason(), refused.getMessage());
+    assertTrue(refused.getMessage().contains(named), refused.getMessage());
+  }
+
+  @Test
+  @Order(3)
   void whenTheLeaderStopsTheOtherControllersPluginHearsItsGainWithALaterTerm() throws Exception {
     VeniceController first = cluster.leader(WAIT);
     VeniceController second = cluster.controllers().stream().filter(c -> c != first)

@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * A controller plugin for the integration tests, found on the test class path: it vetoes store
  * updates asking for more partitions than {@code plugins.test-guard.max-partitions}, lets the
- * deletion of a store named {@code watched*} proceed with a warning, and records every mutation
- * its after-hook sees.
+ * deletion of a store named {@code watched*} proceed with a warning, vetoes topic-config changes of
+ * a store named {@code frozen*}, and records every mutation its after-hook sees.
  */
 public final class GuardPlugin implements VenicePlugin {
   static final ConfigKey<Integer> MAX_PARTITIONS = ConfigKey.integer("max-partitions", 64, 1,
@@ -48,6 +48,10 @@ public final class GuardPlugin implements VenicePlugin {
         if (mutation.operation() == AdminOperation.DELETE_STORE
             && mutation.store().startsWith("watched")) {
           return AdminVerdict.proceedWithWarning("store " + mutation.store() + " is watched");
+        }
+        if (mutation.operation() == AdminOperation.UPDATE_TOPIC_CONFIG
+            && mutation.store().startsWith("frozen")) {
+          return AdminVerdict.veto("the topics of store " + mutation.store() + " are frozen");
         }
         Object asked = mutation.requested().get("partitionCount");
         return asked instanceof Number n && n.intValue() > max

@@ -5,6 +5,7 @@ import dev.venice.spi.controller.LeadershipChange;
 import dev.venice.spi.controller.PluginStateStore;
 import dev.venice.spi.controller.StateConflictException;
 import dev.venice.spi.controller.StateEntry;
+import dev.venice.spi.controller.StoreVersion;
 import dev.venice.spi.host.Subscription;
 import dev.venice.spi.plugin.TimeSource;
 import java.util.ArrayList;
@@ -26,13 +27,17 @@ import org.slf4j.LoggerFactory;
  * children numbered per parent, and transaction ids from one counter (so they order every write,
  * as ZooKeeper's do). Listeners are told on the caller's thread (the controller uses a thread of
  * its own); one that throws is logged, as there. What it does not have: ZooKeeper's persistence
- * across controllers, a session, and the root node as a node of its own. Thread-safe.
+ * across controllers, a session, and the root node as a node of its own. Store versions are what
+ * the test sets ({@link #setVersions}); admin actions are recorded, not applied ({@link
+ * TestingAdminActions}). Thread-safe.
  */
 public final class TestingControllerHost implements ControllerHost {
   private final String instanceId;
   private final TimeSource time;
   private final List<Consumer<LeadershipChange>> listeners = new CopyOnWriteArrayList<>();
   private final InMemoryStateStore store = new InMemoryStateStore();
+  private final Map<String, List<StoreVersion>> versions = new HashMap<>();
+  private final TestingAdminActions adminActions = new TestingAdminActions(this::isLeader);
   private boolean leader;
   private long termZxid = -1;
   private long termStartMs = -1;
@@ -86,6 +91,22 @@ public final class TestingControllerHost implements ControllerHost {
   @Override
   public PluginStateStore stateStore() {
     return store;
+  }
+
+  /** Sets the versions {@link #versions(String)} gives for {@code store} (empty: no store). */
+  public synchronized void setVersions(String store, List<StoreVersion> storeVersions) {
+    versions.put(store, List.copyOf(storeVersions));
+  }
+
+  @Override
+  public synchronized List<StoreVersion> versions(String store) {
+    return versions.getOrDefault(store, List.of());
+  }
+
+  /** Records the calls; refuses them while this host is not the leader. */
+  @Override
+  public TestingAdminActions adminActions() {
+    return adminActions;
   }
 
   private LeadershipChange change(boolean gained) {

@@ -6,14 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.venice.spi.controller.AdminActionException;
 import dev.venice.spi.controller.LeadershipChange;
 import dev.venice.spi.controller.PluginStateStore;
 import dev.venice.spi.controller.StateConflictException;
+import dev.venice.spi.controller.RebalanceScope;
 import dev.venice.spi.controller.StateEntry;
+import dev.venice.spi.controller.StoreVersion;
 import dev.venice.spi.host.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -109,5 +113,34 @@ class TestingControllerHostTest {
 
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void adminActionsAreRecordedOnTheLeaderAndRefusedElsewhere() {
+    TestingAdminActions actions = host.adminActions();
+    AdminActionException standby = assertThrows(AdminActionException.class,
+        () -> actions.rebalance("users", 1, RebalanceScope.REPLICAS, false));
+    assertEquals(AdminActionException.Reason.NOT_LEADER, standby.reason());
+    host.gainLeadership();
+    assertTrue(actions.rebalance("users", 1, RebalanceScope.REPLICAS, false));
+    assertFalse(actions.rebalance("users", 2, RebalanceScope.LEADERS, true), "a dry run");
+    actions.updateTopicConfigs("users", Map.of("users_rt", Map.of("retention.ms", "5")), false);
+    actions.refuseWith(AdminActionException.Reason.VETOED);
+    assertEquals(AdminActionException.Reason.VETOED, assertThrows(AdminActionException.class,
+        () -> actions.rebalance("users", 1, RebalanceScope.REPLICAS, false)).reason());
+    assertEquals(List.of(
+        new TestingAdminActions.Call("rebalance", "users", 1, RebalanceScope.REPLICAS, Map.of(),
+            false),
+        new TestingAdminActions.Call("rebalance", "users", 2, RebalanceScope.LEADERS, Map.of(),
+            true),
+        new TestingAdminActions.Call("updateTopicConfigs", "users", 0, null,
+            Map.of("users_rt", Map.of("retention.ms", "5")), false)), actions.calls());
+
+    assertEquals(List.of(), host.versions("users"));
+    List<StoreVersion> versions = List.of(new StoreVersion(1, StoreVersion.Status.ONLINE, 4, 2),
+        new StoreVersion(2, StoreVersion.Status.STARTED, 4, 2));
+    host.setVersions("users", versions);
+    assertEquals(versions, host.versions("users"));
+    assertTrue(host.versions("users").get(1).pushInProgress());
   }
 }

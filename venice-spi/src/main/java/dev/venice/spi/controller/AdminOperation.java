@@ -26,5 +26,11 @@ public enum AdminOperation {
    * {@link RebalanceScope} as {@code scope}.
    */
   @dev.venice.spi.Experimental(since = "1.6.0")
-  REBALANCE
+  REBALANCE,
+  /**
+   * Configuration entries of a store's Kafka topics change (for example the topic-retention
+   * plugin's retention fix); {@code requested} holds {@code {"topics": {topic: {name: value}}}}.
+   */
+  @dev.venice.spi.Experimental(since = "1.7.0")
+  UPDATE_TOPIC_CONFIG
 }

@@ -2,6 +2,7 @@ package dev.venice.spi.controller;
 
 import dev.venice.spi.Experimental;
 import dev.venice.spi.host.Subscription;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -40,4 +41,30 @@ public interface ControllerHost {
 
   /** This plugin's state in ZooKeeper (see {@link PluginStateStore}). */
   PluginStateStore stateStore();
+
+  /**
+   * A store's versions as the controller's metadata holds them now (read from ZooKeeper, so a
+   * version another controller just created is there), lowest number first; empty when there is
+   * no such store. The current version is {@link dev.venice.spi.host.StoreInfo#currentVersion()}.
+   *
+   * @throws UnsupportedOperationException on a host older than 1.7.0
+   * @since 1.7.0
+   */
+  @Experimental(since = "1.7.0")
+  default List<StoreVersion> versions(String store) {
+    throw new UnsupportedOperationException("this controller host predates SPI 1.7.0: no versions");
+  }
+
+  /**
+   * The changes this plugin may make in its own name, through the admin-mutation path (see
+   * {@link AdminActions}).
+   *
+   * @throws UnsupportedOperationException on a host older than 1.7.0
+   * @since 1.7.0
+   */
+  @Experimental(since = "1.7.0")
+  default AdminActions adminActions() {
+    throw new UnsupportedOperationException("this controller host predates SPI 1.7.0: no admin"
+        + " actions");
+  }
 }

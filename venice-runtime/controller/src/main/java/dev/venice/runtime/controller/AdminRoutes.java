@@ -21,7 +21,6 @@ import dev.venice.runtime.common.meta.ReplicaStatus;
 import dev.venice.spi.controller.AdminOperation;
 import dev.venice.spi.controller.Caller;
 import dev.venice.spi.host.ClusterMember;
-import dev.venice.spi.plugin.TimeSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,12 +71,14 @@ final class AdminRoutes {
   private final StoreService stores;
   private final Supplier<LeaderElection> election;
   private final ClusterResources resources;
+  private final ReplicaAssignments assignments;
   private final String kafkaBootstrapServers;
   private final Supplier<List<ClusterMember>> members;
 
-  AdminRoutes(String cluster, StoreService stores, Supplier<LeaderElection> election,
-      ClusterResources resources, String kafkaBootstrapServers,
-      Supplier<List<ClusterMember>> members) {
+  AdminRoutes(String cluster, StoreService stores, ReplicaAssignments assignments,
+      Supplier<LeaderElection> election, ClusterResources resources,
+      String kafkaBootstrapServers, Supplier<List<ClusterMember>> members) {
+    this.assignments = assignments;
     this.kafkaBootstrapServers = kafkaBootstrapServers;
     this.members = members;
     this.cluster = cluster;
@@ -144,8 +145,7 @@ final class AdminRoutes {
     }));
     server.route("GET", "/cluster", r -> cluster());
     server.route("GET", "/leader", r -> leader());
-    new AssignmentRoutes(stores, new ReplicaAssignments(cluster, resources.helixData(),
-        TimeSource.SYSTEM), this::onLeader).mount(server);
+    new AssignmentRoutes(stores, assignments, this::onLeader).mount(server);
   }
 
   /** A mutation: a standby answers 307 to the leader (or 503 while there is none). */

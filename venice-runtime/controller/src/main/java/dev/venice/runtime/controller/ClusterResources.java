@@ -3,6 +3,9 @@ package dev.venice.runtime.controller;
 import dev.venice.runtime.common.admin.AdminErrorType;
 import dev.venice.runtime.common.admin.AdminHttpException;
 import dev.venice.runtime.metadata.RoutingTable;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,9 +16,11 @@ import java.util.concurrent.TimeoutException;
 import org.apache.helix.HelixAdmin;
 import org.apache.helix.HelixDataAccessor;
 import org.apache.helix.HelixException;
+import org.apache.helix.PropertyKey;
 import org.apache.helix.manager.zk.ZKHelixAdmin;
 import org.apache.helix.manager.zk.ZKHelixDataAccessor;
 import org.apache.helix.manager.zk.ZkBaseDataAccessor;
+import org.apache.helix.model.ClusterConfig;
 import org.apache.helix.model.CurrentState;
 import org.apache.helix.model.IdealState;
 import org.apache.helix.model.LeaderStandbySMD;
@@ -23,8 +28,11 @@ import org.apache.helix.model.LiveInstance;
 import org.apache.helix.zookeeper.datamodel.ZNRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -55,8 +63,15 @@ final class ClusterResources implements AutoCloseable {
     this.kafkaReplicationFactor = (short) kafkaRf;
   }
 
-  /** Creates the Helix cluster and the LeaderStandby state model if they are missing. */
-  void setUpCluster() {
+  /**
+   * Creates the Helix cluster and the LeaderStandby state model if they are missing, and sets the
+   * cluster's rebalance delay.
+   *
+   * @param rebalanceDelay how long Helix keeps the replicas of a server that left for it before
+   *     placing them on others (Helix's delayed rebalance, Venice's {@code delay.to.rebalance.ms});
+   *     zero places them at once. Every controller writes it; they share one configuration.
+   */
+  void setUpCluster(Duration rebalanceDelay) {
     try {
       helix.addCluster(cluster, false);
     } catch (HelixException raced) {
@@ -75,6 +90,16 @@ final class ClusterResources implements AutoCloseable {
     } catch (HelixException alreadyThere) {
       LOG.debug("customized state type {} already aggregated", RoutingTable.READINESS_STATE_TYPE,
           alreadyThere);
+    }
+    PropertyKey key = helixData.keyBuilder().clusterConfig();
+    ClusterConfig config = helixData.getProperty(key);
+    long delayMs = rebalanceDelay.toMillis();
+    boolean enabled = delayMs > 0;
+    if (config.getRebalanceDelayTime() != delayMs || config.isDelayRebalaceEnabled() != enabled) {
+      config.setRebalanceDelayTime(delayMs);
+      config.setDelayRebalaceEnabled(enabled); // Helix's spelling
+      helixData.setProperty(key, config);
+      LOG.info("cluster {}: Helix rebalance delay {} ms", cluster, delayMs);
     }
   }
 
@@ -108,6 +133,25 @@ final class ClusterResources implements AutoCloseable {
   void deleteTopic(String topic) {
     await(kafka.deleteTopics(List.of(topic)).all(), "delete topic " + topic,
         UnknownTopicOrPartitionException.class);
+  }
+
+  /**
+   * Sets configuration entries of topics with one {@code incrementalAlterConfigs} call ({@code
+   * SET} operations; entries not named keep their values).
+   *
+   * @param configsByTopic topic to config name to value
+   * @throws AdminHttpException {@code KAFKA_UNAVAILABLE} with Kafka's reason (an unknown topic,
+   *     an unknown config name, a bad value, or no answer)
+   */
+  void alterTopicConfigs(Map<String, Map<String, String>> configsByTopic) {
+    Map<ConfigResource, Collection<AlterConfigOp>> changes = new LinkedHashMap<>();
+    configsByTopic.forEach((topic, configs) -> changes.put(
+        new ConfigResource(ConfigResource.Type.TOPIC, topic), configs.entrySet().stream()
+            .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()),
+                AlterConfigOp.OpType.SET))
+            .toList()));
+    await(kafka.incrementalAlterConfigs(changes).all(), "alter the configs of topics "
+        + configsByTopic.keySet(), null);
   }
 
   Set<String> topics() {

@@ -60,11 +60,18 @@ public final class ControllerConfig {
       "push.max.shrink.fraction", 0.5, 0.0, 1.0, "a push declaring more than this fraction fewer"
           + " records than the current version is refused unless forced (1.0 turns the check off)");
 
+  /** Helix's rebalance delay: how long a server that left keeps its replicas. */
+  public static final ConfigKey<Duration> HELIX_REBALANCE_DELAY = ConfigKey.duration(
+      "helix.rebalance.delay", Duration.ZERO, Duration.ZERO, Duration.ofDays(7), "how long Helix"
+          + " keeps the replicas of a server that left for it before placing them on the other"
+          + " servers (Venice's delay.to.rebalance.ms; 0 places them at once; the"
+          + " replication-repair plugin can place them earlier)");
+
   static final List<ConfigKey<?>> KEYS = List.of(CLUSTER_NAME, ZOOKEEPER_ADDRESS,
       KAFKA_BOOTSTRAP_SERVERS, HOST, ADMIN_PORT, GRPC_PORT, PLUGIN_DIR, KAFKA_REPLICATION_FACTOR,
       PUSH_TIMEOUT, PUSH_MONITOR_INTERVAL, PUSH_MAX_SHRINK_FRACTION, DEFAULT_PARTITION_COUNT,
       DEFAULT_REPLICATION_FACTOR, DEFAULT_VERSIONS_TO_PRESERVE, ZOOKEEPER_SESSION_TIMEOUT,
-      CLUSTER_VIEW_MAX_PARALLEL_CALLS);
+      CLUSTER_VIEW_MAX_PARALLEL_CALLS, HELIX_REBALANCE_DELAY);
 
   private ControllerConfig() {}
 

@@ -1,8 +1,10 @@
 package dev.venice.runtime.controller;
 
+import dev.venice.spi.controller.AdminActions;
 import dev.venice.spi.controller.ControllerHost;
 import dev.venice.spi.controller.LeadershipChange;
 import dev.venice.spi.controller.PluginStateStore;
+import dev.venice.spi.controller.StoreVersion;
 import dev.venice.spi.host.Subscription;
 import dev.venice.spi.plugin.TimeSource;
 import java.util.List;
@@ -13,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.helix.AccessOption;
 import org.apache.helix.HelixManager;
 import org.apache.helix.zookeeper.datamodel.ZNRecord;
@@ -146,8 +149,12 @@ final class ControllerLeadership implements AutoCloseable {
     }
   }
 
-  /** The {@link ControllerHost} of one plugin: this leadership and its own state store. */
-  ControllerHost forPlugin(PluginStateStore stateStore) {
+  /**
+   * The {@link ControllerHost} of one plugin: this leadership, its own state store, the store
+   * versions ({@code versions}) and its admin actions.
+   */
+  ControllerHost forPlugin(PluginStateStore stateStore,
+      Function<String, List<StoreVersion>> versions, AdminActions actions) {
     return new ControllerHost() {
       @Override
       public boolean isLeader() {
@@ -167,6 +174,16 @@ final class ControllerLeadership implements AutoCloseable {
       @Override
       public PluginStateStore stateStore() {
         return stateStore;
+      }
+
+      @Override
+      public List<StoreVersion> versions(String store) {
+        return versions.apply(store);
+      }
+
+      @Override
+      public AdminActions adminActions() {
+        return actions;
       }
     };
   }

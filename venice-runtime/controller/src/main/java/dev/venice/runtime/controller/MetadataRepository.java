@@ -6,8 +6,10 @@ import dev.venice.runtime.common.admin.AdminHttpException;
 import dev.venice.runtime.common.controller.ValueSchema;
 import dev.venice.runtime.common.meta.ReplicaStatus;
 import dev.venice.runtime.common.meta.Store;
+import dev.venice.runtime.common.meta.Version;
 import dev.venice.runtime.common.meta.ZkPaths;
 import dev.venice.runtime.metadata.ZkStoreRepository;
+import dev.venice.spi.controller.StoreVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +67,18 @@ final class MetadataRepository {
     } catch (ZkNoNodeException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * A store's versions as plugins see them ({@code ControllerHost#versions}), lowest number
+   * first; empty when there is no such store.
+   */
+  List<StoreVersion> versions(String name) {
+    return read(name).map(store -> store.versions().stream()
+        .sorted(Comparator.comparingInt(Version::number))
+        .map(v -> new StoreVersion(v.number(), StoreVersion.Status.valueOf(v.status().name()),
+            v.partitionCount(), v.replicationFactor()))
+        .toList()).orElse(List.of());
   }
 
   /** Creates the store with its key schema and first value schema, atomically. */

@@ -12,12 +12,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.apache.helix.AccessOption;
 import org.apache.helix.BaseDataAccessor;
 import org.apache.helix.HelixDataAccessor;
 import org.apache.helix.PropertyKey;
 import org.apache.helix.model.ExternalView;
 import org.apache.helix.model.IdealState;
+import org.apache.helix.model.ResourceConfig;
 import org.apache.helix.zookeeper.datamodel.ZNRecord;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
@@ -198,28 +200,63 @@ final class ReplicaAssignments {
    */
   List<String> preferLeaders(Collection<String> resources) {
     long until = time.now().plus(PREFERRED_LEADER_WINDOW).toEpochMilli();
-    BaseDataAccessor<ZNRecord> store = helix.getBaseDataAccessor();
     List<String> started = new ArrayList<>();
     for (String resource : resources) {
-      String path = keys().idealStates(resource).getPath();
-      for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
-        Stat stat = new Stat();
-        ZNRecord record = store.get(path, stat, AccessOption.PERSISTENT);
-        if (record == null) {
-          break;
-        }
-        record.setSimpleField(StickyLeaderRebalancer.PREFERRED_LEADERS_UNTIL,
-            Long.toString(until));
-        if (store.set(path, record, stat.getVersion(), AccessOption.PERSISTENT)) {
-          started.add(resource);
-          break;
-        }
-        LOG.debug("ideal state of {} changed while marking it; attempt {}", resource, attempt);
+      if (updateIdealState(resource, record -> record.setSimpleField(
+          StickyLeaderRebalancer.PREFERRED_LEADERS_UNTIL, Long.toString(until)))) {
+        started.add(resource);
       }
     }
     LOG.info("cluster {}: leaders of {} move to their preferred instances until {}", cluster,
         started, until);
     return started;
+  }
+
+  /**
+   * Starts a replica repair of one version resource: Helix places the replicas missing since a
+   * server left on the live servers now, instead of waiting out the cluster's rebalance delay
+   * ({@code helix.rebalance.delay}, Helix's {@code ClusterConfig} rebalance delay). A FULL_AUTO
+   * resource is placed by Helix's controller alone; what holds a missing replica back is that delay
+   * (Helix keeps an offline server's replicas for it while at least {@code minActiveReplicas} are
+   * up), so the targeted rebalance turns the delay off for this resource (the ideal state's {@code
+   * DELAY_REBALANCE_ENABLED}), which makes Helix's controller recompute its placement on the live
+   * servers at once. The resource keeps that setting until its version is retired: a later server
+   * loss re-places its replicas without a delay. One conditional write of the ideal state (a
+   * concurrent writer is retried, never overwritten); a resource dropped meanwhile is skipped.
+   *
+   * @return whether the resource's ideal state now asks for the immediate placement
+   */
+  boolean placeMissingReplicas(String resource) {
+    // the field IdealState#setDelayRebalanceEnabled writes (an IdealState copies the record)
+    boolean started = updateIdealState(resource, record -> record.setBooleanField(
+        ResourceConfig.ResourceConfigProperty.DELAY_REBALANCE_ENABLED.name(), false));
+    LOG.info("cluster {}: replicas of {} {}", cluster, resource, started
+        ? "are placed on the live servers now (rebalance delay off)" : "not placed: no resource");
+    return started;
+  }
+
+  /**
+   * Changes a resource's ideal state with ZooKeeper's conditional version, retrying a concurrent
+   * change up to {@value #WRITE_ATTEMPTS} times.
+   *
+   * @return false when the resource has no ideal state (dropped) or every attempt lost a race
+   */
+  private boolean updateIdealState(String resource, Consumer<ZNRecord> change) {
+    BaseDataAccessor<ZNRecord> store = helix.getBaseDataAccessor();
+    String path = keys().idealStates(resource).getPath();
+    for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
+      Stat stat = new Stat();
+      ZNRecord record = store.get(path, stat, AccessOption.PERSISTENT);
+      if (record == null) {
+        return false;
+      }
+      change.accept(record);
+      if (store.set(path, record, stat.getVersion(), AccessOption.PERSISTENT)) {
+        return true;
+      }
+      LOG.debug("ideal state of {} changed while writing it; attempt {}", resource, attempt);
+    }
+    return false;
   }
 
   /** The version resources of a store that Helix has an ideal state for, sorted. */

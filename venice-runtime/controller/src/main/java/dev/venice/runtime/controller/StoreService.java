@@ -74,6 +74,10 @@ final class StoreService {
   private static final Set<String> HYBRID_FIELDS = Set.of("rewindSeconds", "offsetLagThreshold");
   static final Set<String> PUSH_FIELDS = Set.of("recordCount", "allowEmpty", "force");
   private static final int MAX_PARTITIONS = 1024;
+  static final int MAX_TOPICS_PER_BATCH = 100;
+  /** The dead-letter topic of a store, {@code <store>_dlq} (the dead-letter-queue plugin's). */
+  private static final String DLQ_SUFFIX = "_dlq";
+  private static final Pattern KAFKA_CONFIG_NAME = Pattern.compile("[a-z][a-z0-9.]{0,127}");
   private static final int LOCK_STRIPES = 64;
   private static final int MAX_REPLICATION = 16;
   private static final Logger LOG = LoggerFactory.getLogger(StoreService.class);
@@ -499,6 +503,64 @@ final class StoreService {
         Map.of("version", version, "scope", scope.name()), dryRun, () -> state(before), apply,
         done -> Map.of("version", version, "scope", scope.name(), "started", done));
     return Boolean.TRUE.equals(started);
+  }
+
+  /**
+   * Sets configuration entries of a store's Kafka topics in one batch (admin operation {@code
+   * UPDATE_TOPIC_CONFIG}, request {@code {"topics": {topic: {name: value}}}}), through the same
+   * hooks as every mutation. Each topic must be the store's: {@code <store>_v<N>} of one of its
+   * versions, {@code <store>_rt} or {@code <store>_dlq}.
+   *
+   * @throws AdminHttpException 400 for an empty batch, more than {@value #MAX_TOPICS_PER_BATCH}
+   *     topics, a topic that is not the store's or a malformed config name; 404 (no store, or a
+   *     version topic of a version it does not have); 403 vetoed; 503 when Kafka refuses or does
+   *     not answer (its reason in the message)
+   */
+  void updateTopicConfigs(String name, Map<String, Map<String, String>> configsByTopic,
+      Caller caller, boolean dryRun) {
+    checkName(name);
+    locked(name, () -> {
+      Store before = store(name);
+      checkTopicConfigs(before, configsByTopic);
+      Map<String, Object> requested = Map.of("topics", configsByTopic);
+      return mutate(AdminOperation.UPDATE_TOPIC_CONFIG, name, caller, requested, dryRun,
+          () -> state(before), () -> {
+            resources.alterTopicConfigs(configsByTopic);
+            LOG.info("store {}: topic configs set by {}: {}", name, caller.principal(),
+                configsByTopic);
+            return requested;
+          }, done -> done);
+    });
+  }
+
+  private static void checkTopicConfigs(Store store,
+      Map<String, Map<String, String>> configsByTopic) {
+    String name = store.name();
+    if (configsByTopic.isEmpty() || configsByTopic.size() > MAX_TOPICS_PER_BATCH) {
+      throw AdminHttpException.badRequest("store " + name + ": a topic-config batch names 1 to "
+          + MAX_TOPICS_PER_BATCH + " topics, got " + configsByTopic.size());
+    }
+    configsByTopic.forEach((topic, configs) -> {
+      if (!topic.equals(TopicNames.realTimeTopic(name)) && !topic.equals(name + DLQ_SUFFIX)) {
+        int version;
+        try {
+          version = TopicNames.storeOf(topic).equals(name) ? TopicNames.versionOf(topic) : -1;
+        } catch (IllegalArgumentException notAVersionTopic) {
+          version = -1;
+        }
+        if (version < 0) {
+          throw AdminHttpException.badRequest("store " + name + ": topic '"
+              + JsonFields.abbreviate(topic) + "' is not one of its topics (" + name + "_v<N>, "
+              + TopicNames.realTimeTopic(name) + ", " + name + DLQ_SUFFIX + ")");
+        }
+        version(store, version); // 404 for a version it does not have
+      }
+      if (configs.isEmpty() || !configs.keySet().stream()
+          .allMatch(key -> KAFKA_CONFIG_NAME.matcher(key).matches())) {
+        throw AdminHttpException.badRequest("store " + name + ": topic " + topic + ": expected"
+            + " Kafka topic config names such as retention.ms, got " + configs.keySet());
+      }
+    });
   }
 
   // ---- the leader's push monitor -----------------------------------------------------------

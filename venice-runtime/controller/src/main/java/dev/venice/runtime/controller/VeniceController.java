@@ -68,7 +68,8 @@ public final class VeniceController implements RunningProcess {
       this.resources = new ClusterResources(cluster, zkAddress, kafka,
           config.get(ControllerConfig.KAFKA_REPLICATION_FACTOR));
       host.closeAfterPlugins("Helix and Kafka admin clients", resources, resources::close);
-      resources.setUpCluster(); // before our own znodes: Helix refuses an existing cluster path
+      // before our own znodes: Helix refuses an existing cluster path
+      resources.setUpCluster(config.get(ControllerConfig.HELIX_REBALANCE_DELAY));
       MetadataRepository repo = new MetadataRepository(zk, cluster);
       // The admin port is bound first: the instance id (host_adminPort, also the controller's name
       // in Helix) must be known before the plugins start.
@@ -87,13 +88,16 @@ public final class VeniceController implements RunningProcess {
       ControllerLeadership leadership = new ControllerLeadership(cluster, instanceId,
           TimeSource.SYSTEM);
       host.closeBeforePlugins("controller leadership", leadership, leadership::close);
+      // the plugins' admin actions run through the store service, built once the plugins started
+      PluginAdminActions.Binding actions = new PluginAdminActions.Binding();
       PluginManager plugins = host.startPlugins(new BasicHostServices(
           ProcessKind.CONTROLLER.id(), instanceId, cluster,
           // watched like a server's or router's, so plugins see every controller's changes
           new ZkStoreRepository(zk, cluster).asStoreMetadataService(),
           routing.asRoutingService(), null, clusterView, Map.of("bootstrap.servers", kafka)),
           VeniceController.class.getClassLoader(),
-          pluginId -> leadership.forPlugin(new ZkPluginStateStore(zk, cluster, pluginId)));
+          pluginId -> leadership.forPlugin(new ZkPluginStateStore(zk, cluster, pluginId),
+              repo::versions, new PluginAdminActions(pluginId, actions, this::isLeader)));
       // gRPC only for the plugins' services (grpc-health): the admin API is HTTP
       MutableHandlerRegistry grpcServices = new MutableHandlerRegistry();
       PluginRpcServices.addTo(grpcServices, plugins.rpcServices(), Set.of());
@@ -107,8 +111,11 @@ public final class VeniceController implements RunningProcess {
               config.get(ControllerConfig.DEFAULT_VERSIONS_TO_PRESERVE)),
           config.get(ControllerConfig.PUSH_TIMEOUT),
           config.get(ControllerConfig.PUSH_MAX_SHRINK_FRACTION));
+      ReplicaAssignments assignments = new ReplicaAssignments(cluster, resources.helixData(),
+          TimeSource.SYSTEM);
+      actions.bind(stores, assignments);
       this.admin = host.serveAdmin(this::readiness, adminChannel, routes -> new AdminRoutes(
-          cluster, stores, () -> election, resources, kafka, clusterView::members)
+          cluster, stores, assignments, () -> election, resources, kafka, clusterView::members)
           .mount(routes));
       LeaderElection elected = new LeaderElection(cluster, zkAddress, sessionTimeout, hostName,
           admin.port());

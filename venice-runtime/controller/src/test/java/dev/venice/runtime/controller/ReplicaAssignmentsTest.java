@@ -270,6 +270,20 @@ class ReplicaAssignmentsTest {
     assertEquals(List.of(RESOURCE), assignments().resourcesOf("users"));
   }
 
+  @Test
+  void aReplicaRepairTurnsTheRebalanceDelayOffForThatResourceOnly() {
+    IdealState before = helix.getResourceIdealState(CLUSTER, RESOURCE);
+    assertTrue(before.isDelayRebalanceEnabled(), "Helix's default: the cluster's delay applies");
+    assertTrue(assignments().placeMissingReplicas(RESOURCE));
+    IdealState after = helix.getResourceIdealState(CLUSTER, RESOURCE);
+    assertFalse(after.isDelayRebalanceEnabled());
+    assertEquals(PARTITIONS, after.getNumPartitions(), "the rest of the ideal state is kept");
+    assertEquals(StickyLeaderRebalancer.class.getName(), after.getRebalancerClassName());
+    assertEquals(before.getMinActiveReplicas(), after.getMinActiveReplicas());
+    assertFalse(assignments().placeMissingReplicas("gone_v1"), "no resource: nothing written");
+    assertNull(helix.getResourceIdealState(CLUSTER, "gone_v1"));
+  }
+
   /** The znodes a simulation could touch: ideal state, instances, live instances, views. */
   private record ZkSnapshot(List<Object> idealState, int idealStateVersion,
       List<String> instances, List<String> live, List<Object> externalView, long lastZxid) {
