@@ -59,11 +59,14 @@ class ShowStoreSlaTest {
   @Test
   void ranksTheSlowStoreFirstAndRedAgainstTheThreshold() throws Exception {
     SlowReadsPlugin.store = "sluggish";
-    SlowReadsPlugin.delayNanos = Duration.ofMillis(20).toNanos();
+    SlowReadsPlugin.delayNanos = Duration.ofMillis(100).toNanos();
+    // a slowness far above what a busy machine adds to a quick read, and 300 quick reads, so the
+    // few cold or descheduled ones (the first connection, a GC pause) stay above its p99
     for (String store : List.of("quick", "sluggish")) {
+      int reads = store.equals("quick") ? 300 : 30;
       try (StoreClient<String, GenericRecord> client = VeniceClients
           .builder(cluster.routerUrl(), store).thin()) {
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < reads; i++) {
           assertEquals(i % 10, client.get("k" + (i % 10)).join().get("age"));
         }
       }
@@ -75,7 +78,7 @@ class ShowStoreSlaTest {
     JsonNode worst = sla.path("stores").get(0);
     assertEquals("sluggish", worst.path("store").asText(), sla.toString());
     assertEquals("OVER", worst.path("status").asText());
-    assertTrue(worst.path("p99Ms").asDouble() >= 20, worst.toString());
+    assertTrue(worst.path("p99Ms").asDouble() >= 100, worst.toString());
     JsonNode quick = sla.path("stores").get(1);
     assertEquals("quick", quick.path("store").asText(), sla.toString());
     assertTrue(quick.path("p99Ms").asDouble() < worst.path("p99Ms").asDouble(), sla.toString());
