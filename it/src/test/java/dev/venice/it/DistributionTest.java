@@ -44,8 +44,8 @@ class DistributionTest {
     assertEquals(List.of("audit-log", "bloom-filter", "config-history", "data-freshness",
         "dead-letter-queue", "graceful-drain", "grpc-health", "hot-keys", "hot-partitions",
         "ingestion-stage-metrics", "latency-budget", "leadership-history", "partition-skew",
-        "request-size-histograms", "rocksdb-metrics", "store-dependencies", "tracing",
-        "write-path-latency"), plugins);
+        "replication-repair", "request-size-histograms", "rocksdb-metrics", "store-dependencies",
+        "topic-retention", "tracing", "write-path-latency"), plugins);
     List<String> lib = names(DIST.resolve("lib"));
     assertTrue(lib.contains("venice-cli.jar"), lib.toString());
     for (String id : plugins) {

@@ -3,6 +3,7 @@ package dev.venice.cli;
 import dev.venice.cli.cluster.ClusterCommand;
 import dev.venice.cli.cluster.QuickstartCommand;
 import dev.venice.cli.cluster.ShowControllerHistoryCommand;
+import dev.venice.cli.cluster.ShowTopicRetentionCommand;
 import dev.venice.cli.plugins.DumpAuditLogCommand;
 import dev.venice.cli.plugins.PluginsCommand;
 import dev.venice.cli.server.ServerCommand;
@@ -25,6 +26,7 @@ import dev.venice.cli.store.ShowIngestionBreakdownCommand;
 import dev.venice.cli.store.ShowLeaderDistributionCommand;
 import dev.venice.cli.store.ShowPartitionSkewCommand;
 import dev.venice.cli.store.ShowStoreSlaCommand;
+import dev.venice.cli.store.ShowUnderReplicatedCommand;
 import dev.venice.cli.store.StoreCommand;
 import dev.venice.runtime.common.controller.ControllerException;
 import java.io.PrintWriter;
@@ -62,6 +64,8 @@ import picocli.CommandLine.Command;
         ShowLeaderDistributionCommand.class,
         ShowAssignmentCommand.class,
         ShowControllerHistoryCommand.class,
+        ShowTopicRetentionCommand.class,
+        ShowUnderReplicatedCommand.class,
         PluginsCommand.class,
         DumpAuditLogCommand.class,
         ServerCommand.class,
