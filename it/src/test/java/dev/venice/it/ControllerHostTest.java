@@ -17,6 +17,7 @@ import dev.venice.spi.controller.PluginStateStore;
 import dev.venice.spi.controller.StateConflictException;
 import dev.venice.spi.controller.RebalanceScope;
 import dev.venice.spi.controller.StateEntry;
+import dev.venice.spi.controller.StoreVersion;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -166,10 +167,19 @@ class ControllerHostTest {
     assertRefused(AdminActionException.Reason.NOT_LEADER, "not the leader",
         () -> host(standby).adminActions().updateTopicConfigs("clicks",
             Map.of("clicks_rt", Map.of("retention.ms", "1")), false));
-    assertFalse(actions.rebalance("clicks", 1, RebalanceScope.REPLICAS, true), "a dry run");
-
+    assertRefused(AdminActionException.Reason.NOT_FOUND, "no version 1",
+        () -> actions.rebalance("clicks", 1, RebalanceScope.REPLICAS, true));
     assertEquals(List.of(), host(standby).versions("clicks"), "no push yet");
     assertEquals(List.of(), host(standby).versions("nosuchstore"));
+
+    // a push with no server to write it stays in progress: no replica rebalance meanwhile
+    int pushing = admin.startPush("clicks").number();
+    assertEquals(List.of(new StoreVersion(pushing, StoreVersion.Status.STARTED, 2, 1)),
+        host(standby).versions("clicks"), "read from ZooKeeper by any controller");
+    assertRefused(AdminActionException.Reason.CONFLICT, "being pushed",
+        () -> actions.rebalance("clicks", pushing, RebalanceScope.REPLICAS, false));
+    assertFalse(actions.rebalance("clicks", pushing, RebalanceScope.LEADERS, true), "a dry run");
+    admin.killPush("clicks", pushing);
   }
 
   private static void assertRefused(AdminActionException.Reason reason, String named,

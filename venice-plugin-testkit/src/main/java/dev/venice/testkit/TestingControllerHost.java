@@ -37,7 +37,8 @@ public final class TestingControllerHost implements ControllerHost {
   private final List<Consumer<LeadershipChange>> listeners = new CopyOnWriteArrayList<>();
   private final InMemoryStateStore store = new InMemoryStateStore();
   private final Map<String, List<StoreVersion>> versions = new HashMap<>();
-  private final TestingAdminActions adminActions = new TestingAdminActions(this::isLeader);
+  private final TestingAdminActions adminActions =
+      new TestingAdminActions(this::isLeader, this::versions);
   private boolean leader;
   private long termZxid = -1;
   private long termStartMs = -1;
@@ -103,7 +104,10 @@ public final class TestingControllerHost implements ControllerHost {
     return versions.getOrDefault(store, List.of());
   }
 
-  /** Records the calls; refuses them while this host is not the leader. */
+  /**
+   * Records the calls; refuses them while this host is not the leader, and a rebalance of a
+   * version {@link #versions(String)} does not list.
+   */
   @Override
   public TestingAdminActions adminActions() {
     return adminActions;

@@ -118,6 +118,8 @@ class TestingControllerHostTest {
   @Test
   void adminActionsAreRecordedOnTheLeaderAndRefusedElsewhere() {
     TestingAdminActions actions = host.adminActions();
+    host.setVersions("users", List.of(new StoreVersion(1, StoreVersion.Status.ONLINE, 4, 2),
+        new StoreVersion(2, StoreVersion.Status.ONLINE, 4, 2)));
     AdminActionException standby = assertThrows(AdminActionException.class,
         () -> actions.rebalance("users", 1, RebalanceScope.REPLICAS, false));
     assertEquals(AdminActionException.Reason.NOT_LEADER, standby.reason());
@@ -125,6 +127,8 @@ class TestingControllerHostTest {
     assertTrue(actions.rebalance("users", 1, RebalanceScope.REPLICAS, false));
     assertFalse(actions.rebalance("users", 2, RebalanceScope.LEADERS, true), "a dry run");
     actions.updateTopicConfigs("users", Map.of("users_rt", Map.of("retention.ms", "5")), false);
+    assertEquals(AdminActionException.Reason.NOT_FOUND, assertThrows(AdminActionException.class,
+        () -> actions.rebalance("users", 3, RebalanceScope.REPLICAS, false)).reason());
     actions.refuseWith(AdminActionException.Reason.VETOED);
     assertEquals(AdminActionException.Reason.VETOED, assertThrows(AdminActionException.class,
         () -> actions.rebalance("users", 1, RebalanceScope.REPLICAS, false)).reason());
@@ -136,11 +140,14 @@ class TestingControllerHostTest {
         new TestingAdminActions.Call("updateTopicConfigs", "users", 0, null,
             Map.of("users_rt", Map.of("retention.ms", "5")), false)), actions.calls());
 
-    assertEquals(List.of(), host.versions("users"));
-    List<StoreVersion> versions = List.of(new StoreVersion(1, StoreVersion.Status.ONLINE, 4, 2),
+    actions.refuseWith(null);
+    List<StoreVersion> pushing = List.of(new StoreVersion(1, StoreVersion.Status.ONLINE, 4, 2),
         new StoreVersion(2, StoreVersion.Status.STARTED, 4, 2));
-    host.setVersions("users", versions);
-    assertEquals(versions, host.versions("users"));
+    host.setVersions("users", pushing);
+    assertEquals(pushing, host.versions("users"));
     assertTrue(host.versions("users").get(1).pushInProgress());
+    assertEquals(AdminActionException.Reason.CONFLICT, assertThrows(AdminActionException.class,
+        () -> actions.rebalance("users", 1, RebalanceScope.REPLICAS, false)).reason());
+    assertEquals(List.of(), host.versions("nosuchstore"));
   }
 }

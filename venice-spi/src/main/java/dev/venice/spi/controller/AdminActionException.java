@@ -21,6 +21,11 @@ public final class AdminActionException extends RuntimeException {
     INVALID,
     /** A plugin's before-hook vetoed it. */
     VETOED,
+    /**
+     * The store's state forbids it now (a replica rebalance while the store has a push in
+     * progress); a later call may succeed.
+     */
+    CONFLICT,
     /** Kafka, Helix or ZooKeeper failed or refused; retrying later may succeed. */
     FAILED
   }

@@ -24,8 +24,9 @@ public interface AdminActions {
    *
    * <p>{@link RebalanceScope#REPLICAS}: Helix recomputes the resource's assignment on the live
    * servers now, ignoring the cluster's rebalance delay ({@code helix.rebalance.delay}) for this
-   * resource from then on, so replicas missing since a server left are placed on the others
-   * (Helix's own placement; nothing is placed on a server that already holds the partition).
+   * resource during one delay's length, so replicas missing since a server left are placed on the
+   * others (Helix's own placement; nothing is placed on a server that already holds the
+   * partition). Refused while the store has a push in progress.
    * {@link RebalanceScope#LEADERS}: leaders move to their preferred servers for a while (see
    * {@code venice show-leader-distribution --rebalance}).
    *
@@ -35,8 +36,11 @@ public interface AdminActions {
    * @param dryRun ask the before-hooks only; nothing changes and no after-hook runs
    * @return whether the rebalance was started; false for a dry run or when the version's resource
    *     is gone (the version was retired meanwhile)
-   * @throws AdminActionException {@code NOT_LEADER}, {@code NOT_FOUND} (no such store), {@code
-   *     VETOED} (a plugin's before-hook, named in the message), or {@code FAILED} (Helix)
+   * @throws AdminActionException {@code NOT_LEADER}, {@code NOT_FOUND} (no such store or
+   *     version), {@code CONFLICT} (a {@code REPLICAS} rebalance while the store has a push in
+   *     progress: moving replicas would restart the ingestion of the version being pushed), {@code
+   *     VETOED} (a plugin's before-hook, named in the message), or {@code FAILED} (Helix or
+   *     ZooKeeper)
    */
   boolean rebalance(String store, int version, RebalanceScope scope, boolean dryRun);
 
@@ -52,10 +56,12 @@ public interface AdminActions {
    *     <store>_v<N>} of a version it has, {@code <store>_rt} or {@code <store>_dlq}; at most 100
    *     topics
    * @param dryRun ask the before-hooks only; nothing changes and no after-hook runs
-   * @throws AdminActionException {@code NOT_LEADER}, {@code NOT_FOUND} (no such store or topic),
+   * @throws AdminActionException {@code NOT_LEADER}, {@code NOT_FOUND} (no such store, version
+   *     or topic: the real-time topic of a store that is not hybrid, a topic Kafka does not have),
    *     {@code INVALID} (a topic that is not the store's, an empty map, a malformed name),
    *     {@code VETOED}, or {@code FAILED} (Kafka refused: an unknown config name or a bad value,
-   *     with Kafka's message)
+   *     with Kafka's message per topic; Kafka applies each topic on its own, so the others of the
+   *     batch may have been applied, as the message says)
    */
   void updateTopicConfigs(String store, Map<String, Map<String, String>> configsByTopic,
       boolean dryRun);

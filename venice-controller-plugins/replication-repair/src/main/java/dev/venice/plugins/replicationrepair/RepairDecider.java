@@ -36,9 +36,11 @@ import java.util.Set;
  *       are deferred ({@code RATE_LIMIT}) to a later run.
  * </ol>
  *
- * <p>A refused rebalance ({@code VETOED}, {@code FAILED}, {@code NOT_FOUND}, {@code INVALID}) is
- * reported {@code REFUSED} with the controller's message and tried again on a later run (an
- * attempt uses up the rate limit). Time comes from the injected {@link TimeSource} (monotonic
+ * <p>The controller checks the push again under the store's lock: a push that started after this
+ * run read the versions makes it refuse ({@code CONFLICT}), reported as deferred ({@code
+ * PUSH_IN_PROGRESS}). Any other refusal ({@code VETOED}, {@code FAILED}, {@code NOT_FOUND},
+ * {@code INVALID}) is reported {@code REFUSED} with the controller's message and tried again on a
+ * later run (an attempt uses up the rate limit). Time comes from the injected {@link TimeSource} (monotonic
  * nanoseconds). Not thread-safe: one run at a time (the task's scheduler thread).
  */
 final class RepairDecider {
@@ -208,6 +210,9 @@ final class RepairDecider {
     } catch (AdminActionException e) {
       if (e.reason() == AdminActionException.Reason.NOT_LEADER) {
         throw e;
+      }
+      if (e.reason() == AdminActionException.Reason.CONFLICT) { // a push started meanwhile
+        return deferred(resource, Deferral.PUSH_IN_PROGRESS, e.getMessage());
       }
       return new Decision(resource, Action.REFUSED, null, e.reason(), "refused ("
           + e.reason() + (dryRun ? ", dry run" : "") + "): " + e.getMessage());

@@ -150,7 +150,11 @@ final class ReplicationFactorRepairTask implements BackgroundTask {
   }
 
   /**
-   * Adds the store's under-replicated online versions to {@code found}.
+   * Adds the store's under-replicated online versions to {@code found}. A version whose external
+   * view is empty is skipped: the view is not loaded yet (a controller that just became leader) or
+   * the version was retired during the run, and counting it as no replica at all would report
+   * (and repair) every partition. A version that really lost every replica is below Helix's
+   * {@code minActiveReplicas}, which Helix re-places by itself despite the rebalance delay.
    *
    * @return how many of its partitions are under-replicated
    */
@@ -162,8 +166,12 @@ final class ReplicationFactorRepairTask implements BackgroundTask {
       if (version.status() != StoreVersion.Status.ONLINE) {
         continue;
       }
+      Map<Integer, Map<String, String>> states = cluster.replicaStates(store, version.number());
+      if (states.isEmpty()) {
+        continue;
+      }
       List<UnderReplicatedPartition> partitions = UnderReplicationDetector.detect(version,
-          cluster.replicaStates(store, version.number()), live);
+          states, live);
       if (!partitions.isEmpty()) {
         found.add(new Resource(store, version.number(), version.replicationFactor(), partitions,
             pushing, dryRun.test(store)));

@@ -227,6 +227,29 @@ class ReplicationRepairPluginTest extends PluginContractTest<ReplicationRepairPl
   }
 
   @Test
+  void aPushStartedAfterTheRunReadTheVersionsIsDeferredByTheController() throws Exception {
+    start(Map.of());
+    store("s", PARTITION_1_SHORT);
+    host.gainLeadership();
+    host.adminActions().refuseWith(Reason.CONFLICT);
+    task.run();
+    assertEquals("PUSH_IN_PROGRESS", onlyVersion().path("reason").asText(),
+        onlyVersion().toString());
+    assertEquals(1.0, counter("rebalances.deferred", Map.of("reason", "push-in-progress")));
+  }
+
+  @Test
+  void anEmptyExternalViewIsNotTakenForLostReplicas() throws Exception {
+    start(Map.of());
+    store("s", Map.of()); // not loaded yet, or the version retired during the run
+    host.gainLeadership();
+    task.run();
+    assertEquals(List.of(), host.adminActions().calls());
+    assertEquals(0.0, gauge("s"));
+    assertEquals(0, report().path("lastRun").path("stores").size());
+  }
+
+  @Test
   void tooFewLiveServersAreReportedNotRebalanced() throws Exception {
     start(Map.of());
     context.host().stores().put("s", Map.of());

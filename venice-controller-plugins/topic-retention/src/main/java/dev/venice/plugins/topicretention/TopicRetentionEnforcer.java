@@ -57,7 +57,8 @@ import java.util.function.Predicate;
  * admin call (one Kafka {@code incrementalAlterConfigs}); at most one call per {@code
  * alter-interval} (this pauses between calls, also across runs) and {@code max-alters-per-run}
  * calls per run, the rest reported {@code deferred}. A store in {@code dry-run} gets the call as
- * a dry run (the before-hooks still judge it) and the fix reported {@code would-set}. A refusal
+ * a dry run (the before-hooks still judge it) and the fix reported {@code would-set}; as it
+ * changes nothing it neither waits for the pace nor counts toward {@code max-alters-per-run}. A refusal
  * {@code NOT_LEADER} stops the run quietly (the rest deferred: the new leader's enforcer acts);
  * {@code NOT_FOUND} (the topic, version or store deleted since it was listed) is reported {@code
  * gone}; any other refusal is reported {@code failed} with its message, and the next run, seeing
@@ -103,6 +104,7 @@ final class TopicRetentionEnforcer {
   private final Map<String, Sighting> sightings = new HashMap<>();
   private long lastAlterNanos;
   private boolean altered;
+  private volatile boolean stopping;
 
   /**
    * @param kafka the topics and their retention
@@ -127,6 +129,14 @@ final class TopicRetentionEnforcer {
     this.enabled = enabled;
     this.time = time;
     this.pause = pause;
+  }
+
+  /**
+   * Makes the run in progress, if any, defer the changes it has not made yet (the plugin is
+   * stopping and its Kafka client about to close). Any thread.
+   */
+  void stop() {
+    stopping = true;
   }
 
   /**
@@ -216,10 +226,13 @@ final class TopicRetentionEnforcer {
         List<String> batch = topics.subList(from, Math.min(topics.size(), from + MAX_BATCH));
         State state;
         String reason = null;
+        if (fixes.stopped == null && stopping) {
+          fixes.stopped = "the plugin is stopping";
+        }
         if (fixes.stopped != null) {
           state = State.DEFERRED;
           reason = fixes.stopped;
-        } else if (fixes.alters >= maxAlters) {
+        } else if (!dryRun && fixes.alters >= maxAlters) {
           state = State.DEFERRED;
           reason = "this run made its " + maxAlters + " changes (max-alters-per-run); the next"
               + " run will";
@@ -227,8 +240,10 @@ final class TopicRetentionEnforcer {
           Map<String, Map<String, String>> configs = new LinkedHashMap<>();
           batch.forEach(t -> configs.put(t, Map.of(RETENTION_MS,
               String.valueOf(store.getValue().get(t)))));
-          awaitPace(alterInterval);
-          fixes.alters++;
+          if (!dryRun) { // a dry run changes nothing: no pace, not counted
+            awaitPace(alterInterval);
+            fixes.alters++;
+          }
           try {
             actions.updateTopicConfigs(store.getKey(), configs, dryRun);
             state = dryRun ? State.WOULD_SET : State.FIXED;

@@ -30,6 +30,7 @@ public final class TopicRetentionPlugin implements VenicePlugin {
   private final Function<HostServices, TopicReader> readers;
   private volatile Subscription leadership;
   private volatile TopicReader reader;
+  private volatile TopicRetentionEnforcer enforcer;
 
   /** The plugin as hosts load it: topics read with Kafka's admin client. */
   public TopicRetentionPlugin() {
@@ -73,7 +74,7 @@ public final class TopicRetentionPlugin implements VenicePlugin {
     StoreSettings<TopicRetentionConfig> settings =
         context.storeSettings(TopicRetentionConfig::from);
     reader = readers.apply(context.host());
-    TopicRetentionEnforcer enforcer = new TopicRetentionEnforcer(reader, stores,
+    enforcer = new TopicRetentionEnforcer(reader, stores,
         controller::versions, controller.adminActions(), settings, context::enabledForStore,
         context.time(), TopicRetentionEnforcer.Pause.SLEEP);
     TopicRetentionTask task = new TopicRetentionTask(enforcer, controller,
@@ -87,6 +88,10 @@ public final class TopicRetentionPlugin implements VenicePlugin {
 
   @Override
   public void stop() {
+    TopicRetentionEnforcer e = enforcer;
+    if (e != null) {
+      e.stop(); // first: a run in progress makes no more changes before the client closes
+    }
     Subscription s = leadership;
     if (s != null) {
       s.close();

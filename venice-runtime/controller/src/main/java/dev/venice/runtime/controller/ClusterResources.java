@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -69,7 +71,8 @@ final class ClusterResources implements AutoCloseable {
    *
    * @param rebalanceDelay how long Helix keeps the replicas of a server that left for it before
    *     placing them on others (Helix's delayed rebalance, Venice's {@code delay.to.rebalance.ms});
-   *     zero places them at once. Every controller writes it; they share one configuration.
+   *     zero places them at once. Every controller writes it at start: the last one started wins,
+   *     so give them all the same.
    */
   void setUpCluster(Duration rebalanceDelay) {
     try {
@@ -92,14 +95,17 @@ final class ClusterResources implements AutoCloseable {
           alreadyThere);
     }
     PropertyKey key = helixData.keyBuilder().clusterConfig();
-    ClusterConfig config = helixData.getProperty(key);
+    ClusterConfig current = helixData.getProperty(key);
     long delayMs = rebalanceDelay.toMillis();
     boolean enabled = delayMs > 0;
-    if (config.getRebalanceDelayTime() != delayMs || config.isDelayRebalaceEnabled() != enabled) {
-      config.setRebalanceDelayTime(delayMs);
-      config.setDelayRebalaceEnabled(enabled); // Helix's spelling
-      helixData.setProperty(key, config);
-      LOG.info("cluster {}: Helix rebalance delay {} ms", cluster, delayMs);
+    if (current == null || current.getRebalanceDelayTime() != delayMs
+        || current.isDelayRebalaceEnabled() != enabled) {
+      ClusterConfig change = new ClusterConfig(cluster);
+      change.setRebalanceDelayTime(delayMs);
+      change.setDelayRebalaceEnabled(enabled); // Helix's spelling
+      helixData.updateProperty(key, change); // merges these two fields; the others stay
+      LOG.info("cluster {}: Helix rebalance delay set to {} ms (it was {} ms)", cluster, delayMs,
+          current == null ? "unset" : current.getRebalanceDelayTime());
     }
   }
 
@@ -137,11 +143,13 @@ final class ClusterResources implements AutoCloseable {
 
   /**
    * Sets configuration entries of topics with one {@code incrementalAlterConfigs} call ({@code
-   * SET} operations; entries not named keep their values).
+   * SET} operations; entries not named keep their values). Kafka applies each topic on its own, so
+   * a refusal may leave the others applied: the exception then names both.
    *
    * @param configsByTopic topic to config name to value
-   * @throws AdminHttpException {@code KAFKA_UNAVAILABLE} with Kafka's reason (an unknown topic,
-   *     an unknown config name, a bad value, or no answer)
+   * @throws AdminHttpException {@code TOPIC_NOT_FOUND} when every refused topic does not exist;
+   *     else {@code KAFKA_UNAVAILABLE} with Kafka's reason per topic (an unknown config name, a
+   *     bad value) or when Kafka does not answer within 30 s
    */
   void alterTopicConfigs(Map<String, Map<String, String>> configsByTopic) {
     Map<ConfigResource, Collection<AlterConfigOp>> changes = new LinkedHashMap<>();
@@ -150,8 +158,34 @@ final class ClusterResources implements AutoCloseable {
             .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()),
                 AlterConfigOp.OpType.SET))
             .toList()));
-    await(kafka.incrementalAlterConfigs(changes).all(), "alter the configs of topics "
-        + configsByTopic.keySet(), null);
+    Map<ConfigResource, KafkaFuture<Void>> results = kafka.incrementalAlterConfigs(changes)
+        .values();
+    String what = "alter the configs of topics " + configsByTopic.keySet();
+    // completes when every topic's does (a refusal is read per topic below); bounded by 30 s
+    await(KafkaFuture.allOf(results.values().toArray(KafkaFuture[]::new)), what,
+        Throwable.class);
+    Map<String, String> refused = new TreeMap<>();
+    Set<String> applied = new TreeSet<>();
+    boolean missingOnly = true;
+    for (Map.Entry<ConfigResource, KafkaFuture<Void>> result : results.entrySet()) {
+      String topic = result.getKey().name();
+      try {
+        result.getValue().get(); // done: allOf completed
+        applied.add(topic);
+      } catch (ExecutionException e) {
+        refused.put(topic, String.valueOf(e.getCause()));
+        missingOnly &= e.getCause() instanceof UnknownTopicOrPartitionException;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw kafkaFailure(what, e);
+      }
+    }
+    if (!refused.isEmpty()) {
+      LOG.warn("Kafka: {}: refused {}, applied {}", what, refused, applied);
+      throw new AdminHttpException(missingOnly ? AdminErrorType.TOPIC_NOT_FOUND
+          : AdminErrorType.KAFKA_UNAVAILABLE, "Kafka refused the configs of " + refused
+          + (applied.isEmpty() ? "" : "; it applied those of " + applied));
+    }
   }
 
   Set<String> topics() {

@@ -86,16 +86,24 @@ final class PluginAdminActions implements AdminActions {
       return action.apply(stores);
     } catch (AdminHttpException e) {
       throw new AdminActionException(reason(e), e.getMessage());
+    } catch (RuntimeException e) { // Helix or ZooKeeper
+      LOG.warn("store {}: admin action of {} failed", store, caller.principal(), e);
+      throw new AdminActionException(AdminActionException.Reason.FAILED, "store " + store + ": "
+          + e);
     }
   }
 
   private static AdminActionException.Reason reason(AdminHttpException e) {
     return switch (e.type()) {
-      case STORE_NOT_FOUND, VERSION_NOT_FOUND, NOT_FOUND -> AdminActionException.Reason.NOT_FOUND;
+      case STORE_NOT_FOUND, VERSION_NOT_FOUND, TOPIC_NOT_FOUND, NOT_FOUND ->
+          AdminActionException.Reason.NOT_FOUND;
       case VETOED -> AdminActionException.Reason.VETOED;
       case NOT_LEADER, NO_LEADER -> AdminActionException.Reason.NOT_LEADER;
-      default -> e.status() == 400 ? AdminActionException.Reason.INVALID
-          : AdminActionException.Reason.FAILED;
+      default -> switch (e.status()) {
+        case 400 -> AdminActionException.Reason.INVALID;
+        case 409 -> AdminActionException.Reason.CONFLICT;
+        default -> AdminActionException.Reason.FAILED;
+      };
     };
   }
 }

@@ -17,6 +17,7 @@ import org.apache.helix.AccessOption;
 import org.apache.helix.BaseDataAccessor;
 import org.apache.helix.HelixDataAccessor;
 import org.apache.helix.PropertyKey;
+import org.apache.helix.model.ClusterConfig;
 import org.apache.helix.model.ExternalView;
 import org.apache.helix.model.IdealState;
 import org.apache.helix.model.ResourceConfig;
@@ -50,6 +51,11 @@ final class ReplicaAssignments {
   private static final String LEADER = "LEADER";
   private static final String STANDBY = "STANDBY";
   private static final int WRITE_ATTEMPTS = 5;
+  /** The ideal-state field {@code IdealState#setDelayRebalanceEnabled} writes. */
+  private static final String DELAY_ENABLED =
+      ResourceConfig.ResourceConfigProperty.DELAY_REBALANCE_ENABLED.name();
+  /** Until when (epoch ms) a repaired resource ignores the cluster's rebalance delay. */
+  static final String DELAY_OFF_UNTIL = "VENICE_REBALANCE_DELAY_OFF_UNTIL";
 
   private final String cluster;
   private final HelixDataAccessor helix;
@@ -219,20 +225,66 @@ final class ReplicaAssignments {
    * resource is placed by Helix's controller alone; what holds a missing replica back is that delay
    * (Helix keeps an offline server's replicas for it while at least {@code minActiveReplicas} are
    * up), so the targeted rebalance turns the delay off for this resource (the ideal state's {@code
-   * DELAY_REBALANCE_ENABLED}), which makes Helix's controller recompute its placement on the live
-   * servers at once. The resource keeps that setting until its version is retired: a later server
-   * loss re-places its replicas without a delay. One conditional write of the ideal state (a
-   * concurrent writer is retried, never overwritten); a resource dropped meanwhile is skipped.
+   * DELAY_REBALANCE_ENABLED}, the field {@code IdealState#setDelayRebalanceEnabled} writes), which
+   * makes Helix's controller recompute its placement on the live servers at once.
+   *
+   * <p>Only for one delay's length: the ideal state also gets {@value #DELAY_OFF_UNTIL} (epoch
+   * ms, now plus the cluster's delay), after which {@link #restoreRebalanceDelays} gives the
+   * resource the cluster's delay back. Not earlier: a server offline since before the repair is
+   * then past its own delay, so Helix does not hand its replicas back to it (which would undo the
+   * repair); a later server loss again waits out the delay. One conditional write of the ideal
+   * state (a concurrent writer is retried, never overwritten); a resource dropped meanwhile is
+   * skipped.
    *
    * @return whether the resource's ideal state now asks for the immediate placement
    */
   boolean placeMissingReplicas(String resource) {
-    // the field IdealState#setDelayRebalanceEnabled writes (an IdealState copies the record)
-    boolean started = updateIdealState(resource, record -> record.setBooleanField(
-        ResourceConfig.ResourceConfigProperty.DELAY_REBALANCE_ENABLED.name(), false));
+    ClusterConfig config = helix.getProperty(keys().clusterConfig());
+    long until = time.now().toEpochMilli()
+        + Math.max(0, config == null ? 0 : config.getRebalanceDelayTime());
+    boolean started = updateIdealState(resource, record -> {
+      record.setBooleanField(DELAY_ENABLED, false);
+      record.setSimpleField(DELAY_OFF_UNTIL, Long.toString(until));
+    });
     LOG.info("cluster {}: replicas of {} {}", cluster, resource, started
-        ? "are placed on the live servers now (rebalance delay off)" : "not placed: no resource");
+        ? "are placed on the live servers now (rebalance delay off until " + until + ")"
+        : "not placed: no resource");
     return started;
+  }
+
+  /**
+   * Gives the cluster's rebalance delay back to every resource whose {@link
+   * #placeMissingReplicas} window has ended (removes both fields). The leader calls it
+   * periodically; idempotent.
+   *
+   * @return the resources restored
+   */
+  List<String> restoreRebalanceDelays() {
+    long now = time.now().toEpochMilli();
+    List<String> restored = new ArrayList<>();
+    for (IdealState idealState : helix.<IdealState>getChildValues(keys().idealStates(), true)) {
+      String until = idealState.getRecord().getSimpleField(DELAY_OFF_UNTIL);
+      if (until != null && !isFuture(until, now)
+          && updateIdealState(idealState.getResourceName(), record -> {
+            record.getSimpleFields().remove(DELAY_OFF_UNTIL);
+            record.getSimpleFields().remove(DELAY_ENABLED);
+          })) {
+        restored.add(idealState.getResourceName());
+      }
+    }
+    if (!restored.isEmpty()) {
+      LOG.info("cluster {}: the rebalance delay applies again to {}", cluster, restored);
+    }
+    return restored;
+  }
+
+  /** Whether {@code epochMs} is after {@code now}; a malformed value is not (it is removed). */
+  private static boolean isFuture(String epochMs, long now) {
+    try {
+      return Long.parseLong(epochMs) > now;
+    } catch (NumberFormatException malformed) {
+      return false;
+    }
   }
 
   /**

@@ -486,23 +486,36 @@ final class StoreService {
   }
 
   /**
-   * Rebalances one store version's Helix resource (admin operation {@code REBALANCE}): the
-   * before-hooks may veto it (403, naming the plugin), a dry run stops there, then {@code apply}
-   * runs and the after-hooks, the audit log among them, record it with {@code caller} as the
-   * principal and {@code {"version", "scope"}} as the request.
+   * Rebalances one store version's Helix resource (admin operation {@code REBALANCE}) under the
+   * store's lock: the before-hooks may veto it (403, naming the plugin), a dry run stops there,
+   * then {@code apply} runs and the after-hooks, the audit log among them, record it with {@code
+   * caller} as the principal and {@code {"version", "scope"}} as the request. A replica rebalance
+   * ({@link RebalanceScope#REPLICAS}) is refused while the store has a push in progress: moving
+   * replicas then would restart the ingestion of the version being pushed (seed project 37).
    *
    * @param apply the rebalance itself; returns whether it started (false: the resource is gone)
    * @return what {@code apply} returned; false for a dry run
-   * @throws AdminHttpException 404 when the store does not exist, 403 when a plugin vetoes
+   * @throws AdminHttpException 404 when the store or the version does not exist, 409 {@code
+   *     PUSH_IN_PROGRESS} for a replica rebalance during a push, 403 when a plugin vetoes
    */
   boolean rebalance(String name, int version, RebalanceScope scope, Caller caller,
       boolean dryRun, Supplier<Boolean> apply) {
     checkName(name);
-    Store before = store(name);
-    Boolean started = mutate(AdminOperation.REBALANCE, name, caller,
-        Map.of("version", version, "scope", scope.name()), dryRun, () -> state(before), apply,
-        done -> Map.of("version", version, "scope", scope.name(), "started", done));
-    return Boolean.TRUE.equals(started);
+    return locked(name, () -> {
+      Store before = store(name);
+      version(before, version);
+      if (scope == RebalanceScope.REPLICAS) {
+        before.pushInProgress().ifPresent(v -> {
+          throw new AdminHttpException(AdminErrorType.PUSH_IN_PROGRESS, "store " + name
+              + ": no replica rebalance of version " + version + " while version " + v.number()
+              + " is being pushed");
+        });
+      }
+      Boolean started = mutate(AdminOperation.REBALANCE, name, caller,
+          Map.of("version", version, "scope", scope.name()), dryRun, () -> state(before), apply,
+          done -> Map.of("version", version, "scope", scope.name(), "started", done));
+      return Boolean.TRUE.equals(started);
+    });
   }
 
   /**
@@ -512,9 +525,10 @@ final class StoreService {
    * versions, {@code <store>_rt} or {@code <store>_dlq}.
    *
    * @throws AdminHttpException 400 for an empty batch, more than {@value #MAX_TOPICS_PER_BATCH}
-   *     topics, a topic that is not the store's or a malformed config name; 404 (no store, or a
-   *     version topic of a version it does not have); 403 vetoed; 503 when Kafka refuses or does
-   *     not answer (its reason in the message)
+   *     topics, a topic that is not the store's or a malformed config name; 404 (no store, a
+   *     version topic of a version it does not have, the real-time topic of a store that is not
+   *     hybrid, or a topic Kafka does not have); 403 vetoed; 503 when Kafka refuses or does not
+   *     answer (its reason in the message)
    */
   void updateTopicConfigs(String name, Map<String, Map<String, String>> configsByTopic,
       Caller caller, boolean dryRun) {
@@ -541,6 +555,10 @@ final class StoreService {
           + MAX_TOPICS_PER_BATCH + " topics, got " + configsByTopic.size());
     }
     configsByTopic.forEach((topic, configs) -> {
+      if (topic.equals(TopicNames.realTimeTopic(name)) && store.hybrid() == null) {
+        throw new AdminHttpException(AdminErrorType.TOPIC_NOT_FOUND, "store " + name + " is not"
+            + " hybrid: it has no real-time topic " + topic);
+      }
       if (!topic.equals(TopicNames.realTimeTopic(name)) && !topic.equals(name + DLQ_SUFFIX)) {
         int version;
         try {

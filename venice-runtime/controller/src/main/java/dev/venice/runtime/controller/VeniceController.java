@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class VeniceController implements RunningProcess {
   private static final Logger LOG = LoggerFactory.getLogger(VeniceController.class);
+  /** How often the leader looks for repaired resources whose delay-off window ended. */
+  private static final Duration DELAY_RESTORE_INTERVAL = Duration.ofSeconds(30);
 
   private final String cluster;
   private final ProcessHost host;
@@ -148,6 +150,17 @@ public final class VeniceController implements RunningProcess {
           LOG.warn("push monitor of cluster {} failed; retrying", cluster, e);
         }
       }, interval, interval, TimeUnit.MILLISECONDS);
+      // repaired resources get the cluster's rebalance delay back once their window ended
+      monitor.scheduleWithFixedDelay(() -> {
+        try {
+          if (isLeader()) {
+            assignments.restoreRebalanceDelays();
+          }
+        } catch (RuntimeException e) {
+          LOG.warn("restoring rebalance delays in cluster {} failed; retrying", cluster, e);
+        }
+      }, DELAY_RESTORE_INTERVAL.toMillis(), DELAY_RESTORE_INTERVAL.toMillis(),
+          TimeUnit.MILLISECONDS);
       host.ready(clusterView, new ClusterMember(instanceId, ProcessKind.CONTROLLER, admin.url(),
           hostName + ":" + grpc.getPort()));
       host.lifecycle().moveTo(ServingState.READY, ""); // connected: leader or standby

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ import org.apache.helix.PropertyKey;
 import org.apache.helix.manager.zk.ZKHelixAdmin;
 import org.apache.helix.manager.zk.ZKHelixDataAccessor;
 import org.apache.helix.manager.zk.ZkBaseDataAccessor;
+import org.apache.helix.model.ClusterConfig;
 import org.apache.helix.model.CurrentState;
 import org.apache.helix.model.ExternalView;
 import org.apache.helix.model.IdealState;
@@ -246,18 +248,7 @@ class ReplicaAssignmentsTest {
   @Test
   void aLeaderRebalanceMarksTheIdealStateAndNeverCreatesOne() {
     Instant now = Instant.parse("2026-01-01T00:00:00Z");
-    TimeSource clock = new TimeSource() {
-      @Override
-      public long nanoTime() {
-        return 0;
-      }
-
-      @Override
-      public Instant now() {
-        return now;
-      }
-    };
-    List<String> started = new ReplicaAssignments(CLUSTER, data, clock)
+    List<String> started = new ReplicaAssignments(CLUSTER, data, clock(new Instant[] {now}))
         .preferLeaders(List.of(RESOURCE, "gone_v1"));
     assertEquals(List.of(RESOURCE), started);
     IdealState marked = helix.getResourceIdealState(CLUSTER, RESOURCE);
@@ -271,17 +262,44 @@ class ReplicaAssignmentsTest {
   }
 
   @Test
-  void aReplicaRepairTurnsTheRebalanceDelayOffForThatResourceOnly() {
+  void aReplicaRepairTurnsTheRebalanceDelayOffForOneDelayThenGivesItBack() {
+    ClusterConfig clusterConfig = data.getProperty(keys().clusterConfig());
+    long delayBefore = clusterConfig.getRebalanceDelayTime();
+    clusterConfig.setRebalanceDelayTime(Duration.ofMinutes(10).toMillis());
+    data.setProperty(keys().clusterConfig(), clusterConfig);
+    try {
+      repairWindowOfTenMinutes();
+    } finally { // the simulations of the other tests run without a delay
+      clusterConfig.setRebalanceDelayTime(delayBefore);
+      data.setProperty(keys().clusterConfig(), clusterConfig);
+    }
+  }
+
+  private static void repairWindowOfTenMinutes() {
+    Instant[] now = {Instant.parse("2026-12-02T10:00:00Z")};
+    ReplicaAssignments assignments = new ReplicaAssignments(CLUSTER, data, clock(now));
     IdealState before = helix.getResourceIdealState(CLUSTER, RESOURCE);
     assertTrue(before.isDelayRebalanceEnabled(), "Helix's default: the cluster's delay applies");
-    assertTrue(assignments().placeMissingReplicas(RESOURCE));
+
+    assertTrue(assignments.placeMissingReplicas(RESOURCE));
     IdealState after = helix.getResourceIdealState(CLUSTER, RESOURCE);
     assertFalse(after.isDelayRebalanceEnabled());
+    assertEquals(Long.toString(now[0].plus(Duration.ofMinutes(10)).toEpochMilli()),
+        after.getRecord().getSimpleField(ReplicaAssignments.DELAY_OFF_UNTIL));
     assertEquals(PARTITIONS, after.getNumPartitions(), "the rest of the ideal state is kept");
     assertEquals(StickyLeaderRebalancer.class.getName(), after.getRebalancerClassName());
     assertEquals(before.getMinActiveReplicas(), after.getMinActiveReplicas());
-    assertFalse(assignments().placeMissingReplicas("gone_v1"), "no resource: nothing written");
+    assertFalse(assignments.placeMissingReplicas("gone_v1"), "no resource: nothing written");
     assertNull(helix.getResourceIdealState(CLUSTER, "gone_v1"));
+
+    now[0] = now[0].plus(Duration.ofMinutes(9));
+    assertEquals(List.of(), assignments.restoreRebalanceDelays(), "within the window");
+    now[0] = now[0].plus(Duration.ofMinutes(1));
+    assertEquals(List.of(RESOURCE), assignments.restoreRebalanceDelays());
+    IdealState restored = helix.getResourceIdealState(CLUSTER, RESOURCE);
+    assertTrue(restored.isDelayRebalanceEnabled());
+    assertNull(restored.getRecord().getSimpleField(ReplicaAssignments.DELAY_OFF_UNTIL));
+    assertEquals(List.of(), assignments.restoreRebalanceDelays(), "idempotent");
   }
 
   /** The znodes a simulation could touch: ideal state, instances, live instances, views. */
@@ -300,6 +318,21 @@ class ReplicaAssignmentsTest {
     private static List<Object> contents(ZNRecord record) {
       return List.of(record.getSimpleFields(), record.getListFields(), record.getMapFields());
     }
+  }
+
+  /** A clock standing at {@code now[0]}, which the test moves. */
+  private static TimeSource clock(Instant[] now) {
+    return new TimeSource() {
+      @Override
+      public long nanoTime() {
+        return 0;
+      }
+
+      @Override
+      public Instant now() {
+        return now[0];
+      }
+    };
   }
 
   private static ReplicaAssignments assignments() {

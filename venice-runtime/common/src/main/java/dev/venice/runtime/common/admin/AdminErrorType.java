@@ -21,6 +21,8 @@ public enum AdminErrorType {
   STORE_NOT_FOUND(404, "no such store"),
   /** No such version of the store. */
   VERSION_NOT_FOUND(404, "no such version of the store"),
+  /** No such Kafka topic of the store. */
+  TOPIC_NOT_FOUND(404, "no such Kafka topic of the store"),
   /** The path exists but not for this method; the answer carries {@code Allow}. */
   METHOD_NOT_ALLOWED(405, "the path exists, not for this method (see the Allow header)"),
   /** The store exists already. */
