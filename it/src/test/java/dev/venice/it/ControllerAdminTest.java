@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.venice.runtime.common.admin.AdminHttpServer;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.common.controller.ControllerException;
+import dev.venice.runtime.common.controller.ValueSchema;
 import dev.venice.runtime.common.meta.HybridConfig;
 import dev.venice.runtime.common.meta.PushStatus;
 import dev.venice.runtime.common.meta.ReplicaStatus;
@@ -125,16 +126,22 @@ class ControllerAdminTest {
 
   @Test
   void schemaEvolutionAcceptedAndRefusedWithReasons() {
+    long before = System.currentTimeMillis();
     create("schemas", 1);
     assertEquals(2, admin.addValueSchema("schemas", Schemas.USER_V2));
+    long after = System.currentTimeMillis();
     assertEquals(2, admin.addValueSchema("schemas", Schemas.USER_V2), "identical: same id");
     ControllerException refused = refused(() -> admin.addValueSchema("schemas", Schemas.USER_BAD));
     assertEquals(409, refused.status());
     assertEquals("INCOMPATIBLE_SCHEMA", refused.errorType());
     assertTrue(refused.getMessage().contains("new schema cannot read data written with value"
         + " schema 1: at /fields/2: READER_FIELD_MISSING_DEFAULT_VALUE country"), refused.getMessage());
-    assertEquals(List.of(1, 2), admin.schemas("schemas").valueSchemas().stream()
-        .map(v -> v.id()).toList());
+    List<ValueSchema> registered = admin.schemas("schemas").valueSchemas();
+    assertEquals(List.of(1, 2), registered.stream().map(v -> v.id()).toList());
+    // registration times as ZooKeeper recorded them (the embedded server shares this clock)
+    long first = registered.get(0).registeredAtMs();
+    long second = registered.get(1).registeredAtMs();
+    assertTrue(before <= first && first <= second && second <= after, registered.toString());
 
     admin.updateStore("schemas", Map.of("schemaCompatibility", "NONE"));
     assertEquals(3, admin.addValueSchema("schemas", Schemas.USER_BAD));

@@ -24,7 +24,7 @@ class InspectDlqCommandTest {
   private static final String VALUE = "{\"type\": \"record\", \"name\": \"User\", \"fields\": ["
       + "{\"name\": \"name\", \"type\": \"string\"}, {\"name\": \"age\", \"type\": \"int\"}]}";
   private static final InspectDlqCommand.Decoder DECODER = new InspectDlqCommand.Decoder(
-      new StoreSchemas("users", KEY, List.of(new ValueSchema(1, VALUE))),
+      new StoreSchemas("users", KEY, List.of(new ValueSchema(1, VALUE, 0))),
       CompressionStrategy.NO_OP);
 
   private static InspectDlqCommand.Entry entry(long dlqOffset, String sourceTopic,

@@ -141,9 +141,10 @@ final class MetadataRepository {
     try {
       List<ValueSchema> schemas = new ArrayList<>();
       for (String id : zk.getChildren(dir)) {
-        byte[] data = zk.readData(dir + "/" + id);
+        Stat stat = new Stat();
+        byte[] data = zk.readData(dir + "/" + id, stat);
         schemas.add(new ValueSchema(Integer.parseInt(id), new String(data,
-            StandardCharsets.UTF_8)));
+            StandardCharsets.UTF_8), stat.getCtime()));
       }
       schemas.sort(Comparator.comparingInt(ValueSchema::id));
       return schemas;
