@@ -11,20 +11,20 @@ import dev.venice.runtime.common.meta.SchemaCompatibility;
 import dev.venice.runtime.common.meta.Store;
 import dev.venice.runtime.common.meta.Version;
 import dev.venice.runtime.common.meta.VersionStatus;
+import dev.venice.runtime.common.schema.SchemaVerdicts;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility.Incompatibility;
 
 /**
  * A candidate value schema checked against a store's registered value schemas: the one place that
  * decides whether a registration is compatible, used by the real registration (which refuses on
  * {@link #requireCompatible()}) and by its dry run (which reports {@link #verdicts()}), so the two
- * can never disagree. Both directions are computed with Avro's own {@code
- * SchemaCompatibility.checkReaderWriterCompatibility}; the store's {@link SchemaCompatibility}
- * mode decides which of them refuse the schema. Immutable; compute it under the store's lock.
+ * can never disagree. The verdicts are {@link SchemaVerdicts}' (Avro's own resolution rules, in
+ * both directions); the store's {@link SchemaCompatibility} mode decides which of them refuse the
+ * schema. Immutable; compute it under the store's lock.
  */
 final class ValueSchemaCheck {
   private final String store;
@@ -61,7 +61,7 @@ final class ValueSchemaCheck {
       if (identical.isEmpty() && registered.toString().equals(form)) {
         identical = Optional.of(earlier.id());
       }
-      verdicts.add(verdict(candidate, registered, earlier.id(), mode));
+      verdicts.add(SchemaVerdicts.verdict(candidate, registered, earlier.id(), mode));
     }
     return new ValueSchemaCheck(store, mode, candidate, List.copyOf(existing), identical,
         existing.get(existing.size() - 1).id() + 1, List.copyOf(verdicts));
@@ -96,7 +96,7 @@ final class ValueSchemaCheck {
    * Refuses a candidate the store's mode does not allow (an identical schema is never refused).
    *
    * @throws AdminHttpException 409 {@code INCOMPATIBLE_SCHEMA} naming the store, the mode and, for
-   *     each violated schema id, the direction, location and Avro's reason
+   *     each violated schema id, the direction, location, Avro's reason and a fix
    */
   void requireCompatible() {
     if (identicalId.isPresent()) {
@@ -109,7 +109,8 @@ final class ValueSchemaCheck {
           reasons.add((reason.direction() == Direction.BACKWARD
               ? "new schema cannot read data written with value schema " + verdict.id()
               : "value schema " + verdict.id() + " cannot read data written with the new schema")
-              + ": at " + reason.location() + ": " + reason.type() + " " + reason.avroMessage());
+              + ": at " + reason.location() + ": " + reason.type() + " " + reason.avroMessage()
+              + " (fix: " + reason.fix() + ")");
         }
       }
     }
@@ -152,89 +153,5 @@ final class ValueSchemaCheck {
         ? writes + "; readers that switch to schema " + nextId + " can read all its values"
         : writes + "; readers that switch to schema " + nextId + " cannot read its values written"
             + " with value schema ids " + unreadable + " (see their reasons)";
-  }
-
-  private static VersionVerdict verdict(Schema candidate, Schema registered, int id,
-      SchemaCompatibility mode) {
-    boolean backwardEnforced = mode == SchemaCompatibility.FULL
-        || mode == SchemaCompatibility.BACKWARD;
-    boolean forwardEnforced = mode == SchemaCompatibility.FULL
-        || mode == SchemaCompatibility.FORWARD;
-    List<Reason> reasons = new ArrayList<>();
-    boolean newReadsOld = check(candidate, registered, Direction.BACKWARD, backwardEnforced, id,
-        reasons);
-    boolean oldReadsNew = check(registered, candidate, Direction.FORWARD, forwardEnforced, id,
-        reasons);
-    boolean compatible = (newReadsOld || !backwardEnforced) && (oldReadsNew || !forwardEnforced);
-    return new VersionVerdict(id, compatible, newReadsOld, oldReadsNew, List.copyOf(reasons));
-  }
-
-  /** Adds the reasons {@code reader} cannot read data of {@code writer}; true when it can. */
-  private static boolean check(Schema reader, Schema writer, Direction direction,
-      boolean enforced, int registeredId, List<Reason> reasons) {
-    List<Incompatibility> found = org.apache.avro.SchemaCompatibility
-        .checkReaderWriterCompatibility(reader, writer).getResult().getIncompatibilities();
-    for (Incompatibility incompatibility : found) {
-      String field = fieldAt(reader, incompatibility.getLocation());
-      reasons.add(new Reason(direction, enforced, field, incompatibility.getLocation(),
-          incompatibility.getType().name(),
-          plainWords(incompatibility, field, direction, registeredId),
-          incompatibility.getMessage()));
-    }
-    return found.isEmpty();
-  }
-
-  /**
-   * The dotted field path a JSON pointer of Avro's ({@code /fields/1/type/fields/0}) points at in
-   * {@code schema}: {@code address.zip}; array items and map values add {@code []} and {@code
-   * {}}; {@code ""} at the top level.
-   */
-  static String fieldAt(Schema schema, String location) {
-    List<String> names = new ArrayList<>();
-    String[] steps = location.split("/");
-    Schema at = schema;
-    for (int i = 1; i < steps.length; i++) {
-      String step = steps[i];
-      if (at.getType() == Schema.Type.RECORD && step.equals("fields") && i + 1 < steps.length) {
-        Schema.Field field = at.getFields().get(Integer.parseInt(steps[++i]));
-        names.add(field.name());
-        at = field.schema();
-      } else if (at.getType() == Schema.Type.UNION && step.chars().allMatch(Character::isDigit)) {
-        at = at.getTypes().get(Integer.parseInt(step));
-      } else if (at.getType() == Schema.Type.ARRAY && step.equals("items")) {
-        names.add("[]");
-        at = at.getElementType();
-      } else if (at.getType() == Schema.Type.MAP && step.equals("values")) {
-        names.add("{}");
-        at = at.getValueType();
-      } else if (!step.equals("type")) {
-        break; // name, size, symbols: a property of the schema reached so far
-      }
-    }
-    return String.join(".", names).replace(".[]", "[]").replace(".{}", "{}");
-  }
-
-  private static String plainWords(Incompatibility incompatibility, String field,
-      Direction direction, int registeredId) {
-    String subject = field.isEmpty() ? "the value schema itself" : "field " + field;
-    String reader = direction == Direction.BACKWARD ? "the new schema"
-        : "value schema " + registeredId;
-    String writer = direction == Direction.BACKWARD ? "value schema " + registeredId
-        : "the new schema";
-    String problem = switch (incompatibility.getType()) {
-      case READER_FIELD_MISSING_DEFAULT_VALUE -> "is in " + reader + " without a default and"
-          + " missing from " + writer;
-      case TYPE_MISMATCH -> "has a type in " + reader + " that cannot read its type in " + writer
-          + " (" + incompatibility.getMessage() + ")";
-      case MISSING_ENUM_SYMBOLS -> "is an enum whose symbols " + incompatibility.getMessage()
-          + " of " + writer + " are missing from " + reader;
-      case MISSING_UNION_BRANCH -> "is a union in " + reader + " missing a branch " + writer
-          + " uses (" + incompatibility.getMessage() + ")";
-      case NAME_MISMATCH -> "has a different name in " + reader + " than in " + writer + " ("
-          + incompatibility.getMessage() + ")";
-      case FIXED_SIZE_MISMATCH -> "is a fixed of another size in " + reader + " than in " + writer
-          + " (" + incompatibility.getMessage() + ")";
-    };
-    return subject + " " + problem + ": " + reader + " cannot read data written with " + writer;
   }
 }

@@ -74,9 +74,10 @@ public record SchemaDryRun(
    * @param type Avro's incompatibility type, e.g. {@code READER_FIELD_MISSING_DEFAULT_VALUE}
    * @param message what breaks, for a person, naming the field and the schema ids
    * @param avroMessage Avro's own message
+   * @param fix what change to the new schema would make the read work, for a person
    */
   public record Reason(Direction direction, boolean enforced, String field, String location,
-      String type, String message, String avroMessage) {}
+      String type, String message, String avroMessage, String fix) {}
 
   /**
    * A push in flight when the schema would be registered.
