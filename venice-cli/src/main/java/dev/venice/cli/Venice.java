@@ -4,10 +4,14 @@ import dev.venice.cli.cluster.ClusterCommand;
 import dev.venice.cli.cluster.QuickstartCommand;
 import dev.venice.cli.cluster.ShowControllerHistoryCommand;
 import dev.venice.cli.cluster.ShowTopicRetentionCommand;
+import dev.venice.cli.help.CompletionCommand;
+import dev.venice.cli.help.HelpCommand;
+import dev.venice.cli.help.SearchCommand;
 import dev.venice.cli.plugins.DumpAuditLogCommand;
 import dev.venice.cli.plugins.PluginsCommand;
 import dev.venice.cli.server.ServerCommand;
 import dev.venice.cli.store.BatchGetCommand;
+import dev.venice.cli.store.CheckSchemaCompatibilityCommand;
 import dev.venice.cli.store.GetCommand;
 import dev.venice.cli.store.InspectDlqCommand;
 import dev.venice.cli.store.PushCommand;
@@ -45,6 +49,7 @@ import picocli.CommandLine.Command;
         ClusterCommand.class,
         StoreCommand.class,
         SchemaCommand.class,
+        CheckSchemaCompatibilityCommand.class,
         PushCommand.class,
         GetCommand.class,
         BatchGetCommand.class,
@@ -69,13 +74,17 @@ import picocli.CommandLine.Command;
         PluginsCommand.class,
         DumpAuditLogCommand.class,
         ServerCommand.class,
-        CommandLine.HelpCommand.class},
+        SearchCommand.class,
+        CompletionCommand.class,
+        HelpCommand.class},
     footer = {"", "Examples:",
         "  venice quickstart --exit-after-demo",
         "  venice store list --json",
         "  venice push --store users --file users.jsonl",
         "  venice get --store users --key '\"alice\"'",
-        "  venice server drain --server 127.0.0.1_7002 --wait"})
+        "  venice server drain --server 127.0.0.1_7002 --wait",
+        "  venice search retention",
+        "  source <(venice completion bash)"})
 public final class Venice implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

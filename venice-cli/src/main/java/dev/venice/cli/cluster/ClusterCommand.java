@@ -23,25 +23,34 @@ import picocli.CommandLine.Spec;
 /** {@code venice cluster start|status}. */
 @Command(name = "cluster", description = "Run a local cluster, or see a cluster's state.",
     mixinStandardHelpOptions = true,
+    footer = {"", "Examples:",
+        "  venice cluster start --servers 3",
+        "  venice cluster status --json",
+        "  venice cluster stop"},
     subcommands = {ClusterCommand.Start.class, ClusterCommand.Stop.class,
         ClusterCommand.Status.class})
 public final class ClusterCommand {
 
   /** How a local cluster is shaped; shared with quickstart. */
   public static final class Shape {
-    @Option(names = "--controllers", defaultValue = "1", description = "Controllers (default 1).")
+    @Option(names = "--controllers", defaultValue = "1", description = {"Controllers (default 1).",
+        "Example: --controllers 2"})
     int controllers;
-    @Option(names = "--servers", defaultValue = "3", description = "Storage servers (default 3).")
+    @Option(names = "--servers", defaultValue = "3", description = {"Storage servers (default 3).",
+        "Example: --servers 1"})
     int servers;
-    @Option(names = "--routers", defaultValue = "1", description = "Routers (default 1).")
+    @Option(names = "--routers", defaultValue = "1", description = {"Routers (default 1).",
+        "Example: --routers 2"})
     int routers;
     @Option(names = "--plugin-dir", paramLabel = "DIR",
-        description = "Plugin directory for every process (one sub-directory per plugin);"
+        description = {"Plugin directory for every process (one sub-directory per plugin);"
             + " default: the distribution's plugins/ (plugins there stay off until"
-            + " --plugin-config plugins.<id>.enabled=true).")
+            + " --plugin-config plugins.<id>.enabled=true).",
+            "Example: --plugin-dir ./plugins"})
     String pluginDir;
     @Option(names = "--plugin-config", paramLabel = "KEY=VALUE",
-        description = "A plugins.<id>.<key> setting for every process (repeatable).")
+        description = {"A plugins.<id>.<key> setting for every process (repeatable).",
+            "Example: --plugin-config plugins.hedging.enabled=true"})
     Map<String, String> pluginConfig = new HashMap<>();
 
     LocalCluster start() throws Exception {

@@ -59,16 +59,19 @@ public final class QuickstartCommand implements Callable<Integer> {
   @Mixin ClusterCommand.Shape shape;
   @Spec CommandSpec spec;
 
-  @Option(names = "--records", defaultValue = "10000", description = "Records to push"
-      + " (default 10000).")
+  @Option(names = "--records", defaultValue = "10000", description = {"Records to push"
+      + " (default 10000).",
+      "Example: --records 1000"})
   int records;
 
-  @Option(names = "--exit-after-demo", description = "Stop the cluster and exit after the demo.")
+  @Option(names = "--exit-after-demo", description = {"Stop the cluster and exit after the demo.",
+      "Example: --exit-after-demo"})
   boolean exitAfterDemo;
 
-  @Option(names = "--no-plugins", description = "Run the demo without the plugins of the build"
+  @Option(names = "--no-plugins", description = {"Run the demo without the plugins of the build"
       + " (by default: audit-log on the controller, bloom-filter on the servers, hedging on the"
-      + " demo's fast client).")
+      + " demo's fast client).",
+      "Example: --no-plugins"})
   boolean noPlugins;
 
   @Override

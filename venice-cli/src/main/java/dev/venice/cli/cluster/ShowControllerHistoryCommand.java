@@ -38,7 +38,8 @@ public final class ShowControllerHistoryCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--limit", defaultValue = "20",
-      description = "At most this many events, the newest (1 to 1000; default ${DEFAULT-VALUE}).")
+      description = {"At most this many events, the newest (1 to 1000; default ${DEFAULT-VALUE}).",
+          "Example: --limit 5"})
   int limit;
 
   @Override

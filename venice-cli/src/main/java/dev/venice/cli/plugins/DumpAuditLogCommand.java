@@ -53,16 +53,21 @@ public final class DumpAuditLogCommand implements Callable<Integer> {
   @Mixin GlobalOptions options;
   @Spec CommandSpec spec;
 
-  @Option(names = {"-s", "--store"}, description = "Only events about this store.")
+  @Option(names = {"-s", "--store"}, description = {"Only events about this store.",
+      "Example: --store users"})
   String store;
   @Option(names = "--since", paramLabel = "TIME",
-      description = "Only events at or after TIME: an ISO-8601 instant, or an age like 30m, 2h, 1d.")
+      description = {"Only events at or after TIME: an ISO-8601 instant, or an age like 30m, 2h,"
+          + " 1d.",
+          "Example: --since 2h"})
   String since;
-  @Option(names = "--limit", defaultValue = "20", description = "At most this many (the newest;"
-      + " default 20).")
+  @Option(names = "--limit", defaultValue = "20", description = {"At most this many (the newest;"
+      + " default 20).",
+      "Example: --limit 100"})
   int limit;
-  @Option(names = "--topic", description = "The audit topic (default: the one the controller's"
-      + " audit-log plugin writes to).")
+  @Option(names = "--topic", description = {"The audit topic (default: the one the controller's"
+      + " audit-log plugin writes to).",
+      "Example: --topic venice_audit_log"})
   String topic;
 
   @Override

@@ -24,7 +24,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code venice plugins list}. */
 @Command(name = "plugins", description = "See which plugins each process loaded.",
-    mixinStandardHelpOptions = true, subcommands = PluginsCommand.ListPlugins.class)
+    mixinStandardHelpOptions = true, subcommands = PluginsCommand.ListPlugins.class,
+    footer = {"", "Examples:",
+        "  venice plugins list",
+        "  venice plugins list --json"})
 public final class PluginsCommand {
 
   @Command(name = "list", description = "List each process's plugins: id, version, SPI range,"
@@ -38,8 +41,9 @@ public final class PluginsCommand {
     @Mixin GlobalOptions options;
     @Spec CommandSpec spec;
     @Option(names = "--url", paramLabel = "ADMIN_URL",
-        description = "Admin URL of a process (repeatable); default: every process of the local"
-            + " cluster, or the --controller.")
+        description = {"Admin URL of a process (repeatable); default: every process of the local"
+            + " cluster, or the --controller.",
+            "Example: --url http://127.0.0.1:5555"})
     List<String> urls;
 
     @Override

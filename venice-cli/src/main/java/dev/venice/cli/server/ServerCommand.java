@@ -31,7 +31,9 @@ import picocli.CommandLine.TypeConversionException;
 
 /** {@code venice server drain}. */
 @Command(name = "server", description = "Act on one server process.",
-    mixinStandardHelpOptions = true, subcommands = ServerCommand.Drain.class)
+    mixinStandardHelpOptions = true, subcommands = ServerCommand.Drain.class,
+    footer = {"", "Examples:",
+        "  venice server drain --server 127.0.0.1_50051 --wait"})
 public final class ServerCommand {
   private ServerCommand() {}
 
@@ -62,18 +64,21 @@ public final class ServerCommand {
     @Spec CommandSpec spec;
 
     @Option(names = "--server", required = true, paramLabel = "INSTANCE|ADMIN_URL",
-        description = "The server: its instance id (host_grpcPort, looked up through the"
+        description = {"The server: its instance id (host_grpcPort, looked up through the"
             + " controller, --controller or the local cluster's) or its admin URL"
-            + " (http://host:port).")
+            + " (http://host:port).",
+            "Example: --server 127.0.0.1_50051"})
     String server;
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = TimeoutConverter.class,
-        description = "The longest the drain waits for reads in flight (30s, 500ms, 2m, or whole"
-            + " seconds); default: the server's plugins.graceful-drain.drain.timeout.seconds.")
+        description = {"The longest the drain waits for reads in flight (30s, 500ms, 2m, or whole"
+            + " seconds); default: the server's plugins.graceful-drain.drain.timeout.seconds.",
+            "Example: --timeout 2m"})
     Duration timeout;
 
-    @Option(names = "--wait", description = "Wait until the server has stopped (its admin port no"
-        + " longer answers), at most the drain timeout plus 30 s, and print how long it took.")
+    @Option(names = "--wait", description = {"Wait until the server has stopped (its admin port no"
+        + " longer answers), at most the drain timeout plus 30 s, and print how long it took.",
+        "Example: --wait"})
     boolean await;
 
     private final HttpClient http =

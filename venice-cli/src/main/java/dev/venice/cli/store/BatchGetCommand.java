@@ -20,12 +20,15 @@ import picocli.CommandLine.Option;
     + " as JSON (absent keys are left out).", mixinStandardHelpOptions = true,
     footer = {"", "Example:", "  venice batch-get --store users --keys '[\"alice\", \"bob\"]'"})
 public final class BatchGetCommand extends StoreCommand.Base {
-  @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
+  @Option(names = {"-s", "--store"}, required = true, description = {"Store name.",
+      "Example: --store users"})
   String store;
   @Option(names = "--keys", required = true, paramLabel = "JSON-ARRAY",
-      description = "The keys as a JSON array of keys of the key schema.")
+      description = {"The keys as a JSON array of keys of the key schema.",
+          "Example: --keys '[\"user-1\", \"user-2\"]'"})
   String keys;
-  @Option(names = "--fast", description = "Read straight from replicas (fast client).")
+  @Option(names = "--fast", description = {"Read straight from replicas (fast client).",
+      "Example: --fast"})
   boolean fast;
 
   @Override

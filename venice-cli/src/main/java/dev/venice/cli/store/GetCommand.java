@@ -40,23 +40,29 @@ public final class GetCommand extends StoreCommand.Base {
    */
   private static final Logger OTEL_LOG = Logger.getLogger("io.opentelemetry");
 
-  @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
+  @Option(names = {"-s", "--store"}, required = true, description = {"Store name.",
+      "Example: --store users"})
   String store;
   @Option(names = {"-k", "--key"}, required = true, paramLabel = "JSON",
-      description = "The key as JSON of the key schema.")
+      description = {"The key as JSON of the key schema.",
+          "Example: --key '\"user-7\"'"})
   String key;
-  @Option(names = "--fast", description = "Read straight from replicas (fast client).")
+  @Option(names = "--fast", description = {"Read straight from replicas (fast client).",
+      "Example: --fast"})
   boolean fast;
-  @Option(names = "--trace", description = "Trace this read and print its trace id"
-      + " (--json: traceId).")
+  @Option(names = "--trace", description = {"Trace this read and print its trace id"
+      + " (--json: traceId).",
+      "Example: --trace"})
   boolean trace;
   @Option(names = "--otlp-endpoint", paramLabel = "URL", defaultValue = "${env:"
-      + "OTEL_EXPORTER_OTLP_ENDPOINT:-http://localhost:4317}", description = "With --trace: where"
-      + " the client's spans go (default: $OTEL_EXPORTER_OTLP_ENDPOINT, else ${DEFAULT-VALUE}).")
+      + "OTEL_EXPORTER_OTLP_ENDPOINT:-http://localhost:4317}", description = {"With --trace: where"
+      + " the client's spans go (default: $OTEL_EXPORTER_OTLP_ENDPOINT, else ${DEFAULT-VALUE}).",
+          "Example: --otlp-endpoint http://otel-collector:4317"})
   String otlpEndpoint;
   @Option(names = "--otlp-protocol", paramLabel = "PROTOCOL", defaultValue = "grpc",
-      description = "With --trace: grpc or http/protobuf (an http/protobuf endpoint ends in"
-          + " /v1/traces); default ${DEFAULT-VALUE}.")
+      description = {"With --trace: grpc or http/protobuf (an http/protobuf endpoint ends in"
+          + " /v1/traces); default ${DEFAULT-VALUE}.",
+          "Example: --otlp-protocol http/protobuf"})
   String otlpProtocol;
 
   @Override

@@ -66,13 +66,16 @@ public final class InspectDlqCommand extends StoreCommand.Base {
   private static final ConfigKey<Duration> AGE = ConfigKey.duration("since", Duration.ZERO,
       Duration.ZERO, Duration.ofDays(36_500), "how far back");
 
-  @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
+  @Option(names = {"-s", "--store"}, required = true, description = {"Store name.",
+      "Example: --store users"})
   String store;
-  @Option(names = "--since", paramLabel = "TIME", description = "Only dead letters kept at or"
-      + " after TIME: an age like 30m, 1h, 2d, or an ISO-8601 instant (default: all kept).")
+  @Option(names = "--since", paramLabel = "TIME", description = {"Only dead letters kept at or"
+      + " after TIME: an age like 30m, 1h, 2d, or an ISO-8601 instant (default: all kept).",
+      "Example: --since 30m"})
   String since;
   @Option(names = "--limit", paramLabel = "N", defaultValue = "20",
-      description = "At most this many, the newest (default ${DEFAULT-VALUE}).")
+      description = {"At most this many, the newest (default ${DEFAULT-VALUE}).",
+          "Example: --limit 50"})
   int limit;
 
   /** One record of {@code <store>_dlq}. */

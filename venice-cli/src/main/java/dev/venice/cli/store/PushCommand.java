@@ -23,17 +23,22 @@ import picocli.CommandLine.Option;
         "  venice push --store users --file users.jsonl --json",
         "  venice push --store users --file sample.jsonl --force"})
 public final class PushCommand extends StoreCommand.Base {
-  @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
+  @Option(names = {"-s", "--store"}, required = true, description = {"Store name.",
+      "Example: --store users"})
   public String store;
-  @Option(names = {"-f", "--file"}, required = true, description = "Input file.")
+  @Option(names = {"-f", "--file"}, required = true, description = {"Input file.",
+      "Example: --file users.jsonl"})
   public Path file;
-  @Option(names = "--format", description = "AVRO or JSON_LINES (default: from the file name).")
+  @Option(names = "--format", description = {"AVRO or JSON_LINES (default: from the file name).",
+      "Example: --format JSON_LINES"})
   PushJob.Format format;
-  @Option(names = "--allow-empty", description = "Let an input with no records replace the"
-      + " current version.")
+  @Option(names = "--allow-empty", description = {"Let an input with no records replace the"
+      + " current version.",
+      "Example: --allow-empty"})
   public boolean allowEmpty;
-  @Option(names = "--force", description = "Let an input with far fewer records than the current"
-      + " version replace it (beyond the controller's push.max.shrink.fraction, default 50%%).")
+  @Option(names = "--force", description = {"Let an input with far fewer records than the current"
+      + " version replace it (beyond the controller's push.max.shrink.fraction, default 50%%).",
+      "Example: --force"})
   public boolean force;
 
   @Override

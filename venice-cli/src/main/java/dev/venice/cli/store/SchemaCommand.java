@@ -16,6 +16,9 @@ import picocli.CommandLine.Option;
 /** {@code venice schema add|list}. */
 @Command(name = "schema", description = "Register and list value schemas.",
     mixinStandardHelpOptions = true,
+    footer = {"", "Examples:",
+        "  venice schema add --store users --schema @user-v2.avsc",
+        "  venice schema list --store users"},
     subcommands = {SchemaCommand.Add.class, SchemaCommand.ListSchemas.class})
 public final class SchemaCommand {
 
@@ -30,12 +33,15 @@ public final class SchemaCommand {
           "  venice schema add --store users --schema @user-v2.avsc --dry-run",
           "  venice schema add --store users --schema @user-v2.avsc --dry-run --json"})
   static final class Add extends StoreCommand.Base {
-    @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
+    @Option(names = {"-s", "--store"}, required = true, description = {"Store name.",
+        "Example: --store users"})
     String store;
     @Option(names = "--schema", required = true, paramLabel = "AVRO|@FILE",
-        description = "Avro value schema, inline or @file.")
+        description = {"Avro value schema, inline or @file.",
+            "Example: --schema @user-v2.avsc"})
     String schema;
-    @Option(names = "--dry-run", description = "Check only: register nothing, change nothing.")
+    @Option(names = "--dry-run", description = {"Check only: register nothing, change nothing.",
+        "Example: --dry-run"})
     boolean dryRun;
 
     @Override
@@ -90,9 +96,12 @@ public final class SchemaCommand {
   }
 
   @Command(name = "list", description = "Show the key schema and value schemas.",
-      mixinStandardHelpOptions = true)
+      mixinStandardHelpOptions = true, footer = {"", "Examples:",
+          "  venice schema list --store users",
+          "  venice schema list --store users --json"})
   static final class ListSchemas extends StoreCommand.Base {
-    @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
+    @Option(names = {"-s", "--store"}, required = true, description = {"Store name.",
+        "Example: --store users"})
     String store;
 
     @Override

@@ -35,7 +35,8 @@ public final class SetDependenciesCommand extends StoreCommand.Base {
   /** The store setting holding the upstream stores. */
   static final String KEY = "plugins.store-dependencies.upstream-stores";
 
-  @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
+  @Option(names = {"-s", "--store"}, required = true, description = {"Store name.",
+      "Example: --store features"})
   String store;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -44,10 +45,12 @@ public final class SetDependenciesCommand extends StoreCommand.Base {
   /** Either the list or {@code --none}. */
   static final class Upstream {
     @Option(names = "--upstream", paramLabel = "STORE[,STORE...]",
-        description = "The stores it reads from, comma-separated.")
+        description = {"The stores it reads from, comma-separated.",
+            "Example: --upstream raw-events,users"})
     String stores;
 
-    @Option(names = "--none", description = "It reads no store: remove the declaration.")
+    @Option(names = "--none", description = {"It reads no store: remove the declaration.",
+        "Example: --none"})
     boolean none;
   }
 

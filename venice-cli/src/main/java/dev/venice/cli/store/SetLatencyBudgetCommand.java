@@ -34,7 +34,8 @@ public final class SetLatencyBudgetCommand extends StoreCommand.Base {
   /** The largest budget the plugin accepts (an hour). */
   static final int MAX_MS = 3_600_000;
 
-  @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
+  @Option(names = {"-s", "--store"}, required = true, description = {"Store name.",
+      "Example: --store users"})
   String store;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -43,12 +44,14 @@ public final class SetLatencyBudgetCommand extends StoreCommand.Base {
   /** Exactly one of a new budget or its removal. */
   static final class Change {
     @Option(names = "--budget-ms", required = true, paramLabel = "MS",
-        description = "The store's p99 single-get latency budget in whole milliseconds (1 to "
-            + MAX_MS + ").")
+        description = {"The store's p99 single-get latency budget in whole milliseconds (1 to "
+            + MAX_MS + ").",
+            "Example: --budget-ms 10"})
     Integer millis;
 
     @Option(names = "--unset", required = true,
-        description = "Remove the store's budget: routers stop timing and evaluating it.")
+        description = {"Remove the store's budget: routers stop timing and evaluating it.",
+            "Example: --unset"})
     boolean unset;
   }
 

@@ -26,7 +26,8 @@ public final class SetReadTimeoutCommand extends StoreCommand.Base {
   /** The store setting this command writes. */
   static final String KEY = "plugins.read-timeout.read-timeout-ms";
 
-  @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
+  @Option(names = {"-s", "--store"}, required = true, description = {"Store name.",
+      "Example: --store users"})
   String store;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -35,11 +36,13 @@ public final class SetReadTimeoutCommand extends StoreCommand.Base {
   /** Exactly one of a new timeout or its removal. */
   static final class Change {
     @Option(names = "--timeout-ms", required = true, paramLabel = "MS",
-        description = "The store's read timeout in whole milliseconds (1 to 600000).")
+        description = {"The store's read timeout in whole milliseconds (1 to 600000).",
+            "Example: --timeout-ms 50"})
     Integer millis;
 
     @Option(names = "--unset", required = true,
-        description = "Remove the store's read timeout: clients use their global timeout.")
+        description = {"Remove the store's read timeout: clients use their global timeout.",
+            "Example: --unset"})
     boolean unset;
   }
 

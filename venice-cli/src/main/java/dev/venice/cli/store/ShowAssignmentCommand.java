@@ -31,25 +31,30 @@ import picocli.CommandLine.Option;
         "  venice show-assignment --store users --simulate-add-server 2",
         "  venice show-assignment --store users --simulate-remove-server host1_7001 --json"})
 public final class ShowAssignmentCommand extends StoreCommand.Base {
-  @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
+  @Option(names = {"-s", "--store"}, required = true, description = {"Store name.",
+      "Example: --store users"})
   String store;
 
   @Option(names = "--store-version", paramLabel = "V",
-      description = "The store version (default: the current one).")
+      description = {"The store version (default: the current one).",
+          "Example: --store-version 3"})
   Integer version;
 
   @Option(names = "--simulate-add-server", paramLabel = "N",
-      description = "Predict the assignment after N new servers join (1 to 100).")
+      description = {"Predict the assignment after N new servers join (1 to 100).",
+          "Example: --simulate-add-server 2"})
   int addServers;
 
   @Option(names = "--simulate-remove-server", paramLabel = "ID",
-      description = "Predict the assignment after the server with this Helix instance id"
-          + " (host_port, as listed) leaves for good.")
+      description = {"Predict the assignment after the server with this Helix instance id"
+          + " (host_port, as listed) leaves for good.",
+          "Example: --simulate-remove-server 127.0.0.1_50051"})
   String removeServer;
 
   @Option(names = "--limit", paramLabel = "N", defaultValue = "20",
-      description = "Print at most N servers, partition numbers per list and moved partitions"
-          + " (default: ${DEFAULT-VALUE}).")
+      description = {"Print at most N servers, partition numbers per list and moved partitions"
+          + " (default: ${DEFAULT-VALUE}).",
+          "Example: --limit 50"})
   int limit;
 
   @Override

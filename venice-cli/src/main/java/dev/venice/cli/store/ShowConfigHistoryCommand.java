@@ -36,11 +36,13 @@ public final class ShowConfigHistoryCommand extends StoreCommand.Base {
   private static final String PATH = "/plugins/config-history/history?store=";
   private static final int MAX_LIMIT = 1000;
 
-  @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
+  @Option(names = {"-s", "--store"}, required = true, description = {"Store name.",
+      "Example: --store users"})
   String store;
 
   @Option(names = {"-n", "--limit"}, paramLabel = "N",
-      description = "Show at most the newest N entries, 1 to 1000 (default: every entry kept).")
+      description = {"Show at most the newest N entries, 1 to 1000 (default: every entry kept).",
+          "Example: --limit 5"})
   Integer limit;
 
   @Override

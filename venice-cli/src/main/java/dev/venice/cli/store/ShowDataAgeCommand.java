@@ -38,12 +38,14 @@ import picocli.CommandLine.Option;
 public final class ShowDataAgeCommand extends StoreCommand.Base {
   private static final String PATH = "/plugins/data-freshness/data-age?store=";
 
-  @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
+  @Option(names = {"-s", "--store"}, required = true, description = {"Store name.",
+      "Example: --store users"})
   String store;
 
   @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s",
       converter = ServerFanOut.ServerTimeout.class,
-      description = "How long each server may take to answer (default ${DEFAULT-VALUE}).")
+      description = {"How long each server may take to answer (default ${DEFAULT-VALUE}).",
+          "Example: --timeout 10s"})
   Duration timeout;
 
   /** One partition's replicas: their ages (ms) and the servers without one in the window. */

@@ -35,15 +35,18 @@ public final class ShowDependenciesCommand extends StoreCommand.Base {
   /** The plugin's endpoints below the controller's admin root. */
   static final String PLUGIN_PATH = "/plugins/store-dependencies/";
 
-  @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
+  @Option(names = {"-s", "--store"}, required = true, description = {"Store name.",
+      "Example: --store raw-events"})
   String store;
 
   @Option(names = "--direction", paramLabel = "upstream|downstream", defaultValue = "upstream",
-      description = "upstream: the stores it reads; downstream: the stores that read it"
-          + " (default: ${DEFAULT-VALUE}).")
+      description = {"upstream: the stores it reads; downstream: the stores that read it"
+          + " (default: ${DEFAULT-VALUE}).",
+          "Example: --direction downstream"})
   String direction;
 
-  @Option(names = "--transitive", description = "Also the stores reached through other stores.")
+  @Option(names = "--transitive", description = {"Also the stores reached through other stores.",
+      "Example: --transitive"})
   boolean transitive;
 
   @Override

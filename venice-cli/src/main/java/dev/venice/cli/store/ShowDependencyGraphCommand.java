@@ -29,8 +29,9 @@ import picocli.CommandLine.Option;
         "  venice show-dependency-graph --json --controller http://c1:5555"})
 public final class ShowDependencyGraphCommand extends StoreCommand.Base {
   @Option(names = {"-s", "--store"},
-      description = "Only the stores connected to this one (reading it or read by it, at any"
-          + " distance).")
+      description = {"Only the stores connected to this one (reading it or read by it, at any"
+          + " distance).",
+          "Example: --store features"})
   String store;
 
   @Override

@@ -46,16 +46,19 @@ public final class ShowHotKeysCommand extends StoreCommand.Base {
   /** The most servers asked at once. */
   private static final String PATH = "/plugins/hot-keys/top?store=";
 
-  @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
+  @Option(names = {"-s", "--store"}, required = true, description = {"Store name.",
+      "Example: --store users"})
   String store;
 
   @Option(names = "--top", paramLabel = "N", defaultValue = "10",
-      description = "How many keys to show (default ${DEFAULT-VALUE}).")
+      description = {"How many keys to show (default ${DEFAULT-VALUE}).",
+          "Example: --top 5"})
   int top;
 
   @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s",
       converter = ServerFanOut.ServerTimeout.class,
-      description = "How long each server may take to answer (default ${DEFAULT-VALUE}).")
+      description = {"How long each server may take to answer (default ${DEFAULT-VALUE}).",
+          "Example: --timeout 10s"})
   Duration timeout;
 
   /** One server's answer: its JSON, or why there is none. */

@@ -48,17 +48,20 @@ public final class ShowHotPartitionsCommand extends StoreCommand.Base {
    */
   static final Duration REFRESH_WAIT = Duration.ofMinutes(5);
 
-  @Option(names = {"-s", "--store"}, description = "Only this store (default: every store"
-      + " evaluated).")
+  @Option(names = {"-s", "--store"}, description = {"Only this store (default: every store"
+      + " evaluated).",
+      "Example: --store users"})
   String store;
 
   @Option(names = "--top", paramLabel = "N", defaultValue = "10",
-      description = "How many partitions to show per store, busiest first (default"
-          + " ${DEFAULT-VALUE}).")
+      description = {"How many partitions to show per store, busiest first (default"
+          + " ${DEFAULT-VALUE}).",
+          "Example: --top 5"})
   int top;
 
-  @Option(names = "--refresh", description = "Have the controller evaluate now (asking every"
-      + " server; waits up to 5 minutes for it) instead of showing its latest evaluation.")
+  @Option(names = "--refresh", description = {"Have the controller evaluate now (asking every"
+      + " server; waits up to 5 minutes for it) instead of showing its latest evaluation.",
+      "Example: --refresh"})
   boolean refresh;
 
   @Override

@@ -57,12 +57,14 @@ public final class ShowIngestionBreakdownCommand extends StoreCommand.Base {
   private static final String CONSUME = "CONSUME";
   private static final String APPLY = "APPLY";
 
-  @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
+  @Option(names = {"-s", "--store"}, required = true, description = {"Store name.",
+      "Example: --store users"})
   String store;
 
   @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s",
       converter = ServerFanOut.ServerTimeout.class,
-      description = "How long each server may take to answer (default ${DEFAULT-VALUE}).")
+      description = {"How long each server may take to answer (default ${DEFAULT-VALUE}).",
+          "Example: --timeout 10s"})
   Duration timeout;
 
   /** One server's answer: its JSON, or why there is none. */

@@ -48,20 +48,24 @@ public final class ShowLeaderDistributionCommand extends StoreCommand.Base {
   private static final Duration STEADY = Duration.ofSeconds(3);
 
   @Option(names = "--threshold", paramLabel = "SCORE", defaultValue = "0.25",
-      description = "Stores whose leader imbalance score is above this are flagged, and"
-          + " rebalanced with --rebalance (default: ${DEFAULT-VALUE}).")
+      description = {"Stores whose leader imbalance score is above this are flagged, and"
+          + " rebalanced with --rebalance (default: ${DEFAULT-VALUE}).",
+          "Example: --threshold 0.5"})
   double threshold;
 
-  @Option(names = "--rebalance", description = "Rebalance the leaders of the stores above"
-      + " --threshold (asks for confirmation).")
+  @Option(names = "--rebalance", description = {"Rebalance the leaders of the stores above"
+      + " --threshold (asks for confirmation).",
+      "Example: --rebalance"})
   boolean rebalance;
 
-  @Option(names = {"-y", "--yes"}, description = "Confirm --rebalance without asking (scripts).")
+  @Option(names = {"-y", "--yes"}, description = {"Confirm --rebalance without asking (scripts).",
+      "Example: --rebalance --yes"})
   boolean yes;
 
   @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "60",
-      description = "With --rebalance, wait at most this long for the leaders to settle before"
-          + " showing the result (default: ${DEFAULT-VALUE}).")
+      description = {"With --rebalance, wait at most this long for the leaders to settle before"
+          + " showing the result (default: ${DEFAULT-VALUE}).",
+          "Example: --wait 120"})
   int waitSeconds;
 
   @Override

@@ -47,16 +47,19 @@ public final class ShowPartitionSkewCommand extends StoreCommand.Base {
    */
   static final Duration GATHER_WAIT = Duration.ofMinutes(5);
 
-  @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
+  @Option(names = {"-s", "--store"}, required = true, description = {"Store name.",
+      "Example: --store users"})
   String store;
 
   @Option(names = "--store-version", paramLabel = "V",
-      description = "The store version (default: the current one). Not --version: that prints"
-          + " the CLI's own version.")
+      description = {"The store version (default: the current one). Not --version: that prints"
+          + " the CLI's own version.",
+          "Example: --store-version 3"})
   Integer version;
 
-  @Option(names = "--refresh", description = "Have the servers take a fresh snapshot of their"
-      + " partitions first (default: their background snapshot, at most stats-interval old).")
+  @Option(names = "--refresh", description = {"Have the servers take a fresh snapshot of their"
+      + " partitions first (default: their background snapshot, at most stats-interval old).",
+      "Example: --refresh"})
   boolean refresh;
 
   @Override

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "show-store-sla", mixinStandardHelpOptions = true,
     description = "Rank stores by single-get p99 latency, as the routers measure it, against an"
-        + " SLA threshold: 🟢 under 80% of it, 🟡 up to it, 🔴 over it.",
+        + " SLA threshold: 🟢 under 80%% of it, 🟡 up to it, 🔴 over it.",
     footer = {"", "Examples:",
         "  venice show-store-sla --threshold-ms 10 --top 5",
         "  venice show-store-sla --store users --json"})
@@ -39,14 +39,17 @@ public final class ShowStoreSlaCommand extends StoreCommand.Base {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
   @Option(names = "--threshold-ms", paramLabel = "MS", defaultValue = "10",
-      description = "The SLA's single-get p99 in milliseconds (default: ${DEFAULT-VALUE}).")
+      description = {"The SLA's single-get p99 in milliseconds (default: ${DEFAULT-VALUE}).",
+          "Example: --threshold-ms 20"})
   double thresholdMs;
 
   @Option(names = "--top", paramLabel = "N", defaultValue = "20",
-      description = "Show the N worst stores (default: ${DEFAULT-VALUE}).")
+      description = {"Show the N worst stores (default: ${DEFAULT-VALUE}).",
+          "Example: --top 5"})
   int top;
 
-  @Option(names = {"-s", "--store"}, description = "Only this store.")
+  @Option(names = {"-s", "--store"}, description = {"Only this store.",
+      "Example: --store users"})
   String store;
 
   @Override

@@ -23,6 +23,10 @@ import picocli.CommandLine.Spec;
 /** {@code venice store create|list|describe|update|delete}. */
 @Command(name = "store", description = "Create, list, describe, update and delete stores.",
     mixinStandardHelpOptions = true,
+    footer = {"", "Examples:",
+        "  venice store list",
+        "  venice store describe --store users",
+        "  venice store create --store users --key-schema '\"string\"' --value-schema @user.avsc"},
     subcommands = {StoreCommand.Create.class, StoreCommand.ListStores.class,
         StoreCommand.Describe.class, StoreCommand.Update.class, StoreCommand.Delete.class})
 public final class StoreCommand {
@@ -63,22 +67,29 @@ public final class StoreCommand {
           "  venice store create --store users --key-schema '\"string\"' --value-schema @user.avsc"
               + " --partitions 3 --replication 2"})
   public static final class Create extends Base {
-    @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
+    @Option(names = {"-s", "--store"}, required = true, description = {"Store name.",
+        "Example: --store users"})
     String store;
     @Option(names = "--key-schema", required = true, paramLabel = "AVRO|@FILE",
-        description = "Avro key schema, inline or @file.")
+        description = {"Avro key schema, inline or @file.",
+            "Example: --key-schema '\"string\"'"})
     String keySchema;
     @Option(names = "--value-schema", required = true, paramLabel = "AVRO|@FILE",
-        description = "Avro value schema, inline or @file.")
+        description = {"Avro value schema, inline or @file.",
+            "Example: --value-schema @user.avsc"})
     String valueSchema;
-    @Option(names = "--partitions", description = "Partition count.")
+    @Option(names = "--partitions", description = {"Partition count.",
+        "Example: --partitions 3"})
     Integer partitions;
-    @Option(names = "--replication", description = "Replication factor.")
+    @Option(names = "--replication", description = {"Replication factor.",
+        "Example: --replication 2"})
     Integer replication;
-    @Option(names = "--compression", description = "NO_OP, GZIP or ZSTD.")
+    @Option(names = "--compression", description = {"NO_OP, GZIP or ZSTD.",
+        "Example: --compression ZSTD"})
     String compression;
     @Option(names = "--hybrid-rewind-seconds",
-        description = "Make the store hybrid, replaying this many seconds of real-time writes.")
+        description = {"Make the store hybrid, replaying this many seconds of real-time writes.",
+            "Example: --hybrid-rewind-seconds 86400"})
     Long hybridRewind;
 
     @Override
@@ -106,7 +117,10 @@ public final class StoreCommand {
     }
   }
 
-  @Command(name = "list", description = "List the stores.", mixinStandardHelpOptions = true)
+  @Command(name = "list", description = "List the stores.", mixinStandardHelpOptions = true,
+      footer = {"", "Examples:",
+          "  venice store list",
+          "  venice store list --json --controller http://127.0.0.1:5555"})
   public static final class ListStores extends Base {
     @Override
     public Integer call() {
@@ -118,9 +132,12 @@ public final class StoreCommand {
   }
 
   @Command(name = "describe", description = "Show a store's settings and versions.",
-      mixinStandardHelpOptions = true)
+      mixinStandardHelpOptions = true, footer = {"", "Examples:",
+          "  venice store describe --store users",
+          "  venice store describe --store users --json"})
   public static final class Describe extends Base {
-    @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
+    @Option(names = {"-s", "--store"}, required = true, description = {"Store name.",
+        "Example: --store users"})
     String store;
 
     @Override
@@ -147,14 +164,16 @@ public final class StoreCommand {
           "  venice store update --store users --set replicationFactor=3",
           "  venice store update --store users --set 'pluginSettings={\"plugins.hedging.delay\":\"5ms\"}'"})
   public static final class Update extends Base {
-    @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
+    @Option(names = {"-s", "--store"}, required = true, description = {"Store name.",
+        "Example: --store users"})
     String store;
     @Option(names = "--set", required = true, paramLabel = "FIELD=JSON",
-        description = "A field and its new value as JSON (a bare word is taken as a string);"
+        description = {"A field and its new value as JSON (a bare word is taken as a string);"
             + " repeatable. Fields: partitionCount, replicationFactor, compressionStrategy,"
             + " hybrid (null makes the store batch-only), schemaCompatibility,"
             + " numVersionsToPreserve, pluginSettings (plugins.<id>.<key> to a value, null"
-            + " removes one; plugins.<id>.enabled switches a plugin for the store).")
+            + " removes one; plugins.<id>.enabled switches a plugin for the store).",
+            "Example: --set numVersionsToPreserve=3"})
     Map<String, String> changes;
 
     @Override
@@ -191,11 +210,13 @@ public final class StoreCommand {
           "  venice store delete --store users",
           "  venice store delete --store users --force --json"})
   public static final class Delete extends Base {
-    @Option(names = {"-s", "--store"}, required = true, description = "Store name.")
+    @Option(names = {"-s", "--store"}, required = true, description = {"Store name.",
+        "Example: --store users"})
     String store;
 
-    @Option(names = {"-f", "--force"}, description = "Delete without the dry run and without"
-        + " asking, whatever the plugins warn (scripts).")
+    @Option(names = {"-f", "--force"}, description = {"Delete without the dry run and without"
+        + " asking, whatever the plugins warn (scripts).",
+        "Example: --force"})
     boolean force;
 
     @Override
