@@ -12,6 +12,7 @@ import dev.venice.cli.plugins.PluginsCommand;
 import dev.venice.cli.server.ServerCommand;
 import dev.venice.cli.store.BatchGetCommand;
 import dev.venice.cli.store.CheckSchemaCompatibilityCommand;
+import dev.venice.cli.store.GenerateSchemaDocsCommand;
 import dev.venice.cli.store.GetCommand;
 import dev.venice.cli.store.InspectDlqCommand;
 import dev.venice.cli.store.PushCommand;
@@ -50,6 +51,7 @@ import picocli.CommandLine.Command;
         StoreCommand.class,
         SchemaCommand.class,
         CheckSchemaCompatibilityCommand.class,
+        GenerateSchemaDocsCommand.class,
         PushCommand.class,
         GetCommand.class,
         BatchGetCommand.class,
