@@ -2,10 +2,9 @@ package dev.venice.cli.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.venice.cli.CliException;
+import dev.venice.cli.ControllerPlugins;
 import dev.venice.cli.GlobalOptions;
 import dev.venice.cli.Output;
-import dev.venice.runtime.common.controller.ControllerClient;
-import dev.venice.runtime.common.controller.ControllerException;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -32,8 +31,6 @@ import picocli.CommandLine.Spec;
         "  venice show-controller-history",
         "  venice show-controller-history --limit 5 --json"})
 public final class ShowControllerHistoryCommand implements Callable<Integer> {
-  private static final String PATH = "/plugins/leadership-history/events";
-
   @Mixin GlobalOptions options;
   @Spec CommandSpec spec;
 
@@ -47,18 +44,8 @@ public final class ShowControllerHistoryCommand implements Callable<Integer> {
     if (limit < 1 || limit > 1_000) {
       throw new CliException("--limit " + limit + " is not allowed: expected 1 to 1000");
     }
-    JsonNode answer;
-    try {
-      answer = new ControllerClient(options.controllerUrl()).send("GET", PATH + "?limit="
-          + limit, null);
-    } catch (ControllerException e) {
-      if (e.status() == 404) {
-        throw new CliException("the leadership-history plugin is not running on the controller"
-            + " at " + options.controllerUrl() + " (GET " + PATH + " answered 404); enable it"
-            + " with plugins.leadership-history.enabled=true on every controller");
-      }
-      throw e;
-    }
+    JsonNode answer = ControllerPlugins.get(options.controllerUrl(), "leadership-history",
+        "events?limit=" + limit);
     StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
         "cluster %s, leader now: %s%n%n%-24s %-9s %-28s %-14s %s%n",
         answer.path("cluster").asText(), answer.path("leader").asText("none"), "OBSERVED (UTC)",

@@ -1,11 +1,9 @@
 package dev.venice.cli.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.venice.cli.CliException;
+import dev.venice.cli.ControllerPlugins;
 import dev.venice.cli.GlobalOptions;
 import dev.venice.cli.Output;
-import dev.venice.runtime.common.controller.ControllerClient;
-import dev.venice.runtime.common.controller.ControllerException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,12 +12,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code venice show-topic-retention}: the topic-retention plugin's last run on one controller
- * ({@code GET /plugins/topic-retention/report}): the stale Venice topics (never deleted) and the
- * topics whose {@code retention.ms} differed from the policy, with what became of each.
+ * {@code venice show-topic-retention}: the topic-retention plugin's last run on the leader
+ * controller ({@code GET /plugins/topic-retention/report}; the leader is found through {@code GET
+ * /cluster} on the given controller): the stale Venice topics (never deleted) and the topics
+ * whose {@code retention.ms} differed from the policy, with what became of each.
  */
 @Command(name = "show-topic-retention", mixinStandardHelpOptions = true,
-    description = "Show the topic-retention enforcer's last run on the controller: stale Venice"
+    description = "Show the topic-retention enforcer's last run on the leader controller: stale"
+        + " Venice"
         + " topics (no store or version for the grace period; never deleted) and retention.ms"
         + " mismatches with what became of each (fixed, would-set, deferred, failed, gone)."
         + " Needs plugins.topic-retention.enabled=true on the controllers; only the leader"
@@ -30,24 +30,13 @@ import picocli.CommandLine.Spec;
         "  venice show-topic-retention",
         "  venice show-topic-retention --json --controller http://127.0.0.1:7001"})
 public final class ShowTopicRetentionCommand implements Callable<Integer> {
-  private static final String PATH = "/plugins/topic-retention/report";
-
   @Mixin GlobalOptions options;
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    JsonNode answer;
-    try {
-      answer = new ControllerClient(options.controllerUrl()).send("GET", PATH, null);
-    } catch (ControllerException e) {
-      if (e.status() == 404) {
-        throw new CliException("the topic-retention plugin is not running on the controller at "
-            + options.controllerUrl() + " (GET " + PATH + " answered 404); enable it with"
-            + " plugins.topic-retention.enabled=true on every controller");
-      }
-      throw e;
-    }
+    JsonNode answer = ControllerPlugins.get(ControllerPlugins.leaderUrl(options.controllerUrl()),
+        "topic-retention", "report");
     Output.print(spec.commandLine().getOut(), options, answer, text(answer));
     return 0;
   }

@@ -1,11 +1,9 @@
 package dev.venice.cli.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.venice.cli.CliException;
+import dev.venice.cli.ControllerPlugins;
 import dev.venice.cli.GlobalOptions;
 import dev.venice.cli.Output;
-import dev.venice.runtime.common.controller.ControllerClient;
-import dev.venice.runtime.common.controller.ControllerException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,33 +32,15 @@ import picocli.CommandLine.Spec;
         "  venice show-under-replicated",
         "  venice show-under-replicated --json --controller http://127.0.0.1:7001"})
 public final class ShowUnderReplicatedCommand implements Callable<Integer> {
-  static final String PATH = "/plugins/replication-repair/report";
-
   @Mixin GlobalOptions options;
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    String url = leaderUrl(options.controllerUrl());
-    JsonNode answer;
-    try {
-      answer = new ControllerClient(url).send("GET", PATH, null);
-    } catch (ControllerException e) {
-      if (e.status() == 404) {
-        throw new CliException("the replication-repair plugin is not running on the controller"
-            + " at " + url + " (GET " + PATH + " answered 404); enable it with"
-            + " plugins.replication-repair.enabled=true on every controller");
-      }
-      throw e;
-    }
+    JsonNode answer = ControllerPlugins.get(ControllerPlugins.leaderUrl(options.controllerUrl()),
+        "replication-repair", "report");
     Output.print(spec.commandLine().getOut(), options, answer, text(answer));
     return 0;
-  }
-
-  /** The leader's admin URL as {@code given} knows it; {@code given} when none is elected. */
-  private static String leaderUrl(String given) {
-    JsonNode leader = new ControllerClient(given).cluster().path("leader");
-    return leader.isTextual() && !leader.asText().isBlank() ? leader.asText() : given;
   }
 
   private static String text(JsonNode answer) {

@@ -47,7 +47,7 @@ class HelpCommandsTest {
       Run retention = venice("search", word);
       assertEquals(0, retention.status(), retention.err());
       assertEquals(List.of("venice show-topic-retention  Show the topic-retention enforcer's last"
-          + " run on the controller"), retention.lines(), word);
+          + " run on the leader controller"), retention.lines(), word);
     }
     // every word must match: "drain" alone finds more than "drain wait"
     Run drain = venice("search", "drain");

@@ -9,15 +9,18 @@ import dev.venice.cli.cluster.ShowTopicRetentionCommand;
 import dev.venice.cli.store.StandInController.Run;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code venice show-topic-retention} (in {@code dev.venice.cli.cluster}; tested here beside the
- * shared stand-in controller) against a stand-in serving the topic-retention plugin's report: the
- * stale topics and mismatches in text and JSON, a standby's report, and a controller without the
- * plugin refused in one line.
+ * shared stand-in controller) against stand-ins serving the topic-retention plugin's report: the
+ * report is asked of the leader that {@code GET /cluster} names, the stale topics and mismatches
+ * shown in text and JSON; without a leader the given controller's (standby) report; a controller
+ * without the plugin refused in one line.
  */
 class ShowTopicRetentionCommandTest {
   private static final String PATH = "/plugins/topic-retention/report";
@@ -44,11 +47,20 @@ class ShowTopicRetentionCommandTest {
     return StandInController.run(new ShowTopicRetentionCommand(), args);
   }
 
+  /** A controller whose {@code /cluster} names {@code leaderUrl} (null: no leader elected). */
+  private String controller(String leaderUrl, Map<String, String> more) throws Exception {
+    Map<String, String> bodies = new HashMap<>(more);
+    bodies.put("/cluster", leaderUrl == null ? "{\"leader\":null}"
+        : "{\"leader\":\"" + leaderUrl + "\"}");
+    return standIn.url(bodies);
+  }
+
   @Test
-  void showsStaleTopicsAndMismatchesAsTablesAndJson() throws Exception {
-    String controller = standIn.url(Map.of(PATH, REPORT));
+  void showsTheLeadersStaleTopicsAndMismatchesAsTablesAndJson() throws Exception {
+    String controller = controller(standIn.url(Map.of(PATH, REPORT)), Map.of());
     Run text = run("--controller", controller);
     assertEquals(0, text.status(), text.err());
+    assertEquals(List.of("/cluster", PATH), standIn.asked());
     String out = text.out();
     assertTrue(out.contains("controller h_7001 (leader)"), out);
     assertTrue(out.contains("4 Venice topics, 3 changes asked"), out);
@@ -69,8 +81,9 @@ class ShowTopicRetentionCommandTest {
   }
 
   @Test
-  void aStandbyAndAControllerWithoutThePluginAreToldApart() throws Exception {
-    Run standby = run("--controller", standIn.url(Map.of(PATH, """
+  void withoutALeaderTheStandbysReportAndAControllerWithoutThePluginAreToldApart()
+      throws Exception {
+    Run standby = run("--controller", controller(null, Map.of(PATH, """
         {"instance":"h_7002","leader":false,"leaderInstance":"h_7001","interval":"1h",
          "lastRun":{"at":"2026-12-02T04:00:00Z","leader":false,"dryRun":false,"durationMs":0,
            "topicsSeen":0,"stale":[],"pending":[],"mismatches":[],"alters":0,"stopped":null,
@@ -82,7 +95,8 @@ class ShowTopicRetentionCommandTest {
 
     StringWriter err = new StringWriter();
     int status = Venice.run(new String[] {"show-topic-retention", "--controller",
-        standIn.url(Map.of())}, new PrintWriter(new StringWriter()), new PrintWriter(err, true));
+        controller(null, Map.of())}, new PrintWriter(new StringWriter()),
+        new PrintWriter(err, true));
     assertEquals(1, status, err.toString());
     assertEquals(1, err.toString().lines().count(), err.toString());
     assertTrue(err.toString().startsWith("venice show-topic-retention: the topic-retention"

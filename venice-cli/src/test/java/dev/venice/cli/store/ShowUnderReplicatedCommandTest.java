@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * first run and a healthy one say so; a controller without the plugin is refused in one line.
  */
 class ShowUnderReplicatedCommandTest {
+  private static final String PATH = "/plugins/replication-repair/report";
   private static final String REPORT = "{\"controller\":\"c1\",\"leader\":\"c1\",\"leading\":true,"
       + "\"lastRun\":{\"time\":\"2026-12-02T04:40:00Z\",\"controller\":\"c1\","
       + "\"liveServers\":[\"s1\",\"s2\"],\"storesChecked\":3,\"underReplicatedPartitions\":3,"
@@ -46,10 +47,10 @@ class ShowUnderReplicatedCommandTest {
 
   @Test
   void asksTheLeaderAndPrintsEachVersionWithItsPartitionsAndAction() throws Exception {
-    String leader = standIn.url(Map.of(ShowUnderReplicatedCommand.PATH, REPORT));
+    String leader = standIn.url(Map.of(PATH, REPORT));
     Run run = run("--controller", standby(leader));
     assertEquals(0, run.status(), run.err());
-    assertEquals(List.of("/cluster", ShowUnderReplicatedCommand.PATH), standIn.asked());
+    assertEquals(List.of("/cluster", PATH), standIn.asked());
     String[] lines = run.out().split("\\R");
     assertEquals("last run 2026-12-02T04:40:00Z by c1 (leader now: c1): 3 stores checked,"
         + " 2 live servers", lines[0]);
@@ -63,7 +64,7 @@ class ShowUnderReplicatedCommandTest {
 
   @Test
   void jsonIsTheReportAsAnswered() throws Exception {
-    String leader = standIn.url(Map.of(ShowUnderReplicatedCommand.PATH, REPORT));
+    String leader = standIn.url(Map.of(PATH, REPORT));
     Run run = run("--json", "--controller", standby(leader));
     assertEquals(0, run.status(), run.err());
     assertEquals("WOULD_REBALANCE", run.json().path("lastRun").path("stores").get(0)
@@ -73,7 +74,7 @@ class ShowUnderReplicatedCommandTest {
   @Test
   void withoutALeaderTheGivenControllerIsAsked() throws Exception {
     String only = standIn.url(Map.of("/cluster", "{\"leader\":null}",
-        ShowUnderReplicatedCommand.PATH, "{\"controller\":\"c1\",\"leader\":null,"
+        PATH, "{\"controller\":\"c1\",\"leader\":null,"
             + "\"leading\":false,\"lastRun\":null}"));
     Run run = run("--controller", only);
     assertEquals(0, run.status(), run.err());
@@ -83,7 +84,7 @@ class ShowUnderReplicatedCommandTest {
 
   @Test
   void aHealthyClusterSaysSo() throws Exception {
-    String leader = standIn.url(Map.of(ShowUnderReplicatedCommand.PATH, "{\"controller\":\"c1\","
+    String leader = standIn.url(Map.of(PATH, "{\"controller\":\"c1\","
         + "\"leader\":\"c1\",\"leading\":true,\"lastRun\":{\"time\":\"2026-12-02T04:40:00Z\","
         + "\"controller\":\"c1\",\"liveServers\":[\"s1\"],\"storesChecked\":2,"
         + "\"underReplicatedPartitions\":0,\"stores\":[]}}"));
@@ -101,7 +102,7 @@ class ShowUnderReplicatedCommandTest {
         standby(leader)}, new PrintWriter(out, true), new PrintWriter(err, true));
     assertEquals(1, status, out.toString());
     assertEquals(List.of("venice show-under-replicated: the replication-repair plugin is not"
-        + " running on the controller at " + leader + " (GET " + ShowUnderReplicatedCommand.PATH
+        + " running on the controller at " + leader + " (GET " + PATH
         + " answered 404); enable it with plugins.replication-repair.enabled=true on every"
         + " controller"), err.toString().lines().toList());
   }
