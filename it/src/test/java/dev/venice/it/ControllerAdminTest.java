@@ -12,7 +12,9 @@ import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.common.controller.ControllerException;
 import dev.venice.runtime.common.controller.ValueSchema;
 import dev.venice.runtime.common.meta.HybridConfig;
+import dev.venice.runtime.common.meta.PushProgressReport;
 import dev.venice.runtime.common.meta.PushStatus;
+import dev.venice.runtime.common.meta.PushSummary;
 import dev.venice.runtime.common.meta.ReplicaStatus;
 import dev.venice.runtime.common.meta.Store;
 import dev.venice.runtime.common.meta.Version;
@@ -493,6 +495,49 @@ class ControllerAdminTest {
     assertEquals(3, admin.addValueSchema("described", aliased));
     assertTrue(admin.schemas("described").valueSchemas().get(2).schema().contains("fullName"));
     assertEquals(1, admin.addValueSchema("described", Schemas.USER_V1), "the original: id 1");
+  }
+
+  @Test
+  void pushProgressReportsShowInTheJobStatusAndThePushListUntilThePushEnds() {
+    create("progressed", 2);
+    Version v1 = admin.startPush("progressed");
+    admin.reportPushProgress("progressed", 1, new PushProgressReport("WRITING", "RUNNING", 400,
+        1_000, 100, 6.0, 4.8, 7.2, null));
+    PushProgressReport shown = admin.pushStatus("progressed", 1).progress();
+    assertEquals(400, shown.recordsWritten());
+    assertTrue(shown.etaSeconds() <= 6.0 && shown.etaSeconds() > 5.0, "counts down from 6 s: "
+        + shown);
+    assertTrue(shown.reportedAtMs() > 0);
+    PushSummary listed = admin.pushes("progressed").get(0);
+    assertEquals(VersionStatus.STARTED, listed.status());
+    assertEquals(0, listed.completedPartitions());
+    assertEquals(2, listed.partitionCount());
+    assertEquals(400, listed.progress().recordsWritten());
+    assertTrue(admin.pushes(null).stream().anyMatch(p -> p.store().equals("progressed")));
+    assertEquals(404, refused(() -> admin.pushes("no-such-store")).status());
+    // bad reports change nothing
+    assertBad(400, "field recordsWritten: expected an integer from 0 to 1000", () -> admin
+        .reportPushProgress("progressed", 1, new PushProgressReport("WRITING", "RUNNING", 2_000,
+            1_000, 1, null, null, null, null)));
+    assertBad(400, "field phase: expected one of", () -> admin.reportPushProgress("progressed", 1,
+        new PushProgressReport("SLEEPING", "RUNNING", 1, 1_000, 1, null, null, null, null)));
+    assertBad(400, "field etaSeconds: expected a number", () -> admin.send("POST",
+        "/stores/progressed/versions/1/progress", Map.of("phase", "WRITING", "state", "RUNNING",
+            "recordsWritten", 1, "totalRecords", 10, "etaSeconds", "soon")));
+    assertEquals(404, refused(() -> admin.reportPushProgress("progressed", 9,
+        new PushProgressReport("WRITING", "RUNNING", 1, 10, 1, null, null, null, null)))
+        .status());
+    assertEquals(400, admin.pushStatus("progressed", 1).progress().recordsWritten());
+    reportAllReady("progressed", v1);
+    awaitStatus("progressed", 1, VersionStatus.ONLINE);
+    ControllerException ended = refused(() -> admin.reportPushProgress("progressed", 1,
+        new PushProgressReport("WAITING_FOR_ONLINE", "DONE", 1_000, 1_000, 1, 0.0, 0.0, 0.0,
+            null)));
+    assertEquals("PUSH_NOT_IN_PROGRESS", ended.errorType());
+    assertNull(admin.pushStatus("progressed", 1).progress());
+    PushSummary done = admin.pushes("progressed").get(0);
+    assertEquals(VersionStatus.ONLINE, done.status());
+    assertEquals(100.0, done.progressPercent());
   }
 
   @Test

@@ -25,6 +25,15 @@ public final class Output {
     out.flush();
   }
 
+  /** {@code value} as JSON on one line (JSON lines, for output that streams). */
+  public static String jsonLine(Object value) {
+    try {
+      return JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static String json(Object value) {
     try {
       return JSON.writeValueAsString(value);

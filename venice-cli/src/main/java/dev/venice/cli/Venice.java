@@ -33,6 +33,7 @@ import dev.venice.cli.store.ShowPartitionSkewCommand;
 import dev.venice.cli.store.ShowStoreSlaCommand;
 import dev.venice.cli.store.ShowUnderReplicatedCommand;
 import dev.venice.cli.store.StoreCommand;
+import dev.venice.cli.store.WatchPushesCommand;
 import dev.venice.runtime.common.controller.ControllerException;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -73,6 +74,7 @@ import picocli.CommandLine.Command;
         ShowControllerHistoryCommand.class,
         ShowTopicRetentionCommand.class,
         ShowUnderReplicatedCommand.class,
+        WatchPushesCommand.class,
         PluginsCommand.class,
         DumpAuditLogCommand.class,
         ServerCommand.class,

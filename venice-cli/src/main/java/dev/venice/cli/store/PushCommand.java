@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** {@code venice push}. */
 @Command(name = "push", description = "Push a file as a new version of a store and wait until"
@@ -21,7 +22,8 @@ import picocli.CommandLine.Option;
     footer = {"", "Examples:",
         "  venice push --store users --file users.avro",
         "  venice push --store users --file users.jsonl --json",
-        "  venice push --store users --file sample.jsonl --force"})
+        "  venice push --store users --file sample.jsonl --force",
+        "  venice push --store users --file users.avro --max-records-per-second 5000"})
 public final class PushCommand extends StoreCommand.Base {
   @Option(names = {"-s", "--store"}, required = true, description = {"Store name.",
       "Example: --store users"})
@@ -40,11 +42,21 @@ public final class PushCommand extends StoreCommand.Base {
       + " version replace it (beyond the controller's push.max.shrink.fraction, default 50%%).",
       "Example: --force"})
   public boolean force;
+  @Option(names = "--max-records-per-second", paramLabel = "N",
+      description = {"Write at most N records a second (default 0: as fast as Kafka takes them),"
+          + " to spare a cluster serving reads; the ETA shown by venice watch-pushes follows.",
+          "Example: --max-records-per-second 5000"})
+  public double maxRecordsPerSecond;
 
   @Override
   public Integer call() {
+    if (!(maxRecordsPerSecond >= 0) || Double.isInfinite(maxRecordsPerSecond)) {
+      throw new ParameterException(spec.commandLine(), "--max-records-per-second must be 0 (no"
+          + " limit) or a positive number of records; got " + maxRecordsPerSecond);
+    }
     PushJob.Result result = push(options, spec.commandLine().getErr(), PushJob.create(
-        options.controllerUrl(), store, file).allowEmpty(allowEmpty).force(force), format, file);
+        options.controllerUrl(), store, file).allowEmpty(allowEmpty).force(force)
+        .maxRecordsPerSecond(maxRecordsPerSecond), format, file);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("store", result.store());
     json.put("version", result.version());

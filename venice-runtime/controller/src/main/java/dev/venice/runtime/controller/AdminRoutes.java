@@ -44,6 +44,8 @@ import java.util.function.Supplier;
  * GET    /stores/{store}/versions/{n}              push status with replica reports
  * POST   /stores/{store}/versions/{n}/replicas     report a replica {"partition","instance","status"}
  * POST   /stores/{store}/versions/{n}/kill         kill a push in progress
+ * POST   /stores/{store}/versions/{n}/progress     the push job's progress and ETA
+ * GET    /pushes?store=S                           pushes in progress and recent (leader)
  * PUT    /stores/{store}/current-version           {"version": n}: roll back or forward
  * GET    /cluster                                  leader, controllers, storage instances
  * GET    /leader                                   the leader controller's URL
@@ -143,6 +145,13 @@ final class AdminRoutes {
               () -> AdminHttpException.badRequest("field status is required")));
       return ok(Map.of("reported", true));
     }));
+    server.route("POST", "/stores/{store}/versions/{version}/progress", onLeader(r -> {
+      stores.reportProgress(store(r), version(r), JsonFields.of(r, StoreService.PROGRESS_FIELDS));
+      return ok(Map.of("reported", true));
+    }));
+    // only the leader holds the push jobs' progress reports: a standby redirects there too
+    server.route("GET", "/pushes", Set.of("store"), onLeader(r -> ok(Map.of("cluster", cluster,
+        "pushes", stores.pushes(r.query().single("store"))))));
     server.route("GET", "/cluster", r -> cluster());
     server.route("GET", "/leader", r -> leader());
     new AssignmentRoutes(stores, assignments, this::onLeader).mount(server);

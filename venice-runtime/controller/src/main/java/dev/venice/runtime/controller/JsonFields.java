@@ -123,6 +123,31 @@ final class JsonFields {
     return Optional.of(value.asLong());
   }
 
+  /** A finite JSON number from {@code min} to {@code max}. */
+  Optional<Double> number(String name, double min, double max) {
+    JsonNode value = body.get(name);
+    if (value == null || value.isNull()) {
+      return Optional.empty();
+    }
+    if (!value.isNumber() || !Double.isFinite(value.asDouble()) || value.asDouble() < min
+        || value.asDouble() > max) {
+      throw AdminHttpException.badRequest("field " + prefix + name + ": expected a number from "
+          + min + " to " + max + ", got " + abbreviate(value));
+    }
+    return Optional.of(value.asDouble());
+  }
+
+  /** A string that is one of {@code allowed}. */
+  Optional<String> oneOf(String name, Set<String> allowed) {
+    Optional<String> text = text(name);
+    if (text.isPresent() && !allowed.contains(text.get())) {
+      throw AdminHttpException.badRequest("field " + prefix + name + ": expected one of "
+          + String.join(", ", new java.util.TreeSet<>(allowed)) + ", got "
+          + abbreviate(body.get(name)));
+    }
+    return text;
+  }
+
   <E extends Enum<E>> Optional<E> enumeration(String name, Class<E> type) {
     Optional<String> text = text(name);
     if (text.isEmpty()) {

@@ -9,7 +9,9 @@ import dev.venice.runtime.common.controller.StoreSchemas;
 import dev.venice.runtime.common.controller.ValueSchema;
 import dev.venice.runtime.common.meta.CompressionStrategy;
 import dev.venice.runtime.common.meta.HybridConfig;
+import dev.venice.runtime.common.meta.PushProgressReport;
 import dev.venice.runtime.common.meta.PushStatus;
+import dev.venice.runtime.common.meta.PushSummary;
 import dev.venice.runtime.common.meta.ReplicaStatus;
 import dev.venice.runtime.common.meta.SchemaCompatibility;
 import dev.venice.runtime.common.meta.Store;
@@ -73,6 +75,13 @@ final class StoreService {
   static final Set<String> UPDATE_FIELDS = SETTINGS;
   private static final Set<String> HYBRID_FIELDS = Set.of("rewindSeconds", "offsetLagThreshold");
   static final Set<String> PUSH_FIELDS = Set.of("recordCount", "allowEmpty", "force");
+  static final Set<String> PROGRESS_FIELDS = Set.of("phase", "state", "recordsWritten",
+      "totalRecords", "recordsPerSecond", "etaSeconds", "etaLowSeconds", "etaHighSeconds");
+  private static final Set<String> PUSH_PHASES = Set.of("WRITING", "WAITING_FOR_ONLINE");
+  private static final Set<String> ESTIMATE_STATES = Set.of("WARMING_UP", "RUNNING", "STALLED",
+      "DONE");
+  /** {@code GET /pushes} lists pushes in progress and those started within this window. */
+  static final Duration RECENT_PUSHES = Duration.ofMinutes(10);
   private static final int MAX_PARTITIONS = 1024;
   static final int MAX_TOPICS_PER_BATCH = 100;
   /** The dead-letter topic of a store, {@code <store>_dlq} (the dead-letter-queue plugin's). */
@@ -92,6 +101,7 @@ final class StoreService {
   private final Duration pushTimeout;
   private final double maxShrinkFraction;
   private final ReentrantLock[] storeLocks = new ReentrantLock[LOCK_STRIPES];
+  private final PushProgressBoard progress;
 
   /**
    * Checks one store's plugin settings against every plugin the controller can see (see {@code
@@ -118,6 +128,7 @@ final class StoreService {
     this.defaults = defaults;
     this.pushTimeout = pushTimeout;
     this.maxShrinkFraction = maxShrinkFraction;
+    this.progress = new PushProgressBoard(time);
     for (int i = 0; i < LOCK_STRIPES; i++) {
       storeLocks[i] = new ReentrantLock();
     }
@@ -159,9 +170,49 @@ final class StoreService {
     for (int p = 0; p < version.partitionCount(); p++) {
       partitions.add(new PushStatus.PartitionStatus(p, reports.getOrDefault(p, Map.of())));
     }
-    String detail = version.status() == VersionStatus.STARTED
-        ? waitingFor(version, reports) : version.statusDetail();
-    return new PushStatus(name, number, version.status(), detail, partitions);
+    boolean started = version.status() == VersionStatus.STARTED;
+    String detail = started ? waitingFor(version, reports) : version.statusDetail();
+    return new PushStatus(name, number, version.status(), detail, partitions,
+        started ? progress.get(TopicNames.versionTopic(name, number)) : null);
+  }
+
+  /**
+   * Pushes in progress and those started within {@link #RECENT_PUSHES}, of one store or of all,
+   * newest first: what {@code venice watch-pushes} shows, in one call. Reads each store and each
+   * listed version's replica reports from ZooKeeper.
+   *
+   * @param only the store to list, or empty for every store
+   * @throws AdminHttpException 404 when {@code only} names no store
+   */
+  List<PushSummary> pushes(Optional<String> only) {
+    List<Store> listed = only.isPresent() ? List.of(store(only.get()))
+        : repo.storeNames().stream().map(repo::read).flatMap(Optional::stream).toList();
+    long since = time.now().toEpochMilli() - RECENT_PUSHES.toMillis();
+    List<PushSummary> pushes = new ArrayList<>();
+    Set<String> inProgress = new HashSet<>();
+    for (Store store : listed) {
+      for (Version version : store.versions()) {
+        boolean started = version.status() == VersionStatus.STARTED;
+        if (!started && version.createdAtMs() < since) {
+          continue;
+        }
+        String topic = TopicNames.versionTopic(store.name(), version.number());
+        int completed = started ? completedPartitions(version, repo.replicaStatuses(topic))
+            : version.status() == VersionStatus.ONLINE ? version.partitionCount() : 0;
+        if (started) {
+          inProgress.add(topic);
+        }
+        pushes.add(new PushSummary(store.name(), version.number(), version.status(),
+            version.createdAtMs(), version.partitionCount(), completed,
+            100.0 * completed / Math.max(1, version.partitionCount()),
+            started ? progress.get(topic) : null));
+      }
+    }
+    if (only.isEmpty()) {
+      progress.retainOnly(inProgress);
+    }
+    pushes.sort((a, b) -> Long.compare(b.startedAtMs(), a.startedAtMs()));
+    return pushes;
   }
 
   // ---- mutations ---------------------------------------------------------------------------
@@ -469,6 +520,35 @@ final class StoreService {
       }
       return null;
     });
+  }
+
+  /**
+   * Keeps a push job's progress report ({@link PushProgressReport}) for its version while the
+   * push is in progress; not an admin mutation (no hooks, no audit), like a replica report.
+   *
+   * @throws AdminHttpException 400 for a bad field, 404 when the store or version does not exist,
+   *     409 {@code PUSH_NOT_IN_PROGRESS} when the version's push has ended
+   */
+  void reportProgress(String name, int number, JsonFields report) {
+    long total = report.longValue("totalRecords", 0, Long.MAX_VALUE).orElseThrow(
+        () -> AdminHttpException.badRequest("field totalRecords is required"));
+    long written = report.longValue("recordsWritten", 0, total).orElseThrow(
+        () -> AdminHttpException.badRequest("field recordsWritten is required"));
+    PushProgressReport received = new PushProgressReport(
+        report.oneOf("phase", PUSH_PHASES).orElseThrow(
+            () -> AdminHttpException.badRequest("field phase is required")),
+        report.oneOf("state", ESTIMATE_STATES).orElseThrow(
+            () -> AdminHttpException.badRequest("field state is required")),
+        written, total, report.number("recordsPerSecond", 0, Double.MAX_VALUE).orElse(0.0),
+        report.number("etaSeconds", 0, Double.MAX_VALUE).orElse(null),
+        report.number("etaLowSeconds", 0, Double.MAX_VALUE).orElse(null),
+        report.number("etaHighSeconds", 0, Double.MAX_VALUE).orElse(null), null);
+    Version version = version(store(name), number);
+    if (version.status() != VersionStatus.STARTED) {
+      throw new AdminHttpException(AdminErrorType.PUSH_NOT_IN_PROGRESS, "store " + name
+          + " version " + number + " is " + version.status() + "; its push has ended");
+    }
+    progress.put(TopicNames.versionTopic(name, number), received);
   }
 
   private void checkReportable(String name, int number, String topic, int partition,
@@ -899,6 +979,17 @@ final class StoreService {
       }
     }
     return Optional.empty();
+  }
+
+  private static int completedPartitions(Version version,
+      Map<Integer, Map<String, ReplicaStatus>> reports) {
+    int completed = 0;
+    for (int p = 0; p < version.partitionCount(); p++) {
+      if (ready(reports, p) >= version.replicationFactor()) {
+        completed++;
+      }
+    }
+    return completed;
   }
 
   private static String waitingFor(Version version,

@@ -12,6 +12,7 @@ import dev.venice.runtime.common.meta.PushStatus;
 import dev.venice.runtime.common.meta.TopicNames;
 import dev.venice.runtime.common.meta.Version;
 import dev.venice.runtime.common.meta.VersionStatus;
+import dev.venice.spi.plugin.TimeSource;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -79,6 +80,11 @@ public final class PushJob {
    */
   public record Result(String store, int version, long records, long bytes, Duration duration) {}
 
+  /** The write loop samples its count for the estimator at most this often (100 ms). */
+  private static final long ESTIMATOR_SAMPLE_NANOS = 100_000_000L;
+  /** With a rate limit, how far behind its schedule the push may catch up at full speed. */
+  private static final long PACING_BURST_NANOS = 100_000_000L;
+
   private final ControllerClient admin;
   private final String store;
   private final Path input;
@@ -87,10 +93,12 @@ public final class PushJob {
   private final Consumer<PushProgress> progress;
   private final boolean allowEmpty;
   private final boolean force;
+  private final double maxRecordsPerSecond;
 
   private PushJob(ControllerClient admin, String store, Path input, Format format,
       Duration onlineTimeout, Consumer<PushProgress> progress, boolean allowEmpty,
-      boolean force) {
+      boolean force, double maxRecordsPerSecond) {
+    this.maxRecordsPerSecond = maxRecordsPerSecond;
     this.admin = admin;
     this.store = store;
     this.input = input;
@@ -104,28 +112,31 @@ public final class PushJob {
   /** A push of {@code input} into {@code store} through the controller at {@code controllerUrl}. */
   public static PushJob create(String controllerUrl, String store, Path input) {
     return new PushJob(new ControllerClient(controllerUrl), store, input, Format.of(input),
-        Duration.ofMinutes(30), p -> { }, false, false);
+        Duration.ofMinutes(30), p -> { }, false, false, 0);
   }
 
   /** The same push reading {@code inputFormat}. */
   public PushJob format(Format inputFormat) {
     return new PushJob(admin, store, input, Objects.requireNonNull(inputFormat), onlineTimeout,
-        progress, allowEmpty, force);
+        progress, allowEmpty, force, maxRecordsPerSecond);
   }
 
   /** The same push, waiting at most {@code timeout} for the version to go online. */
   public PushJob onlineTimeout(Duration timeout) {
-    return new PushJob(admin, store, input, format, timeout, progress, allowEmpty, force);
+    return new PushJob(admin, store, input, format, timeout, progress, allowEmpty, force,
+        maxRecordsPerSecond);
   }
 
   /** The same push, reporting progress to {@code listener} (every 1000 records and at the end). */
   public PushJob progress(Consumer<PushProgress> listener) {
-    return new PushJob(admin, store, input, format, onlineTimeout, listener, allowEmpty, force);
+    return new PushJob(admin, store, input, format, onlineTimeout, listener, allowEmpty, force,
+        maxRecordsPerSecond);
   }
 
   /** The same push, allowed (or not, the default) to make an empty version current. */
   public PushJob allowEmpty(boolean allow) {
-    return new PushJob(admin, store, input, format, onlineTimeout, progress, allow, force);
+    return new PushJob(admin, store, input, format, onlineTimeout, progress, allow, force,
+        maxRecordsPerSecond);
   }
 
   /**
@@ -134,11 +145,29 @@ public final class PushJob {
    * many).
    */
   public PushJob force(boolean forced) {
-    return new PushJob(admin, store, input, format, onlineTimeout, progress, allowEmpty, forced);
+    return new PushJob(admin, store, input, format, onlineTimeout, progress, allowEmpty, forced,
+        maxRecordsPerSecond);
   }
 
   /**
-   * Runs the push.
+   * The same push, writing at most {@code recordsPerSecond} records a second (0, the default: as
+   * fast as Kafka takes them), to spare a cluster that serves reads from a large push.
+   *
+   * @throws IllegalArgumentException when the rate is negative or not finite
+   */
+  public PushJob maxRecordsPerSecond(double recordsPerSecond) {
+    if (!(recordsPerSecond >= 0) || Double.isInfinite(recordsPerSecond)) {
+      throw new IllegalArgumentException("max records per second must be 0 (no limit) or"
+          + " positive: " + recordsPerSecond);
+    }
+    return new PushJob(admin, store, input, format, onlineTimeout, progress, allowEmpty, force,
+        recordsPerSecond);
+  }
+
+  /**
+   * Runs the push. While it writes and waits it reports its progress and ETA (its {@link
+   * ThroughputEstimator}'s) to the controller about once a second, shown by {@code GET
+   * /stores/{store}/versions/{n}} and {@code GET /pushes}.
    *
    * @throws PushException naming the store, file and record (or line) when anything fails; the
    *     store's current version keeps serving
@@ -168,9 +197,13 @@ public final class PushJob {
           + e.errorType() + ")" : ""), e);
     }
     String topic = TopicNames.versionTopic(store, version.number());
-    try {
+    ThroughputEstimator estimator = new ThroughputEstimator(total,
+        ThroughputEstimator.Settings.DEFAULT, TimeSource.SYSTEM);
+    try (PushProgressReporter reporter = new PushProgressReporter(admin, store,
+        version.number(), estimator)) {
       long[] counts = write(kafka, version, topic, keySchema, schemas.valueSchemas(), total,
-          start);
+          start, estimator);
+      reporter.writingDone();
       progress.accept(new PushProgress(counts[0], total, counts[1], System.nanoTime() - start,
           "WAITING_FOR_ONLINE"));
       awaitOnline(version.number());
@@ -196,8 +229,11 @@ public final class PushJob {
    * @throws PushException when Kafka refuses a record or the input changed since it was checked
    */
   private long[] write(String kafka, Version version, String topic, Schema keySchema,
-      List<ValueSchema> valueSchemas, long total, long start) throws IOException {
+      List<ValueSchema> valueSchemas, long total, long start, ThroughputEstimator estimator)
+      throws IOException {
     long[] counts = new long[2];
+    long nextSample = System.nanoTime();
+    long nextDue = nextSample;
     AtomicReference<Throwable> sendFailure = new AtomicReference<>();
     try (RecordSource source = open(keySchema, valueSchemas);
         VeniceWriter writer = new VeniceWriter(kafka, topic, version.partitionCount())) {
@@ -214,6 +250,19 @@ public final class PushJob {
         counts[0]++;
         counts[1] += key.length + value.length;
         checkSent(topic, sendFailure);
+        if (maxRecordsPerSecond > 0) {
+          // each record is due one interval after the last; a slow moment is made up by at most
+          // PACING_BURST_NANOS, so a stall is not followed by a burst far above the limit
+          nextDue = Math.max(nextDue, System.nanoTime() - PACING_BURST_NANOS)
+              + (long) (1e9 / maxRecordsPerSecond);
+          for (long wait; (wait = nextDue - System.nanoTime()) > 0; ) {
+            LockSupport.parkNanos(wait);
+          }
+        }
+        if ((counts[0] & 63) == 0 && System.nanoTime() >= nextSample) {
+          estimator.record(counts[0]);
+          nextSample = System.nanoTime() + ESTIMATOR_SAMPLE_NANOS;
+        }
         if (counts[0] % 1000 == 0) {
           progress.accept(new PushProgress(counts[0], total, counts[1],
               System.nanoTime() - start, "WRITING"));
@@ -225,6 +274,7 @@ public final class PushJob {
       }
       writer.flush(); // every record acknowledged before end-of-push: a late failure never serves
       checkSent(topic, sendFailure);
+      estimator.record(counts[0]);
       writer.endOfPush().join();
     }
     return counts;

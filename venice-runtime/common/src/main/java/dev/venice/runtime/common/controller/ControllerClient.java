@@ -3,7 +3,9 @@ package dev.venice.runtime.common.controller;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.venice.runtime.common.meta.PushProgressReport;
 import dev.venice.runtime.common.meta.PushStatus;
+import dev.venice.runtime.common.meta.PushSummary;
 import dev.venice.runtime.common.meta.ReplicaStatus;
 import dev.venice.runtime.common.meta.Store;
 import dev.venice.runtime.common.meta.Version;
@@ -176,6 +178,41 @@ public final class ControllerClient {
   /** A version's push status with every replica's report. */
   public PushStatus pushStatus(String store, int version) {
     return as(send("GET", versionPath(store, version), null), PushStatus.class);
+  }
+
+  /**
+   * Sends a push job's progress report for a version whose push is in progress (the push job does
+   * this about once a second).
+   *
+   * @throws ControllerException 409 {@code PUSH_NOT_IN_PROGRESS} when the push has ended, 400
+   *     for a bad field
+   */
+  public void reportPushProgress(String store, int version, PushProgressReport report) {
+    Map<String, Object> body = new LinkedHashMap<>(); // the controller stamps reportedAtMs
+    body.put("phase", report.phase());
+    body.put("state", report.state());
+    body.put("recordsWritten", report.recordsWritten());
+    body.put("totalRecords", report.totalRecords());
+    body.put("recordsPerSecond", report.recordsPerSecond());
+    body.put("etaSeconds", report.etaSeconds());
+    body.put("etaLowSeconds", report.etaLowSeconds());
+    body.put("etaHighSeconds", report.etaHighSeconds());
+    send("POST", versionPath(store, version) + "/progress", body);
+  }
+
+  /**
+   * Pushes in progress and those started in the last 10 minutes, newest first, in one call
+   * ({@code GET /pushes}, answered by the leader).
+   *
+   * @param store one store's pushes, or null for every store's
+   * @throws ControllerException 404 when {@code store} does not exist
+   */
+  public List<PushSummary> pushes(String store) {
+    JsonNode answer = send("GET", store == null ? "/pushes"
+        : "/pushes?store=" + URLEncoder.encode(store, StandardCharsets.UTF_8), null);
+    List<PushSummary> pushes = new ArrayList<>();
+    answer.get("pushes").forEach(p -> pushes.add(as(p, PushSummary.class)));
+    return pushes;
   }
 
   /** Reports one replica's ingestion status (what a server does through ZooKeeper). */

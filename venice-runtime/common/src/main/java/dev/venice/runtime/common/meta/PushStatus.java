@@ -11,9 +11,11 @@ import java.util.Map;
  * @param status the version's status
  * @param detail why it failed, or what it still waits for
  * @param partitions per partition, instance id to replica status
+ * @param progress the push job's last progress report with its ETA while the push is in
+ *     progress; null when it sent none or the push ended
  */
 public record PushStatus(String store, int version, VersionStatus status, String detail,
-    List<PartitionStatus> partitions) {
+    List<PartitionStatus> partitions, PushProgressReport progress) {
 
   /**
    * One partition's replica reports.
