@@ -155,6 +155,7 @@ final class AdminRoutes {
     server.route("GET", "/cluster", r -> cluster());
     server.route("GET", "/leader", r -> leader());
     new AssignmentRoutes(stores, assignments, this::onLeader).mount(server);
+    new SchemaRegistryWebRoutes(stores).mount(server);
   }
 
   /** A mutation: a standby answers 307 to the leader (or 503 while there is none). */
