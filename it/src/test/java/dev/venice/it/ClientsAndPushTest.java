@@ -1,13 +1,18 @@
 package dev.venice.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.luben.zstd.Zstd;
 import dev.venice.runtime.client.VeniceClients;
 import dev.venice.runtime.common.controller.ControllerClient;
+import dev.venice.runtime.common.controller.ControllerException;
+import dev.venice.runtime.common.data.Envelope;
 import dev.venice.runtime.common.meta.Version;
 import dev.venice.runtime.localcluster.LocalCluster;
 import dev.venice.runtime.push.OnlineProducer;
@@ -20,6 +25,10 @@ import dev.venice.spi.client.StoreClientDecorator;
 import dev.venice.spi.client.UnknownStoreException;
 import dev.venice.spi.client.VeniceClientException;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +46,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.Schema;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericData;
@@ -190,6 +204,106 @@ class ClientsAndPushTest {
           + problems);
       assertTrue(reads.get() > 10, "the reader ran " + reads.get() + " reads");
     }
+  }
+
+  @Test
+  void zstdWithDictVersionsCarryTheirDictionaryToServersAndClients() throws Exception {
+    admin.createStore(Map.of("name", "dicted", "keySchema", Schemas.KEY,
+        "valueSchema", Schemas.USER_V1, "partitionCount", 2, "replicationFactor", 2,
+        "hybrid", Map.of("rewindSeconds", 3600, "offsetLagThreshold", 10),
+        "compressionStrategy", "ZSTD_WITH_DICT"));
+    // the benchmark reads the file and the schemas, and changes nothing
+    Path input = jsonFile("dicted.jsonl", 400, 0);
+    String table = DistributionCli.venice(cluster.controllerUrl(), "push", "--store", "dicted",
+        "--file", input.toString(), "--benchmark-compression", "--sample-size", "300");
+    for (String strategy : List.of("NO_OP", "GZIP", "ZSTD", "ZSTD_WITH_DICT")) {
+      assertTrue(table.lines().anyMatch(l -> l.startsWith(strategy + " ")), table);
+    }
+    assertTrue(table.contains("300 values sampled from 400 records") && table.contains(
+        "recommended: "), table);
+    assertEquals(0, admin.getStore("dicted").largestUsedVersion(), "no version: " + table);
+
+    PushJob.create(cluster.controllerUrl(), "dicted", input).run();
+    cluster.awaitRoutable("dicted", WAIT);
+    byte[] first = admin.dictionary("dicted", 1);
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<byte[]> fromRouter = http.send(HttpRequest.newBuilder(URI.create(
+        cluster.routerUrl() + "/dictionary/dicted/1")).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, fromRouter.statusCode());
+    assertArrayEquals(first, fromRouter.body(), "the router serves the controller's dictionary");
+    assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(cluster.routerUrl()
+        + "/dictionary/dicted/9")).build(), HttpResponse.BodyHandlers.ofByteArray())
+        .statusCode());
+    // what Kafka holds is zstd framed with that dictionary (its id in every frame header)
+    long dictionaryId = Zstd.getDictIdFromDict(first);
+    assertTrue(dictionaryId != 0, "a trained dictionary");
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrapServers(),
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(),
+        new ByteArrayDeserializer())) {
+      TopicPartition partition = new TopicPartition("dicted_v1", 0);
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      List<byte[]> values = new ArrayList<>();
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (values.size() < 10 && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          Envelope envelope = Envelope.decode(record.value());
+          if (envelope.type() == Envelope.MessageType.PUT) {
+            values.add(envelope.value());
+          }
+        }
+      }
+      assertEquals(10, Math.min(10, values.size()));
+      values.forEach(v -> assertEquals(dictionaryId, Zstd.getDictIdFromFrame(v)));
+    }
+
+    try (OnlineProducer producer = OnlineProducer.create(cluster.controllerUrl(), "dicted");
+        StoreClient<String, Object> thin = clients("dicted").thin();
+        StoreClient<String, Object> fast = clients("dicted").fast()) {
+      for (StoreClient<String, Object> client : List.of(thin, fast)) {
+        for (int i = 0; i < 400; i += 37) {
+          assertEquals(i, age(client.get("p-" + i).join()));
+        }
+        Set<String> keys = Set.of("p-1", "p-2", "p-399");
+        assertEquals(399, age(client.batchGet(keys).join().get("p-399")));
+        Map<String, Object> streamed = new ConcurrentHashMap<>();
+        client.streamingBatchGet(keys, (key, value) -> streamed.put(key, value)).join();
+        assertEquals(2, age(streamed.get("p-2")));
+      }
+      // real-time writes: the leader compresses them into the version topic with the dictionary
+      producer.put("live", user("live", 77)).join();
+      for (StoreClient<String, Object> client : List.of(thin, fast)) {
+        LocalCluster.waitFor("a real-time write", WAIT, () -> {
+          Object live = client.get("live").join();
+          return live != null && age(live) == 77;
+        });
+      }
+      // a new version trains its own dictionary; readers switch to it
+      PushJob.create(cluster.controllerUrl(), "dicted", jsonFile("dicted2.jsonl", 400, 5000))
+          .run();
+      cluster.awaitRoutable("dicted", WAIT);
+      assertFalse(java.util.Arrays.equals(first, admin.dictionary("dicted", 2)));
+      for (StoreClient<String, Object> client : List.of(thin, fast)) {
+        LocalCluster.waitFor("version 2's values", WAIT,
+            () -> age(client.get("p-3").join()) == 5003);
+        assertEquals(5399, age(client.batchGet(Set.of("p-399")).join().get("p-399")));
+      }
+    }
+    // the dictionary is the push's, once: refused after the push and for other strategies
+    ControllerException ended = assertThrows(ControllerException.class,
+        () -> admin.putDictionary("dicted", 2, new byte[] {1, 2, 3}));
+    assertEquals("PUSH_NOT_IN_PROGRESS", ended.errorType());
+    admin.createStore("plainzstd", Schemas.KEY, Schemas.USER_V1, 1, 1);
+    admin.updateStore("plainzstd", Map.of("compressionStrategy", "ZSTD"));
+    admin.startPush("plainzstd");
+    ControllerException noDictionary = assertThrows(ControllerException.class,
+        () -> admin.putDictionary("plainzstd", 1, new byte[] {1, 2, 3}));
+    assertEquals(400, noDictionary.status());
+    assertTrue(noDictionary.getMessage().contains("compressed with ZSTD, which takes no"
+        + " dictionary"), noDictionary.getMessage());
+    admin.killPush("plainzstd", 1);
   }
 
   @Test

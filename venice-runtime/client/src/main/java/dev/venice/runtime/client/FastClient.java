@@ -79,6 +79,7 @@ final class FastClient<K, V> implements StoreClient<K, V> {
 
   private final String store;
   private final RoutingMetadataSource router;
+  private final VersionDictionaries dictionaries;
   private final ReplicaDispatcher dispatcher;
   private final Consumer<RoutingMetadata> onRefresh;
   private final Duration timeout;
@@ -107,6 +108,7 @@ final class FastClient<K, V> implements StoreClient<K, V> {
     this.store = store;
     this.extraLoad = extraLoad;
     this.router = router;
+    this.dictionaries = new VersionDictionaries(store, router);
     this.onRefresh = onRefresh;
     this.timeout = timeout;
     this.refresher = refresher;
@@ -116,7 +118,8 @@ final class FastClient<K, V> implements StoreClient<K, V> {
     if (start != null && start.fresh() != null) {
       RoutingMetadata saved = start.fresh().metadata();
       onRefresh.accept(saved); // plugins see the store's settings before the first request
-      this.view = new View(saved, new StoreSerde(saved), start.fresh().savedAtMillis());
+      this.view = new View(saved, new StoreSerde(saved, dictionaries),
+          start.fresh().savedAtMillis());
       refresher.execute(this::refreshQuietly);
     } else {
       this.view = loadAfter(start == null ? null : start.staleFile());
@@ -150,7 +153,7 @@ final class FastClient<K, V> implements StoreClient<K, V> {
     onRefresh.accept(metadata);
     View current = view;
     StoreSerde serde = current != null && current.metadata().equals(metadata)
-        ? current.serde() : new StoreSerde(metadata);
+        ? current.serde() : new StoreSerde(metadata, dictionaries);
     return new View(metadata, serde, confirmedAt);
   }
 
@@ -465,7 +468,8 @@ final class FastClient<K, V> implements StoreClient<K, V> {
   }
 
   private Object decode(View current, ReplicaValue value) {
-    return current.serde().value(current.metadata().compressionStrategy(), value.schemaId(),
+    return current.serde().value(current.metadata().compressionStrategy(),
+        current.metadata().currentVersion(), value.schemaId(),
         value.value());
   }
 

@@ -3,6 +3,7 @@ package dev.venice.runtime.client;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.venice.runtime.common.data.CompressionDictionary;
 import dev.venice.runtime.common.meta.RoutingMetadata;
 import dev.venice.spi.client.ServiceUnavailableException;
 import dev.venice.spi.client.UnknownStoreException;
@@ -55,6 +56,27 @@ final class RouterMetadataClient implements RoutingMetadataSource {
           + " knows no readable store of that name");
     }
     return parse(response, store, RoutingMetadata.class);
+  }
+
+  /**
+   * A {@code ZSTD_WITH_DICT} version's dictionary from {@code GET /dictionary/<store>/<version>}
+   * on the first router that answers.
+   */
+  @Override
+  public CompressionDictionary dictionary(String store, int version) {
+    HttpResponse<byte[]> response = get("/dictionary/" + URLEncoder.encode(store,
+        StandardCharsets.UTF_8) + "/" + version, store);
+    if (response.statusCode() != 200) {
+      throw new ServiceUnavailableException(store, "router at " + response.uri() + " has no"
+          + " compression dictionary for version " + version + " (" + response.statusCode() + ": "
+          + new String(response.body(), StandardCharsets.UTF_8) + ")", null);
+    }
+    try {
+      return CompressionDictionary.of(response.body());
+    } catch (IllegalArgumentException e) {
+      throw new ServiceUnavailableException(store, "router at " + response.uri() + " sent an"
+          + " unusable dictionary for version " + version + ": " + e.getMessage(), e);
+    }
   }
 
   /** The gRPC addresses ({@code host:port}) of the routers that answer. */

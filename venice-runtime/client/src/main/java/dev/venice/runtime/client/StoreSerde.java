@@ -19,8 +19,14 @@ final class StoreSerde {
   private final Schema keySchema;
   private final Map<Integer, Schema> valueSchemas = new TreeMap<>();
   private final Schema readerSchema;
+  private final VersionDictionaries dictionaries;
 
-  StoreSerde(RoutingMetadata metadata) {
+  /**
+   * A serde for the store {@code metadata} describes; {@code dictionaries} serves the
+   * dictionaries of its {@code ZSTD_WITH_DICT} versions.
+   */
+  StoreSerde(RoutingMetadata metadata, VersionDictionaries dictionaries) {
+    this.dictionaries = dictionaries;
     this.store = metadata.store();
     this.keySchema = new Schema.Parser().parse(metadata.keySchema());
     metadata.valueSchemas().forEach((id, json) -> valueSchemas.put(id,
@@ -39,15 +45,22 @@ final class StoreSerde {
     }
   }
 
-  Object value(CompressionStrategy compression, int schemaId, byte[] stored) {
+  /**
+   * Decompresses and decodes a value read from {@code version} (whose dictionary a {@code
+   * ZSTD_WITH_DICT} value needs).
+   *
+   * @throws VeniceClientException for an unknown schema id or bytes that do not decode
+   */
+  Object value(CompressionStrategy compression, int version, int schemaId, byte[] stored) {
     Schema writer = valueSchemas.get(schemaId);
     if (writer == null) {
       throw new VeniceClientException(store, "value written with schema id " + schemaId
           + ", which this client does not know yet", null);
     }
     try {
-      return AvroSerde.deserialize(writer, readerSchema,
-          Compression.decompress(compression, stored));
+      return AvroSerde.deserialize(writer, readerSchema, Compression.decompress(compression,
+          compression == CompressionStrategy.ZSTD_WITH_DICT ? dictionaries.get(version) : null,
+          stored));
     } catch (IllegalArgumentException e) {
       throw new VeniceClientException(store, "cannot decode a value: " + e.getMessage(), e);
     }

@@ -41,12 +41,14 @@ final class ThinClient<K, V> implements StoreClient<K, V> {
   private final AtomicInteger current = new AtomicInteger();
   private final Duration timeout;
   private volatile StoreSerde serde;
+  private final VersionDictionaries dictionaries;
 
   ThinClient(String store, RouterMetadataClient router, ChannelPool channels, Duration timeout) {
     this.store = store;
     this.router = router;
     this.timeout = timeout;
-    this.serde = new StoreSerde(router.metadata(store));
+    this.dictionaries = new VersionDictionaries(store, router);
+    this.serde = new StoreSerde(router.metadata(store), dictionaries);
     for (String grpc : router.grpcAddresses(store)) {
       int colon = grpc.lastIndexOf(':');
       routers.add(channels.channel(grpc.substring(0, colon),
@@ -79,7 +81,7 @@ final class ThinClient<K, V> implements StoreClient<K, V> {
         throw GrpcErrors.map(store, error, allowed);
       }
       return response.getFound() ? decode(response.getCompressionStrategy(),
-          response.getSchemaId(), response.getValue()) : null;
+          response.getVersion(), response.getSchemaId(), response.getValue()) : null;
     }), sent);
   }
 
@@ -105,7 +107,7 @@ final class ThinClient<K, V> implements StoreClient<K, V> {
       for (KeyValue kv : response.getRecordsList()) {
         if (kv.getFound()) {
           values.put(order.get(kv.getKeyIndex()), decode(response.getCompressionStrategy(),
-              kv.getSchemaId(), kv.getValue()));
+              response.getVersion(), kv.getSchemaId(), kv.getValue()));
         }
       }
       return values;
@@ -157,7 +159,8 @@ final class ThinClient<K, V> implements StoreClient<K, V> {
           public void onNext(KeyValue kv) {
             delivered[0] = true;
             callback.onRecord(order.get(kv.getKeyIndex()), kv.getFound()
-                ? decode(kv.getCompressionStrategy(), kv.getSchemaId(), kv.getValue()) : null);
+                ? decode(kv.getCompressionStrategy(), kv.getVersion(), kv.getSchemaId(),
+                    kv.getValue()) : null);
           }
 
           @Override
@@ -212,13 +215,13 @@ final class ThinClient<K, V> implements StoreClient<K, V> {
   }
 
   @SuppressWarnings("unchecked")
-  private V decode(String compression, int schemaId, ByteString value) {
+  private V decode(String compression, int version, int schemaId, ByteString value) {
     try {
-      return (V) serde.value(CompressionStrategy.valueOf(compression), schemaId,
+      return (V) serde.value(CompressionStrategy.valueOf(compression), version, schemaId,
           value.toByteArray());
     } catch (RuntimeException unknownSchema) {
-      serde = new StoreSerde(router.metadata(store));
-      return (V) serde.value(CompressionStrategy.valueOf(compression), schemaId,
+      serde = new StoreSerde(router.metadata(store), dictionaries);
+      return (V) serde.value(CompressionStrategy.valueOf(compression), version, schemaId,
           value.toByteArray());
     }
   }

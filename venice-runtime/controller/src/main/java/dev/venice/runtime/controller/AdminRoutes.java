@@ -21,6 +21,7 @@ import dev.venice.runtime.common.meta.ReplicaStatus;
 import dev.venice.spi.controller.AdminOperation;
 import dev.venice.spi.controller.Caller;
 import dev.venice.spi.host.ClusterMember;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,8 @@ import java.util.function.Supplier;
  * POST   /stores/{store}/versions/{n}/replicas     report a replica {"partition","instance","status"}
  * POST   /stores/{store}/versions/{n}/kill         kill a push in progress
  * POST   /stores/{store}/versions/{n}/progress     the push job's progress and ETA
+ * PUT    /stores/{store}/versions/{n}/dictionary   a ZSTD_WITH_DICT version's dictionary (base64)
+ * GET    /stores/{store}/versions/{n}/dictionary   the same
  * GET    /pushes?store=S                           pushes in progress and recent (leader)
  * PUT    /stores/{store}/current-version           {"version": n}: roll back or forward
  * GET    /cluster                                  leader, controllers, storage instances
@@ -149,6 +152,16 @@ final class AdminRoutes {
       stores.reportProgress(store(r), version(r), JsonFields.of(r, StoreService.PROGRESS_FIELDS));
       return ok(Map.of("reported", true));
     }));
+    server.route("PUT", "/stores/{store}/versions/{version}/dictionary", onLeader(r -> {
+      stores.putDictionary(store(r), version(r), JsonFields.of(r, Set.of("dictionary"))
+          .requiredText("dictionary"));
+      return ok(Map.of("store", store(r), "version", version(r), "stored", true));
+    }));
+    server.route("GET", "/stores/{store}/versions/{version}/dictionary", r -> {
+      byte[] dictionary = stores.dictionary(store(r), version(r));
+      return ok(Map.of("store", store(r), "version", version(r), "bytes", dictionary.length,
+          "dictionary", Base64.getEncoder().encodeToString(dictionary)));
+    });
     // only the leader holds the push jobs' progress reports: a standby redirects there too
     server.route("GET", "/pushes", Set.of("store"), onLeader(r -> ok(Map.of("cluster", cluster,
         "pushes", stores.pushes(r.query().single("store"))))));

@@ -6,6 +6,7 @@ import dev.venice.runtime.common.admin.AdminHttpException;
 import dev.venice.runtime.common.controller.ValueSchema;
 import dev.venice.runtime.common.meta.ReplicaStatus;
 import dev.venice.runtime.common.meta.Store;
+import dev.venice.runtime.common.meta.TopicNames;
 import dev.venice.runtime.common.meta.Version;
 import dev.venice.runtime.common.meta.ZkPaths;
 import dev.venice.runtime.metadata.ZkStoreRepository;
@@ -209,10 +210,39 @@ final class MetadataRepository {
     }
   }
 
-  /** Removes a dropped version's replica reports and its partitions' leadership terms. */
+  /**
+   * Removes a dropped version's replica reports, its partitions' leadership terms and its
+   * compression dictionary.
+   */
   void deleteVersionState(String topic) {
     zk.deleteRecursively(ZkPaths.push(cluster, topic));
     zk.deleteRecursively(ZkPaths.leaderTerms(cluster, topic));
+    zk.deleteRecursively(ZkPaths.dictionary(cluster, TopicNames.storeOf(topic),
+        TopicNames.versionOf(topic)));
+  }
+
+  /**
+   * Stores a version's compression dictionary, once.
+   *
+   * @return false when the version already has one (left as it is)
+   */
+  boolean putDictionary(String store, int version, byte[] dictionary) {
+    zk.createPersistent(ZkPaths.dictionaries(cluster, store), true);
+    try {
+      zk.createPersistent(ZkPaths.dictionary(cluster, store, version), dictionary);
+      return true;
+    } catch (ZkNodeExistsException e) {
+      return false;
+    }
+  }
+
+  /** A version's compression dictionary, if its push sent one. */
+  Optional<byte[]> dictionary(String store, int version) {
+    try {
+      return Optional.of(zk.readData(ZkPaths.dictionary(cluster, store, version)));
+    } catch (ZkNoNodeException e) {
+      return Optional.empty();
+    }
   }
 
   private String storePath(String name) {

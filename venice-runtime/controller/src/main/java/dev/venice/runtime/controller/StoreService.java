@@ -7,6 +7,7 @@ import dev.venice.runtime.common.admin.AdminHttpException;
 import dev.venice.runtime.common.controller.SchemaDryRun;
 import dev.venice.runtime.common.controller.StoreSchemas;
 import dev.venice.runtime.common.controller.ValueSchema;
+import dev.venice.runtime.common.data.CompressionDictionary;
 import dev.venice.runtime.common.meta.CompressionStrategy;
 import dev.venice.runtime.common.meta.HybridConfig;
 import dev.venice.runtime.common.meta.PushProgressReport;
@@ -30,6 +31,8 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -549,6 +552,61 @@ final class StoreService {
           + " version " + number + " is " + version.status() + "; its push has ended");
     }
     progress.put(TopicNames.versionTopic(name, number), received);
+  }
+
+  /**
+   * Keeps a {@code ZSTD_WITH_DICT} version's compression dictionary, which its push trained and
+   * sends before start-of-push; servers and routers read it from ZooKeeper with the version. Not an
+   * admin mutation (no hooks, no audit): part of the push, like its progress. Sending the same
+   * bytes again is fine (a retried call).
+   *
+   * @throws AdminHttpException 400 when the dictionary is empty, over {@link
+   *     CompressionDictionary#MAX_BYTES} or not base64, or the version is not compressed with
+   *     {@code ZSTD_WITH_DICT}; 404 for no such store or version; 409 {@code
+   *     PUSH_NOT_IN_PROGRESS} once the push has ended, {@code DICTIONARY_EXISTS} for other bytes
+   */
+  void putDictionary(String name, int number, String base64) {
+    byte[] dictionary;
+    try {
+      dictionary = Base64.getDecoder().decode(base64);
+    } catch (IllegalArgumentException e) {
+      throw AdminHttpException.badRequest("field dictionary: expected base64, got "
+          + JsonFields.abbreviate(base64));
+    }
+    if (dictionary.length == 0 || dictionary.length > CompressionDictionary.MAX_BYTES) {
+      throw AdminHttpException.badRequest("store " + name + " version " + number + ": a"
+          + " compression dictionary holds 1 to " + CompressionDictionary.MAX_BYTES
+          + " bytes; got " + dictionary.length);
+    }
+    locked(name, () -> {
+      Version version = version(store(name), number);
+      if (version.compressionStrategy() != CompressionStrategy.ZSTD_WITH_DICT) {
+        throw AdminHttpException.badRequest("store " + name + " version " + number + " is"
+            + " compressed with " + version.compressionStrategy() + ", which takes no dictionary");
+      }
+      if (version.status() != VersionStatus.STARTED) {
+        throw new AdminHttpException(AdminErrorType.PUSH_NOT_IN_PROGRESS, "store " + name
+            + " version " + number + " is " + version.status() + "; its dictionary is fixed");
+      }
+      if (!repo.putDictionary(name, number, dictionary)
+          && !Arrays.equals(dictionary, repo.dictionary(name, number).orElse(null))) {
+        throw new AdminHttpException(AdminErrorType.DICTIONARY_EXISTS, "store " + name
+            + " version " + number + " has another compression dictionary already");
+      }
+      return null;
+    });
+  }
+
+  /**
+   * A version's compression dictionary.
+   *
+   * @throws AdminHttpException 404 when the store or version does not exist or has none
+   */
+  byte[] dictionary(String name, int number) {
+    Version version = version(store(name), number);
+    return repo.dictionary(name, number).orElseThrow(() -> new AdminHttpException(
+        AdminErrorType.NOT_FOUND, "store " + name + " version " + number + " has no compression"
+            + " dictionary (compression " + version.compressionStrategy() + ")"));
   }
 
   private void checkReportable(String name, int number, String topic, int partition,

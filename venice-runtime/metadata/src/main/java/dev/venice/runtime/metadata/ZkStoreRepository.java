@@ -2,8 +2,10 @@ package dev.venice.runtime.metadata;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.venice.runtime.common.data.CompressionDictionary;
 import dev.venice.runtime.common.meta.ReplicaStatus;
 import dev.venice.runtime.common.meta.Store;
+import dev.venice.runtime.common.meta.TopicNames;
 import dev.venice.runtime.common.meta.ZkPaths;
 import dev.venice.spi.host.Subscription;
 import java.io.IOException;
@@ -50,6 +52,8 @@ public final class ZkStoreRepository {
   private final AtomicBoolean watchingEveryStore = new AtomicBoolean();
   /** The store names the children watch has seen, so each new one is announced once. */
   private final Set<String> knownStores = ConcurrentHashMap.newKeySet();
+  /** Version topic to its compression dictionary; pruned when the store drops the version. */
+  private final Map<String, CompressionDictionary> dictionaries = new ConcurrentHashMap<>();
 
   /** A repository over {@code zk} for {@code cluster}. */
   public ZkStoreRepository(ZkClient zk, String cluster) {
@@ -77,6 +81,8 @@ public final class ZkStoreRepository {
           public void handleDataChange(String dataPath, Object data) {
             Store updated = decode((byte[]) data);
             stores.put(name, updated);
+            dictionaries.keySet().removeIf(topic -> TopicNames.storeOf(topic).equals(name)
+                && updated.version(TopicNames.versionOf(topic)).isEmpty());
             announce(updated);
           }
 
@@ -84,6 +90,7 @@ public final class ZkStoreRepository {
           public void handleDataDeleted(String dataPath) {
             stores.remove(name);
             keySchemas.remove(name);
+            dictionaries.keySet().removeIf(topic -> TopicNames.storeOf(topic).equals(name));
           }
         });
       }
@@ -94,6 +101,30 @@ public final class ZkStoreRepository {
       } catch (ZkNoNodeException e) {
         return Optional.empty();
       }
+    }
+  }
+
+  /**
+   * A {@code ZSTD_WITH_DICT} version's compression dictionary, read from ZooKeeper once and kept
+   * while the store has the version (dictionaries never change).
+   *
+   * @return empty when the version has none (yet: its push sends it before start-of-push)
+   */
+  public Optional<CompressionDictionary> dictionary(String store, int version) {
+    String topic = TopicNames.versionTopic(store, version);
+    CompressionDictionary cached = dictionaries.get(topic);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    try {
+      CompressionDictionary read = CompressionDictionary.of(
+          zk.readData(ZkPaths.dictionary(cluster, store, version)));
+      if (store(store).flatMap(s -> s.version(version)).isPresent()) {
+        dictionaries.put(topic, read); // kept only while pruning can see it go
+      }
+      return Optional.of(read);
+    } catch (ZkNoNodeException e) {
+      return Optional.empty();
     }
   }
 

@@ -7,7 +7,9 @@ import dev.venice.runtime.common.controller.StoreSchemas;
 import dev.venice.runtime.common.controller.ValueSchema;
 import dev.venice.runtime.common.data.AvroSerde;
 import dev.venice.runtime.common.data.Compression;
+import dev.venice.runtime.common.data.CompressionDictionary;
 import dev.venice.runtime.common.data.VeniceWriter;
+import dev.venice.runtime.common.meta.CompressionStrategy;
 import dev.venice.runtime.common.meta.PushStatus;
 import dev.venice.runtime.common.meta.TopicNames;
 import dev.venice.runtime.common.meta.Version;
@@ -19,9 +21,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -84,6 +88,10 @@ public final class PushJob {
   private static final long ESTIMATOR_SAMPLE_NANOS = 100_000_000L;
   /** With a rate limit, how far behind its schedule the push may catch up at full speed. */
   private static final long PACING_BURST_NANOS = 100_000_000L;
+  /** The sampling seed: a rerun samples the same records. */
+  private static final long SAMPLE_SEED = 19;
+  /** Values a ZSTD_WITH_DICT push trains its dictionary on (sampled over the whole input). */
+  private static final int DICTIONARY_SAMPLE_SIZE = 10_000;
 
   private final ControllerClient admin;
   private final String store;
@@ -187,7 +195,10 @@ public final class PushJob {
     }
     Schema keySchema = new Schema.Parser().parse(schemas.keySchema());
     long start = System.nanoTime();
-    long total = validate(keySchema, schemas.valueSchemas(), start);
+    // a ZSTD_WITH_DICT version's dictionary is trained on a sample taken while checking
+    Reservoir sample = storeCompression() == CompressionStrategy.ZSTD_WITH_DICT
+        ? new Reservoir(DICTIONARY_SAMPLE_SIZE) : null;
+    long total = validate(keySchema, schemas.valueSchemas(), start, sample);
     Version version;
     try {
       version = admin.startPush(store, total, allowEmpty, force);
@@ -201,8 +212,10 @@ public final class PushJob {
         ThroughputEstimator.Settings.DEFAULT, TimeSource.SYSTEM);
     try (PushProgressReporter reporter = new PushProgressReporter(admin, store,
         version.number(), estimator)) {
+      CompressionDictionary dictionary = version.compressionStrategy()
+          == CompressionStrategy.ZSTD_WITH_DICT ? dictionary(version, sample, schemas) : null;
       long[] counts = write(kafka, version, topic, keySchema, schemas.valueSchemas(), total,
-          start, estimator);
+          start, estimator, dictionary);
       reporter.writingDone();
       progress.accept(new PushProgress(counts[0], total, counts[1], System.nanoTime() - start,
           "WAITING_FOR_ONLINE"));
@@ -223,14 +236,59 @@ public final class PushJob {
   }
 
   /**
+   * Benchmarks every compression strategy on a uniform sample of the input's values (seed project
+   * 19, {@code venice push --benchmark-compression}) and recommends one; it reads the input and
+   * the store's schemas and changes nothing: no version, no topic, no setting.
+   *
+   * @param sampleSize the most values to sample (reservoir sampling, Vitter's algorithm R, with a
+   *     fixed seed so a rerun samples the same records), at least 1
+   * @param decompressionBudgetMicros the most a value's decompression may take (µs)
+   * @throws PushException naming the store and file when the input cannot be read or holds no
+   *     record, or a record does not fit the store's schemas
+   * @throws IllegalArgumentException when {@code sampleSize} is below 1 or the budget not above 0
+   */
+  public CompressionBenchmark.Report benchmarkCompression(int sampleSize,
+      double decompressionBudgetMicros) {
+    if (sampleSize < 1) {
+      throw new IllegalArgumentException("the sample size must be at least 1; got " + sampleSize);
+    }
+    if (!Files.isReadable(input)) {
+      throw new PushException("benchmark for store " + store + ": cannot read input file "
+          + input, null);
+    }
+    StoreSchemas schemas;
+    try {
+      schemas = admin.schemas(store);
+    } catch (ControllerException e) {
+      throw new PushException("benchmark for store " + store + ": " + e.getMessage(), e);
+    }
+    Schema keySchema = new Schema.Parser().parse(schemas.keySchema());
+    Reservoir sample = new Reservoir(sampleSize);
+    try (RecordSource source = open(keySchema, schemas.valueSchemas())) {
+      for (SourceRecord record; (record = source.next()) != null; ) {
+        sample.offer(AvroSerde.serialize(record.valueSchema(), record.value()));
+      }
+    } catch (IOException e) {
+      throw new PushException("benchmark for store " + store + ": reading " + input
+          + " failed: " + e.getMessage(), e);
+    }
+    if (sample.values().isEmpty()) {
+      throw new PushException("benchmark for store " + store + ": " + input
+          + " holds no record to sample", null);
+    }
+    return new CompressionBenchmark(System::nanoTime).run(sample.values(), sample.offered(),
+        decompressionBudgetMicros);
+  }
+
+  /**
    * Writes every record between start-of-push and end-of-push, each acknowledged by Kafka first.
    *
    * @return records and bytes written
    * @throws PushException when Kafka refuses a record or the input changed since it was checked
    */
   private long[] write(String kafka, Version version, String topic, Schema keySchema,
-      List<ValueSchema> valueSchemas, long total, long start, ThroughputEstimator estimator)
-      throws IOException {
+      List<ValueSchema> valueSchemas, long total, long start, ThroughputEstimator estimator,
+      CompressionDictionary dictionary) throws IOException {
     long[] counts = new long[2];
     long nextSample = System.nanoTime();
     long nextDue = nextSample;
@@ -241,7 +299,7 @@ public final class PushJob {
       for (SourceRecord record; (record = source.next()) != null; ) {
         byte[] key = AvroSerde.serialize(keySchema, record.key());
         byte[] value = AvroSerde.serialize(record.valueSchema(), record.value());
-        writer.put(key, Compression.compress(version.compressionStrategy(), value),
+        writer.put(key, Compression.compress(version.compressionStrategy(), dictionary, value),
             record.schemaId()).whenComplete((ok, error) -> {
               if (error != null) {
                 sendFailure.compareAndSet(null, error);
@@ -294,13 +352,17 @@ public final class PushJob {
    *
    * @return the number of records
    */
-  private long validate(Schema keySchema, List<ValueSchema> valueSchemas, long start) {
+  private long validate(Schema keySchema, List<ValueSchema> valueSchemas, long start,
+      Reservoir sample) {
     long records = 0;
     try (RecordSource source = open(keySchema, valueSchemas)) {
       for (SourceRecord record; (record = source.next()) != null; ) {
         try {
           AvroSerde.serialize(keySchema, record.key());
-          AvroSerde.serialize(record.valueSchema(), record.value());
+          byte[] value = AvroSerde.serialize(record.valueSchema(), record.value());
+          if (sample != null) {
+            sample.offer(value);
+          }
         } catch (RuntimeException e) {
           throw new PushException("push into store " + store + ": " + input + " "
               + source.position() + " cannot be encoded with the store's schemas: " + e, e);
@@ -341,6 +403,78 @@ public final class PushJob {
       admin.killPush(store, version);
     } catch (ControllerException e) {
       // the push may already have ended; the caller reports the original failure
+    }
+  }
+
+  /** The store's compression now (a push's version takes it when it is created). */
+  private CompressionStrategy storeCompression() {
+    try {
+      return admin.getStore(store).compressionStrategy();
+    } catch (ControllerException e) {
+      throw new PushException("push into store " + store + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Trains the version's dictionary on the sample taken while checking (or, when the store's
+   * compression changed to {@code ZSTD_WITH_DICT} in between, on one taken now) and sends it to
+   * the controller before start-of-push, so every server has it before the first record. An empty
+   * input has nothing to learn from: the newest value schema's text serves as the dictionary.
+   */
+  private CompressionDictionary dictionary(Version version, Reservoir sample,
+      StoreSchemas schemas) throws IOException {
+    Reservoir values = sample;
+    if (values == null) {
+      values = new Reservoir(DICTIONARY_SAMPLE_SIZE);
+      try (RecordSource source = open(new Schema.Parser().parse(schemas.keySchema()),
+          schemas.valueSchemas())) {
+        for (SourceRecord record; (record = source.next()) != null; ) {
+          values.offer(AvroSerde.serialize(record.valueSchema(), record.value()));
+        }
+      }
+    }
+    CompressionDictionary dictionary = values.values().stream().allMatch(v -> v.length == 0)
+        ? CompressionDictionary.of(schemas.valueSchemas().get(schemas.valueSchemas().size() - 1)
+            .schema().getBytes(StandardCharsets.UTF_8))
+        : CompressionDictionary.train(values.values(),
+            CompressionDictionary.DEFAULT_TRAINED_BYTES);
+    admin.putDictionary(store, version.number(), dictionary.bytes());
+    return dictionary;
+  }
+
+  /**
+   * A uniform sample of at most {@code capacity} values from a stream of unknown length
+   * (reservoir sampling, Vitter's algorithm R), with a fixed seed so a rerun samples the same
+   * records.
+   */
+  private static final class Reservoir {
+    private final int capacity;
+    private final List<byte[]> values = new ArrayList<>();
+    private final SplittableRandom random = new SplittableRandom(SAMPLE_SEED);
+    private long offered;
+
+    Reservoir(int capacity) {
+      this.capacity = capacity;
+    }
+
+    void offer(byte[] value) {
+      offered++;
+      if (values.size() < capacity) {
+        values.add(value);
+        return;
+      }
+      long slot = random.nextLong(offered);
+      if (slot < capacity) {
+        values.set((int) slot, value);
+      }
+    }
+
+    List<byte[]> values() {
+      return values;
+    }
+
+    long offered() {
+      return offered;
     }
   }
 

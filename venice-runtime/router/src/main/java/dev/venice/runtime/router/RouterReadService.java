@@ -1,7 +1,9 @@
 package dev.venice.runtime.router;
 
 import dev.venice.runtime.common.data.Compression;
+import dev.venice.runtime.common.data.CompressionDictionary;
 import dev.venice.runtime.common.data.Partitioner;
+import dev.venice.runtime.common.meta.CompressionStrategy;
 import dev.venice.runtime.common.meta.Store;
 import dev.venice.runtime.common.meta.TopicNames;
 import dev.venice.runtime.common.meta.Version;
@@ -202,12 +204,19 @@ final class RouterReadService extends VeniceReadGrpc.VeniceReadImplBase {
    * A hook's answer as the server would send it: the value compressed with the version's
    * compression (hooks answer uncompressed values), or absent.
    */
-  private static KeyValue answered(KeyValue.Builder kv, ReadDecision decision, Target target) {
+  private KeyValue answered(KeyValue.Builder kv, ReadDecision decision, Target target) {
     if (decision.value() != null) {
+      CompressionStrategy compression = target.version().compressionStrategy();
+      CompressionDictionary dictionary = compression != CompressionStrategy.ZSTD_WITH_DICT ? null
+          : stores.dictionary(target.store(), target.version().number()).orElseThrow(() ->
+              Status.UNAVAILABLE.withDescription("store " + target.store() + " version "
+                  + target.version().number() + " has no compression dictionary in ZooKeeper")
+                  .asRuntimeException());
       kv.setFound(true).setSchemaId(decision.schemaId())
-          .setValue(com.google.protobuf.ByteString.copyFrom(Compression.compress(
-              target.version().compressionStrategy(), decision.value())))
-          .setCompressionStrategy(target.version().compressionStrategy().name());
+          .setValue(com.google.protobuf.ByteString.copyFrom(Compression.compress(compression,
+              dictionary, decision.value())))
+          .setCompressionStrategy(compression.name())
+          .setVersion(target.version().number());
     }
     return kv.build();
   }

@@ -46,7 +46,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One router process: thin clients read through its gRPC port (found with {@code GET /discover}
- * on the admin port); fast clients fetch routing metadata from {@code GET /metadata/<store>}.
+ * on the admin port); fast clients fetch routing metadata from {@code GET /metadata/<store>},
+ * and every client a {@code ZSTD_WITH_DICT} version's dictionary from {@code GET
+ * /dictionary/<store>/<version>}.
  * The admin port also serves {@code
  * /health}, {@code /metrics} (per-store latency p50/p99/p999 and request counts) and {@code
  * /plugins}.
@@ -105,6 +107,7 @@ public final class VeniceRouter implements RunningProcess {
           Set.of(VeniceReadGrpc.SERVICE_NAME));
       this.admin = host.serveAdmin(() -> Readiness.READY, null, routes -> routes
           .route("GET", "/metadata/{store}", this::metadata)
+          .route("GET", "/dictionary/{store}/{version}", this::dictionary)
           .route("GET", "/discover", request -> AdminResponse.ok(Map.of(
               "cluster", cluster, "grpc", hostName + ":" + grpcPort))));
       host.ready(clusterView, new ClusterMember(instanceId, ProcessKind.ROUTER, admin.url(),
@@ -153,6 +156,33 @@ public final class VeniceRouter implements RunningProcess {
     return AdminResponse.ok(routingMetadata(name).orElseThrow(() -> new AdminHttpException(
         AdminErrorType.STORE_NOT_FOUND, "store " + name
             + " does not exist or has no current version")));
+  }
+
+  /**
+   * {@code GET /dictionary/{store}/{version}} (Venice's route): a {@code ZSTD_WITH_DICT}
+   * version's compression dictionary as raw bytes ({@code application/octet-stream}), which
+   * clients fetch once per version to decompress its values; 404 when the store, the version or
+   * its dictionary does not exist, 400 for a version that is not a whole number from 1.
+   */
+  private AdminResponse dictionary(AdminRequest request) {
+    String name = request.pathParameter("store");
+    String number = request.pathParameter("version");
+    int version;
+    try {
+      version = Integer.parseInt(number);
+    } catch (NumberFormatException e) {
+      version = 0;
+    }
+    if (version < 1) {
+      throw AdminHttpException.badRequest("version '" + number + "' is not a version number"
+          + " (a whole number from 1)");
+    }
+    int asked = version;
+    return stores.dictionary(name, version)
+        .map(d -> new AdminResponse(200, "application/octet-stream", d.bytes(), Map.of()))
+        .orElseThrow(() -> new AdminHttpException(AdminErrorType.NOT_FOUND, "store " + name
+            + " version " + asked + " has no compression dictionary (not a ZSTD_WITH_DICT"
+            + " version, or no such store or version)"));
   }
 
   /** Routing metadata of a store's current version. */

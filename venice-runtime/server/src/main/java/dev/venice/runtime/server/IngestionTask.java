@@ -2,6 +2,7 @@ package dev.venice.runtime.server;
 
 import dev.venice.runtime.common.data.Compression;
 import dev.venice.runtime.common.data.Envelope;
+import dev.venice.runtime.common.meta.CompressionStrategy;
 import dev.venice.runtime.common.meta.HybridConfig;
 import dev.venice.runtime.common.meta.ReplicaStatus;
 import dev.venice.runtime.common.meta.Store;
@@ -231,6 +232,7 @@ final class IngestionTask implements Runnable {
       versionConsumer.seek(tp, checkpoint >= 0 ? checkpoint + 1
           : versionConsumer.beginningOffsets(List.of(tp), RealTimeLeader.KAFKA_TIMEOUT).get(tp));
       boolean resumed = checkpoint >= 0;
+      loadDictionary(); // a resumed ZSTD_WITH_DICT replica needs it before its next record
       replicaHooks = hooks.get().forStore(store);
       replicaHooks.partitionOpened(event(resumed));
       if (storage.endOfPushReceived()) {
@@ -294,12 +296,33 @@ final class IngestionTask implements Runnable {
     }
   }
 
+  /**
+   * For a {@code ZSTD_WITH_DICT} version, gives the replica's storage the version's dictionary
+   * (which the push sent the controller before start-of-push), so hooks read plain values and the
+   * real-time leader compresses with it.
+   *
+   * @throws IllegalStateException naming the store and version when ZooKeeper has none
+   */
+  private void loadDictionary() {
+    if (storage.compression() == CompressionStrategy.ZSTD_WITH_DICT
+        && storage.dictionary() == null) {
+      int version = TopicNames.versionOf(topic);
+      storage.dictionary(reporter.dictionary(store, version).orElseThrow(() ->
+          new IllegalStateException("store " + store + " version " + version + " is compressed"
+              + " with ZSTD_WITH_DICT but ZooKeeper holds no dictionary for it (its push sends"
+              + " it before start-of-push)")));
+    }
+  }
+
   private void applyControl(ConsumerRecord<byte[], byte[]> record, Envelope envelope)
       throws RocksDBException {
     long offset = record.offset();
     switch (envelope.control()) {
-      case START_OF_PUSH -> storageWrites.run(() -> storage.startOfPush(offset,
-          envelope.producerId(), envelope.sequence(), envelope.compression()));
+      case START_OF_PUSH -> {
+        storageWrites.run(() -> storage.startOfPush(offset, envelope.producerId(),
+            envelope.sequence(), envelope.compression()));
+        loadDictionary();
+      }
       // the leader's real-time position moves on
       case REAL_TIME_SKIPPED -> storageWrites.run(() -> storage.apply(offset,
           envelope.producerId(), envelope.sequence(), envelope.upstreamOffset(), null, null));
@@ -331,7 +354,8 @@ final class IngestionTask implements Runnable {
           TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis() - record.timestamp())));
       byte[] plain;
       try {
-        plain = put ? Compression.decompress(storage.compression(), envelope.value()) : null;
+        plain = put ? Compression.decompress(storage.compression(), storage.dictionary(),
+            envelope.value()) : null;
       } catch (IllegalArgumentException e) {
         deadLetter(record, envelope, "undecompressable", e.getMessage());
         return;

@@ -1,5 +1,6 @@
 package dev.venice.runtime.server;
 
+import dev.venice.runtime.common.data.CompressionDictionary;
 import dev.venice.runtime.common.meta.CompressionStrategy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -114,6 +115,8 @@ public final class PartitionStore implements AutoCloseable {
   private volatile long appliedRecords;
   private volatile boolean endOfPush;
   private volatile CompressionStrategy compression;
+  /** The version's dictionary when it is ZSTD_WITH_DICT, set by the ingestion; else null. */
+  private volatile CompressionDictionary dictionary;
 
   private PartitionStore(Path dir, boolean statisticsEnabled,
       Consumer<? super ColumnFamilyOptions> columnFamilyTuning) throws RocksDBException {
@@ -213,6 +216,16 @@ public final class PartitionStore implements AutoCloseable {
 
   CompressionStrategy compression() {
     return compression;
+  }
+
+  /** The version's compression dictionary ({@code ZSTD_WITH_DICT}), or null. */
+  CompressionDictionary dictionary() {
+    return dictionary;
+  }
+
+  /** Keeps the version's compression dictionary (read from ZooKeeper; not stored in RocksDB). */
+  void dictionary(CompressionDictionary versionDictionary) {
+    dictionary = versionDictionary;
   }
 
   /** Data records applied to this replica since it was created. */

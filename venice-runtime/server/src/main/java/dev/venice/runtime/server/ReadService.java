@@ -1,9 +1,11 @@
 package dev.venice.runtime.server;
 
 import com.google.protobuf.ByteString;
-import dev.venice.runtime.common.data.Compression;
 import dev.venice.runtime.common.data.AvroSerde;
+import dev.venice.runtime.common.data.Compression;
+import dev.venice.runtime.common.data.CompressionDictionary;
 import dev.venice.runtime.common.data.Partitioner;
+import dev.venice.runtime.common.meta.CompressionStrategy;
 import dev.venice.runtime.common.meta.Store;
 import dev.venice.runtime.common.meta.TopicNames;
 import dev.venice.runtime.common.meta.Version;
@@ -298,7 +300,8 @@ final class ReadService extends VeniceReadGrpc.VeniceReadImplBase {
     if (lookup.found()) {
       value.setFound(true).setSchemaId(lookup.schemaId()).setValue(lookup.value())
           .setCompressionStrategy(target.version.compressionStrategy().name())
-          .setProducerTimestampMs(lookup.producerTimestampMs());
+          .setProducerTimestampMs(lookup.producerTimestampMs())
+          .setVersion(target.version.number());
     }
     return value.build();
   }
@@ -371,7 +374,7 @@ final class ReadService extends VeniceReadGrpc.VeniceReadImplBase {
       hookAnswers.increment();
       lookup = decision.value() == null ? Lookup.ABSENT : new Lookup(true, decision.schemaId(),
           ByteString.copyFrom(Compression.compress(target.version.compressionStrategy(),
-              decision.value())), 0);
+              dictionary(store, target.version), decision.value())), 0);
     } else {
       lookup = read(replica, key, topic);
     }
@@ -408,5 +411,15 @@ final class ReadService extends VeniceReadGrpc.VeniceReadImplBase {
   private static String hex(byte[] key) {
     String hex = HexFormat.of().formatHex(key, 0, Math.min(key.length, 32));
     return key.length > 32 ? hex + "..." : hex;
+  }
+
+  /** A {@code ZSTD_WITH_DICT} version's dictionary, to compress a value a read hook answered. */
+  private CompressionDictionary dictionary(String store, Version version) {
+    if (version.compressionStrategy() != CompressionStrategy.ZSTD_WITH_DICT) {
+      return null;
+    }
+    return stores.dictionary(store, version.number()).orElseThrow(() -> Status.UNAVAILABLE
+        .withDescription("store " + store + " version " + version.number() + " has no"
+            + " compression dictionary in ZooKeeper").asRuntimeException());
   }
 }

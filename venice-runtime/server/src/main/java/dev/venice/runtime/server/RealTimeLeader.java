@@ -339,7 +339,8 @@ final class RealTimeLeader {
       }
       // real-time values are plain; the version topic holds them in the version's compression
       Envelope copy = envelope.type() == Envelope.MessageType.PUT
-          ? envelope.withValue(Compression.compress(storage.compression(), envelope.value()))
+          ? envelope.withValue(Compression.compress(storage.compression(), storage.dictionary(),
+              envelope.value()))
           : envelope;
       writer.copyFromRealTime(partition, record.key(), copy, record.offset(),
           writePathHeader(record, dequeued));

@@ -35,6 +35,8 @@ public enum AdminErrorType {
   PUSH_IN_PROGRESS(409, "a push is already in progress"),
   /** No push is in progress for the store (or not for that version). */
   PUSH_NOT_IN_PROGRESS(409, "no push is in progress"),
+  /** A version's compression dictionary was already sent, with other bytes. */
+  DICTIONARY_EXISTS(409, "the version has another compression dictionary already"),
   /** A push declared no records without {@code allowEmpty}. */
   EMPTY_PUSH(409, "a push of no records without allowEmpty"),
   /** A push would shrink the store past {@code push.max.shrink.fraction}, without {@code force}. */

@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -198,6 +199,28 @@ public final class ControllerClient {
     body.put("etaLowSeconds", report.etaLowSeconds());
     body.put("etaHighSeconds", report.etaHighSeconds());
     send("POST", versionPath(store, version) + "/progress", body);
+  }
+
+  /**
+   * Sends a {@code ZSTD_WITH_DICT} version's compression dictionary (its push does, before
+   * start-of-push).
+   *
+   * @throws ControllerException 400 when the version takes no dictionary or it is too large, 409
+   *     {@code DICTIONARY_EXISTS} when it has another, {@code PUSH_NOT_IN_PROGRESS} after the push
+   */
+  public void putDictionary(String store, int version, byte[] dictionary) {
+    send("PUT", versionPath(store, version) + "/dictionary", Map.of("dictionary",
+        Base64.getEncoder().encodeToString(dictionary)));
+  }
+
+  /**
+   * A version's compression dictionary.
+   *
+   * @throws ControllerException 404 when the version has none
+   */
+  public byte[] dictionary(String store, int version) {
+    return Base64.getDecoder().decode(send("GET", versionPath(store, version) + "/dictionary",
+        null).get("dictionary").asText());
   }
 
   /**

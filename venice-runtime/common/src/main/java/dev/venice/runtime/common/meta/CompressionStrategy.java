@@ -7,5 +7,11 @@ public enum CompressionStrategy {
   /** gzip. */
   GZIP,
   /** Zstandard. */
-  ZSTD
+  ZSTD,
+  /**
+   * Zstandard with a dictionary the push trains on a sample of its input and stores with the
+   * version ({@code dev.venice.runtime.common.data.CompressionDictionary}); servers and clients
+   * fetch it to read the version.
+   */
+  ZSTD_WITH_DICT
 }

@@ -28,6 +28,20 @@ public final class ZkPaths {
     return store(cluster, store) + "/value-schema";
   }
 
+  /**
+   * {@code /<cluster>/Stores/<store>/dictionaries}: one child per {@code ZSTD_WITH_DICT} version,
+   * named by its number, its data the version's compression dictionary (raw bytes), written once
+   * by the controller when the push sends it and removed with the version.
+   */
+  public static String dictionaries(String cluster, String store) {
+    return store(cluster, store) + "/dictionaries";
+  }
+
+  /** {@code /<cluster>/Stores/<store>/dictionaries/<version>}. */
+  public static String dictionary(String cluster, String store, int version) {
+    return dictionaries(cluster, store) + "/" + version;
+  }
+
   /** {@code /<cluster>/OfflinePushes}: replica reports, one child per version topic. */
   public static String pushes(String cluster) {
     return "/" + cluster + "/OfflinePushes";

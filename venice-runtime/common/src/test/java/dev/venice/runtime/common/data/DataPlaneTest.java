@@ -31,14 +31,17 @@ class DataPlaneTest {
   void compressionRoundTripsAndRejectsGarbage() {
     byte[] value = "a value that repeats a value that repeats".repeat(20)
         .getBytes(StandardCharsets.UTF_8);
+    CompressionDictionary dictionary = CompressionDictionary.of(value);
     for (CompressionStrategy strategy : CompressionStrategy.values()) {
-      byte[] packed = Compression.compress(strategy, value);
-      assertArrayEquals(value, Compression.decompress(strategy, packed), strategy.name());
+      byte[] packed = Compression.compress(strategy, dictionary, value);
+      assertArrayEquals(value, Compression.decompress(strategy, dictionary, packed),
+          strategy.name());
       if (strategy != CompressionStrategy.NO_OP) {
         assertTrue(packed.length < value.length, strategy.name());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> Compression.decompress(strategy, new byte[] {1, 2, 3}));
-        assertTrue(e.getMessage().startsWith("not valid " + strategy.name()), e.getMessage());
+            () -> Compression.decompress(strategy, dictionary, new byte[] {1, 2, 3}));
+        String name = strategy == CompressionStrategy.ZSTD_WITH_DICT ? "ZSTD" : strategy.name();
+        assertTrue(e.getMessage().startsWith("not valid " + name), e.getMessage());
       }
     }
   }
