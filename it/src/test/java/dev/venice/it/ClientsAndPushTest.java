@@ -212,17 +212,7 @@ class ClientsAndPushTest {
         "valueSchema", Schemas.USER_V1, "partitionCount", 2, "replicationFactor", 2,
         "hybrid", Map.of("rewindSeconds", 3600, "offsetLagThreshold", 10),
         "compressionStrategy", "ZSTD_WITH_DICT"));
-    // the benchmark reads the file and the schemas, and changes nothing
     Path input = jsonFile("dicted.jsonl", 400, 0);
-    String table = DistributionCli.venice(cluster.controllerUrl(), "push", "--store", "dicted",
-        "--file", input.toString(), "--benchmark-compression", "--sample-size", "300");
-    for (String strategy : List.of("NO_OP", "GZIP", "ZSTD", "ZSTD_WITH_DICT")) {
-      assertTrue(table.lines().anyMatch(l -> l.startsWith(strategy + " ")), table);
-    }
-    assertTrue(table.contains("300 values sampled from 400 records") && table.contains(
-        "recommended: "), table);
-    assertEquals(0, admin.getStore("dicted").largestUsedVersion(), "no version: " + table);
-
     PushJob.create(cluster.controllerUrl(), "dicted", input).run();
     cluster.awaitRoutable("dicted", WAIT);
     byte[] first = admin.dictionary("dicted", 1);

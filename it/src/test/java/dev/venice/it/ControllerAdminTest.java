@@ -351,8 +351,9 @@ class ControllerAdminTest {
         () -> admin.updateStore("steady", Map.of("replicationFactor", "two")));
     assertBad(400, "unknown field colour; allowed: ", () -> admin.updateStore("steady",
         Map.of("colour", "blue")));
-    assertBad(400, "field compressionStrategy: expected one of NO_OP, GZIP, ZSTD, got \"LZ4\"",
-        () -> admin.updateStore("steady", Map.of("compressionStrategy", "LZ4")));
+    assertBad(400, "field compressionStrategy: expected one of NO_OP, GZIP, ZSTD, ZSTD_WITH_DICT,"
+        + " got \"LZ4\"", () -> admin.updateStore("steady", Map.of("compressionStrategy",
+            "LZ4")));
     assertBad(400, "pluginSettings key 'hedging.delay' is invalid",
         () -> admin.updateStore("steady", Map.of("pluginSettings", Map.of("hedging.delay", "1"))));
     assertBad(404, "store nope does not exist", () -> admin.updateStore("nope",

@@ -325,12 +325,15 @@ class ReplicationChaosTest {
         }
       }
       assertTrue(problems.isEmpty(), "replicas went back in time: " + problems);
+      List<TopicPartition> versionPartitions = new ArrayList<>();
       for (Version kept : new ControllerClient(cluster.controllerUrl()).getStore(store)
           .versions()) { // older versions are retired with their topics
         for (int p = 0; p < partitions; p++) {
-          assertOneWriterAtATime(TopicNames.versionTopic(store, kept.number()), p);
+          versionPartitions.add(new TopicPartition(TopicNames.versionTopic(store,
+              kept.number()), p));
         }
       }
+      assertOneWriterAtATime(versionPartitions);
       System.out.println(store + ": " + expected.size() + " keys, " + ackCount.get()
           + " acknowledged writes verified on " + cluster.externalServers().size()
           + " replicas; partition 0 leaders seen in order: " + leaders);
@@ -368,41 +371,46 @@ class ReplicationChaosTest {
     }
 
     /**
-     * Reads a version-topic partition with a plain consumer in both isolation levels (what
+     * Reads version-topic partitions with a plain consumer in both isolation levels (what
      * followers read, and what is physically in the log) and checks that real-time copies come
-     * from one leader at a time: once a new leader's first copy appears, no earlier leader's does.
+     * from one leader at a time in each: once a new leader's first copy appears, no earlier
+     * leader's does. One consumer per isolation level reads every partition at once.
      */
-    private void assertOneWriterAtATime(String topic, int partition) {
+    private void assertOneWriterAtATime(List<TopicPartition> partitions) {
       for (String isolation : List.of("read_committed", "read_uncommitted")) {
-        List<String> writers = new ArrayList<>();
-        TopicPartition tp = new TopicPartition(topic, partition);
+        Map<TopicPartition, List<String>> writers = new LinkedHashMap<>();
+        partitions.forEach(tp -> writers.put(tp, new ArrayList<>()));
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrapServers(),
             ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(),
             new ByteArrayDeserializer())) {
-          consumer.assign(List.of(tp));
-          consumer.seekToBeginning(List.of(tp));
-          long end = consumer.endOffsets(List.of(tp), WAIT).get(tp);
+          consumer.assign(partitions);
+          consumer.seekToBeginning(partitions);
+          Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, WAIT);
           long deadline = System.nanoTime() + WAIT.toNanos();
-          while (consumer.position(tp) < end && System.nanoTime() < deadline) {
+          while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))
+              && System.nanoTime() < deadline) {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
               Envelope envelope = Envelope.decode(record.value());
               if (envelope.upstreamOffset() < 0) {
                 continue; // the push's own records
               }
+              TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+              List<String> seen = writers.get(tp);
               String writer = envelope.producerId();
-              if (writers.isEmpty() || !writers.get(writers.size() - 1).equals(writer)) {
-                if (writers.contains(writer)) {
-                  throw new AssertionError(topic + "-" + partition + " (" + isolation + "): leader "
-                      + writer + " wrote at offset " + record.offset() + " after its successor "
-                      + writers.get(writers.size() - 1) + " began");
+              if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(writer)) {
+                if (seen.contains(writer)) {
+                  throw new AssertionError(tp + " (" + isolation + "): leader " + writer
+                      + " wrote at offset " + record.offset() + " after its successor "
+                      + seen.get(seen.size() - 1) + " began");
                 }
-                writers.add(writer);
+                seen.add(writer);
               }
             }
           }
-          assertTrue(consumer.position(tp) >= end, topic + "-" + partition + " read to its end");
+          partitions.forEach(tp -> assertTrue(consumer.position(tp) >= ends.get(tp),
+              tp + " (" + isolation + ") read to its end"));
         }
       }
     }

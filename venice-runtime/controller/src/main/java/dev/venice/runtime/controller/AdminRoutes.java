@@ -169,6 +169,7 @@ final class AdminRoutes {
     server.route("GET", "/leader", r -> leader());
     new AssignmentRoutes(stores, assignments, this::onLeader).mount(server);
     new SchemaRegistryWebRoutes(stores).mount(server);
+    new ApiDocsRoutes().mount(server);
   }
 
   /** A mutation: a standby answers 307 to the leader (or 503 while there is none). */

@@ -214,6 +214,15 @@ public final class VeniceController implements RunningProcess {
     return admin.url();
   }
 
+  /**
+   * Every route of this controller's admin API as {@code "METHOD /pattern"}, plugin endpoints as
+   * {@code "ANY /plugins/<id>/<path>"} (see {@link AdminHttpServer#routes()}): what the OpenAPI
+   * drift test compares with openapi.yaml.
+   */
+  public List<String> adminRoutes() {
+    return admin.routes();
+  }
+
   /** The cluster it manages. */
   public String cluster() {
     return cluster;

@@ -1,6 +1,7 @@
 package dev.venice.runtime.common.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.venice.runtime.common.plugin.PluginEndpoints;
 import dev.venice.runtime.common.plugin.PluginManager;
 import dev.venice.spi.http.PluginHttpRequest;
 import dev.venice.spi.http.PluginHttpResponse;
@@ -148,6 +149,29 @@ public final class AdminHttpServer implements AutoCloseable {
   /** The base URL, e.g. {@code http://127.0.0.1:5555}. */
   public String url() {
     return "http://" + host + ":" + port();
+  }
+
+  /**
+   * Every route this server answers, for tools that list or check the API (the OpenAPI drift
+   * test): each registered route as {@code "METHOD /pattern"} with its {@code {name}} parameters as
+   * registered ({@code GET /stores/{store}}), built-ins first, then {@code "ANY
+   * /plugins/<id>/<path>"} for each endpoint of a started plugin, its path as the plugin declared
+   * it (an empty one serves everything under {@code /plugins/<id>/}). The catch-all route that
+   * hands requests to those endpoints is not listed itself: the endpoints are what it serves.
+   * Thread-safe: the routes are fixed when the server is built and the endpoints are the plugin
+   * manager's current (immutable) set.
+   */
+  public List<String> routes() {
+    List<String> all = new ArrayList<>();
+    for (Route route : routes) {
+      if (!route.method().equals(Route.ANY_METHOD)) {
+        all.add(route.name());
+      }
+    }
+    for (PluginEndpoints.Mounted endpoint : plugins.endpoints().mounted()) {
+      all.add("ANY /plugins/" + endpoint.pluginId() + "/" + endpoint.path());
+    }
+    return List.copyOf(all);
   }
 
   @Override

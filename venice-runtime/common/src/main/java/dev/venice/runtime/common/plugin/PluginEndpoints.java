@@ -4,6 +4,7 @@ import dev.venice.runtime.common.plugin.Hooks.Guarded;
 import dev.venice.spi.http.PluginHttpEndpoint;
 import dev.venice.spi.http.PluginHttpRequest;
 import dev.venice.spi.http.PluginHttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +19,25 @@ public final class PluginEndpoints {
 
   PluginEndpoints(Map<String, List<Guarded<PluginHttpEndpoint>>> byPlugin) {
     this.byPlugin = Map.copyOf(byPlugin);
+  }
+
+  /**
+   * One endpoint a started plugin contributed.
+   *
+   * @param pluginId the plugin's id: the endpoint is served under {@code /plugins/<id>/}
+   * @param path the path the endpoint declared, relative to that prefix ({@code ""}: all of it)
+   */
+  public record Mounted(String pluginId, String path) {}
+
+  /**
+   * Every endpoint of the started plugins (in no set order), for listings of a host's
+   * routes (such as the OpenAPI drift test). Thread-safe: this object never changes.
+   */
+  public List<Mounted> mounted() {
+    List<Mounted> all = new ArrayList<>();
+    byPlugin.forEach((id, endpoints) -> endpoints.forEach(
+        e -> all.add(new Mounted(id, e.hook().path()))));
+    return List.copyOf(all);
   }
 
   /**
