@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
+import org.apache.helix.zookeeper.exception.ZkClientException;
 import org.apache.helix.zookeeper.impl.client.ZkClient;
 import org.apache.helix.zookeeper.zkclient.exception.ZkBadVersionException;
 import org.apache.helix.zookeeper.zkclient.exception.ZkNoNodeException;
@@ -38,6 +39,7 @@ import org.apache.zookeeper.data.Stat;
  * /&lt;cluster&gt;/Stores/&lt;store&gt;/key-schema/1         the key schema
  * /&lt;cluster&gt;/Stores/&lt;store&gt;/value-schema/&lt;id&gt;    each value schema
  * /&lt;cluster&gt;/OfflinePushes/&lt;topic&gt;/&lt;partition&gt;/&lt;instance&gt;   a replica's report
+ * /&lt;cluster&gt;/Stores/&lt;store&gt;/dictionaries/&lt;version&gt;   a ZSTD_WITH_DICT dictionary
  * </pre>
  *
  * Every update is a conditional write on the node's version, retried on conflict, so concurrent
@@ -46,6 +48,8 @@ import org.apache.zookeeper.data.Stat;
 final class MetadataRepository {
   static final ObjectMapper JSON = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  /** A version's reports are listed and deleted again at most this often while servers write. */
+  private static final int MAX_DELETE_ATTEMPTS = 10;
 
   private final ZkClient zk;
   private final String cluster;
@@ -215,10 +219,28 @@ final class MetadataRepository {
    * compression dictionary.
    */
   void deleteVersionState(String topic) {
-    zk.deleteRecursively(ZkPaths.push(cluster, topic));
+    deleteRacingReports(ZkPaths.push(cluster, topic));
     zk.deleteRecursively(ZkPaths.leaderTerms(cluster, topic));
     zk.deleteRecursively(ZkPaths.dictionary(cluster, TopicNames.storeOf(topic),
         TopicNames.versionOf(topic)));
+  }
+
+  /**
+   * Deletes a version's replica reports while its servers may still be writing them: a report
+   * created between the listing and the delete fails the delete (not empty), so it lists again.
+   * Servers never create the version's own node, so once it is gone nothing comes back.
+   */
+  private void deleteRacingReports(String path) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        zk.deleteRecursively(path);
+        return;
+      } catch (ZkClientException reportCreatedMeanwhile) {
+        if (attempt == MAX_DELETE_ATTEMPTS) {
+          throw reportCreatedMeanwhile;
+        }
+      }
+    }
   }
 
   /**
