@@ -57,6 +57,8 @@ final class HotKeyTracker implements ReadHook, IngestionRecordHook {
 
   private final StoreSettings<HotKeysConfig> settings;
   private final TimeSource time;
+  /** Kept: its meters read through it. */
+  private final HotKeysMetrics metrics;
   private final int stripes;
   private final Map<Replica, ReplicaSummary> summaries = new ConcurrentHashMap<>();
   /** Keys counted by summaries since dropped, so the updates counter never goes back. */
@@ -75,7 +77,7 @@ final class HotKeyTracker implements ReadHook, IngestionRecordHook {
     this.settings = settings;
     this.time = time;
     this.stripes = stripes;
-    new HotKeysMetrics(registry, prefix, summaries::size, this::updates);
+    this.metrics = new HotKeysMetrics(registry, prefix, summaries::size, this::updates);
   }
 
   @Override

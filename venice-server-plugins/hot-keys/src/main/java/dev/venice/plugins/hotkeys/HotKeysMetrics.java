@@ -10,6 +10,9 @@ import java.util.function.DoubleSupplier;
  * from the summaries when exported: nothing is recorded per request. Thread-safe.
  */
 final class HotKeysMetrics {
+  /** Held here: Micrometer holds a function counter's object weakly (see the constructor). */
+  private final DoubleSupplier updates;
+
   /**
    * Registers the meters.
    *
@@ -19,9 +22,13 @@ final class HotKeysMetrics {
    */
   HotKeysMetrics(MeterRegistry registry, String prefix, DoubleSupplier partitions,
       DoubleSupplier updates) {
+    this.updates = updates;
     Gauge.builder(prefix + "tracked.partitions", partitions::getAsDouble)
         .description("Partition replicas with a hot-key summary").register(registry);
-    FunctionCounter.builder(prefix + "updates", updates, DoubleSupplier::getAsDouble)
+    // the counter reads through this object, which its owner keeps: a method reference held
+    // only by the registry (weakly) would be collected, and the counter would stop at its last
+    // value
+    FunctionCounter.builder(prefix + "updates", this, metrics -> metrics.updates.getAsDouble())
         .description("Key lookups counted by the hot-key summaries").register(registry);
   }
 }

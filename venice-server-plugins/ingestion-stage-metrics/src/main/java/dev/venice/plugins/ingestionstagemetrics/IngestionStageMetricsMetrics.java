@@ -32,6 +32,7 @@ final class IngestionStageMetricsMetrics {
   private final MeterRegistry registry;
   private final String prefix;
   private final LongSupplier clock;
+  private final DoubleSupplier flushes;
 
   /**
    * @param prefix the host-given meter prefix, ending with a dot
@@ -44,9 +45,12 @@ final class IngestionStageMetricsMetrics {
     this.registry = registry;
     this.prefix = prefix;
     this.clock = clock;
+    this.flushes = flushes;
     Gauge.builder(prefix + "replicas.tracked", replicas::getAsDouble)
         .description("Partition replicas with stage timings being recorded").register(registry);
-    FunctionCounter.builder(prefix + "flushes", flushes, DoubleSupplier::getAsDouble)
+    // read through this object, which its owner keeps: a method reference held only by the
+    // registry (weakly) would be collected, and the counter would stop at its last value
+    FunctionCounter.builder(prefix + "flushes", this, metrics -> metrics.flushes.getAsDouble())
         .description("Merges of a partition replica's accumulated stage timings into its"
             + " store's meters").register(registry);
   }

@@ -18,6 +18,7 @@ final class TracingMetrics {
   final Counter startedUnsampled;
   final Counter exported;
   final Counter exportFailed;
+  private volatile LongSupplier dropped = () -> 0;
 
   /** @param prefix the host-given meter prefix, ending with a dot */
   TracingMetrics(MeterRegistry registry, String prefix) {
@@ -45,7 +46,10 @@ final class TracingMetrics {
    * @param queued finished spans waiting for export now
    */
   void exportQueue(LongSupplier dropped, LongSupplier queued) {
-    FunctionCounter.builder(prefix + "spans.dropped", dropped, LongSupplier::getAsLong)
+    this.dropped = dropped;
+    // read through this object, which the SDK keeps: a lambda held only by the registry
+    // (weakly) would be collected, and the counter would stop at its last value
+    FunctionCounter.builder(prefix + "spans.dropped", this, metrics -> metrics.dropped.getAsLong())
         .description("Finished spans dropped because the export queue was full")
         .register(registry);
     Gauge.builder(prefix + "queue.size", queued::getAsLong)
