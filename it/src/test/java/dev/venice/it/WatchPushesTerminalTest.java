@@ -32,7 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * table is redrawn in place (the store's row is on the screen once, never scrolled), shows an ETA
  * whose predicted finish, in the last half of the push, lies within 20% of the push's duration of
  * the actual finish (the version online), and ends at 100% (every partition completed) and ONLINE.
- * With {@code TERM=dumb} the same command prints plain scrolling lines.
+ * With {@code TERM=dumb} the same command prints plain scrolling lines. It runs alone in a whole
+ * run ({@code it.alone}): on 2 cores a neighbouring test class starves the push now and then, and
+ * a rate that changes mid-push is not one an ETA made before the change can know.
  */
 class WatchPushesTerminalTest {
   private static final String STORE = "watched";
