@@ -73,6 +73,7 @@ public final class WatchPushesCommand implements Callable<Integer> {
   boolean untilIdle;
 
   private final Map<String, String> lastRows = new HashMap<>();
+  private boolean headerPrinted;
   private int drawnLines;
 
   @Override
@@ -215,7 +216,8 @@ public final class WatchPushesCommand implements Callable<Integer> {
 
   /** Plain output: the header once, then each row whose content changed, time-stamped. */
   private void printChanges(PrintWriter out, Instant now, List<PushSummary> pushes) {
-    if (lastRows.isEmpty()) {
+    if (!headerPrinted) {
+      headerPrinted = true;
       out.println("TIME      " + header());
       if (pushes.isEmpty()) {
         out.println(time(now) + "  no push in progress or started in the last 10 minutes");
@@ -228,7 +230,6 @@ public final class WatchPushesCommand implements Callable<Integer> {
         out.println(time(now) + "  " + row);
       }
     }
-    lastRows.putIfAbsent("", ""); // the header is printed once, even with no push yet
   }
 
   private static String time(Instant instant) {
