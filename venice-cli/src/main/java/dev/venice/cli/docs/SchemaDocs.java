@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.venice.runtime.common.controller.StoreSchemas;
 import dev.venice.runtime.common.controller.ValueSchema;
 import dev.venice.runtime.common.meta.Store;
+import dev.venice.runtime.common.schema.SchemaWords;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -13,9 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.avro.JsonProperties;
-import org.apache.avro.LogicalType;
 import org.apache.avro.Schema;
 
 /**
@@ -121,58 +120,28 @@ public final class SchemaDocs {
 
   /** A type as words, without the bookkeeping of first uses (the key schema's cell). */
   static String type(Schema schema) {
-    return type(schema, "", new HashMap<>(), new ArrayList<>());
+    return SchemaWords.of(schema);
   }
 
   /**
-   * A type as words: {@code string (nullable)}, {@code array of record Address}. A named type
-   * met for the first time is written in full and recorded in {@code seen} with {@code path};
-   * a record among them is added to {@code nested} for expansion; one met before is referenced.
+   * A type as words ({@link SchemaWords}): a named type met for the first time is written in
+   * full and recorded in {@code seen} with {@code path}, a record among them added to {@code
+   * nested} for expansion; one met before is referenced.
    */
   private static String type(Schema schema, String path, Map<String, String> seen,
       List<Nested> nested) {
-    LogicalType logical = schema.getLogicalType();
-    String base = switch (schema.getType()) {
-      case RECORD, ENUM, FIXED -> named(schema, path, seen, nested);
-      case ARRAY -> "array of " + type(schema.getElementType(), path + "[]", seen, nested);
-      case MAP -> "map of " + type(schema.getValueType(), path + "{}", seen, nested);
-      case UNION -> union(schema.getTypes(), path, seen, nested);
-      default -> schema.getType().getName();
-    };
-    return logical == null ? base : base + " (" + logical.getName() + ")";
-  }
-
-  private static String named(Schema schema, String path, Map<String, String> seen,
-      List<Nested> nested) {
-    String kind = schema.getType().getName();
-    String where = seen.get(schema.getFullName());
-    if (where != null) {
-      return kind + " " + schema.getName() + " (see " + (where.isEmpty() ? "the value schema"
-          : code(where)) + ")";
-    }
-    seen.put(schema.getFullName(), path);
-    return switch (schema.getType()) {
-      case ENUM -> kind + " " + schema.getName() + " (" + String.join(", ",
-          schema.getEnumSymbols()) + ")";
-      case FIXED -> kind + " " + schema.getName() + " (" + schema.getFixedSize() + " bytes)";
-      default -> {
-        nested.add(new Nested(schema, path));
-        yield kind + " " + schema.getName();
+    return SchemaWords.of(schema, path, (named, at) -> {
+      String where = seen.get(named.getFullName());
+      if (where != null) {
+        return named.getType().getName() + " " + named.getName() + " (see "
+            + (where.isEmpty() ? "the value schema" : code(where)) + ")";
       }
-    };
-  }
-
-  private static String union(List<Schema> branches, String path, Map<String, String> seen,
-      List<Nested> nested) {
-    List<Schema> others = branches.stream().filter(b -> b.getType() != Schema.Type.NULL)
-        .toList();
-    if (others.isEmpty()) {
-      return "null";
-    }
-    String named = others.size() == 1 ? type(others.get(0), path, seen, nested)
-        : "one of " + others.stream().map(b -> type(b, path, seen, nested))
-            .collect(Collectors.joining(", "));
-    return others.size() < branches.size() ? named + " (nullable)" : named;
+      seen.put(named.getFullName(), at);
+      if (named.getType() == Schema.Type.RECORD) {
+        nested.add(new Nested(named, at));
+      }
+      return SchemaWords.inFull(named);
+    });
   }
 
   private static String defaultJson(Schema.Field field) {

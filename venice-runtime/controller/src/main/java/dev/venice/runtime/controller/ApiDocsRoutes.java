@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -88,16 +87,16 @@ final class ApiDocsRoutes {
     if (found != null) {
       return found;
     }
-    found = read(ApiDocsRoutes.class, webjarFolder + name, typeOf(name)).orElseThrow(
+    found = WebResources.read(webjarFolder + name, typeOf(name), CSP).orElseThrow(
         () -> notFound(name));
     files.putIfAbsent(name, found);
     return found;
   }
 
   private AdminResponse ours(String file, String contentType) {
-    return files.computeIfAbsent("ours:" + file, key -> read(ApiDocsRoutes.class, OURS + file,
-        contentType).orElseThrow(() -> new IllegalStateException("the controller jar lacks its"
-            + " resource " + OURS + file)));
+    return files.computeIfAbsent("ours:" + file, key -> WebResources.read(OURS + file,
+        contentType, CSP).orElseThrow(() -> new IllegalStateException("the controller jar lacks"
+            + " its resource " + OURS + file)));
   }
 
   private static AdminHttpException notFound(String name) {
@@ -110,20 +109,6 @@ final class ApiDocsRoutes {
     int dot = name.lastIndexOf('.');
     String extension = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
     return TYPES.getOrDefault(extension, "application/octet-stream");
-  }
-
-  private static Optional<AdminResponse> read(Class<?> base, String resource, String type) {
-    try (InputStream in = base.getResourceAsStream(resource)) {
-      if (in == null) {
-        return Optional.empty();
-      }
-      return Optional.of(new AdminResponse(200, type, in.readAllBytes(), Map.of())
-          .withHeader("Content-Security-Policy", CSP)
-          .withHeader("X-Content-Type-Options", "nosniff")
-          .withHeader("Cache-Control", "no-cache"));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the resource " + resource, e);
-    }
   }
 
   /**

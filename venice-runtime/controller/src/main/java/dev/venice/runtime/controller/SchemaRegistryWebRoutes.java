@@ -8,10 +8,6 @@ import dev.venice.runtime.common.admin.AdminResponse;
 import dev.venice.runtime.common.controller.StoreSchemas;
 import dev.venice.runtime.common.controller.ValueSchema;
 import dev.venice.runtime.common.schema.SchemaDiff;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -123,17 +119,7 @@ final class SchemaRegistryWebRoutes {
 
   /** A page file as a ready answer; a missing one fails the controller's start, not a request. */
   private static AdminResponse resource(String file, String contentType) {
-    try (InputStream in = SchemaRegistryWebRoutes.class.getResourceAsStream(WEB + file)) {
-      if (in == null) {
-        throw new IllegalStateException("the controller jar lacks its resource " + WEB + file);
-      }
-      return AdminResponse.text(200, contentType, new String(in.readAllBytes(),
-              StandardCharsets.UTF_8))
-          .withHeader("Content-Security-Policy", CSP)
-          .withHeader("X-Content-Type-Options", "nosniff")
-          .withHeader("Cache-Control", "no-cache");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the resource " + WEB + file, e);
-    }
+    return WebResources.read(WEB + file, contentType, CSP).orElseThrow(() ->
+        new IllegalStateException("the controller jar lacks its resource " + WEB + file));
   }
 }

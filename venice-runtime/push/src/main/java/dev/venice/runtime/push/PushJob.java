@@ -262,12 +262,9 @@ public final class PushJob {
     } catch (ControllerException e) {
       throw new PushException("benchmark for store " + store + ": " + e.getMessage(), e);
     }
-    Schema keySchema = new Schema.Parser().parse(schemas.keySchema());
-    Reservoir sample = new Reservoir(sampleSize);
-    try (RecordSource source = open(keySchema, schemas.valueSchemas())) {
-      for (SourceRecord record; (record = source.next()) != null; ) {
-        sample.offer(AvroSerde.serialize(record.valueSchema(), record.value()));
-      }
+    Reservoir sample;
+    try {
+      sample = sampleValues(schemas, sampleSize);
     } catch (IOException e) {
       throw new PushException("benchmark for store " + store + ": reading " + input
           + " failed: " + e.getMessage(), e);
@@ -423,16 +420,8 @@ public final class PushJob {
    */
   private CompressionDictionary dictionary(Version version, Reservoir sample,
       StoreSchemas schemas) throws IOException {
-    Reservoir values = sample;
-    if (values == null) {
-      values = new Reservoir(DICTIONARY_SAMPLE_SIZE);
-      try (RecordSource source = open(new Schema.Parser().parse(schemas.keySchema()),
-          schemas.valueSchemas())) {
-        for (SourceRecord record; (record = source.next()) != null; ) {
-          values.offer(AvroSerde.serialize(record.valueSchema(), record.value()));
-        }
-      }
-    }
+    Reservoir values = sample != null ? sample
+        : sampleValues(schemas, DICTIONARY_SAMPLE_SIZE);
     CompressionDictionary dictionary = values.values().stream().allMatch(v -> v.length == 0)
         ? CompressionDictionary.of(schemas.valueSchemas().get(schemas.valueSchemas().size() - 1)
             .schema().getBytes(StandardCharsets.UTF_8))
@@ -440,6 +429,18 @@ public final class PushJob {
             CompressionDictionary.DEFAULT_TRAINED_BYTES);
     admin.putDictionary(store, version.number(), dictionary.bytes());
     return dictionary;
+  }
+
+  /** Reads the input once, sampling at most {@code size} serialized values. */
+  private Reservoir sampleValues(StoreSchemas schemas, int size) throws IOException {
+    Reservoir sample = new Reservoir(size);
+    try (RecordSource source = open(new Schema.Parser().parse(schemas.keySchema()),
+        schemas.valueSchemas())) {
+      for (SourceRecord record; (record = source.next()) != null; ) {
+        sample.offer(AvroSerde.serialize(record.valueSchema(), record.value()));
+      }
+    }
+    return sample;
   }
 
   /**

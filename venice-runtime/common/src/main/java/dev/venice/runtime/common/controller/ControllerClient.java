@@ -189,16 +189,7 @@ public final class ControllerClient {
    *     for a bad field
    */
   public void reportPushProgress(String store, int version, PushProgressReport report) {
-    Map<String, Object> body = new LinkedHashMap<>(); // the controller stamps reportedAtMs
-    body.put("phase", report.phase());
-    body.put("state", report.state());
-    body.put("recordsWritten", report.recordsWritten());
-    body.put("totalRecords", report.totalRecords());
-    body.put("recordsPerSecond", report.recordsPerSecond());
-    body.put("etaSeconds", report.etaSeconds());
-    body.put("etaLowSeconds", report.etaLowSeconds());
-    body.put("etaHighSeconds", report.etaHighSeconds());
-    send("POST", versionPath(store, version) + "/progress", body);
+    send("POST", versionPath(store, version) + "/progress", report);
   }
 
   /**

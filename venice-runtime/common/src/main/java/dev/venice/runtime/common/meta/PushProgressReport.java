@@ -1,5 +1,7 @@
 package dev.venice.runtime.common.meta;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * A push job's own account of its progress, sent to the controller about once a second while it
  * writes and waits ({@code POST /stores/{store}/versions/{n}/progress}) and shown in the push's
@@ -18,12 +20,12 @@ package dev.venice.runtime.common.meta;
  *     (warming up, stalled, not reporting)
  * @param etaLowSeconds the range's short end, null with {@code etaSeconds}
  * @param etaHighSeconds the range's long end, null with {@code etaSeconds}
- * @param reportedAtMs when the controller received the report (epoch ms, its clock); null in what
- *     the job sends
+ * @param reportedAtMs when the controller received the report (epoch ms, its clock); null, and
+ *     then left out of the JSON, in what the job sends
  */
 public record PushProgressReport(String phase, String state, long recordsWritten,
     long totalRecords, double recordsPerSecond, Double etaSeconds, Double etaLowSeconds,
-    Double etaHighSeconds, Long reportedAtMs) {
+    Double etaHighSeconds, @JsonInclude(JsonInclude.Include.NON_NULL) Long reportedAtMs) {
   /** A report older than this (15 s, three missed reports and more) is shown as not reporting. */
   public static final long STALE_AFTER_MS = 15_000;
 }

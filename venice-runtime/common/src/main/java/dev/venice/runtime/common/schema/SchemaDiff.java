@@ -32,7 +32,7 @@ import org.apache.avro.Schema;
  *       {@code null}), {@link Kind#TYPE_CHANGED}, {@link Kind#DEFAULT_CHANGED} (before and after
  *       are the defaults as JSON, {@code null} when there is none), {@link Kind#DOC_CHANGED}
  *       (before and after are the docs);
- *   <li>{@code before}, {@code after}: types as words ({@link #typeWords}): {@code string
+ *   <li>{@code before}, {@code after}: types as words ({@link SchemaWords}): {@code string
  *       (nullable)}, {@code array of record Address}, {@code enum Color (RED, GREEN)};
  *   <li>{@code detail}: one sentence in plain words, e.g. {@code symbols added: BLUE}.
  * </ul>
@@ -50,9 +50,8 @@ import org.apache.avro.Schema;
  * that holds itself, directly or through others) is not entered again, so self-referencing
  * schemas end; a named type used at several paths is compared at each of them.
  *
- * <p>The type words follow those of {@code venice generate-schema-docs} without its "see"
- * references (that code lives in the CLI module, which the runtime must not depend on); records
- * are named, not expanded: their fields are changes of their own. Stateless and thread-safe.
+ * <p>Records are named in the type words, not expanded: their fields are changes of their own.
+ * Stateless and thread-safe.
  */
 public final class SchemaDiff {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -106,36 +105,6 @@ public final class SchemaDiff {
     return List.copyOf(changes);
   }
 
-  /**
-   * A type as words, records by name only: {@code long}, {@code int (date)}, {@code string
-   * (nullable)}, {@code array of record Address}, {@code map of long}, {@code enum Color (RED,
-   * GREEN)}, {@code fixed Md5 (16 bytes)}, {@code one of int, string (nullable)}.
-   */
-  public static String typeWords(Schema schema) {
-    LogicalType logical = schema.getLogicalType();
-    String base = switch (schema.getType()) {
-      case RECORD -> "record " + schema.getName();
-      case ENUM -> "enum " + schema.getName() + " (" + String.join(", ", schema.getEnumSymbols())
-          + ")";
-      case FIXED -> "fixed " + schema.getName() + " (" + schema.getFixedSize() + " bytes)";
-      case ARRAY -> "array of " + typeWords(schema.getElementType());
-      case MAP -> "map of " + typeWords(schema.getValueType());
-      case UNION -> unionWords(schema.getTypes());
-      default -> schema.getType().getName();
-    };
-    return logical == null ? base : base + " (" + logical.getName() + ")";
-  }
-
-  private static String unionWords(List<Schema> branches) {
-    List<Schema> others = nonNull(branches);
-    if (others.isEmpty()) {
-      return "null";
-    }
-    String words = others.size() == 1 ? typeWords(others.get(0))
-        : "one of " + others.stream().map(SchemaDiff::typeWords).collect(Collectors.joining(", "));
-    return others.size() < branches.size() ? words + " (nullable)" : words;
-  }
-
   private static List<Schema> nonNull(List<Schema> branches) {
     return branches.stream().filter(b -> b.getType() != Schema.Type.NULL).toList();
   }
@@ -174,7 +143,8 @@ public final class SchemaDiff {
         boolean sameNullability = nullable(a) == nullable(b);
         if (!sameNullability && report) {
           String nullability = nullable(a) ? "no longer nullable" : "now nullable";
-          typeChanged(path, a, b, typeWords(na.get(0)).equals(typeWords(nb.get(0)))
+          typeChanged(path, a, b, SchemaWords.of(na.get(0))
+              .equals(SchemaWords.of(nb.get(0)))
               ? nullability : "type changed and " + nullability);
         }
         single(path, na.get(0), nb.get(0), report && sameNullability);
@@ -182,12 +152,12 @@ public final class SchemaDiff {
       }
       if (na.isEmpty() || nb.isEmpty()) {
         // a "null" type on either side: nothing nested to compare
-        if (report && !typeWords(a).equals(typeWords(b))) {
+        if (report && !SchemaWords.of(a).equals(SchemaWords.of(b))) {
           typeChanged(path, a, b, "type changed");
         }
         return;
       }
-      if (report && !typeWords(a).equals(typeWords(b))) {
+      if (report && !SchemaWords.of(a).equals(SchemaWords.of(b))) {
         typeChanged(path, a, b, unionDetail(na, nb));
       }
       for (Schema x : na) {
@@ -265,7 +235,7 @@ public final class SchemaDiff {
           String at = join(path, f.name());
           Schema.Field g = after.remove(f.name());
           if (g == null) {
-            changes.add(new Change(at, Kind.REMOVED, typeWords(f.schema()), null,
+            changes.add(new Change(at, Kind.REMOVED, SchemaWords.of(f.schema()), null,
                 "field removed"));
             continue;
           }
@@ -282,8 +252,9 @@ public final class SchemaDiff {
           }
         }
         for (Schema.Field g : after.values()) {
-          changes.add(new Change(join(path, g.name()), Kind.ADDED, null, typeWords(g.schema()),
-              g.hasDefaultValue() ? "field added with default " + defaultJson(g)
+          changes.add(new Change(join(path, g.name()), Kind.ADDED, null,
+              SchemaWords.of(g.schema()), g.hasDefaultValue()
+                  ? "field added with default " + defaultJson(g)
                   : "field added without a default"));
         }
       } finally {
@@ -292,7 +263,8 @@ public final class SchemaDiff {
     }
 
     private void typeChanged(String path, Schema a, Schema b, String detail) {
-      changes.add(new Change(path, Kind.TYPE_CHANGED, typeWords(a), typeWords(b), detail));
+      changes.add(new Change(path, Kind.TYPE_CHANGED, SchemaWords.of(a), SchemaWords.of(b),
+          detail));
     }
   }
 
@@ -324,9 +296,9 @@ public final class SchemaDiff {
 
   /** Which union branches came and went (by their words). */
   private static String unionDetail(List<Schema> na, List<Schema> nb) {
-    Set<String> before = na.stream().map(SchemaDiff::typeWords)
+    Set<String> before = na.stream().map(SchemaWords::of)
         .collect(Collectors.toCollection(LinkedHashSet::new));
-    Set<String> after = nb.stream().map(SchemaDiff::typeWords)
+    Set<String> after = nb.stream().map(SchemaWords::of)
         .collect(Collectors.toCollection(LinkedHashSet::new));
     List<String> parts = new ArrayList<>();
     Set<String> added = new LinkedHashSet<>(after);

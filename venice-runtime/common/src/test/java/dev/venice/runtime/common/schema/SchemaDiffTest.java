@@ -243,11 +243,11 @@ class SchemaDiffTest {
 
   @Test
   void typeWords() {
-    assertEquals("array of record User", SchemaDiff.typeWords(
+    assertEquals("array of record User", SchemaWords.of(
         parse("{\"type\": \"array\", \"items\": " + user("").toString() + "}")));
-    assertEquals("fixed Md5 (16 bytes)", SchemaDiff.typeWords(
+    assertEquals("fixed Md5 (16 bytes)", SchemaWords.of(
         parse("{\"type\": \"fixed\", \"name\": \"Md5\", \"size\": 16}")));
-    assertEquals("map of one of int, string (nullable)", SchemaDiff.typeWords(
+    assertEquals("map of one of int, string (nullable)", SchemaWords.of(
         parse("{\"type\": \"map\", \"values\": [\"int\", \"null\", \"string\"]}")));
   }
 }
