@@ -46,6 +46,20 @@ final class StoreSerde {
   }
 
   /**
+   * Decodes a serialized key (a Da Vinci scan's keys): a string key as a {@link String}, as
+   * callers pass it (Avro decodes strings as {@code Utf8}), any other as Avro generic data.
+   */
+  Object keyObject(byte[] key) {
+    Object decoded = AvroSerde.deserialize(keySchema, keySchema, key);
+    return keySchema.getType() == Schema.Type.STRING ? decoded.toString() : decoded;
+  }
+
+  /** Whether this serde knows the value schema {@code schemaId}. */
+  boolean knows(int schemaId) {
+    return valueSchemas.containsKey(schemaId);
+  }
+
+  /**
    * Decompresses and decodes a value read from {@code version} (whose dictionary a {@code
    * ZSTD_WITH_DICT} value needs).
    *

@@ -81,7 +81,9 @@ final class IngestionTask implements Runnable {
   private final PartitionStore storage;
   private final String kafkaBootstrap;
   private final String instanceId;
-  private final ZkStoreRepository reporter;
+  /** Store metadata: the store's current hybrid settings, a version's dictionary. */
+  private final ZkStoreRepository stores;
+  private final ReplicaManager.StatusReports statusReports;
   private final Supplier<IngestionHooks> hooks;
   /**
    * The hooks of the plugins on for this store when the replica opened, kept for its life: a hook
@@ -118,8 +120,8 @@ final class IngestionTask implements Runnable {
   private final StorageRetry storageWrites;
 
   IngestionTask(String topic, int partition, int partitionCount, PartitionStore storage,
-      String kafkaBootstrap, HybridConfig hybrid, String instanceId, ZkStoreRepository reporter,
-      LeaderTerms terms, Supplier<IngestionHooks> hooks, DeadLetterWriter deadLetterWriter,
+      String kafkaBootstrap, HybridConfig hybrid, String instanceId, ZkStoreRepository stores,
+      ReplicaManager.StatusReports statusReports, LeaderTerms terms, Supplier<IngestionHooks> hooks, DeadLetterWriter deadLetterWriter,
       Duration unknownSchemaWait, Duration storageRetryTimeout, MeterRegistry registry,
       Runnable onFailure,
       BooleanSupplier readinessPublished) {
@@ -129,7 +131,8 @@ final class IngestionTask implements Runnable {
     this.storage = storage;
     this.kafkaBootstrap = kafkaBootstrap;
     this.instanceId = instanceId;
-    this.reporter = reporter;
+    this.stores = stores;
+    this.statusReports = statusReports;
     this.hooks = hooks;
     this.onFailure = onFailure;
     this.readinessPublished = readinessPublished;
@@ -151,7 +154,7 @@ final class IngestionTask implements Runnable {
         () -> replicaHooks, deadLetterWriter, registry, () -> running);
     this.realTimeLeader = hybrid == null ? null : new RealTimeLeader(topic, partition,
         partitionCount, storage, kafkaBootstrap, hybrid, terms, () -> consumer("rt"),
-        deadLetters, new ValueSchemaCheck(store, reporter, unknownSchemaWait), () -> replicaHooks,
+        deadLetters, new ValueSchemaCheck(store, stores, unknownSchemaWait), () -> replicaHooks,
         registry);
     this.thread = new Thread(this, "ingestion-" + topic + "-" + partition);
     this.thread.setDaemon(true);
@@ -239,7 +242,7 @@ final class IngestionTask implements Runnable {
         replicaHooks.endOfPush(event(resumed));
       }
       // never COMPLETED from the stored end-of-push alone: the backlog comes first
-      reporter.report(topic, partition, instanceId, ReplicaStatus.STARTED);
+      statusReports.report(topic, partition, ReplicaStatus.STARTED);
       while (running) {
         for (ConsumerRecord<byte[], byte[]> record : versionConsumer.poll(POLL)) {
           applyVersionRecord(record);
@@ -258,7 +261,7 @@ final class IngestionTask implements Runnable {
         failed = true;
         LOG.error("ingestion of {} partition {} failed; replica reported ERROR and taken out of"
             + " service", topic, partition, e);
-        reporter.report(topic, partition, instanceId, ReplicaStatus.ERROR);
+        statusReports.report(topic, partition, ReplicaStatus.ERROR);
         onFailure.run();
       }
     } finally {
@@ -307,7 +310,7 @@ final class IngestionTask implements Runnable {
     if (storage.compression() == CompressionStrategy.ZSTD_WITH_DICT
         && storage.dictionary() == null) {
       int version = TopicNames.versionOf(topic);
-      storage.dictionary(reporter.dictionary(store, version).orElseThrow(() ->
+      storage.dictionary(stores.dictionary(store, version).orElseThrow(() ->
           new IllegalStateException("store " + store + " version " + version + " is compressed"
               + " with ZSTD_WITH_DICT but ZooKeeper holds no dictionary for it (its push sends"
               + " it before start-of-push)")));
@@ -442,7 +445,7 @@ final class IngestionTask implements Runnable {
       return;
     }
     published = true;
-    reporter.report(topic, partition, instanceId, ReplicaStatus.COMPLETED);
+    statusReports.report(topic, partition, ReplicaStatus.COMPLETED);
   }
 
   /** The rule of the class comment. */
@@ -456,7 +459,7 @@ final class IngestionTask implements Runnable {
       return false;
     }
     // the store's current settings: a store made batch-only since has no real-time topic
-    HybridConfig hybrid = reporter.store(store).map(Store::hybrid).orElse(null);
+    HybridConfig hybrid = stores.store(store).map(Store::hybrid).orElse(null);
     if (hybrid == null) {
       return true;
     }

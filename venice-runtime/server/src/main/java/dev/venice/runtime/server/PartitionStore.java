@@ -195,6 +195,72 @@ public final class PartitionStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts a scan of every stored record in key order (RocksDB's iterator on an implicit snapshot:
+   * writes after the start are not seen). The scan holds the store open as a read does: a {@link
+   * #close()} waits until the scan is closed, so close it promptly (try-with-resources).
+   *
+   * @throws IllegalStateException once the store is closed
+   */
+  Scan scan() {
+    readers.incrementAndGet();
+    if (closed) {
+      readers.decrementAndGet();
+      throw new IllegalStateException("partition " + dir.getFileName() + " is closed");
+    }
+    return new Scan(db.newIterator(data));
+  }
+
+  /** A scan of the stored records in key order; one thread; see {@link #scan()}. */
+  final class Scan implements AutoCloseable {
+    private final RocksIterator iterator;
+    private boolean started;
+    private boolean finished;
+
+    private Scan(RocksIterator iterator) {
+      this.iterator = iterator;
+    }
+
+    /**
+     * Moves to the next record (the first on the first call).
+     *
+     * @return false after the last record
+     * @throws RocksDBException when RocksDB fails the iteration (e.g. a corrupt file)
+     */
+    boolean next() throws RocksDBException {
+      if (started) {
+        iterator.next();
+      } else {
+        iterator.seekToFirst();
+        started = true;
+      }
+      if (!iterator.isValid()) {
+        iterator.status(); // throws when the iteration ended on an error, not at the end
+        return false;
+      }
+      return true;
+    }
+
+    /** The current record's key. */
+    byte[] key() {
+      return iterator.key();
+    }
+
+    /** The current stored record (either format of the class comment). */
+    byte[] stored() {
+      return iterator.value();
+    }
+
+    @Override
+    public void close() {
+      if (!finished) {
+        finished = true;
+        iterator.close();
+        readers.decrementAndGet();
+      }
+    }
+  }
+
   /** The last applied offset, -1 before the first record. */
   long checkpointOffset() throws RocksDBException {
     return readLong(OFFSET, -1);

@@ -1,5 +1,6 @@
 package dev.venice.runtime.server;
 
+import dev.venice.runtime.common.meta.ReplicaStatus;
 import dev.venice.runtime.common.meta.Store;
 import dev.venice.runtime.common.meta.TopicNames;
 import dev.venice.runtime.common.meta.Version;
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The partition replicas this server holds, each a {@link PartitionStore} filled by an {@link
  * IngestionTask}. Helix state transitions call in here: open (OFFLINE to STANDBY), promote and
- * demote (LEADER), close (to OFFLINE) and drop (to DROPPED).
+ * demote (LEADER), close (to OFFLINE) and drop (to DROPPED). A Da Vinci client's {@link
+ * DaVinciBackend} holds its local partitions in one too: opened and dropped by subscriptions,
+ * never promoted.
  */
 final class ReplicaManager implements StorageStatsService, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaManager.class);
@@ -47,11 +50,23 @@ final class ReplicaManager implements StorageStatsService, AutoCloseable {
     void withdraw(String topic, int partition);
   }
 
+  /**
+   * Where a replica's ingestion status (STARTED, COMPLETED, ERROR) goes: on a server, ZooKeeper's
+   * replica reports, which the controller's push monitor reads; on a Da Vinci client, nowhere (it
+   * is no replica of the cluster's and must never count towards, or fail, a push).
+   */
+  @FunctionalInterface
+  interface StatusReports {
+    /** Reports {@code status} of the replica; called on its ingestion thread. */
+    void report(String topic, int partition, ReplicaStatus status);
+  }
+
   /** One replica on this server. */
   record Replica(String topic, int partition, PartitionStore storage, IngestionTask ingestion) {}
 
   private final Path dataDir;
   private final ZkStoreRepository stores;
+  private final StatusReports statusReports;
   private final LeaderTerms terms;
   private final String kafkaBootstrap;
   private final String instanceId;
@@ -77,8 +92,8 @@ final class ReplicaManager implements StorageStatsService, AutoCloseable {
     public void withdraw(String topic, int partition) {}
   };
 
-  ReplicaManager(Path dataDir, ZkStoreRepository stores, LeaderTerms terms, String kafkaBootstrap,
-      String instanceId, Supplier<IngestionHooks> hooks, MeterRegistry registry,
+  ReplicaManager(Path dataDir, ZkStoreRepository stores, StatusReports statusReports,
+      LeaderTerms terms, String kafkaBootstrap, String instanceId, Supplier<IngestionHooks> hooks, MeterRegistry registry,
       boolean statisticsEnabled, Duration unknownSchemaWait, Duration storageRetryTimeout) {
     this.dataDir = dataDir;
     this.statisticsEnabled = statisticsEnabled;
@@ -86,6 +101,7 @@ final class ReplicaManager implements StorageStatsService, AutoCloseable {
     this.storageRetryTimeout = storageRetryTimeout;
     this.deadLetters = new DeadLetterWriter(kafkaBootstrap, instanceId, registry);
     this.stores = stores;
+    this.statusReports = statusReports;
     this.terms = terms;
     this.kafkaBootstrap = kafkaBootstrap;
     this.instanceId = instanceId;
@@ -101,15 +117,15 @@ final class ReplicaManager implements StorageStatsService, AutoCloseable {
     }
     String storeName = TopicNames.storeOf(topic);
     Store store = stores.store(storeName).orElseThrow(() -> new IllegalStateException(
-        "Helix assigned " + id + " but store " + storeName + " does not exist"));
+        "opening " + id + ": store " + storeName + " does not exist"));
     Version version = store.version(TopicNames.versionOf(topic)).orElseThrow(
-        () -> new IllegalStateException("Helix assigned " + id + " but store " + storeName
+        () -> new IllegalStateException("opening " + id + ": store " + storeName
             + " has no version " + TopicNames.versionOf(topic)));
     readiness.withdraw(topic, partition); // a report left by an earlier opening is stale
     PartitionStore storage = PartitionStore.open(dir(topic, partition), statisticsEnabled);
     IngestionTask ingestion = new IngestionTask(topic, partition, version.partitionCount(),
-        storage, kafkaBootstrap, store.hybrid(), instanceId, stores, terms, hooks, deadLetters,
-        unknownSchemaWait, storageRetryTimeout, registry,
+        storage, kafkaBootstrap, store.hybrid(), instanceId, stores, statusReports, terms, hooks,
+        deadLetters, unknownSchemaWait, storageRetryTimeout, registry,
         () -> takeOutOfService.accept(topic, partition),
         () -> readiness.caughtUp(topic, partition));
     replicas.put(id, new Replica(topic, partition, storage, ingestion));

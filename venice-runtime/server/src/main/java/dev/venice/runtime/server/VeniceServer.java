@@ -87,6 +87,7 @@ public final class VeniceServer implements RunningProcess {
       this.instanceId = hostName + "_" + grpcPort;
       try {
         this.replicas = new ReplicaManager(Path.of(config.get(ServerConfig.DATA_DIR)), stores,
+            (topic, partition, status) -> stores.report(topic, partition, instanceId, status),
             new LeaderTerms(zk, cluster), kafka, instanceId,
             () -> host.plugins().ingestionHooks(), registry,
             config.get(ServerConfig.STORAGE_STATISTICS_ENABLED),

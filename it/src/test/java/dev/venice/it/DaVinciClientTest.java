@@ -1,0 +1,264 @@
+package dev.venice.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.venice.runtime.client.DaVinciClient;
+import dev.venice.runtime.client.DaVinciConfig;
+import dev.venice.runtime.common.controller.ControllerClient;
+import dev.venice.runtime.localcluster.LocalCluster;
+import dev.venice.runtime.push.OnlineProducer;
+import dev.venice.runtime.push.PushJob;
+import dev.venice.spi.client.ServiceUnavailableException;
+import dev.venice.spi.client.UnknownStoreException;
+import dev.venice.spi.client.VeniceClientException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Da Vinci client on a local cluster: bootstrap, local reads (single, batch, streaming,
+ * scan), a version swap under a running reader, hybrid updates, partial subscriptions, and a
+ * close that leaves no thread behind, also after a failed start.
+ */
+class DaVinciClientTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static LocalCluster cluster;
+  private static ControllerClient admin;
+
+  @TempDir static Path files;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = LocalCluster.builder().servers(1).routers(1)
+        .controllerConfig("push.monitor.interval", "50ms").build();
+    admin = new ControllerClient(cluster.controllerUrl());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static DaVinciConfig config(String dir) {
+    return DaVinciConfig.builder(cluster.zooKeeperAddress(), cluster.clusterName(),
+        cluster.kafkaBootstrapServers(), files.resolve(dir)).build();
+  }
+
+  private static Path users(String name, int count, int ageOffset) throws Exception {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      lines.add("{\"key\": \"k-" + i + "\", \"value\": {\"name\": \"name-" + i + "\", \"age\": "
+          + (ageOffset + i) + "}}");
+    }
+    return Files.write(files.resolve(name), lines);
+  }
+
+  private static GenericRecord user(String name, int age) {
+    GenericRecord record = new GenericData.Record(Data.USER);
+    record.put("name", name);
+    record.put("age", age);
+    return record;
+  }
+
+  private static int age(Object value) {
+    return (Integer) ((GenericRecord) value).get("age");
+  }
+
+  @Test
+  void bootstrapsReadsLocallySwapsVersionsWithoutAFailedReadAndFollowsRealTime()
+      throws Exception {
+    admin.createStore(Map.of("name", "dvc", "keySchema", Schemas.KEY,
+        "valueSchema", Schemas.USER_V1, "partitionCount", 3, "replicationFactor", 1,
+        "hybrid", Map.of("rewindSeconds", 3600, "offsetLagThreshold", 10),
+        "compressionStrategy", "GZIP"));
+    PushJob.create(cluster.controllerUrl(), "dvc", users("v1.jsonl", 300, 0)).run();
+    try (DaVinciClient<String, Object> client = DaVinciClient.start("dvc", config("dvc"))) {
+      assertInstanceOf(VeniceClientException.class, cause(() -> client.get("k-0").join()),
+          "nothing subscribed yet");
+      client.subscribeAll().get(60, TimeUnit.SECONDS);
+      assertEquals(1, client.servingVersion());
+      assertEquals(Set.of(0, 1, 2), client.subscribedPartitions());
+      for (int i = 0; i < 300; i++) {
+        assertEquals(i, age(client.get("k-" + i).join()), "k-" + i);
+      }
+      assertNull(client.get("absent").join());
+      Set<String> keys = IntStream.range(0, 300).mapToObj(i -> "k-" + i)
+          .collect(Collectors.toSet());
+      Map<String, Object> batch = client.batchGet(keys).join();
+      assertEquals(300, batch.size());
+      Map<String, Integer> streamed = new TreeMap<>();
+      client.streamingBatchGet(keys, (key, value) -> streamed.put(key, age(value))).join();
+      assertEquals(300, streamed.size());
+      Map<String, Integer> scanned = new TreeMap<>();
+      assertEquals(300, client.scan((key, value) -> scanned.put(key.toString(), age(value))));
+      assertEquals(streamed, scanned);
+
+      // a reader runs through a push of version 2 and the swap to it
+      AtomicBoolean reading = new AtomicBoolean(true);
+      AtomicLong reads = new AtomicLong();
+      ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+      Thread reader = new Thread(() -> {
+        int i = 0;
+        while (reading.get()) {
+          try {
+            int age = age(client.get("k-" + (i % 300)).join());
+            if (age != i % 300 && age != 1000 + i % 300) {
+              failures.add(new AssertionError("k-" + i % 300 + " read age " + age));
+            }
+            reads.incrementAndGet();
+          } catch (RuntimeException e) {
+            failures.add(e);
+          }
+          i++;
+        }
+      }, "dvc-reader");
+      reader.start();
+      try {
+        PushJob.create(cluster.controllerUrl(), "dvc", users("v2.jsonl", 300, 1000)).run();
+        LocalCluster.waitFor("the Da Vinci client on version 2", WAIT,
+            () -> client.servingVersion() == 2);
+        long atSwap = reads.get();
+        LocalCluster.waitFor("reads after the swap", WAIT, () -> reads.get() > atSwap + 1000);
+      } finally {
+        reading.set(false);
+        reader.join();
+      }
+      assertTrue(failures.isEmpty(), () -> failures.size() + " failed reads across the swap,"
+          + " first: " + failures.peek());
+      for (int i = 0; i < 300; i++) {
+        assertEquals(1000 + i, age(client.get("k-" + i).join()), "k-" + i);
+      }
+      LocalCluster.waitFor("version 1's local copy deleted", WAIT,
+          () -> !Files.exists(files.resolve("dvc").resolve("dvc_v1").resolve("dvc_v1_0")));
+
+      // real-time writes reach the local copy through the version topic
+      try (OnlineProducer producer = OnlineProducer.create(cluster.controllerUrl(), "dvc")) {
+        producer.put("live-1", user("live", 42)).join();
+        producer.put("k-0", user("updated", 7)).join();
+        producer.delete("k-1").join();
+      }
+      LocalCluster.waitFor("real-time writes visible locally", WAIT, () -> {
+        Object live = client.get("live-1").join();
+        return live != null && age(live) == 42 && age(client.get("k-0").join()) == 7
+            && client.get("k-1").join() == null;
+      });
+
+      // a partial subscription: an unsubscribed partition's keys fail clearly
+      client.unsubscribe(Set.of(0)).get(30, TimeUnit.SECONDS);
+      assertEquals(Set.of(1, 2), client.subscribedPartitions());
+      String inPartition0 = IntStream.range(0, 300).mapToObj(i -> "k-" + i)
+          .filter(k -> !tryRead(client, k)).findFirst().orElseThrow();
+      Throwable notLocal = cause(() -> client.get(inPartition0).join());
+      assertInstanceOf(VeniceClientException.class, notLocal);
+      assertTrue(notLocal.getMessage().startsWith("store dvc: partition 0 is not subscribed"),
+          notLocal.getMessage());
+      Throwable outOfRange = cause(() -> client.subscribe(Set.of(7)).join());
+      assertInstanceOf(IllegalArgumentException.class, outOfRange);
+      assertEquals("store dvc version 2 has partitions 0 to 2; cannot subscribe partition 7",
+          outOfRange.getMessage());
+    }
+  }
+
+  private static boolean tryRead(DaVinciClient<String, Object> client, String key) {
+    try {
+      client.get(key).join();
+      return true;
+    } catch (CompletionException e) {
+      return false;
+    }
+  }
+
+  /** What {@code action} failed with, a join's {@link CompletionException} unwrapped. */
+  private static Throwable cause(Runnable action) {
+    CompletionException failed = assertThrows(CompletionException.class, action::run);
+    return failed.getCause();
+  }
+
+  @Test
+  void closeLeavesNoThreadAlsoAfterAFailure() throws Exception {
+    admin.createStore("quiet", Schemas.KEY, Schemas.USER_V1, 2, 1);
+    PushJob.create(cluster.controllerUrl(), "quiet", users("quiet.jsonl", 50, 0)).run();
+    cluster.awaitRoutable("quiet", WAIT);
+    Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
+
+    UnknownStoreException unknown = assertThrows(UnknownStoreException.class,
+        () -> DaVinciClient.start("nope", config("nope")));
+    assertTrue(unknown.getMessage().contains("store nope does not exist"), unknown.getMessage());
+    awaitNoNewThreads(before, "a failed start");
+
+    DaVinciClient<String, Object> client = DaVinciClient.start("quiet", config("quiet"));
+    try {
+      client.subscribeAll().get(60, TimeUnit.SECONDS);
+      assertEquals(49, age(client.get("k-49").join()));
+    } finally {
+      client.close();
+    }
+    assertInstanceOf(ServiceUnavailableException.class, cause(() -> client.get("k-1").join()));
+    awaitNoNewThreads(before, "close");
+  }
+
+  /** Waits until every thread started since {@code before} has ended. */
+  private static void awaitNoNewThreads(Set<Thread> before, String after) {
+    List<String> left = new ArrayList<>();
+    LocalCluster.waitFor(() -> "threads left after " + after + ": " + left, WAIT, () -> {
+      left.clear();
+      Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.isAlive() && !before.contains(t))
+          .map(Thread::getName).sorted().forEach(left::add);
+      return left.isEmpty();
+    });
+  }
+
+  @Test
+  void readsOfAPartitionStillBootstrappingFailAtOnceAndPluginsHookIngestion() throws Exception {
+    admin.createStore("gated", Schemas.KEY, Schemas.USER_V1, 1, 1);
+    PushJob.create(cluster.controllerUrl(), "gated", users("gated.jsonl", 20, 0)).run();
+    DaVinciGatePlugin.gate = new CountDownLatch(1);
+    DaVinciConfig gated = DaVinciConfig.builder(cluster.zooKeeperAddress(), cluster.clusterName(),
+            cluster.kafkaBootstrapServers(), files.resolve("gated"))
+        .pluginConfig(Map.of("plugins.test-dvc-gate.enabled", "true")).build();
+    try (DaVinciClient<String, Object> client = DaVinciClient.start("gated", gated)) {
+      CompletableFuture<Void> subscribed = client.subscribeAll();
+      LocalCluster.waitFor("partition 0 subscribed", WAIT,
+          () -> client.subscribedPartitions().equals(Set.of(0)));
+      Throwable early = cause(() -> client.get("k-1").join());
+      assertInstanceOf(ServiceUnavailableException.class, early);
+      assertEquals("store gated: partition 0 of version 1 is still bootstrapping; wait for"
+          + " subscribe()'s future before reading it", early.getMessage());
+      assertFalse(subscribed.isDone());
+      DaVinciGatePlugin.gate.countDown();
+      subscribed.get(60, TimeUnit.SECONDS);
+      assertEquals(1, age(client.get("k-1").join()));
+    } finally {
+      DaVinciGatePlugin.gate.countDown();
+    }
+  }
+}

@@ -1,0 +1,663 @@
+package dev.venice.runtime.client;
+
+import dev.venice.runtime.common.data.Partitioner;
+import dev.venice.runtime.common.meta.CompressionStrategy;
+import dev.venice.runtime.common.meta.RoutingMetadata;
+import dev.venice.runtime.common.meta.Store;
+import dev.venice.runtime.common.meta.TopicNames;
+import dev.venice.runtime.common.meta.Version;
+import dev.venice.runtime.common.plugin.BasicHostServices;
+import dev.venice.runtime.common.plugin.IngestionHooks;
+import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.runtime.metadata.ZkStoreRepository;
+import dev.venice.runtime.server.DaVinciBackend;
+import dev.venice.spi.client.RequestContext;
+import dev.venice.spi.client.ServiceUnavailableException;
+import dev.venice.spi.client.StoreClient;
+import dev.venice.spi.client.StreamingCallback;
+import dev.venice.spi.client.UnknownStoreException;
+import dev.venice.spi.client.VeniceClientException;
+import dev.venice.spi.host.Subscription;
+import dev.venice.spi.plugin.ProcessKind;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Venice's Da Vinci client: a local, eagerly loaded copy of some or all partitions of a store's
+ * current version, kept in RocksDB on local disk, fed from the version topic, read with no
+ * network hop. It implements the SPI's {@link StoreClient}, so store-level decorators stack on it
+ * ({@link dev.venice.spi.client.DecoratorStack#decorateClient}).
+ *
+ * <pre>{@code
+ * try (DaVinciClient<String, GenericRecord> users = DaVinciClient.start("users", config)) {
+ *   users.subscribeAll().join();           // bootstraps; completes once every partition caught up
+ *   GenericRecord alice = users.get("alice").join();  // a local RocksDB read
+ * }
+ * }</pre>
+ *
+ * <p><b>Ingestion</b> is the server's own ({@link DaVinciBackend}): each subscribed partition is a
+ * follower applying its version topic, with the server's caught-up rule (end-of-push and the
+ * topic's end reached; for a hybrid store the real-time lag within the store's threshold), and
+ * for a hybrid store it keeps applying the real-time records the servers' leaders copy into the
+ * version topic, so real-time updates become visible locally. A partition starts from the
+ * beginning of the version topic when subscribed.
+ *
+ * <p><b>Reads before a partition is ready fail; they do not wait</b>: a key whose partition is
+ * subscribed but still bootstrapping fails at once with a {@link ServiceUnavailableException}
+ * (retriable) naming the partition; wait on {@link #subscribe}'s future first. A key whose
+ * partition is not subscribed fails with a {@link VeniceClientException} (not retriable; Venice's
+ * {@code NonLocalAccessPolicy.FAIL_FAST}). Reads complete on the calling thread (the futures are
+ * complete when returned).
+ *
+ * <p><b>Version swaps.</b> When the store's current version changes (a push completes, or a
+ * rollback), the client ingests the subscribed partitions of the new version in the background,
+ * keeps serving the old one meanwhile, and swaps to the new one atomically once every one of its
+ * partitions has caught up; the old version's partitions are then closed and deleted. A read in
+ * flight across the swap is retried on the new version, so no read fails because of a swap.
+ *
+ * <p><b>Plugins.</b> The client is a plugin host of its own process kind ({@link
+ * ProcessKind#DA_VINCI_CLIENT}): plugins on the class path whose descriptor names that kind are
+ * started with {@link DaVinciConfig#pluginConfig}, get the local partitions' storage statistics
+ * and ingestion hooks, and stop on {@link #close()}.
+ *
+ * <p><b>Thread-safety</b>: every method is safe from any thread. {@link #close()} releases every
+ * consumer, RocksDB handle and thread, also after a failure.
+ *
+ * @param <K> the key type (as the key schema's Avro generic data)
+ * @param <V> the value type (the newest value schema's Avro generic data)
+ */
+public final class DaVinciClient<K, V> implements StoreClient<K, V> {
+  private static final Logger LOG = LoggerFactory.getLogger(DaVinciClient.class);
+
+  /** One version of the store as this client holds it. */
+  private record LocalVersion(int number, String topic, int partitionCount,
+      CompressionStrategy compression, Set<Integer> partitions) {}
+
+  private final String store;
+  private final DaVinciConfig config;
+  private final DaVinciBackend backend;
+  private final ZkStoreRepository metadata;
+  private final PluginManager plugins;
+  /** Every change of versions and subscriptions happens on this one thread. */
+  private final ExecutorService control;
+  private final Subscription storeChanges;
+  private final VersionDictionaries dictionaries;
+  /** Readiness of each local partition, by {@code topic_partition}. */
+  private final Map<String, CompletableFuture<Void>> readiness = new ConcurrentHashMap<>();
+  private volatile StoreSerde serde;
+  /** The version reads go to; null before the first subscription. */
+  private volatile LocalVersion current;
+  /** A newer version bootstrapping in the background; control thread only. */
+  private LocalVersion pending;
+  /** The partitions asked for; {@code null} for all. Control thread only. */
+  private Set<Integer> wanted = new TreeSet<>();
+  private volatile boolean closed;
+
+  private DaVinciClient(String store, DaVinciConfig config) {
+    this.store = store;
+    this.config = config;
+    String instanceId = "davinci-" + ManagementFactory.getRuntimeMXBean().getName() + "-" + store;
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      IngestionHooksHolder hooks = new IngestionHooksHolder();
+      this.backend = DaVinciBackend.start(config.zookeeperAddress(), config.clusterName(),
+          config.kafkaBootstrapServers(), config.dataPath(), instanceId,
+          config.zookeeperSessionTimeout(), hooks, new Readiness(), config.meterRegistry());
+      opened.add(backend);
+      this.metadata = backend.metadata();
+      Store found = metadata.store(store).orElseThrow(() -> new UnknownStoreException(store,
+          "store " + store + " does not exist in cluster " + config.clusterName()));
+      this.plugins = PluginManager.builder(new BasicHostServices(
+              ProcessKind.DA_VINCI_CLIENT.id(), instanceId, config.clusterName(),
+              metadata.asStoreMetadataService(), null, backend.storageStats(), null,
+              Map.of("bootstrap.servers", config.kafkaBootstrapServers())))
+          .config(config.pluginConfig())
+          .classPath(Thread.currentThread().getContextClassLoader())
+          .meterRegistry(config.meterRegistry()).build().start();
+      opened.add(plugins);
+      hooks.plugins = plugins;
+      this.dictionaries = new VersionDictionaries(store, new ZooKeeperDictionaries());
+      this.serde = serde(found);
+      this.control = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "venice-davinci-" + store);
+        t.setDaemon(true);
+        return t;
+      });
+      opened.add(control::shutdownNow);
+      this.storeChanges = metadata.addListener(changed -> {
+        if (changed.name().equals(store)) {
+          onControlThread(this::followCurrentVersion);
+        }
+      });
+    } catch (RuntimeException | Error e) {
+      for (int i = opened.size() - 1; i >= 0; i--) {
+        closeQuietly(opened.get(i));
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Starts a client of {@code store}: connects to the cluster's ZooKeeper, starts its plugins; no
+   * partition is subscribed (nothing is read from Kafka) until {@link #subscribe} or {@link
+   * #subscribeAll}.
+   *
+   * @throws UnknownStoreException when the store does not exist
+   * @throws dev.venice.spi.config.ConfigException when a plugin setting is unknown or bad
+   * @throws RuntimeException when ZooKeeper cannot be reached (after 15 s); nothing is left
+   *     running on any failure
+   */
+  public static <K, V> DaVinciClient<K, V> start(String store, DaVinciConfig config) {
+    return new DaVinciClient<>(store, config);
+  }
+
+  @Override
+  public String storeName() {
+    return store;
+  }
+
+  /**
+   * Subscribes every partition of the store (of the current version, and of every later one).
+   *
+   * @return completes once every partition of the current version has caught up; fails when one's
+   *     ingestion failed, or with a {@link ServiceUnavailableException} when the store has no
+   *     current version yet
+   */
+  public CompletableFuture<Void> subscribeAll() {
+    return subscribe(null);
+  }
+
+  /**
+   * Subscribes some partitions (Venice's {@code subscribe(Set<Integer> partitions)}): each is
+   * bootstrapped from the beginning of the version topic in the background.
+   *
+   * @param partitions partition numbers, each from 0 to {@link #getPartitionCount()} - 1
+   * @return completes once these partitions of the current version have caught up (see {@link
+   *     #subscribeAll()} for failures); a partition out of range fails it with an {@link
+   *     IllegalArgumentException} naming the store and its partition count, subscribing nothing
+   */
+  public CompletableFuture<Void> subscribe(Set<Integer> partitions) {
+    return supplyOnControlThread(() -> {
+      Set<Integer> asked = partitions == null ? null : new TreeSet<>(partitions);
+      LocalVersion target = currentVersionOrNull();
+      if (target == null) {
+        throw new ServiceUnavailableException(store, "no current version yet: nothing to"
+            + " subscribe to until a push completes", null);
+      }
+      if (asked != null) {
+        for (int partition : asked) {
+          if (partition < 0 || partition >= target.partitionCount()) {
+            throw new IllegalArgumentException("store " + store + " version " + target.number()
+                + " has partitions 0 to " + (target.partitionCount() - 1) + "; cannot subscribe"
+                + " partition " + partition);
+          }
+        }
+      }
+      if (asked == null) {
+        wanted = null;
+      } else if (wanted != null) {
+        wanted.addAll(asked);
+      }
+      followCurrentVersion();
+      // each partition as the version that serves it now, or the one bootstrapping to replace it
+      LocalVersion serving = current;
+      LocalVersion next = pending;
+      Set<Integer> ready = new TreeSet<>(asked == null ? serving.partitions() : asked);
+      if (asked == null && next != null) {
+        ready.addAll(next.partitions());
+      }
+      return CompletableFuture.allOf(ready.stream()
+          .map(p -> serving.partitions().contains(p) || next == null
+              ? readiness(serving.topic(), p) : readiness(next.topic(), p))
+          .toArray(CompletableFuture[]::new));
+    }).thenCompose(f -> f);
+  }
+
+  /** Unsubscribes some partitions: their ingestion stops and their local copy is deleted. */
+  public CompletableFuture<Void> unsubscribe(Set<Integer> partitions) {
+    return supplyOnControlThread(() -> {
+      LocalVersion serving = current;
+      if (wanted == null) { // from all to all but these
+        wanted = new TreeSet<>();
+        if (serving != null) {
+          IntStream.range(0, serving.partitionCount()).forEach(wanted::add);
+        }
+      }
+      wanted.removeAll(partitions);
+      current = serving == null ? null : drop(serving, partitions);
+      if (pending != null) {
+        pending = drop(pending, partitions);
+      }
+      return null;
+    });
+  }
+
+  /** Unsubscribes every partition. */
+  public CompletableFuture<Void> unsubscribeAll() {
+    return supplyOnControlThread(() -> {
+      wanted = new TreeSet<>();
+      if (pending != null) {
+        drop(pending, pending.partitions());
+        pending = null;
+      }
+      if (current != null) {
+        LocalVersion serving = current;
+        current = null;
+        drop(serving, serving.partitions());
+      }
+      return null;
+    });
+  }
+
+  /** The partition count of the version reads go to (or of the store's current version). */
+  public int getPartitionCount() {
+    LocalVersion serving = current;
+    if (serving != null) {
+      return serving.partitionCount();
+    }
+    Store found = metadata.store(store).orElseThrow(() -> new UnknownStoreException(store,
+        "store " + store + " no longer exists"));
+    return found.version(found.currentVersion()).map(Version::partitionCount)
+        .orElse(found.partitionCount());
+  }
+
+  /** The version reads go to, or 0 before anything is subscribed. */
+  public int servingVersion() {
+    LocalVersion serving = current;
+    return serving == null ? 0 : serving.number();
+  }
+
+  /** The partitions subscribed in the version reads go to, sorted. */
+  public Set<Integer> subscribedPartitions() {
+    LocalVersion serving = current;
+    return serving == null ? Set.of() : serving.partitions();
+  }
+
+  @Override
+  public CompletableFuture<V> get(K key, RequestContext context) {
+    try {
+      return CompletableFuture.completedFuture(read(serde.key(key)));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public CompletableFuture<Map<K, V>> batchGet(Set<K> keys, RequestContext context) {
+    try {
+      Map<K, V> found = new LinkedHashMap<>();
+      for (K key : keys) {
+        V value = read(serde.key(key));
+        if (value != null) {
+          found.put(key, value);
+        }
+      }
+      return CompletableFuture.completedFuture(found);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public CompletableFuture<Void> streamingBatchGet(Set<K> keys, RequestContext context,
+      StreamingCallback<K, V> callback) {
+    try {
+      for (K key : keys) {
+        V value = read(serde.key(key));
+        if (value != null) {
+          callback.onRecord(key, value);
+        }
+      }
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Calls {@code consumer} with every key and value of the subscribed partitions of the serving
+   * version, partition by partition, each in key order, on the calling thread, holding one record
+   * in memory at a time (a RocksDB iterator per partition). A partition's records are those it held
+   * when its scan began. While it runs, a version swap waits for the partition being scanned.
+   *
+   * @return the number of records passed
+   * @throws ServiceUnavailableException when a subscribed partition has not caught up yet
+   * @throws VeniceClientException when reading or decoding fails (naming the partition)
+   */
+  @SuppressWarnings("unchecked")
+  public long scan(BiConsumer<? super K, ? super V> consumer) {
+    LocalVersion serving = servingVersionOrFail();
+    long records = 0;
+    for (int partition : serving.partitions()) {
+      checkReady(serving, partition);
+      try (DaVinciBackend.LocalScan scan = backend.scan(serving.topic(), partition)) {
+        while (scan.next()) {
+          DaVinciBackend.LocalValue value = scan.value();
+          consumer.accept((K) serde.keyObject(scan.key()), decode(serving, value));
+          records++;
+        }
+      } catch (IOException e) {
+        throw new VeniceClientException(store, e.getMessage(), e);
+      }
+    }
+    return records;
+  }
+
+  /**
+   * Stops every partition's ingestion, closes its RocksDB, stops the plugins and the client's
+   * threads, and disconnects from ZooKeeper. The local files stay on disk (the next start deletes
+   * them when it subscribes). Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    storeChanges.close();
+    control.shutdownNow();
+    try {
+      if (!control.awaitTermination(30, TimeUnit.SECONDS)) {
+        LOG.warn("Da Vinci client of {}: its control thread did not stop within 30 s", store);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closeQuietly(backend);
+    closeQuietly(plugins);
+    readiness.values().forEach(f -> f.completeExceptionally(new ServiceUnavailableException(
+        store, "the Da Vinci client of " + store + " was closed", null)));
+  }
+
+  private V read(byte[] key) {
+    LocalVersion serving = servingVersionOrFail();
+    try {
+      return read(serving, key);
+    } catch (VeniceClientException e) {
+      LocalVersion now = current;
+      if (now != null && now != serving) { // swapped meanwhile: the old copy may be gone
+        return read(now, key);
+      }
+      throw e;
+    }
+  }
+
+  private V read(LocalVersion version, byte[] key) {
+    int partition = Partitioner.partition(key, version.partitionCount());
+    if (!version.partitions().contains(partition)) {
+      throw new VeniceClientException(store, "partition " + partition + " is not subscribed by"
+          + " this Da Vinci client (subscribe it, or subscribeAll())", null);
+    }
+    checkReady(version, partition);
+    DaVinciBackend.LocalValue value;
+    try {
+      value = backend.get(version.topic(), partition, key);
+    } catch (IOException | IllegalStateException e) {
+      throw new VeniceClientException(store, e.getMessage(), e);
+    }
+    return value == null ? null : decode(version, value);
+  }
+
+  private void checkReady(LocalVersion version, int partition) {
+    if (!backend.isReady(version.topic(), partition)) {
+      throw new ServiceUnavailableException(store, "partition " + partition + " of version "
+          + version.number() + " is still bootstrapping; wait for subscribe()'s future before"
+          + " reading it", null);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private V decode(LocalVersion version, DaVinciBackend.LocalValue value) {
+    StoreSerde known = serde;
+    if (!known.knows(value.schemaId())) { // registered after this client started: read again
+      known = metadata.store(store).map(this::serde).orElse(known);
+      serde = known;
+    }
+    return (V) known.value(version.compression(), version.number(), value.schemaId(),
+        value.value());
+  }
+
+  private LocalVersion servingVersionOrFail() {
+    if (closed) {
+      throw new ServiceUnavailableException(store, "this Da Vinci client is closed", null);
+    }
+    LocalVersion serving = current;
+    if (serving == null) {
+      throw new VeniceClientException(store, "no partition is subscribed by this Da Vinci client"
+          + " (subscribe or subscribeAll() first)", null);
+    }
+    return serving;
+  }
+
+  /**
+   * Brings the local versions in line with the store's current version (control thread): on the
+   * first subscription, opens the current version and serves it (reads of a partition fail until
+   * it has caught up); later, when the current version changes, bootstraps the new one in the
+   * background and swaps to it once every partition caught up ({@link #swapWhenReady}).
+   */
+  private void followCurrentVersion() {
+    if (wanted != null && wanted.isEmpty()) {
+      return; // nothing subscribed
+    }
+    LocalVersion target = currentVersionOrNull();
+    if (target == null) {
+      return;
+    }
+    if (current == null) {
+      current = open(target);
+      return;
+    }
+    if (current.number() == target.number()) {
+      LocalVersion widened = open(target); // a subscription added partitions
+      current = widened;
+      if (pending != null) { // a rollback to the serving version: the pending one is not needed
+        drop(pending, pending.partitions());
+        pending = null;
+      }
+      return;
+    }
+    if (pending != null && pending.number() != target.number()) {
+      LOG.info("Da Vinci client of {}: version {} superseded by {} before it caught up",
+          store, pending.number(), target.number());
+      drop(pending, pending.partitions());
+      pending = null;
+    }
+    pending = open(target);
+    LocalVersion bootstrapping = pending;
+    CompletableFuture.allOf(bootstrapping.partitions().stream()
+            .map(p -> readiness(bootstrapping.topic(), p)).toArray(CompletableFuture[]::new))
+        .whenComplete((ok, failure) -> onControlThread(() ->
+            swapWhenReady(bootstrapping, failure)));
+  }
+
+  /** Swaps to {@code bootstrapped} when it is still the one pending (control thread). */
+  private void swapWhenReady(LocalVersion bootstrapped, Throwable failure) {
+    if (pending == null || pending.number() != bootstrapped.number()) {
+      return;
+    }
+    if (failure != null) {
+      LOG.error("Da Vinci client of {}: version {} failed to bootstrap; still serving version {}",
+          store, bootstrapped.number(), current == null ? 0 : current.number(), failure);
+      return;
+    }
+    LocalVersion old = current;
+    current = pending;
+    pending = null;
+    LOG.info("Da Vinci client of {}: swapped from version {} to {}", store,
+        old == null ? 0 : old.number(), current.number());
+    if (old != null) {
+      drop(old, old.partitions());
+    }
+  }
+
+  /** The store's current version as this client would hold it, or null when it has none. */
+  private LocalVersion currentVersionOrNull() {
+    Store found = metadata.store(store).orElse(null);
+    if (found == null || found.currentVersion() <= 0) {
+      return null;
+    }
+    Version version = found.version(found.currentVersion()).orElse(null);
+    if (version == null) {
+      return null;
+    }
+    Set<Integer> partitions = new TreeSet<>();
+    IntStream.range(0, version.partitionCount())
+        .filter(p -> wanted == null || wanted.contains(p)).forEach(partitions::add);
+    return new LocalVersion(version.number(), TopicNames.versionTopic(store, version.number()),
+        version.partitionCount(), version.compressionStrategy(), Set.copyOf(partitions));
+  }
+
+  /** Subscribes the partitions of {@code version} not subscribed yet. */
+  private LocalVersion open(LocalVersion version) {
+    for (int partition : version.partitions()) {
+      if (!backend.isSubscribed(version.topic(), partition)) {
+        readiness.remove(key(version.topic(), partition)); // a fresh copy: ready again later
+        try {
+          backend.subscribe(version.topic(), partition);
+        } catch (IOException e) {
+          throw new VeniceClientException(store, "cannot subscribe partition " + partition
+              + " of " + version.topic() + ": " + e.getMessage(), e);
+        }
+      }
+    }
+    return new LocalVersion(version.number(), version.topic(), version.partitionCount(),
+        version.compression(), new TreeSet<>(version.partitions()));
+  }
+
+  /** Unsubscribes {@code partitions} of {@code version}; returns what is left of it. */
+  private LocalVersion drop(LocalVersion version, Collection<Integer> partitions) {
+    Set<Integer> left = new TreeSet<>(version.partitions());
+    for (int partition : List.copyOf(partitions)) {
+      if (left.remove(partition)) {
+        try {
+          backend.unsubscribe(version.topic(), partition);
+        } catch (IOException e) {
+          LOG.warn("Da Vinci client of {}: could not delete the local copy of partition {} of {}",
+              store, partition, version.topic(), e);
+        }
+        CompletableFuture<Void> ready = readiness.remove(key(version.topic(), partition));
+        if (ready != null) {
+          ready.completeExceptionally(new ServiceUnavailableException(store, "partition "
+              + partition + " of " + version.topic() + " was unsubscribed", null));
+        }
+      }
+    }
+    return new LocalVersion(version.number(), version.topic(), version.partitionCount(),
+        version.compression(), Set.copyOf(left));
+  }
+
+  private CompletableFuture<Void> readiness(String topic, int partition) {
+    return readiness.computeIfAbsent(key(topic, partition), k -> new CompletableFuture<>());
+  }
+
+  private StoreSerde serde(Store found) {
+    return new StoreSerde(new RoutingMetadata(store, found.currentVersion(),
+        found.partitionCount(), found.compressionStrategy(), found.keySchema(),
+        metadata.valueSchemas(store), List.of(), found.pluginSettings()), dictionaries);
+  }
+
+  private void onControlThread(Runnable action) {
+    if (closed) {
+      return;
+    }
+    try {
+      control.execute(() -> {
+        try {
+          action.run();
+        } catch (RuntimeException e) {
+          LOG.error("Da Vinci client of {}: following the store's versions failed", store, e);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  private <T> CompletableFuture<T> supplyOnControlThread(java.util.function.Supplier<T> action) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new ServiceUnavailableException(store,
+          "the Da Vinci client of " + store + " is closed", null));
+    }
+    try {
+      return CompletableFuture.supplyAsync(action, control);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new ServiceUnavailableException(store,
+          "the Da Vinci client of " + store + " is closed", e));
+    }
+  }
+
+  private static String key(String topic, int partition) {
+    return topic + "_" + partition;
+  }
+
+  private static void closeQuietly(AutoCloseable resource) {
+    try {
+      resource.close();
+    } catch (Exception | LinkageError e) {
+      LOG.warn("closing {} failed", resource, e);
+    }
+  }
+
+  /** Completes or fails the readiness futures (on the partitions' ingestion threads). */
+  private final class Readiness implements DaVinciBackend.PartitionListener {
+    @Override
+    public void caughtUp(String topic, int partition) {
+      readiness(topic, partition).complete(null);
+    }
+
+    @Override
+    public void failed(String topic, int partition) {
+      readiness(topic, partition).completeExceptionally(new VeniceClientException(store,
+          "the local copy of partition " + partition + " of " + topic + " failed (its storage"
+              + " kept failing; see the log)", null));
+    }
+  }
+
+  /** The plugins' ingestion hooks, once they have started (no partition opens before). */
+  private static final class IngestionHooksHolder
+      implements java.util.function.Supplier<IngestionHooks> {
+    private volatile PluginManager plugins;
+
+    @Override
+    public IngestionHooks get() {
+      return plugins.ingestionHooks();
+    }
+  }
+
+  /** A version's compression dictionary, from ZooKeeper. */
+  private final class ZooKeeperDictionaries implements RoutingMetadataSource {
+    @Override
+    public RoutingMetadata metadata(String name) {
+      throw new UnsupportedOperationException("a Da Vinci client reads metadata from ZooKeeper");
+    }
+
+    @Override
+    public List<String> routerUrls() {
+      return List.of();
+    }
+
+    @Override
+    public dev.venice.runtime.common.data.CompressionDictionary dictionary(String name,
+        int version) {
+      return metadata.dictionary(name, version).orElseThrow(() ->
+          new ServiceUnavailableException(name, "store " + name + " version " + version
+              + " has no compression dictionary in ZooKeeper", null));
+    }
+  }
+}
