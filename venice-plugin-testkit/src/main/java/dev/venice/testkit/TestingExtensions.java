@@ -3,6 +3,7 @@ package dev.venice.testkit;
 import dev.venice.spi.client.ReplicaDispatchDecorator;
 import dev.venice.spi.client.StoreClientDecorator;
 import dev.venice.spi.controller.AdminMutationHook;
+import dev.venice.spi.davinci.DaVinciHook;
 import dev.venice.spi.http.PluginHttpEndpoint;
 import dev.venice.spi.plugin.BackgroundTask;
 import dev.venice.spi.plugin.Extensions;
@@ -32,6 +33,7 @@ public final class TestingExtensions implements Extensions {
   private final List<BackgroundTask> backgroundTasks = new CopyOnWriteArrayList<>();
   private final List<PluginHttpEndpoint> httpEndpoints = new CopyOnWriteArrayList<>();
   private final List<RpcService> rpcServices = new CopyOnWriteArrayList<>();
+  private final List<DaVinciHook> daVinciHooks = new CopyOnWriteArrayList<>();
 
   @Override
   public TestingExtensions addStoreDecorator(StoreClientDecorator decorator) {
@@ -93,6 +95,12 @@ public final class TestingExtensions implements Extensions {
     return this;
   }
 
+  @Override
+  public TestingExtensions addDaVinciHook(DaVinciHook hook) {
+    daVinciHooks.add(Objects.requireNonNull(hook, "hook"));
+    return this;
+  }
+
   /** The store-level decorators added, in order. */
   public List<StoreClientDecorator> storeDecorators() {
     return List.copyOf(storeDecorators);
@@ -143,6 +151,11 @@ public final class TestingExtensions implements Extensions {
     return List.copyOf(rpcServices);
   }
 
+  /** The Da Vinci hooks added, in order. */
+  public List<DaVinciHook> daVinciHooks() {
+    return List.copyOf(daVinciHooks);
+  }
+
   /**
    * The endpoint served at {@code /plugins/<id>/<path>}.
    *
@@ -161,6 +174,6 @@ public final class TestingExtensions implements Extensions {
     return storeDecorators.isEmpty() && replicaDecorators.isEmpty() && readHooks.isEmpty()
         && requestHooks.isEmpty() && ingestionHooks.isEmpty() && adminMutationHooks.isEmpty()
         && lifecycleHooks.isEmpty() && backgroundTasks.isEmpty() && httpEndpoints.isEmpty()
-        && rpcServices.isEmpty();
+        && rpcServices.isEmpty() && daVinciHooks.isEmpty();
   }
 }

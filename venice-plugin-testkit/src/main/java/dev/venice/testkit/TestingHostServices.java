@@ -1,6 +1,7 @@
 package dev.venice.testkit;
 
 import dev.venice.spi.client.ExtraLoadBudget;
+import dev.venice.spi.davinci.LocalPartitions;
 import dev.venice.spi.host.ClusterView;
 import dev.venice.spi.host.HostServices;
 import dev.venice.spi.host.PartitionStats;
@@ -36,6 +37,7 @@ public final class TestingHostServices implements HostServices {
   private volatile Boolean clusterPresent;
   private volatile RoutingService routing;
   private volatile StorageStatsService storageStats;
+  private volatile LocalPartitions localPartitions;
   private volatile Map<String, String> kafka = Map.of();
 
   /** Sets the kind of process (the {@link TestingPluginContext} builder sets it). */
@@ -87,6 +89,15 @@ public final class TestingHostServices implements HostServices {
    */
   public TestingHostServices storageStats(StorageStatsService service) {
     this.storageStats = service;
+    return this;
+  }
+
+  /**
+   * A Da Vinci client's local partitions, as the host offers them ({@link #localPartitions()});
+   * absent until set.
+   */
+  public TestingHostServices localPartitions(LocalPartitions partitions) {
+    this.localPartitions = partitions;
     return this;
   }
 
@@ -182,5 +193,10 @@ public final class TestingHostServices implements HostServices {
   @Override
   public Map<String, String> kafkaClientConfig() {
     return kafka;
+  }
+
+  @Override
+  public Optional<LocalPartitions> localPartitions() {
+    return Optional.ofNullable(localPartitions);
   }
 }

@@ -66,6 +66,17 @@ public interface HostServices {
   }
 
   /**
+   * A Da Vinci client's local partitions (list them, make their progress durable).
+   *
+   * @return empty on every other kind of process
+   * @since 1.8.0
+   */
+  @dev.venice.spi.Experimental(since = "1.8.0")
+  default Optional<dev.venice.spi.davinci.LocalPartitions> localPartitions() {
+    return Optional.empty();
+  }
+
+  /**
    * Kafka client settings (at least {@code bootstrap.servers}) for a plugin that produces or
    * consumes with its own Kafka client; empty when the host has no Kafka.
    */

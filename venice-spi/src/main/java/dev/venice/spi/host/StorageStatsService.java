@@ -21,4 +21,28 @@ public interface StorageStatsService {
   default List<EngineStats> engineStats() {
     return List.of();
   }
+
+  /**
+   * The storage engine's approximate native memory use across every partition held here (see
+   * {@link StorageMemoryUsage}). Cheap enough for a sampler every second or so; never throws.
+   *
+   * @return empty on a host whose engine does not report it
+   * @since 1.8.0
+   */
+  @dev.venice.spi.Experimental(since = "1.8.0")
+  default java.util.Optional<StorageMemoryUsage> memoryUsage() {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * The block cache every partition here shares, to resize under memory pressure.
+   *
+   * @return empty when the host has no shared block cache (a server's partitions each have their
+   *     own)
+   * @since 1.8.0
+   */
+  @dev.venice.spi.Experimental(since = "1.8.0")
+  default java.util.Optional<BlockCacheControl> sharedBlockCache() {
+    return java.util.Optional.empty();
+  }
 }

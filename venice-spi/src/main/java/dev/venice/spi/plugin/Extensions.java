@@ -13,7 +13,7 @@ import dev.venice.spi.server.RequestHook;
  * Where a plugin adds what it contributes, during {@link VenicePlugin#start}. A host uses the kinds
  * it has hook points for (a server: read, request, ingestion, lifecycle, RPC services; a router:
  * read, request, lifecycle, RPC services; a controller: admin mutations, lifecycle, RPC services; a
- * client: decorators) and logs, once, any kind it ignores. Every method returns this object for
+ * client: decorators; a Da Vinci client: Da Vinci, ingestion and lifecycle hooks) and logs, once, any kind it ignores. Every method returns this object for
  * chaining.
  */
 public interface Extensions {
@@ -58,4 +58,12 @@ public interface Extensions {
 
   /** Adds an HTTP endpoint under {@code /plugins/<id>/} on the admin port. */
   Extensions addHttpEndpoint(PluginHttpEndpoint endpoint);
+
+  /**
+   * Adds a Da Vinci hook (Da Vinci clients): resume decisions for local copies, version swaps.
+   *
+   * @since 1.8.0
+   */
+  @dev.venice.spi.Experimental(since = "1.8.0")
+  Extensions addDaVinciHook(dev.venice.spi.davinci.DaVinciHook hook);
 }

@@ -17,6 +17,8 @@ import dev.venice.spi.client.StoreClient;
 import dev.venice.spi.client.StreamingCallback;
 import dev.venice.spi.client.UnknownStoreException;
 import dev.venice.spi.client.VeniceClientException;
+import dev.venice.spi.davinci.VersionSwap;
+import dev.venice.spi.host.PartitionStats;
 import dev.venice.spi.host.Subscription;
 import dev.venice.spi.plugin.ProcessKind;
 import java.io.IOException;
@@ -55,8 +57,10 @@ import org.slf4j.LoggerFactory;
  * follower applying its version topic, with the server's caught-up rule (end-of-push and the
  * topic's end reached; for a hybrid store the real-time lag within the store's threshold), and
  * for a hybrid store it keeps applying the real-time records the servers' leaders copy into the
- * version topic, so real-time updates become visible locally. A partition starts from the
- * beginning of the version topic when subscribed.
+ * version topic, so real-time updates become visible locally. A subscribed partition starts from
+ * the beginning of the version topic, unless an earlier run left a local copy and a plugin vouches
+ * for it (the {@code dvc-bootstrap-checkpoint} plugin, through {@link
+ * dev.venice.spi.davinci.DaVinciHook}): then it resumes from there.
  *
  * <p><b>Reads before a partition is ready fail; they do not wait</b>: a key whose partition is
  * subscribed but still bootstrapping fails at once with a {@link ServiceUnavailableException}
@@ -73,8 +77,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Plugins.</b> The client is a plugin host of its own process kind ({@link
  * ProcessKind#DA_VINCI_CLIENT}): plugins on the class path whose descriptor names that kind are
- * started with {@link DaVinciConfig#pluginConfig}, get the local partitions' storage statistics
- * and ingestion hooks, and stop on {@link #close()}.
+ * started with {@link DaVinciConfig#pluginConfig}; they get the local partitions ({@link
+ * dev.venice.spi.host.HostServices#localPartitions()}), their storage statistics, memory use and
+ * shared block cache, ingestion hooks and Da Vinci hooks (resume decisions, version swaps), and
+ * stop on {@link #close()}.
  *
  * <p><b>Thread-safety</b>: every method is safe from any thread. {@link #close()} releases every
  * consumer, RocksDB handle and thread, also after a failure.
@@ -118,15 +124,17 @@ public final class DaVinciClient<K, V> implements StoreClient<K, V> {
       IngestionHooksHolder hooks = new IngestionHooksHolder();
       this.backend = DaVinciBackend.start(config.zookeeperAddress(), config.clusterName(),
           config.kafkaBootstrapServers(), config.dataPath(), instanceId,
-          config.zookeeperSessionTimeout(), hooks, new Readiness(), config.meterRegistry());
+          config.zookeeperSessionTimeout(), config.blockCacheBytes(), hooks, new Readiness(),
+          config.meterRegistry());
       opened.add(backend);
       this.metadata = backend.metadata();
       Store found = metadata.store(store).orElseThrow(() -> new UnknownStoreException(store,
           "store " + store + " does not exist in cluster " + config.clusterName()));
-      this.plugins = PluginManager.builder(new BasicHostServices(
+      this.plugins = PluginManager.builder(new DaVinciHostServices(new BasicHostServices(
               ProcessKind.DA_VINCI_CLIENT.id(), instanceId, config.clusterName(),
               metadata.asStoreMetadataService(), null, backend.storageStats(), null,
-              Map.of("bootstrap.servers", config.kafkaBootstrapServers())))
+              Map.of("bootstrap.servers", config.kafkaBootstrapServers())),
+              backend.localPartitions()))
           .config(config.pluginConfig())
           .classPath(Thread.currentThread().getContextClassLoader())
           .meterRegistry(config.meterRegistry()).build().start();
@@ -331,23 +339,26 @@ public final class DaVinciClient<K, V> implements StoreClient<K, V> {
   }
 
   /**
-   * Calls {@code consumer} with every key and value of the subscribed partitions of the serving
+   * Calls {@code consumer} with the keys and values of the subscribed partitions of the serving
    * version, partition by partition, each in key order, on the calling thread, holding one record
-   * in memory at a time (a RocksDB iterator per partition). A partition's records are those it held
-   * when its scan began. While it runs, a version swap waits for the partition being scanned.
+   * in memory at a time (a RocksDB iterator per partition), until {@code limit} records. A
+   * partition's records are those it held when its scan began. While it runs, a version swap waits
+   * for the partition being scanned. Keys come as the key schema's Avro generic data (a string
+   * key as a {@link String}), values as the newest value schema's.
    *
+   * @param limit the most records to pass; {@link Long#MAX_VALUE} for all
    * @return the number of records passed
    * @throws ServiceUnavailableException when a subscribed partition has not caught up yet
    * @throws VeniceClientException when reading or decoding fails (naming the partition)
    */
   @SuppressWarnings("unchecked")
-  public long scan(BiConsumer<? super K, ? super V> consumer) {
+  public long scan(BiConsumer<? super K, ? super V> consumer, long limit) {
     LocalVersion serving = servingVersionOrFail();
     long records = 0;
     for (int partition : serving.partitions()) {
       checkReady(serving, partition);
       try (DaVinciBackend.LocalScan scan = backend.scan(serving.topic(), partition)) {
-        while (scan.next()) {
+        while (records < limit && scan.next()) {
           DaVinciBackend.LocalValue value = scan.value();
           consumer.accept((K) serde.keyObject(scan.key()), decode(serving, value));
           records++;
@@ -357,6 +368,30 @@ public final class DaVinciClient<K, V> implements StoreClient<K, V> {
       }
     }
     return records;
+  }
+
+  /**
+   * RocksDB's estimate of the keys in the subscribed partitions of the serving version (for a
+   * progress bar; it can be off by a few percent either way).
+   */
+  public long estimatedKeyCount() {
+    LocalVersion serving = current;
+    if (serving == null) {
+      return 0;
+    }
+    return backend.storageStats().partitions().stream()
+        .filter(p -> p.store().equals(store) && p.version() == serving.number() && p.recordCount() > 0)
+        .mapToLong(PartitionStats::recordCount).sum();
+  }
+
+  /** The newest value schema this client decodes values with (the reader schema). */
+  public org.apache.avro.Schema valueSchema() {
+    return serde.readerSchema();
+  }
+
+  /** The store's key schema. */
+  public org.apache.avro.Schema keySchema() {
+    return serde.keySchema();
   }
 
   /**
@@ -504,6 +539,8 @@ public final class DaVinciClient<K, V> implements StoreClient<K, V> {
     if (old != null) {
       drop(old, old.partitions());
     }
+    plugins.daVinciHooks().onVersionSwap(new VersionSwap(store, old == null ? 0 : old.number(),
+        current.number()));
   }
 
   /** The store's current version as this client would hold it, or null when it has none. */
@@ -529,7 +566,8 @@ public final class DaVinciClient<K, V> implements StoreClient<K, V> {
       if (!backend.isSubscribed(version.topic(), partition)) {
         readiness.remove(key(version.topic(), partition)); // a fresh copy: ready again later
         try {
-          backend.subscribe(version.topic(), partition);
+          backend.subscribe(version.topic(), partition,
+              copy -> plugins.daVinciHooks().onLocalCopyFound(copy));
         } catch (IOException e) {
           throw new VeniceClientException(store, "cannot subscribe partition " + partition
               + " of " + version.topic() + ": " + e.getMessage(), e);

@@ -1,5 +1,7 @@
 package dev.venice.runtime.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.venice.runtime.common.controller.ControllerClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -27,14 +29,27 @@ import java.util.Objects;
  * @param pluginConfig {@code plugins.<id>.enabled} and {@code plugins.<id>.<key>} of the Da Vinci
  *     plugins found on the class path
  * @param zookeeperSessionTimeout ZooKeeper's session timeout
+ * @param blockCacheBytes the capacity of the RocksDB block cache every local partition shares, in
+ *     bytes (Venice's {@code rocksdb.block.cache.size.in.bytes}); positive
  * @param meterRegistry where the client's and its plugins' meters go
  */
 public record DaVinciConfig(String zookeeperAddress, String clusterName,
     String kafkaBootstrapServers, Path dataPath, Map<String, String> pluginConfig,
-    Duration zookeeperSessionTimeout, MeterRegistry meterRegistry) {
+    Duration zookeeperSessionTimeout, long blockCacheBytes, MeterRegistry meterRegistry) {
+  /** The default {@link #blockCacheBytes}: 64 MiB. */
+  public static final long DEFAULT_BLOCK_CACHE_BYTES = 64L << 20;
 
-  /** Checks the fields: every one is required. */
+
+  /**
+   * Checks the fields: every one is required.
+   *
+   * @throws IllegalArgumentException when {@code blockCacheBytes} is not positive
+   */
   public DaVinciConfig {
+    if (blockCacheBytes <= 0) {
+      throw new IllegalArgumentException("Da Vinci blockCacheBytes must be positive; got "
+          + blockCacheBytes);
+    }
     Objects.requireNonNull(zookeeperAddress, "zookeeperAddress");
     Objects.requireNonNull(clusterName, "clusterName");
     Objects.requireNonNull(kafkaBootstrapServers, "kafkaBootstrapServers");
@@ -45,12 +60,32 @@ public record DaVinciConfig(String zookeeperAddress, String clusterName,
   }
 
   /**
-   * A builder with the required settings; no plugins, a 30 s ZooKeeper session timeout and a
-   * private {@link SimpleMeterRegistry} until set.
+   * A builder with the required settings; no plugins, a 30 s ZooKeeper session timeout, a 64 MiB
+   * block cache and a private {@link SimpleMeterRegistry} until set.
    */
   public static Builder builder(String zookeeperAddress, String clusterName,
       String kafkaBootstrapServers, Path dataPath) {
     return new Builder(zookeeperAddress, clusterName, kafkaBootstrapServers, dataPath);
+  }
+
+  /**
+   * A builder for the cluster a controller belongs to: the controller's {@code GET /cluster} names
+   * the cluster, its ZooKeeper and its Kafka.
+   *
+   * @param controllerUrl a controller's admin URL, such as {@code http://127.0.0.1:5555}
+   * @throws dev.venice.runtime.common.controller.ControllerException when the controller cannot be
+   *     reached or refuses
+   * @throws IllegalStateException when its answer lacks the ZooKeeper address (an older controller)
+   */
+  public static Builder forController(String controllerUrl, Path dataPath) {
+    JsonNode cluster = new ControllerClient(controllerUrl).cluster();
+    String zookeeper = cluster.path("zookeeperAddress").asText("");
+    if (zookeeper.isEmpty()) {
+      throw new IllegalStateException("controller " + controllerUrl + " did not name its"
+          + " ZooKeeper in GET /cluster (zookeeperAddress)");
+    }
+    return builder(zookeeper, cluster.path("cluster").asText(),
+        cluster.path("kafkaBootstrapServers").asText(), dataPath);
   }
 
   /** Builds a {@link DaVinciConfig}. */
@@ -61,6 +96,7 @@ public record DaVinciConfig(String zookeeperAddress, String clusterName,
     private final Path dataPath;
     private Map<String, String> pluginConfig = Map.of();
     private Duration zookeeperSessionTimeout = Duration.ofSeconds(30);
+    private long blockCacheBytes = DEFAULT_BLOCK_CACHE_BYTES;
     private MeterRegistry meterRegistry;
 
     private Builder(String zookeeperAddress, String clusterName, String kafkaBootstrapServers,
@@ -83,6 +119,12 @@ public record DaVinciConfig(String zookeeperAddress, String clusterName,
       return this;
     }
 
+    /** The shared block cache's capacity in bytes; default 64 MiB. */
+    public Builder blockCacheBytes(long bytes) {
+      this.blockCacheBytes = bytes;
+      return this;
+    }
+
     /** Where meters go; default a private {@link SimpleMeterRegistry}. */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "registry");
@@ -92,7 +134,7 @@ public record DaVinciConfig(String zookeeperAddress, String clusterName,
     /** The config. */
     public DaVinciConfig build() {
       return new DaVinciConfig(zookeeperAddress, clusterName, kafkaBootstrapServers, dataPath,
-          pluginConfig, zookeeperSessionTimeout,
+          pluginConfig, zookeeperSessionTimeout, blockCacheBytes,
           meterRegistry == null ? new SimpleMeterRegistry() : meterRegistry);
     }
   }

@@ -54,6 +54,16 @@ final class StoreSerde {
     return keySchema.getType() == Schema.Type.STRING ? decoded.toString() : decoded;
   }
 
+  /** The key schema. */
+  Schema keySchema() {
+    return keySchema;
+  }
+
+  /** The schema values are decoded to: the newest value schema known. */
+  Schema readerSchema() {
+    return readerSchema;
+  }
+
   /** Whether this serde knows the value schema {@code schemaId}. */
   boolean knows(int schemaId) {
     return valueSchemas.containsKey(schemaId);

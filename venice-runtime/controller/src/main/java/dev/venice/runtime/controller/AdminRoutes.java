@@ -78,13 +78,16 @@ final class AdminRoutes {
   private final ClusterResources resources;
   private final ReplicaAssignments assignments;
   private final String kafkaBootstrapServers;
+  private final String zookeeperAddress;
   private final Supplier<List<ClusterMember>> members;
 
   AdminRoutes(String cluster, StoreService stores, ReplicaAssignments assignments,
       Supplier<LeaderElection> election, ClusterResources resources,
-      String kafkaBootstrapServers, Supplier<List<ClusterMember>> members) {
+      String kafkaBootstrapServers, String zookeeperAddress,
+      Supplier<List<ClusterMember>> members) {
     this.assignments = assignments;
     this.kafkaBootstrapServers = kafkaBootstrapServers;
+    this.zookeeperAddress = zookeeperAddress;
     this.members = members;
     this.cluster = cluster;
     this.stores = stores;
@@ -200,6 +203,7 @@ final class AdminRoutes {
     body.put("thisControllerIsLeader", leadership != null && leadership.isLeader());
     body.put("storageInstances", resources.storageInstances());
     body.put("kafkaBootstrapServers", kafkaBootstrapServers);
+    body.put("zookeeperAddress", zookeeperAddress); // where a Da Vinci client reads metadata
     body.put("stores", stores.storeNames().size());
     body.put("members", members.get()); // every live process: kind, admin URL, gRPC address
     return ok(body);

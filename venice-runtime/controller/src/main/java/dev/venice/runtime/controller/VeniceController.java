@@ -117,7 +117,8 @@ public final class VeniceController implements RunningProcess {
           TimeSource.SYSTEM);
       actions.bind(stores, assignments);
       this.admin = host.serveAdmin(this::readiness, adminChannel, routes -> new AdminRoutes(
-          cluster, stores, assignments, () -> election, resources, kafka, clusterView::members)
+          cluster, stores, assignments, () -> election, resources, kafka, zkAddress,
+          clusterView::members)
           .mount(routes));
       LeaderElection elected = new LeaderElection(cluster, zkAddress, sessionTimeout, hostName,
           admin.port());

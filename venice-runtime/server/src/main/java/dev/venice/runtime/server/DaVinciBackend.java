@@ -1,17 +1,44 @@
 package dev.venice.runtime.server;
 
+import dev.venice.runtime.common.meta.TopicNames;
 import dev.venice.runtime.common.plugin.IngestionHooks;
 import dev.venice.runtime.metadata.ZkStoreRepository;
 import dev.venice.runtime.metadata.ZooKeeperConnections;
+import dev.venice.spi.davinci.LocalCopy;
+import dev.venice.spi.davinci.LocalPartition;
+import dev.venice.spi.davinci.LocalPartitions;
+import dev.venice.spi.davinci.ResumeDecision;
+import dev.venice.spi.host.BlockCacheControl;
+import dev.venice.spi.host.EngineStats;
+import dev.venice.spi.host.PartitionStats;
+import dev.venice.spi.host.StorageMemoryUsage;
 import dev.venice.spi.host.StorageStatsService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.helix.zookeeper.impl.client.ZkClient;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.rocksdb.RocksDBException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The storage and ingestion of a Da Vinci client: the server's own {@link ReplicaManager}, {@link
@@ -24,9 +51,17 @@ import org.rocksdb.RocksDBException;
  * reports no status to ZooKeeper (it is no replica of the cluster's and never counts towards, or
  * fails, a push) and joins no Helix cluster; it reads store metadata from ZooKeeper.
  *
- * <p><b>Start over.</b> A partition starts from the beginning of its version topic when it is
- * subscribed: files an earlier run left in its directory are deleted first, since nothing says
- * they are whole.
+ * <p><b>Start over, unless vouched for.</b> When a partition is subscribed and an earlier run left
+ * a local copy in its directory, the caller's resume rule decides (the client's Da Vinci hooks:
+ * {@link dev.venice.spi.davinci.DaVinciHook#onLocalCopyFound}) with the copy's last applied
+ * offset and the version topic as Kafka has it now (its topic id, start and end offsets): resume,
+ * continuing from the copy's own position (its offset is written atomically with its data, so the
+ * copy is consistent at any crash), or start over, deleting the copy. The decision and its reason
+ * are logged.
+ *
+ * <p><b>Memory.</b> Every local partition's RocksDB keeps its blocks in one shared block cache
+ * ({@link SharedBlockCache}), which {@link #storageStats()} offers, with the partitions' memory
+ * use, to the client's plugins (the memory-pressure plugin resizes it).
  *
  * <p><b>Thread-safety</b>: every method is safe from any thread. The {@link PartitionListener} is
  * called on a partition's ingestion thread and must not block.
@@ -49,14 +84,27 @@ public final class DaVinciBackend implements AutoCloseable {
    */
   public record LocalValue(int schemaId, byte[] value) {}
 
+  private static final Logger LOG = LoggerFactory.getLogger(DaVinciBackend.class);
+  /** How long a look-up of a version topic's id and offsets may take. */
+  private static final Duration KAFKA_LOOKUP = Duration.ofSeconds(15);
+
   private final ZkClient zk;
   private final ZkStoreRepository stores;
   private final ReplicaManager replicas;
+  private final SharedBlockCache blockCache;
+  private final String kafkaBootstrapServers;
+  /** Kafka's id of each subscribed partition's topic, by {@code topic_partition}. */
+  private final Map<String, String> topicIds = new ConcurrentHashMap<>();
+  /** Made at the first subscription (its thread only lives while partitions are subscribed). */
+  private Admin kafkaAdmin;
 
-  private DaVinciBackend(ZkClient zk, ZkStoreRepository stores, ReplicaManager replicas) {
+  private DaVinciBackend(ZkClient zk, ZkStoreRepository stores, ReplicaManager replicas,
+      SharedBlockCache blockCache, String kafkaBootstrapServers) {
     this.zk = zk;
     this.stores = stores;
     this.replicas = replicas;
+    this.blockCache = blockCache;
+    this.kafkaBootstrapServers = kafkaBootstrapServers;
   }
 
   /**
@@ -69,6 +117,7 @@ public final class DaVinciBackend implements AutoCloseable {
    * @param dataDir where local partitions live ({@code <dataDir>/<topic>/<topic>_<partition>})
    * @param instanceId names this client in Kafka client ids and logs
    * @param zookeeperSessionTimeout ZooKeeper's session timeout
+   * @param blockCacheBytes the capacity of the block cache the local partitions share, bytes
    * @param hooks the ingestion hooks of the client's plugins (read when a partition opens)
    * @param listener told when a partition catches up or fails
    * @param registry where ingestion meters go ({@code venice.server.ingestion.*}, as on a server)
@@ -77,15 +126,22 @@ public final class DaVinciBackend implements AutoCloseable {
    */
   public static DaVinciBackend start(String zookeeperAddress, String cluster,
       String kafkaBootstrapServers, Path dataDir, String instanceId,
-      Duration zookeeperSessionTimeout, Supplier<IngestionHooks> hooks,
+      Duration zookeeperSessionTimeout, long blockCacheBytes, Supplier<IngestionHooks> hooks,
       PartitionListener listener, MeterRegistry registry) {
     Objects.requireNonNull(listener, "listener");
-    ZkClient zk = ZooKeeperConnections.metadataClient(zookeeperAddress, zookeeperSessionTimeout);
+    SharedBlockCache blockCache = new SharedBlockCache(blockCacheBytes);
+    ZkClient zk;
+    try {
+      zk = ZooKeeperConnections.metadataClient(zookeeperAddress, zookeeperSessionTimeout);
+    } catch (RuntimeException | Error e) {
+      blockCache.close();
+      throw e;
+    }
     try {
       ZkStoreRepository stores = new ZkStoreRepository(zk, cluster);
       ReplicaManager replicas = new ReplicaManager(dataDir, stores, (topic, partition, status) -> { },
           new LeaderTerms(zk, cluster), kafkaBootstrapServers, instanceId, hooks, registry, false,
-          ServerConfig.INGESTION_UNKNOWN_SCHEMA_WAIT.defaultValue(),
+          blockCache.cache(), ServerConfig.INGESTION_UNKNOWN_SCHEMA_WAIT.defaultValue(),
           ServerConfig.INGESTION_STORAGE_RETRY_TIMEOUT.defaultValue());
       replicas.onReplicaFailure(listener::failed);
       replicas.reportReadinessTo(new ReplicaManager.ReadinessReports() {
@@ -98,9 +154,10 @@ public final class DaVinciBackend implements AutoCloseable {
         @Override
         public void withdraw(String topic, int partition) {}
       });
-      return new DaVinciBackend(zk, stores, replicas);
+      return new DaVinciBackend(zk, stores, replicas, blockCache, kafkaBootstrapServers);
     } catch (RuntimeException | Error e) {
       zk.close();
+      blockCache.close();
       throw e;
     }
   }
@@ -111,24 +168,55 @@ public final class DaVinciBackend implements AutoCloseable {
   }
 
   /**
-   * Starts a local copy of a partition: deletes what an earlier run left of it, then ingests it
-   * from the beginning of its version topic on a thread of its own. Subscribing a partition already
-   * subscribed does nothing.
+   * Starts a local copy of a partition, ingesting it on a thread of its own: from where the copy an
+   * earlier run left stands when {@code resumeRule} says resume (see the class comment), else from
+   * the beginning of the version topic (deleting the old copy first). Subscribing a partition
+   * already subscribed does nothing.
    *
+   * @param resumeRule asked only when a copy exists; its decision and reason are logged
    * @throws IOException when its directory cannot be cleared or RocksDB cannot open it (the message
-   *     names the directory; e.g. another Da Vinci client holds it)
+   *     names the directory; e.g. another Da Vinci client holds it), or Kafka cannot describe the
+   *     version topic within 15 s
    * @throws IllegalStateException when the store or version does not exist
    */
-  public synchronized void subscribe(String topic, int partition) throws IOException {
-    if (replicas.replica(topic, partition) == null) {
-      replicas.drop(topic, partition);
-      replicas.open(topic, partition);
+  public synchronized void subscribe(String topic, int partition,
+      Function<LocalCopy, ResumeDecision> resumeRule) throws IOException {
+    if (replicas.replica(topic, partition) != null) {
+      return;
     }
+    TopicState kafka = topicState(topic, partition);
+    Path dir = replicas.dir(topic, partition);
+    boolean resume = false;
+    if (PartitionStore.exists(dir)) {
+      long localOffset;
+      try (PartitionStore copy = PartitionStore.openSharing(dir, false, blockCache.cache())) {
+        localOffset = copy.checkpointOffset();
+      } catch (IOException | RocksDBException e) {
+        localOffset = Long.MIN_VALUE; // unreadable: nothing to resume from
+        LOG.warn("{} partition {}: the local copy in {} cannot be read; starting over", topic,
+            partition, dir, e);
+      }
+      if (localOffset != Long.MIN_VALUE) {
+        ResumeDecision decision = resumeRule.apply(new LocalCopy(TopicNames.storeOf(topic),
+            TopicNames.versionOf(topic), partition, topic, kafka.topicId(), kafka.start(),
+            kafka.end(), localOffset));
+        resume = decision.resume();
+        LOG.info("{} partition {}: {} the local copy (last applied offset {}; topic offsets {}"
+            + " to {}): {}", topic, partition, resume ? "resuming from" : "starting over, deleting",
+            localOffset, kafka.start(), kafka.end(), decision.reason());
+      }
+    }
+    if (!resume) {
+      replicas.drop(topic, partition);
+    }
+    replicas.open(topic, partition);
+    topicIds.put(key(topic, partition), kafka.topicId());
   }
 
   /** Stops ingesting a partition and deletes its local copy; nothing when it is not subscribed. */
   public synchronized void unsubscribe(String topic, int partition) throws IOException {
     replicas.drop(topic, partition);
+    topicIds.remove(key(topic, partition));
   }
 
   /** Whether the partition is subscribed here. */
@@ -172,19 +260,140 @@ public final class DaVinciBackend implements AutoCloseable {
     return new LocalScan(topic, partition, storage(topic, partition).scan());
   }
 
-  /** Storage statistics of the local partitions (for the client's plugins). */
+  /**
+   * Storage statistics of the local partitions, for the client's plugins: per partition (as a
+   * server's), their memory use together ({@link StorageMemoryUsage}) and the shared block cache.
+   */
   public StorageStatsService storageStats() {
-    return replicas;
+    return new StorageStatsService() {
+      @Override
+      public List<PartitionStats> partitions() {
+        return replicas.partitions();
+      }
+
+      @Override
+      public List<EngineStats> engineStats() {
+        return replicas.engineStats();
+      }
+
+      @Override
+      public Optional<StorageMemoryUsage> memoryUsage() {
+        long memTables = 0;
+        long tableReaders = 0;
+        for (ReplicaManager.Replica replica : replicas.replicas()) {
+          long[] usage = replica.storage().memoryUsage();
+          memTables += usage[0];
+          tableReaders += usage[1];
+        }
+        return Optional.of(new StorageMemoryUsage(memTables, tableReaders,
+            blockCache.usageBytes(), blockCache.pinnedUsageBytes(), blockCache.capacityBytes()));
+      }
+
+      @Override
+      public Optional<BlockCacheControl> sharedBlockCache() {
+        return Optional.of(new BlockCacheControl() {
+          @Override
+          public long initialCapacityBytes() {
+            return blockCache.initialCapacityBytes();
+          }
+
+          @Override
+          public long capacityBytes() {
+            return blockCache.capacityBytes();
+          }
+
+          @Override
+          public void resize(long bytes) {
+            blockCache.resize(bytes);
+          }
+        });
+      }
+    };
   }
 
-  /** Stops every partition's ingestion and closes its storage; the files stay on disk. */
+  /** The local partitions, for the client's plugins (list them, make them durable). */
+  public LocalPartitions localPartitions() {
+    return new LocalPartitions() {
+      @Override
+      public List<LocalPartition> partitions() {
+        List<LocalPartition> held = new ArrayList<>();
+        for (ReplicaManager.Replica replica : replicas.replicas()) {
+          held.add(new LocalPartition(TopicNames.storeOf(replica.topic()),
+              TopicNames.versionOf(replica.topic()), replica.partition(), replica.topic(),
+              topicIds.getOrDefault(key(replica.topic(), replica.partition()), ""),
+              replica.ingestion().isReady()));
+        }
+        return held;
+      }
+
+      @Override
+      public long makeDurable(String store, int version, int partition) {
+        String topic = TopicNames.versionTopic(store, version);
+        PartitionStore storage = storage(topic, partition);
+        try {
+          long offset = storage.checkpointOffset(); // first: the flush then covers at least it
+          storage.flush();
+          return offset;
+        } catch (RocksDBException e) {
+          throw new UncheckedIOException(new IOException("flushing " + topic + " partition "
+              + partition + ": " + e.getMessage(), e));
+        } catch (IllegalStateException closed) {
+          throw new IllegalStateException("partition " + partition + " of " + topic
+              + " is not held any more", closed);
+        }
+      }
+    };
+  }
+
+  /**
+   * Stops every partition's ingestion and closes its storage (the files stay on disk), then the
+   * block cache, the Kafka admin client and the ZooKeeper connection.
+   */
   @Override
   public void close() {
     try {
       replicas.close();
     } finally {
+      synchronized (this) {
+        if (kafkaAdmin != null) {
+          kafkaAdmin.close(Duration.ofSeconds(5));
+        }
+      }
+      blockCache.close();
       zk.close();
     }
+  }
+
+  /** A version-topic partition as Kafka has it now. */
+  private record TopicState(String topicId, long start, long end) {}
+
+  private TopicState topicState(String topic, int partition) throws IOException {
+    if (kafkaAdmin == null) {
+      kafkaAdmin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+          kafkaBootstrapServers));
+    }
+    TopicPartition tp = new TopicPartition(topic, partition);
+    try {
+      TopicDescription description = kafkaAdmin.describeTopics(List.of(topic)).allTopicNames()
+          .get(KAFKA_LOOKUP.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+      ListOffsetsResult.ListOffsetsResultInfo start = kafkaAdmin.listOffsets(
+              Map.of(tp, OffsetSpec.earliest())).partitionResult(tp)
+          .get(KAFKA_LOOKUP.toMillis(), TimeUnit.MILLISECONDS);
+      ListOffsetsResult.ListOffsetsResultInfo end = kafkaAdmin.listOffsets(
+              Map.of(tp, OffsetSpec.latest())).partitionResult(tp)
+          .get(KAFKA_LOOKUP.toMillis(), TimeUnit.MILLISECONDS);
+      return new TopicState(description.topicId().toString(), start.offset(), end.offset());
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IOException("cannot describe " + topic + " partition " + partition + " in Kafka ("
+          + kafkaBootstrapServers + "): " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while describing " + topic, e);
+    }
+  }
+
+  private static String key(String topic, int partition) {
+    return topic + "_" + partition;
   }
 
   private PartitionStore storage(String topic, int partition) {

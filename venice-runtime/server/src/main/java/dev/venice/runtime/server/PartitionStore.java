@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,6 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.rocksdb.AbstractEventListener;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.Cache;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -28,6 +31,8 @@ import org.rocksdb.DBOptions;
 import org.rocksdb.FlushJobInfo;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.LevelMetaData;
+import org.rocksdb.MemoryUsageType;
+import org.rocksdb.MemoryUtil;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -69,9 +74,9 @@ import org.slf4j.LoggerFactory;
  * instead of a copy of them. It is not a stable API; nothing outside the server and its benchmarks
  * should use it.
  *
- * <p><b>Thread-safety</b>: one writer thread ({@link #apply}, {@link #endOfPush}, {@link #flush()}
- * — a replica's ingestion thread in the server); {@link #engineStats()} and reads are safe from any
- * thread, also concurrently with the writer. {@link #close()} is called once, after the writer has
+ * <p><b>Thread-safety</b>: one writer thread ({@link #apply}, {@link #endOfPush} — a replica's
+ * ingestion thread in the server); {@link #flush()}, {@link #engineStats()} and reads are safe
+ * from any thread, also concurrently with the writer (RocksDB's flush is). {@link #close()} is called once, after the writer has
  * stopped: writing after the close is an error the store does not check (RocksDB's handles are
  * freed).
  */
@@ -118,7 +123,7 @@ public final class PartitionStore implements AutoCloseable {
   /** The version's dictionary when it is ZSTD_WITH_DICT, set by the ingestion; else null. */
   private volatile CompressionDictionary dictionary;
 
-  private PartitionStore(Path dir, boolean statisticsEnabled,
+  private PartitionStore(Path dir, boolean statisticsEnabled, Cache sharedBlockCache,
       Consumer<? super ColumnFamilyOptions> columnFamilyTuning) throws RocksDBException {
     this.dir = dir;
     this.statistics = statisticsEnabled ? new Statistics() : null;
@@ -127,6 +132,9 @@ public final class PartitionStore implements AutoCloseable {
       dbOptions.setStatistics(statistics);
     }
     this.cfOptions = StorageOptions.columnFamilyOptions();
+    if (sharedBlockCache != null) { // both column families' blocks in the one cache
+      cfOptions.setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(sharedBlockCache));
+    }
     if (columnFamilyTuning != null) {
       columnFamilyTuning.accept(cfOptions);
     }
@@ -157,7 +165,7 @@ public final class PartitionStore implements AutoCloseable {
    *     (the message names {@code dir}; e.g. another process holds its lock)
    */
   public static PartitionStore open(Path dir, boolean statisticsEnabled) throws IOException {
-    return open(dir, statisticsEnabled, null);
+    return open(dir, statisticsEnabled, null, null);
   }
 
   /**
@@ -171,12 +179,54 @@ public final class PartitionStore implements AutoCloseable {
    */
   public static PartitionStore open(Path dir, boolean statisticsEnabled,
       Consumer<? super ColumnFamilyOptions> columnFamilyTuning) throws IOException {
+    return open(dir, statisticsEnabled, null, columnFamilyTuning);
+  }
+
+  /**
+   * {@link #open(Path, boolean)} with the block cache the store's column families use: a cache
+   * several partitions share (a Da Vinci client's, which its memory-pressure plugin resizes), or
+   * {@code null} for RocksDB's default (a cache per column family, as on a server).
+   */
+  static PartitionStore openSharing(Path dir, boolean statisticsEnabled, Cache sharedBlockCache)
+      throws IOException {
+    return open(dir, statisticsEnabled, sharedBlockCache, null);
+  }
+
+  private static PartitionStore open(Path dir, boolean statisticsEnabled, Cache sharedBlockCache,
+      Consumer<? super ColumnFamilyOptions> columnFamilyTuning) throws IOException {
     Files.createDirectories(dir);
     try {
-      return new PartitionStore(dir, statisticsEnabled, columnFamilyTuning);
+      return new PartitionStore(dir, statisticsEnabled, sharedBlockCache, columnFamilyTuning);
     } catch (RocksDBException e) {
       throw new IOException("cannot open RocksDB at " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * RocksDB's approximate memory use of this database ({@code MemoryUtil}): its memory tables and
+   * its table readers (index and filter blocks outside the block cache), in bytes; the block cache
+   * is counted by its owner, once. A close waits for it as for a read.
+   *
+   * @return {@code {memTableBytes, tableReadersBytes}}, or zeros once closed
+   */
+  long[] memoryUsage() {
+    readers.incrementAndGet();
+    try {
+      if (closed) {
+        return new long[2];
+      }
+      Map<MemoryUsageType, Long> usage =
+          MemoryUtil.getApproximateMemoryUsageByType(List.of(db), Set.of());
+      return new long[] {usage.getOrDefault(MemoryUsageType.kMemTableTotal, 0L),
+          usage.getOrDefault(MemoryUsageType.kTableReadersTotal, 0L)};
+    } finally {
+      readers.decrementAndGet();
+    }
+  }
+
+  /** Whether {@code dir} holds a partition database an earlier run left (RocksDB's CURRENT file). */
+  static boolean exists(Path dir) {
+    return Files.isRegularFile(dir.resolve("CURRENT"));
   }
 
   /**
@@ -441,9 +491,11 @@ public final class PartitionStore implements AutoCloseable {
   }
 
   /**
-   * Flushes the memtables of both column families to SST files and waits for the flush (not for
-   * any compaction it triggers). For benchmarks: a server never calls it (RocksDB flushes when a
-   * memtable is full, and on close).
+   * Flushes the memtables of both column families to SST files, synced, and waits for the flush
+   * (not for any compaction it triggers): everything applied before the call survives a crash of
+   * the process or the machine. For benchmarks and a Da Vinci client's checkpoints ({@link
+   * DaVinciBackend#localPartitions()}); a server never calls it (RocksDB flushes when a memtable is
+   * full, and on close).
    *
    * @throws IllegalStateException once the store is closed
    * @throws RocksDBException when RocksDB fails the flush

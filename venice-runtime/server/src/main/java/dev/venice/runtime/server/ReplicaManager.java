@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
+import org.rocksdb.Cache;
 import org.rocksdb.RocksDBException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +75,8 @@ final class ReplicaManager implements StorageStatsService, AutoCloseable {
   private final MeterRegistry registry;
   /** Whether replicas open with RocksDB's statistics on ({@code storage.statistics.enabled}). */
   private final boolean statisticsEnabled;
+  /** The block cache every replica here shares (a Da Vinci client's); null for RocksDB's own. */
+  private final Cache sharedBlockCache;
   /** {@code ingestion.unknown.schema.wait}, for every replica's real-time schema check. */
   private final Duration unknownSchemaWait;
   /** {@code ingestion.storage.retry.timeout}, for every replica's storage writes. */
@@ -93,10 +96,12 @@ final class ReplicaManager implements StorageStatsService, AutoCloseable {
   };
 
   ReplicaManager(Path dataDir, ZkStoreRepository stores, StatusReports statusReports,
-      LeaderTerms terms, String kafkaBootstrap, String instanceId, Supplier<IngestionHooks> hooks, MeterRegistry registry,
-      boolean statisticsEnabled, Duration unknownSchemaWait, Duration storageRetryTimeout) {
+      LeaderTerms terms, String kafkaBootstrap, String instanceId,
+      Supplier<IngestionHooks> hooks, MeterRegistry registry, boolean statisticsEnabled,
+      Cache sharedBlockCache, Duration unknownSchemaWait, Duration storageRetryTimeout) {
     this.dataDir = dataDir;
     this.statisticsEnabled = statisticsEnabled;
+    this.sharedBlockCache = sharedBlockCache;
     this.unknownSchemaWait = unknownSchemaWait;
     this.storageRetryTimeout = storageRetryTimeout;
     this.deadLetters = new DeadLetterWriter(kafkaBootstrap, instanceId, registry);
@@ -122,7 +127,8 @@ final class ReplicaManager implements StorageStatsService, AutoCloseable {
         () -> new IllegalStateException("opening " + id + ": store " + storeName
             + " has no version " + TopicNames.versionOf(topic)));
     readiness.withdraw(topic, partition); // a report left by an earlier opening is stale
-    PartitionStore storage = PartitionStore.open(dir(topic, partition), statisticsEnabled);
+    PartitionStore storage = PartitionStore.openSharing(dir(topic, partition), statisticsEnabled,
+        sharedBlockCache);
     IngestionTask ingestion = new IngestionTask(topic, partition, version.partitionCount(),
         storage, kafkaBootstrap, store.hybrid(), instanceId, stores, statusReports, terms, hooks,
         deadLetters, unknownSchemaWait, storageRetryTimeout, registry,
@@ -248,7 +254,8 @@ final class ReplicaManager implements StorageStatsService, AutoCloseable {
     deadLetters.close();
   }
 
-  private Path dir(String topic, int partition) {
+  /** Where a replica's database lives. */
+  Path dir(String topic, int partition) {
     return dataDir.resolve(topic).resolve(topic + "_" + partition);
   }
 

@@ -90,7 +90,7 @@ public final class VeniceServer implements RunningProcess {
             (topic, partition, status) -> stores.report(topic, partition, instanceId, status),
             new LeaderTerms(zk, cluster), kafka, instanceId,
             () -> host.plugins().ingestionHooks(), registry,
-            config.get(ServerConfig.STORAGE_STATISTICS_ENABLED),
+            config.get(ServerConfig.STORAGE_STATISTICS_ENABLED), null,
             config.get(ServerConfig.INGESTION_UNKNOWN_SCHEMA_WAIT),
             config.get(ServerConfig.INGESTION_STORAGE_RETRY_TIMEOUT));
       } catch (Exception | Error e) {

@@ -3,6 +3,7 @@ package dev.venice.runtime.common.plugin;
 import dev.venice.spi.client.ReplicaDispatchDecorator;
 import dev.venice.spi.client.StoreClientDecorator;
 import dev.venice.spi.controller.AdminMutationHook;
+import dev.venice.spi.davinci.DaVinciHook;
 import dev.venice.spi.http.PluginHttpEndpoint;
 import dev.venice.spi.plugin.BackgroundTask;
 import dev.venice.spi.plugin.Extensions;
@@ -27,6 +28,7 @@ final class CollectedExtensions implements Extensions {
   final List<BackgroundTask> backgroundTasks = new ArrayList<>();
   final List<PluginHttpEndpoint> httpEndpoints = new ArrayList<>();
   final List<RpcService> rpcServices = new ArrayList<>();
+  final List<DaVinciHook> daVinciHooks = new ArrayList<>();
 
   private static <T> Extensions add(List<T> list, T item, Extensions self) {
     list.add(Objects.requireNonNull(item, "a plugin added null"));
@@ -81,5 +83,10 @@ final class CollectedExtensions implements Extensions {
   @Override
   public Extensions addRpcService(RpcService service) {
     return add(rpcServices, service, this);
+  }
+
+  @Override
+  public Extensions addDaVinciHook(DaVinciHook hook) {
+    return add(daVinciHooks, hook, this);
   }
 }

@@ -107,6 +107,7 @@ public final class PluginManager implements AutoCloseable {
   private volatile IngestionHooks ingestionHooks = new IngestionHooks(none());
   private volatile AdminMutationHooks adminMutationHooks = new AdminMutationHooks(none());
   private volatile LifecycleHooks lifecycleHooks = new LifecycleHooks(none());
+  private volatile DaVinciHooks daVinciHooks = new DaVinciHooks(none());
   private volatile PluginEndpoints endpoints = new PluginEndpoints(Map.of());
   private volatile DecoratorStack decorators = DecoratorStack.empty();
 
@@ -261,6 +262,11 @@ public final class PluginManager implements AutoCloseable {
   /** The started plugins' lifecycle hooks. */
   public LifecycleHooks lifecycleHooks() {
     return lifecycleHooks;
+  }
+
+  /** The started plugins' Da Vinci hooks (a Da Vinci client asks them). */
+  public DaVinciHooks daVinciHooks() {
+    return daVinciHooks;
   }
 
   /**
@@ -640,6 +646,7 @@ public final class PluginManager implements AutoCloseable {
     ingestionHooks = new IngestionHooks(hooks(e -> e.ingestionHooks));
     adminMutationHooks = new AdminMutationHooks(hooks(e -> e.adminMutationHooks));
     lifecycleHooks = new LifecycleHooks(hooks(e -> e.lifecycleHooks));
+    daVinciHooks = new DaVinciHooks(hooks(e -> e.daVinciHooks));
     Map<String, List<Guarded<dev.venice.spi.http.PluginHttpEndpoint>>> byPlugin =
         new LinkedHashMap<>();
     List<StoreClientDecorator> store = new ArrayList<>();
