@@ -2,34 +2,61 @@ package dev.venice.it;
 
 import dev.venice.runtime.client.DaVinciClient;
 import dev.venice.runtime.client.DaVinciConfig;
-import dev.venice.spi.client.UnknownStoreException;
 import dev.venice.runtime.localcluster.LocalCluster;
+import dev.venice.spi.client.UnknownStoreException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.generic.GenericRecord;
 import org.rocksdb.RocksDB;
 
 /**
- * A Da Vinci client in a JVM of its own, for tests that must see the whole process: which threads
- * a client leaves behind (none may be left but the JVM's own). Prints one {@code RESULT ...} line
- * and exits 0 when the check passed.
+ * A Da Vinci client in a JVM of its own, for tests that must see or kill the whole process. Prints
+ * {@code RESULT ...} lines and exits 0 when its check passed. Modes (arguments after the mode:
+ * {@code <zookeeper> <cluster> <kafka> <data dir> <store>}):
  *
- * <p>Arguments: {@code threads <zookeeper> <cluster> <kafka> <data dir> <store>}.
+ * <ul>
+ *   <li>{@code threads}: a failed start, then a start, bootstrap, read and close; checks that no
+ *       thread is left but the JVM's own;
+ *   <li>{@code bootstrap <checkpoint dir or -> <records> <delay ns per record>}: bootstraps the
+ *       store (with {@code dvc-bootstrap-checkpoint} on unless the folder is {@code -}), paced by
+ *       {@link DaVinciTestIngestionPlugin}, printing {@code PROGRESS} lines every 50 ms; once
+ *       caught up prints {@code READY ms=<since start>}, checks every key {@code k-<i>} holds
+ *       {@code name-<i>} / {@code <i>} and that nothing else is there, prints {@code VERIFIED}.
+ * </ul>
  */
 public final class DaVinciChild {
+  private static final String CHECKPOINT = "venice.da.vinci.client.dvc.bootstrap.checkpoint.";
+
   private DaVinciChild() {}
 
   public static void main(String[] args) throws Exception {
+    String mode = args[0];
     String zookeeper = args[1];
     String cluster = args[2];
     String kafka = args[3];
     Path dir = Path.of(args[4]);
     String store = args[5];
-    DaVinciConfig config = DaVinciConfig.builder(zookeeper, cluster, kafka, dir).build();
+    if (mode.equals("threads")) {
+      threads(DaVinciConfig.builder(zookeeper, cluster, kafka, dir).build(), store);
+    } else {
+      bootstrap(zookeeper, cluster, kafka, dir, store, args[6], Integer.parseInt(args[7]),
+          Long.parseLong(args[8]));
+    }
+  }
+
+  private static void threads(DaVinciConfig config, String store) throws Exception {
     // RocksJava's one-time library load runs a process to tell the C library (the JDK's "process
     // reaper" thread then idles for a minute): the JVM's, not the client's, so before the baseline
     RocksDB.loadLibrary();
@@ -62,5 +89,61 @@ public final class DaVinciChild {
     }
     System.out.println("RESULT threads left: " + left);
     System.exit(left.isEmpty() ? 0 : 3);
+  }
+
+  private static void bootstrap(String zookeeper, String cluster, String kafka, Path dir,
+      String store, String checkpoints, int records, long delayNanos) throws Exception {
+    long started = System.nanoTime();
+    DaVinciTestIngestionPlugin.delayNanos = delayNanos;
+    Map<String, String> plugins = new HashMap<>(Map.of(
+        "plugins.test-dvc-ingestion.enabled", "true"));
+    if (!checkpoints.equals("-")) {
+      plugins.putAll(Map.of("plugins.dvc-bootstrap-checkpoint.enabled", "true",
+          "plugins.dvc-bootstrap-checkpoint.directory", checkpoints,
+          "plugins.dvc-bootstrap-checkpoint.interval", "200ms"));
+    }
+    MeterRegistry registry = new SimpleMeterRegistry();
+    DaVinciConfig config = DaVinciConfig.builder(zookeeper, cluster, kafka, dir)
+        .pluginConfig(plugins).meterRegistry(registry).build();
+    ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "progress");
+      t.setDaemon(true);
+      return t;
+    });
+    progress.scheduleAtFixedRate(() -> System.out.println("PROGRESS applied="
+        + DaVinciTestIngestionPlugin.applied.get()
+        + " resumed=" + count(registry, CHECKPOINT + "decisions", "resumed")
+        + " startedOver=" + count(registry, CHECKPOINT + "decisions", "started_over")
+        + " skipped=" + count(registry, CHECKPOINT + "resumed.offsets", null)
+        + " writes=" + count(registry, CHECKPOINT + "writes", null)), 0, 50,
+        TimeUnit.MILLISECONDS);
+    try (DaVinciClient<String, Object> client = DaVinciClient.start(store, config)) {
+      client.subscribeAll().get(120, TimeUnit.SECONDS);
+      System.out.println("READY ms=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)
+          + " resumed=" + count(registry, CHECKPOINT + "decisions", "resumed")
+          + " skipped=" + count(registry, CHECKPOINT + "resumed.offsets", null));
+      for (int i = 0; i < records; i++) {
+        GenericRecord value = (GenericRecord) client.get("k-" + i).join();
+        if (value == null || !value.get("name").toString().equals("name-" + i)
+            || (Integer) value.get("age") != i) {
+          System.out.println("RESULT k-" + i + " holds " + value);
+          System.exit(4);
+        }
+      }
+      long held = client.scan((key, value) -> { }, Long.MAX_VALUE);
+      if (held != records) {
+        System.out.println("RESULT the local copy holds " + held + " records, not " + records);
+        System.exit(5);
+      }
+    }
+    progress.shutdownNow();
+    System.out.println("VERIFIED");
+    System.exit(0);
+  }
+
+  private static long count(MeterRegistry registry, String name, String outcome) {
+    Counter counter = outcome == null ? registry.find(name).counter()
+        : registry.find(name).tag("outcome", outcome).counter();
+    return counter == null ? 0 : (long) counter.count();
   }
 }

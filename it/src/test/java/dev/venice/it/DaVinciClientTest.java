@@ -15,6 +15,7 @@ import dev.venice.runtime.push.OnlineProducer;
 import dev.venice.runtime.push.PushJob;
 import dev.venice.spi.client.ServiceUnavailableException;
 import dev.venice.spi.client.VeniceClientException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -222,10 +223,10 @@ class DaVinciClientTest {
   void readsOfAPartitionStillBootstrappingFailAtOnceAndPluginsHookIngestion() throws Exception {
     admin.createStore("gated", Schemas.KEY, Schemas.USER_V1, 1, 1);
     PushJob.create(cluster.controllerUrl(), "gated", users("gated.jsonl", 20, 0)).run();
-    DaVinciGatePlugin.gate = new CountDownLatch(1);
+    DaVinciTestIngestionPlugin.gate = new CountDownLatch(1);
     DaVinciConfig gated = DaVinciConfig.builder(cluster.zooKeeperAddress(), cluster.clusterName(),
             cluster.kafkaBootstrapServers(), files.resolve("gated"))
-        .pluginConfig(Map.of("plugins.test-dvc-gate.enabled", "true")).build();
+        .pluginConfig(Map.of("plugins.test-dvc-ingestion.enabled", "true")).build();
     try (DaVinciClient<String, Object> client = DaVinciClient.start("gated", gated)) {
       CompletableFuture<Void> subscribed = client.subscribeAll();
       LocalCluster.waitFor("partition 0 subscribed", WAIT,
@@ -235,11 +236,40 @@ class DaVinciClientTest {
       assertEquals("store gated: partition 0 of version 1 is still bootstrapping; wait for"
           + " subscribe()'s future before reading it", early.getMessage());
       assertFalse(subscribed.isDone());
-      DaVinciGatePlugin.gate.countDown();
+      DaVinciTestIngestionPlugin.gate.countDown();
       subscribed.get(60, TimeUnit.SECONDS);
       assertEquals(1, age(client.get("k-1").join()));
     } finally {
-      DaVinciGatePlugin.gate.countDown();
+      DaVinciTestIngestionPlugin.gate.countDown();
+    }
+  }
+
+  @Test
+  void memoryPressureShrinksTheSharedBlockCacheToItsFloorAndReadsStayRight() throws Exception {
+    admin.createStore("pressed", Schemas.KEY, Schemas.USER_V1, 2, 1);
+    PushJob.create(cluster.controllerUrl(), "pressed", users("pressed.jsonl", 200, 0)).run();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    // a budget smaller than the memory tables alone: pressure at every sample down to the floor
+    DaVinciConfig pressed = DaVinciConfig.builder(cluster.zooKeeperAddress(),
+            cluster.clusterName(), cluster.kafkaBootstrapServers(), files.resolve("pressed"))
+        .blockCacheBytes(32L << 20).meterRegistry(registry)
+        .pluginConfig(Map.of("plugins.dvc-memory-pressure.enabled", "true",
+            "plugins.dvc-memory-pressure.budget-bytes", Long.toString(1L << 20),
+            "plugins.dvc-memory-pressure.floor-bytes", Long.toString(2L << 20),
+            "plugins.dvc-memory-pressure.interval", "100ms",
+            "plugins.dvc-memory-pressure.cooldown", "0s")).build();
+    String prefix = "venice.da.vinci.client.dvc.memory.pressure.";
+    try (DaVinciClient<String, Object> client = DaVinciClient.start("pressed", pressed)) {
+      client.subscribeAll().get(60, TimeUnit.SECONDS);
+      LocalCluster.waitFor("the shared block cache at its 2 MiB floor", WAIT, () ->
+          registry.get(prefix + "block.cache.capacity.bytes").gauge().value() == (2 << 20));
+      assertTrue(registry.get(prefix + "shrinks").counter().count() >= 1);
+      assertEquals(1.0, registry.get(prefix + "under.pressure").gauge().value());
+      assertTrue(registry.get(prefix + "memory.bytes").tag("kind", "memtables").gauge().value()
+          > 0, "RocksDB's memory tables are measured");
+      for (int i = 0; i < 200; i++) {
+        assertEquals(i, age(client.get("k-" + i).join()), "k-" + i);
+      }
     }
   }
 }

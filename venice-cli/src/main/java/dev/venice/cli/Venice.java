@@ -12,6 +12,7 @@ import dev.venice.cli.plugins.PluginsCommand;
 import dev.venice.cli.server.ServerCommand;
 import dev.venice.cli.store.BatchGetCommand;
 import dev.venice.cli.store.CheckSchemaCompatibilityCommand;
+import dev.venice.cli.store.ExportStoreCommand;
 import dev.venice.cli.store.GenerateSchemaDocsCommand;
 import dev.venice.cli.store.GetCommand;
 import dev.venice.cli.store.InspectDlqCommand;
@@ -56,6 +57,7 @@ import picocli.CommandLine.Command;
         PushCommand.class,
         GetCommand.class,
         BatchGetCommand.class,
+        ExportStoreCommand.class,
         SetReadTimeoutCommand.class,
         SetLatencyBudgetCommand.class,
         ShowStoreSlaCommand.class,

@@ -4,6 +4,8 @@ import dev.venice.cli.CliException;
 import dev.venice.cli.GlobalOptions;
 import dev.venice.cli.Output;
 import dev.venice.cli.store.PushCommand;
+import dev.venice.runtime.client.DaVinciClient;
+import dev.venice.runtime.client.DaVinciConfig;
 import dev.venice.runtime.client.VeniceClients;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.common.plugin.PluginManager;
@@ -21,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -28,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
@@ -128,6 +132,7 @@ public final class QuickstartCommand implements Callable<Integer> {
       }
 
       Map<String, Object> report = readBack(state, out);
+      report.putAll(readLocally(state, out));
       out.println("Plugins loaded (venice plugins list shows details):");
       out.printf("  %-10s %s%n", "controller", summary(cluster.controllers().get(0).plugins()));
       if (!cluster.servers().isEmpty()) {
@@ -281,5 +286,53 @@ public final class QuickstartCommand implements Callable<Integer> {
       report.put("batchFound", batchFound);
       return report;
     }
+  }
+
+  /**
+   * Loads the demo store into a Da Vinci client in a temporary directory, reads every record
+   * locally, prints the bootstrap time and the local read latency, and deletes the copy.
+   */
+  private Map<String, Object> readLocally(LocalClusterState state, PrintWriter out)
+      throws Exception {
+    Path copy = Files.createTempDirectory("venice-demo-davinci-");
+    Histogram latencies = new Histogram(3);
+    int mismatches = 0;
+    long loadStart = System.nanoTime();
+    double loadSeconds;
+    try (DaVinciClient<String, GenericRecord> local = DaVinciClient.start(STORE,
+        DaVinciConfig.forController(state.controller(), copy).build())) {
+      local.subscribeAll().get(60, TimeUnit.SECONDS);
+      loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+      for (int i = 0; i < records; i++) {
+        long begin = System.nanoTime();
+        GenericRecord user = local.get("user-" + i).join();
+        latencies.recordValue(Math.max(1, (System.nanoTime() - begin) / 1000));
+        if (user == null || !user.get("name").toString().equals("User " + i)) {
+          mismatches++;
+        }
+      }
+    } finally {
+      try (Stream<Path> files = Files.walk(copy)) {
+        for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
+    }
+    out.printf("Read back %,d records locally through a Da Vinci client (its own RocksDB copy,"
+        + " loaded in %.1f s): %s%n", records, loadSeconds,
+        mismatches == 0 ? "all match" : mismatches + " did not match");
+    out.printf("  local single get latency: p50 %d µs, p99 %d µs, max %d µs%n",
+        latencies.getValueAtPercentile(50), latencies.getValueAtPercentile(99),
+        latencies.getMaxValue());
+    out.flush();
+    if (mismatches > 0) {
+      throw new CliException("read back " + mismatches + " records through the Da Vinci client"
+          + " that do not match what was pushed");
+    }
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("daVinciLoadSeconds", loadSeconds);
+    report.put("daVinciP50Micros", latencies.getValueAtPercentile(50));
+    report.put("daVinciP99Micros", latencies.getValueAtPercentile(99));
+    return report;
   }
 }
