@@ -94,10 +94,7 @@ class ClientsAndPushTest {
   }
 
   private static GenericRecord user(String name, int age) {
-    GenericRecord record = new GenericData.Record(Data.USER);
-    record.put("name", name);
-    record.put("age", age);
-    return record;
+    return Data.userRecord(name, age);
   }
 
   private static Path avroFile(String name, int count, int ageOffset) throws IOException {
@@ -119,12 +116,7 @@ class ClientsAndPushTest {
   }
 
   private static Path jsonFile(String name, int count, int ageOffset) throws IOException {
-    List<String> lines = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      lines.add("{\"key\": \"p-" + i + "\", \"value\": {\"name\": \"name-" + i + "\", \"age\": "
-          + (ageOffset + i) + "}}");
-    }
-    return Files.write(files.resolve(name), lines);
+    return Data.userLines(files.resolve(name), "p-", count, ageOffset);
   }
 
   private static int age(Object value) {

@@ -1,5 +1,6 @@
 package dev.venice.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -16,13 +17,22 @@ import dev.venice.runtime.push.PushJob;
 import dev.venice.spi.client.ServiceUnavailableException;
 import dev.venice.spi.client.VeniceClientException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -34,7 +44,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,19 +88,7 @@ class DaVinciClientTest {
   }
 
   private static Path users(String name, int count, int ageOffset) throws Exception {
-    List<String> lines = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      lines.add("{\"key\": \"k-" + i + "\", \"value\": {\"name\": \"name-" + i + "\", \"age\": "
-          + (ageOffset + i) + "}}");
-    }
-    return Files.write(files.resolve(name), lines);
-  }
-
-  private static GenericRecord user(String name, int age) {
-    GenericRecord record = new GenericData.Record(Data.USER);
-    record.put("name", name);
-    record.put("age", age);
-    return record;
+    return Data.userLines(files.resolve(name), "k-", count, ageOffset);
   }
 
   private static int age(Object value) {
@@ -162,8 +165,8 @@ class DaVinciClientTest {
 
       // real-time writes reach the local copy through the version topic
       try (OnlineProducer producer = OnlineProducer.create(cluster.controllerUrl(), "dvc")) {
-        producer.put("live-1", user("live", 42)).join();
-        producer.put("k-0", user("updated", 7)).join();
+        producer.put("live-1", Data.userRecord("live", 42)).join();
+        producer.put("k-0", Data.userRecord("updated", 7)).join();
         producer.delete("k-1").join();
       }
       LocalCluster.waitFor("real-time writes visible locally", WAIT, () -> {
@@ -271,5 +274,107 @@ class DaVinciClientTest {
         assertEquals(i, age(client.get("k-" + i).join()), "k-" + i);
       }
     }
+  }
+
+  /** The exported store's value schema: every Avro shape the Parquet mapping must keep. */
+  private static final Schema PROFILE = new Schema.Parser().parse("""
+      {"type": "record", "name": "Profile", "namespace": "dev.venice.it", "fields": [
+        {"name": "name", "type": "string"},
+        {"name": "address", "type": {"type": "record", "name": "Address", "fields": [
+          {"name": "city", "type": "string"},
+          {"name": "zip", "type": ["null", "string"], "default": null}]}},
+        {"name": "tags", "type": {"type": "array", "items": ["null", "int"]}},
+        {"name": "attrs", "type": {"type": "map", "values": ["null", "string"]}},
+        {"name": "color", "type": {"type": "enum", "name": "Color",
+          "symbols": ["RED", "GREEN", "BLUE"]}},
+        {"name": "id", "type": {"type": "fixed", "name": "Id", "size": 8}},
+        {"name": "payload", "type": "bytes"},
+        {"name": "nickname", "type": ["null", "string"], "default": null}]}""");
+  private static final int PAYLOAD_BYTES = 4096;
+
+  /** Record {@code i} of the exported store, the same every time (its payload seeded by i). */
+  private static GenericRecord profile(int i) {
+    GenericRecord address = new GenericData.Record(PROFILE.getField("address").schema());
+    address.put("city", "city-" + i % 7);
+    address.put("zip", i % 2 == 0 ? null : "z" + i);
+    Map<String, String> attrs = new LinkedHashMap<>();
+    attrs.put("a", "x" + i);
+    attrs.put("b", null);
+    byte[] payload = new byte[PAYLOAD_BYTES];
+    new Random(i).nextBytes(payload); // incompressible: the bytes really go through
+    GenericRecord value = new GenericData.Record(PROFILE);
+    value.put("name", "n-" + i);
+    value.put("address", address);
+    value.put("tags", Arrays.asList(i, null, i + 1));
+    value.put("attrs", attrs);
+    value.put("color", new GenericData.EnumSymbol(PROFILE.getField("color").schema(),
+        List.of("RED", "GREEN", "BLUE").get(i % 3)));
+    value.put("id", new GenericData.Fixed(PROFILE.getField("id").schema(),
+        ByteBuffer.allocate(8).putLong(i).array()));
+    value.put("payload", ByteBuffer.wrap(payload));
+    value.put("nickname", i % 3 == 0 ? null : "nick-" + i);
+    return value;
+  }
+
+  @Test
+  void exportStoreWritesEveryRecordToParquetUnderAHeapSmallerThanTheData() throws Exception {
+    int records = 20_000; // 20,000 x 4 KiB of random payload: 80 MiB, over the 64 MiB heap
+    admin.createStore("exported", Schemas.KEY, PROFILE.toString(), 4, 1);
+    Schema row = SchemaBuilder.record("Row").fields().name("key").type(Data.KEY).noDefault()
+        .name("value").type(PROFILE).noDefault().endRecord();
+    Path avro = files.resolve("exported.avro");
+    try (DataFileWriter<GenericRecord> writer =
+        new DataFileWriter<>(
+            new GenericDatumWriter<GenericRecord>(row))) {
+      writer.create(row, avro.toFile());
+      for (int i = 0; i < records; i++) {
+        GenericRecord line = new GenericData.Record(row);
+        line.put("key", "r-" + i);
+        line.put("value", profile(i));
+        writer.append(line);
+      }
+    }
+    PushJob.create(cluster.controllerUrl(), "exported", avro).run();
+    Path parquet = files.resolve("exported.parquet");
+    DistributionCli.Result exported = DistributionCli.runWithJavaOptions("-Xmx64m",
+        cluster.controllerUrl(), "export-store", "--store", "exported", "--out",
+        parquet.toString(), "--temp-dir", files.toString());
+    assertEquals(0, exported.status(), exported.output());
+    assertTrue(exported.output().contains("exported 20,000 records of store exported version 1"),
+        exported.output());
+    try (Stream<Path> left = Files.list(files)) {
+      assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith("venice-export-")),
+          "the Da Vinci client's temporary copy is deleted");
+    }
+    String sql = "SELECT key, value.name, value.address.city, value.address.zip, value.tags,"
+        + " map_keys(value.attrs), map_values(value.attrs), value.color, value.id,"
+        + " value.payload, value.nickname FROM read_parquet('" + parquet + "')";
+    Set<String> seen = new HashSet<>();
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+        Statement statement = duck.createStatement();
+        ResultSet rs = statement.executeQuery(sql)) {
+      while (rs.next()) {
+        String key = rs.getString(1);
+        int i = Integer.parseInt(key.substring(2));
+        GenericRecord expected = profile(i);
+        GenericRecord address = (GenericRecord) expected.get("address");
+        assertEquals(expected.get("name"), rs.getString(2), key);
+        assertEquals(address.get("city"), rs.getString(3), key);
+        assertEquals(address.get("zip"), rs.getString(4), key);
+        assertEquals(expected.get("tags"), Arrays.stream((Object[]) rs.getArray(5).getArray())
+            .map(o -> o == null ? null : ((Number) o).intValue()).toList(), key);
+        assertEquals(List.of("a", "b"), List.of((Object[]) rs.getArray(6).getArray()), key);
+        assertEquals(Arrays.asList("x" + i, null),
+            Arrays.asList((Object[]) rs.getArray(7).getArray()), key);
+        assertEquals(expected.get("color").toString(), rs.getString(8), key);
+        assertArrayEquals(
+            ((GenericData.Fixed) expected.get("id")).bytes(), rs.getBytes(9), key);
+        assertArrayEquals(
+            ((ByteBuffer) expected.get("payload")).array(), rs.getBytes(10), key);
+        assertEquals(expected.get("nickname"), rs.getString(11), key);
+        assertTrue(seen.add(key), key + " twice");
+      }
+    }
+    assertEquals(records, seen.size(), "every record, once");
   }
 }

@@ -43,6 +43,15 @@ public final class DistributionCli {
    * exit status (for the failures a test expects); fails the test unless it ends within 90 s.
    */
   public static Result run(String controllerUrl, String... args) throws Exception {
+    return runWithJavaOptions("-Xmx128m", controllerUrl, args);
+  }
+
+  /**
+   * Runs {@code venice <args> --controller <controllerUrl>} as {@link #run} does, with these JVM
+   * options ({@code VENICE_JAVA_OPTS}, such as a heap cap) instead of the small heap.
+   */
+  public static Result runWithJavaOptions(String javaOptions, String controllerUrl,
+      String... args) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("venice.distribution"), "bin", "venice").toString());
     command.addAll(List.of(args));
@@ -50,7 +59,7 @@ public final class DistributionCli {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin")
         + File.pathSeparator + builder.environment().getOrDefault("PATH", ""));
-    builder.environment().put("VENICE_JAVA_OPTS", "-Xmx128m");
+    builder.environment().put("VENICE_JAVA_OPTS", javaOptions);
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(process.waitFor(90, TimeUnit.SECONDS), "venice " + String.join(" ", args));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.venice.it.DaVinciChild;
+import dev.venice.it.Data;
 import dev.venice.it.Schemas;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.localcluster.LocalCluster;
@@ -56,13 +57,8 @@ class BootstrapCheckpointCrashTest {
         .controllerConfig("push.monitor.interval", "50ms").build();
     ControllerClient admin = new ControllerClient(cluster.controllerUrl());
     admin.createStore("boot", Schemas.KEY, Schemas.USER_V1, PARTITIONS, 1);
-    List<String> lines = new ArrayList<>(RECORDS);
-    for (int i = 0; i < RECORDS; i++) {
-      lines.add("{\"key\": \"k-" + i + "\", \"value\": {\"name\": \"name-" + i + "\", \"age\": "
-          + i + "}}");
-    }
-    PushJob.create(cluster.controllerUrl(), "boot", Files.write(files.resolve("boot.jsonl"),
-        lines)).run();
+    PushJob.create(cluster.controllerUrl(), "boot",
+        Data.userLines(files.resolve("boot.jsonl"), "k-", RECORDS, 0)).run();
   }
 
   @AfterAll
