@@ -32,7 +32,8 @@ import org.rocksdb.RocksDB;
  *   <li>{@code bootstrap <checkpoint dir or -> <records> <delay ns per record>}: bootstraps the
  *       store (with {@code dvc-bootstrap-checkpoint} on unless the folder is {@code -}), paced by
  *       {@link DaVinciTestIngestionPlugin}, printing {@code PROGRESS} lines every 50 ms; once
- *       caught up prints {@code READY ms=<since start>}, checks every key {@code k-<i>} holds
+ *       caught up prints {@code READY ms=<subscribe to caught up> ... sinceStartMs=<main to caught
+ *       up>}, checks every key {@code k-<i>} holds
  *       {@code name-<i>} / {@code <i>} and that nothing else is there, prints {@code VERIFIED}.
  * </ul>
  */
@@ -118,10 +119,13 @@ public final class DaVinciChild {
         + " writes=" + count(registry, CHECKPOINT + "writes", null)), 0, 50,
         TimeUnit.MILLISECONDS);
     try (DaVinciClient<String, Object> client = DaVinciClient.start(store, config)) {
+      long subscribed = System.nanoTime();
       client.subscribeAll().get(120, TimeUnit.SECONDS);
-      System.out.println("READY ms=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)
+      long now = System.nanoTime();
+      System.out.println("READY ms=" + TimeUnit.NANOSECONDS.toMillis(now - subscribed)
           + " resumed=" + count(registry, CHECKPOINT + "decisions", "resumed")
-          + " skipped=" + count(registry, CHECKPOINT + "resumed.offsets", null));
+          + " skipped=" + count(registry, CHECKPOINT + "resumed.offsets", null)
+          + " sinceStartMs=" + TimeUnit.NANOSECONDS.toMillis(now - started));
       for (int i = 0; i < records; i++) {
         GenericRecord value = (GenericRecord) client.get("k-" + i).join();
         if (value == null || !value.get("name").toString().equals("name-" + i)

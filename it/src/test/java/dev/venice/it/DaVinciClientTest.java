@@ -248,6 +248,38 @@ class DaVinciClientTest {
   }
 
   @Test
+  void unsubscribingWhileANewVersionBootstrapsStillSwapsAndADataDirectoryHasOneClient()
+      throws Exception {
+    admin.createStore("moving", Schemas.KEY, Schemas.USER_V1, 3, 1);
+    PushJob.create(cluster.controllerUrl(), "moving", users("moving1.jsonl", 60, 0)).run();
+    DaVinciConfig config = DaVinciConfig.builder(cluster.zooKeeperAddress(),
+            cluster.clusterName(), cluster.kafkaBootstrapServers(), files.resolve("moving"))
+        .pluginConfig(Map.of("plugins.test-dvc-ingestion.enabled", "true")).build();
+    try (DaVinciClient<String, Object> client = DaVinciClient.start("moving", config)) {
+      client.subscribeAll().get(60, TimeUnit.SECONDS);
+      IllegalStateException taken = assertThrows(IllegalStateException.class,
+          () -> DaVinciClient.start("moving", config));
+      assertTrue(taken.getMessage().contains("is in use by another Da Vinci client"),
+          taken.getMessage());
+      // version 2 bootstraps slowly (200 ms a record: a slow disk), so it is still bootstrapping
+      // when partition 0 is unsubscribed; a stop waits for the records in hand, never a gate
+      DaVinciTestIngestionPlugin.delayNanos = TimeUnit.MILLISECONDS.toNanos(200);
+      PushJob.create(cluster.controllerUrl(), "moving", users("moving2.jsonl", 60, 1000)).run();
+      LocalCluster.waitFor("version 2 bootstrapping in the background", WAIT,
+          () -> Files.isDirectory(files.resolve("moving").resolve("moving_v2")));
+      client.unsubscribe(Set.of(0)).get(30, TimeUnit.SECONDS); // during the background bootstrap
+      DaVinciTestIngestionPlugin.delayNanos = 0;
+      LocalCluster.waitFor("the swap to version 2 without partition 0", WAIT,
+          () -> client.servingVersion() == 2);
+      assertEquals(Set.of(1, 2), client.subscribedPartitions());
+      long held = client.scan((key, value) -> assertTrue(age(value) >= 1000), Long.MAX_VALUE);
+      assertTrue(held > 0 && held < 60, held + " records in partitions 1 and 2");
+    } finally {
+      DaVinciTestIngestionPlugin.delayNanos = 0;
+    }
+  }
+
+  @Test
   void memoryPressureShrinksTheSharedBlockCacheToItsFloorAndReadsStayRight() throws Exception {
     admin.createStore("pressed", Schemas.KEY, Schemas.USER_V1, 2, 1);
     PushJob.create(cluster.controllerUrl(), "pressed", users("pressed.jsonl", 200, 0)).run();
@@ -336,7 +368,7 @@ class DaVinciClientTest {
     }
     PushJob.create(cluster.controllerUrl(), "exported", avro).run();
     Path parquet = files.resolve("exported.parquet");
-    DistributionCli.Result exported = DistributionCli.runWithJavaOptions("-Xmx64m",
+    DistributionCli.Result exported = DistributionCli.runWithJavaOptions("-Xmx64m -XX:+UseSerialGC",
         cluster.controllerUrl(), "export-store", "--store", "exported", "--out",
         parquet.toString(), "--temp-dir", files.toString());
     assertEquals(0, exported.status(), exported.output());

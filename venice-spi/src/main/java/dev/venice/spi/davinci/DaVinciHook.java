@@ -30,7 +30,7 @@ public interface DaVinciHook {
 
   /**
    * The client swapped reads from one version of a store to another: every subscribed partition of
-   * {@code swap.toVersion()} has caught up, and the old version's local copies are being deleted.
+   * {@code swap.toVersion()} has caught up, and the old version's local copies are deleted.
    */
   default void onVersionSwap(VersionSwap swap) {}
 }

@@ -248,9 +248,9 @@ public final class DaVinciClient<K, V> implements StoreClient<K, V> {
         }
       }
       wanted.removeAll(partitions);
-      current = serving == null ? null : drop(serving, partitions);
+      current = serving == null ? null : drop(serving, partitions, null);
       if (pending != null) {
-        pending = drop(pending, partitions);
+        pending = drop(pending, partitions, null);
       }
       return null;
     });
@@ -261,13 +261,13 @@ public final class DaVinciClient<K, V> implements StoreClient<K, V> {
     return supplyOnControlThread(() -> {
       wanted = new TreeSet<>();
       if (pending != null) {
-        drop(pending, pending.partitions());
+        drop(pending, pending.partitions(), null);
         pending = null;
       }
       if (current != null) {
         LocalVersion serving = current;
         current = null;
-        drop(serving, serving.partitions());
+        drop(serving, serving.partitions(), null);
       }
       return null;
     });
@@ -342,13 +342,16 @@ public final class DaVinciClient<K, V> implements StoreClient<K, V> {
    * Calls {@code consumer} with the keys and values of the subscribed partitions of the serving
    * version, partition by partition, each in key order, on the calling thread, holding one record
    * in memory at a time (a RocksDB iterator per partition), until {@code limit} records. A
-   * partition's records are those it held when its scan began. While it runs, a version swap waits
-   * for the partition being scanned. Keys come as the key schema's Avro generic data (a string
-   * key as a {@link String}), values as the newest value schema's.
+   * partition's records are those it held when its scan began. A version swap waits for the
+   * partition being scanned, then the scan fails (the old copy is deleted): scan again. {@code
+   * consumer} must not call back into this client's subscriptions or close it (it runs while a
+   * partition is held). Keys come as the key schema's Avro generic data (a string key as a
+   * {@link String}), values as the newest value schema's.
    *
    * @param limit the most records to pass; {@link Long#MAX_VALUE} for all
    * @return the number of records passed
-   * @throws ServiceUnavailableException when a subscribed partition has not caught up yet
+   * @throws ServiceUnavailableException when a subscribed partition has not caught up yet, or
+   *     reads swapped to another version meanwhile
    * @throws VeniceClientException when reading or decoding fails (naming the partition)
    */
   @SuppressWarnings("unchecked")
@@ -356,6 +359,12 @@ public final class DaVinciClient<K, V> implements StoreClient<K, V> {
     LocalVersion serving = servingVersionOrFail();
     long records = 0;
     for (int partition : serving.partitions()) {
+      LocalVersion now = current;
+      if (now != serving) { // the rest of the old copy is deleted: its records are gone
+        throw new ServiceUnavailableException(store, "reads swapped from version "
+            + serving.number() + " to " + (now == null ? 0 : now.number()) + " during the scan,"
+            + " after " + records + " records; scan again", null);
+      }
       checkReady(serving, partition);
       try (DaVinciBackend.LocalScan scan = backend.scan(serving.topic(), partition)) {
         while (records < limit && scan.next()) {
@@ -395,9 +404,10 @@ public final class DaVinciClient<K, V> implements StoreClient<K, V> {
   }
 
   /**
-   * Stops every partition's ingestion, closes its RocksDB, stops the plugins and the client's
-   * threads, and disconnects from ZooKeeper. The local files stay on disk (the next start deletes
-   * them when it subscribes). Idempotent.
+   * Stops the plugins, every partition's ingestion, the client's threads, closes every RocksDB,
+   * disconnects from ZooKeeper and Kafka, and fails the futures still waiting. The local files stay
+   * on disk: the next start resumes them when a plugin vouches for them, else deletes them (and
+   * any other version's). Idempotent.
    */
   @Override
   public void close() {
@@ -406,16 +416,18 @@ public final class DaVinciClient<K, V> implements StoreClient<K, V> {
     }
     closed = true;
     storeChanges.close();
-    control.shutdownNow();
+    // no interrupt: a subscription or swap in progress finishes its RocksDB and file work; the
+    // tasks still queued run and fail fast, completing their futures ("closed")
+    control.shutdown();
     try {
-      if (!control.awaitTermination(30, TimeUnit.SECONDS)) {
-        LOG.warn("Da Vinci client of {}: its control thread did not stop within 30 s", store);
+      if (!control.awaitTermination(60, TimeUnit.SECONDS)) {
+        LOG.warn("Da Vinci client of {}: its control thread did not stop within 60 s", store);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    closeQuietly(plugins); // first: their background tasks use the backend
     closeQuietly(backend);
-    closeQuietly(plugins);
     readiness.values().forEach(f -> f.completeExceptionally(new ServiceUnavailableException(
         store, "the Da Vinci client of " + store + " was closed", null)));
   }
@@ -450,11 +462,21 @@ public final class DaVinciClient<K, V> implements StoreClient<K, V> {
   }
 
   private void checkReady(LocalVersion version, int partition) {
-    if (!backend.isReady(version.topic(), partition)) {
-      throw new ServiceUnavailableException(store, "partition " + partition + " of version "
-          + version.number() + " is still bootstrapping; wait for subscribe()'s future before"
-          + " reading it", null);
+    if (backend.isReady(version.topic(), partition)) {
+      return;
     }
+    if (backend.hasFailed(version.topic(), partition)) {
+      throw new VeniceClientException(store, "the local copy of partition " + partition
+          + " of version " + version.number() + " failed for good (see the client's log);"
+          + " unsubscribe and subscribe it to start it over", null);
+    }
+    if (!backend.isSubscribed(version.topic(), partition)) { // dropped since the caller looked
+      throw new VeniceClientException(store, "partition " + partition + " of version "
+          + version.number() + " is not held any more", null);
+    }
+    throw new ServiceUnavailableException(store, "partition " + partition + " of version "
+        + version.number() + " is still bootstrapping; wait for subscribe()'s future before"
+        + " reading it", null);
   }
 
   @SuppressWarnings("unchecked")
@@ -495,49 +517,73 @@ public final class DaVinciClient<K, V> implements StoreClient<K, V> {
       return;
     }
     if (current == null) {
+      try { // no other version's copy is ever resumed: what earlier runs left of them goes
+        backend.deleteOtherVersions(store, target.number());
+      } catch (IOException e) {
+        LOG.warn("Da Vinci client of {}: could not delete copies of other versions", store, e);
+      }
       current = open(target);
       return;
     }
     if (current.number() == target.number()) {
-      LocalVersion widened = open(target); // a subscription added partitions
-      current = widened;
+      current = open(target); // a subscription may have added partitions
       if (pending != null) { // a rollback to the serving version: the pending one is not needed
-        drop(pending, pending.partitions());
+        drop(pending, pending.partitions(), current);
         pending = null;
       }
       return;
     }
-    if (pending != null && pending.number() != target.number()) {
-      LOG.info("Da Vinci client of {}: version {} superseded by {} before it caught up",
-          store, pending.number(), target.number());
-      drop(pending, pending.partitions());
-      pending = null;
-    }
+    LocalVersion superseded = pending != null && pending.number() != target.number()
+        ? pending : null;
     pending = open(target);
-    LocalVersion bootstrapping = pending;
+    if (superseded != null) {
+      LOG.info("Da Vinci client of {}: version {} superseded by {} before it caught up",
+          store, superseded.number(), target.number());
+      drop(superseded, superseded.partitions(), pending);
+    }
+    armSwap(pending);
+  }
+
+  /** Checks {@code bootstrapping} again once every partition of it is ready or one failed. */
+  private void armSwap(LocalVersion bootstrapping) {
     CompletableFuture.allOf(bootstrapping.partitions().stream()
             .map(p -> readiness(bootstrapping.topic(), p)).toArray(CompletableFuture[]::new))
         .whenComplete((ok, failure) -> onControlThread(() ->
-            swapWhenReady(bootstrapping, failure)));
+            swapWhenReady(bootstrapping.number())));
   }
 
-  /** Swaps to {@code bootstrapped} when it is still the one pending (control thread). */
-  private void swapWhenReady(LocalVersion bootstrapped, Throwable failure) {
-    if (pending == null || pending.number() != bootstrapped.number()) {
+  /**
+   * Swaps reads to the pending version when it is still {@code version} and every one of its
+   * partitions has caught up (control thread). A partition that failed for good drops the pending
+   * version (the next change of the store's versions tries again); one added or unsubscribed
+   * meanwhile only means waiting again, on the partitions it has now.
+   */
+  private void swapWhenReady(int version) {
+    LocalVersion next = pending;
+    if (next == null || next.number() != version) {
       return;
     }
-    if (failure != null) {
-      LOG.error("Da Vinci client of {}: version {} failed to bootstrap; still serving version {}",
-          store, bootstrapped.number(), current == null ? 0 : current.number(), failure);
+    List<Integer> failed = next.partitions().stream()
+        .filter(p -> backend.hasFailed(next.topic(), p)).toList();
+    if (!failed.isEmpty()) {
+      LOG.error("Da Vinci client of {}: partitions {} of version {} failed to bootstrap; still"
+          + " serving version {} (tried again when the store's versions change)", store, failed,
+          version, current == null ? 0 : current.number());
+      drop(next, next.partitions(), null);
+      pending = null;
+      return;
+    }
+    if (!next.partitions().stream().allMatch(p -> backend.isReady(next.topic(), p))) {
+      armSwap(next);
       return;
     }
     LocalVersion old = current;
-    current = pending;
+    current = next;
     pending = null;
     LOG.info("Da Vinci client of {}: swapped from version {} to {}", store,
         old == null ? 0 : old.number(), current.number());
     if (old != null) {
-      drop(old, old.partitions());
+      drop(old, old.partitions(), current);
     }
     plugins.daVinciHooks().onVersionSwap(new VersionSwap(store, old == null ? 0 : old.number(),
         current.number()));
@@ -560,15 +606,23 @@ public final class DaVinciClient<K, V> implements StoreClient<K, V> {
         version.partitionCount(), version.compressionStrategy(), Set.copyOf(partitions));
   }
 
-  /** Subscribes the partitions of {@code version} not subscribed yet. */
+  /**
+   * Subscribes the partitions of {@code version} not subscribed yet; when one fails, those this
+   * call subscribed are unsubscribed again (so nothing ingests that no version tracks).
+   */
   private LocalVersion open(LocalVersion version) {
+    List<Integer> opened = new ArrayList<>();
     for (int partition : version.partitions()) {
       if (!backend.isSubscribed(version.topic(), partition)) {
         readiness.remove(key(version.topic(), partition)); // a fresh copy: ready again later
         try {
           backend.subscribe(version.topic(), partition,
               copy -> plugins.daVinciHooks().onLocalCopyFound(copy));
-        } catch (IOException e) {
+          opened.add(partition);
+        } catch (IOException | RuntimeException e) {
+          for (int undo : opened) {
+            unsubscribeQuietly(version.topic(), undo);
+          }
           throw new VeniceClientException(store, "cannot subscribe partition " + partition
               + " of " + version.topic() + ": " + e.getMessage(), e);
         }
@@ -578,19 +632,30 @@ public final class DaVinciClient<K, V> implements StoreClient<K, V> {
         version.compression(), new TreeSet<>(version.partitions()));
   }
 
-  /** Unsubscribes {@code partitions} of {@code version}; returns what is left of it. */
-  private LocalVersion drop(LocalVersion version, Collection<Integer> partitions) {
+  /**
+   * Unsubscribes {@code partitions} of {@code version}; returns what is left of it. A waiter on a
+   * partition's readiness that {@code successor} (the version replacing this one) also holds waits
+   * on the successor's instead; any other fails as unsubscribed.
+   */
+  private LocalVersion drop(LocalVersion version, Collection<Integer> partitions,
+      LocalVersion successor) {
     Set<Integer> left = new TreeSet<>(version.partitions());
     for (int partition : List.copyOf(partitions)) {
       if (left.remove(partition)) {
-        try {
-          backend.unsubscribe(version.topic(), partition);
-        } catch (IOException e) {
-          LOG.warn("Da Vinci client of {}: could not delete the local copy of partition {} of {}",
-              store, partition, version.topic(), e);
-        }
+        unsubscribeQuietly(version.topic(), partition);
         CompletableFuture<Void> ready = readiness.remove(key(version.topic(), partition));
-        if (ready != null) {
+        if (ready == null || ready.isDone()) {
+          continue;
+        }
+        if (successor != null && successor.partitions().contains(partition)) {
+          readiness(successor.topic(), partition).whenComplete((ok, failure) -> {
+            if (failure == null) {
+              ready.complete(null);
+            } else {
+              ready.completeExceptionally(failure);
+            }
+          });
+        } else {
           ready.completeExceptionally(new ServiceUnavailableException(store, "partition "
               + partition + " of " + version.topic() + " was unsubscribed", null));
         }
@@ -598,6 +663,15 @@ public final class DaVinciClient<K, V> implements StoreClient<K, V> {
     }
     return new LocalVersion(version.number(), version.topic(), version.partitionCount(),
         version.compression(), Set.copyOf(left));
+  }
+
+  private void unsubscribeQuietly(String topic, int partition) {
+    try {
+      backend.unsubscribe(topic, partition);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Da Vinci client of {}: could not delete the local copy of partition {} of {}",
+          store, partition, topic, e);
+    }
   }
 
   private CompletableFuture<Void> readiness(String topic, int partition) {
@@ -616,6 +690,9 @@ public final class DaVinciClient<K, V> implements StoreClient<K, V> {
     }
     try {
       control.execute(() -> {
+        if (closed) {
+          return;
+        }
         try {
           action.run();
         } catch (RuntimeException e) {
@@ -633,7 +710,13 @@ public final class DaVinciClient<K, V> implements StoreClient<K, V> {
           "the Da Vinci client of " + store + " is closed", null));
     }
     try {
-      return CompletableFuture.supplyAsync(action, control);
+      return CompletableFuture.supplyAsync(() -> {
+        if (closed) { // queued before a close: fail instead of touching a closing backend
+          throw new ServiceUnavailableException(store, "the Da Vinci client of " + store
+              + " is closed", null);
+        }
+        return action.get();
+      }, control);
     } catch (java.util.concurrent.RejectedExecutionException e) {
       return CompletableFuture.failedFuture(new ServiceUnavailableException(store,
           "the Da Vinci client of " + store + " is closed", e));
@@ -662,8 +745,8 @@ public final class DaVinciClient<K, V> implements StoreClient<K, V> {
     @Override
     public void failed(String topic, int partition) {
       readiness(topic, partition).completeExceptionally(new VeniceClientException(store,
-          "the local copy of partition " + partition + " of " + topic + " failed (its storage"
-              + " kept failing; see the log)", null));
+          "the local copy of partition " + partition + " of " + topic + " failed for good (see"
+              + " the client's log for why)", null));
     }
   }
 

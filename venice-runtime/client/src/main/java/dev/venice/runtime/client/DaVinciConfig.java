@@ -24,8 +24,8 @@ import java.util.Objects;
  * @param zookeeperAddress the cluster's ZooKeeper connect string (store metadata is read there)
  * @param clusterName the cluster's name
  * @param kafkaBootstrapServers the cluster's Kafka bootstrap servers (the version topics)
- * @param dataPath the directory of the local copy; one client per store may use a directory at a
- *     time (RocksDB locks it)
+ * @param dataPath the directory of the local copy; one client uses a directory at a time (a lock
+ *     file, {@code davinci.lock}, enforces it, also across processes)
  * @param pluginConfig {@code plugins.<id>.enabled} and {@code plugins.<id>.<key>} of the Da Vinci
  *     plugins found on the class path
  * @param zookeeperSessionTimeout ZooKeeper's session timeout

@@ -16,6 +16,7 @@ import dev.venice.spi.host.StorageStatsService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.apache.helix.zookeeper.impl.client.ZkClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -95,16 +97,23 @@ public final class DaVinciBackend implements AutoCloseable {
   private final String kafkaBootstrapServers;
   /** Kafka's id of each subscribed partition's topic, by {@code topic_partition}. */
   private final Map<String, String> topicIds = new ConcurrentHashMap<>();
-  /** Made at the first subscription (its thread only lives while partitions are subscribed). */
+  /** Made at the first subscription, closed with the backend. */
   private Admin kafkaAdmin;
+  /** The data directory's lock: one Da Vinci client per directory, in any process. */
+  private final DataDirectoryLock lock;
+  private final Path dataDir;
+  private volatile boolean closed;
 
   private DaVinciBackend(ZkClient zk, ZkStoreRepository stores, ReplicaManager replicas,
-      SharedBlockCache blockCache, String kafkaBootstrapServers) {
+      SharedBlockCache blockCache, String kafkaBootstrapServers, DataDirectoryLock lock,
+      Path dataDir) {
     this.zk = zk;
     this.stores = stores;
     this.replicas = replicas;
     this.blockCache = blockCache;
     this.kafkaBootstrapServers = kafkaBootstrapServers;
+    this.lock = lock;
+    this.dataDir = dataDir;
   }
 
   /**
@@ -123,18 +132,28 @@ public final class DaVinciBackend implements AutoCloseable {
    * @param registry where ingestion meters go ({@code venice.server.ingestion.*}, as on a server)
    * @throws org.apache.helix.zookeeper.zkclient.exception.ZkTimeoutException when ZooKeeper
    *     cannot be reached within 15 s
+   * @throws IllegalStateException naming the directory when another Da Vinci client (in this
+   *     process or another) uses it
+   * @throws java.io.UncheckedIOException when the directory cannot be created
    */
   public static DaVinciBackend start(String zookeeperAddress, String cluster,
       String kafkaBootstrapServers, Path dataDir, String instanceId,
       Duration zookeeperSessionTimeout, long blockCacheBytes, Supplier<IngestionHooks> hooks,
       PartitionListener listener, MeterRegistry registry) {
     Objects.requireNonNull(listener, "listener");
-    SharedBlockCache blockCache = new SharedBlockCache(blockCacheBytes);
+    DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
+    SharedBlockCache blockCache;
     ZkClient zk;
     try {
-      zk = ZooKeeperConnections.metadataClient(zookeeperAddress, zookeeperSessionTimeout);
+      blockCache = new SharedBlockCache(blockCacheBytes);
+      try {
+        zk = ZooKeeperConnections.metadataClient(zookeeperAddress, zookeeperSessionTimeout);
+      } catch (RuntimeException | Error e) {
+        blockCache.close();
+        throw e;
+      }
     } catch (RuntimeException | Error e) {
-      blockCache.close();
+      lock.close();
       throw e;
     }
     try {
@@ -154,10 +173,12 @@ public final class DaVinciBackend implements AutoCloseable {
         @Override
         public void withdraw(String topic, int partition) {}
       });
-      return new DaVinciBackend(zk, stores, replicas, blockCache, kafkaBootstrapServers);
+      return new DaVinciBackend(zk, stores, replicas, blockCache, kafkaBootstrapServers, lock,
+          dataDir);
     } catch (RuntimeException | Error e) {
       zk.close();
       blockCache.close();
+      lock.close();
       throw e;
     }
   }
@@ -189,6 +210,7 @@ public final class DaVinciBackend implements AutoCloseable {
     boolean resume = false;
     if (PartitionStore.exists(dir)) {
       long localOffset;
+      // the data directory is locked for this client alone: a copy that fails to open is broken
       try (PartitionStore copy = PartitionStore.openSharing(dir, false, blockCache.cache())) {
         localOffset = copy.checkpointOffset();
       } catch (IOException | RocksDBException e) {
@@ -209,8 +231,41 @@ public final class DaVinciBackend implements AutoCloseable {
     if (!resume) {
       replicas.drop(topic, partition);
     }
-    replicas.open(topic, partition);
-    topicIds.put(key(topic, partition), kafka.topicId());
+    topicIds.put(key(topic, partition), kafka.topicId()); // before a checkpoint can list it
+    try {
+      replicas.open(topic, partition);
+    } catch (IOException | RuntimeException e) {
+      topicIds.remove(key(topic, partition));
+      throw e;
+    }
+  }
+
+  /**
+   * Deletes what earlier runs left of a store's versions other than {@code keptVersion} (their
+   * {@code <store>_v<n>} directories), for a client starting on {@code keptVersion}: no other
+   * version's copy is ever resumed.
+   *
+   * @throws IOException when a directory cannot be deleted
+   */
+  public synchronized void deleteOtherVersions(String store, int keptVersion) throws IOException {
+    if (!Files.isDirectory(dataDir)) {
+      return;
+    }
+    List<Path> stale;
+    try (Stream<Path> entries = Files.list(dataDir)) {
+      String prefix = store + "_v";
+      String kept = TopicNames.versionTopic(store, keptVersion);
+      stale = entries.filter(p -> {
+        String name = p.getFileName().toString();
+        return Files.isDirectory(p) && name.startsWith(prefix)
+            && name.length() > prefix.length() && !name.equals(kept)
+            && name.substring(prefix.length()).chars().allMatch(Character::isDigit);
+      }).toList();
+    }
+    for (Path directory : stale) {
+      PartitionStore.destroy(directory);
+      LOG.info("deleted {}, a copy of another version an earlier run left", directory);
+    }
   }
 
   /** Stops ingesting a partition and deletes its local copy; nothing when it is not subscribed. */
@@ -222,6 +277,12 @@ public final class DaVinciBackend implements AutoCloseable {
   /** Whether the partition is subscribed here. */
   public boolean isSubscribed(String topic, int partition) {
     return replicas.replica(topic, partition) != null;
+  }
+
+  /** Whether the partition is subscribed and its ingestion failed for good. */
+  public boolean hasFailed(String topic, int partition) {
+    ReplicaManager.Replica replica = replicas.replica(topic, partition);
+    return replica != null && replica.ingestion().hasFailed();
   }
 
   /** Whether the partition is subscribed, caught up and not failed: it may serve reads. */
@@ -278,6 +339,9 @@ public final class DaVinciBackend implements AutoCloseable {
 
       @Override
       public Optional<StorageMemoryUsage> memoryUsage() {
+        if (closed) {
+          return Optional.empty(); // the contract: never throws
+        }
         long memTables = 0;
         long tableReaders = 0;
         for (ReplicaManager.Replica replica : replicas.replicas()) {
@@ -351,6 +415,7 @@ public final class DaVinciBackend implements AutoCloseable {
    */
   @Override
   public void close() {
+    closed = true;
     try {
       replicas.close();
     } finally {
@@ -361,6 +426,7 @@ public final class DaVinciBackend implements AutoCloseable {
       }
       blockCache.close();
       zk.close();
+      lock.close();
     }
   }
 

@@ -196,6 +196,11 @@ final class IngestionTask implements Runnable {
     return leader;
   }
 
+  /** Whether this replica's ingestion failed for good. */
+  boolean hasFailed() {
+    return failed;
+  }
+
   /** Whether this replica has caught up and not failed: it may serve reads. */
   boolean isReady() {
     return caughtUp && !failed;
@@ -216,9 +221,18 @@ final class IngestionTask implements Runnable {
     if (realTimeLeader != null) {
       realTimeLeader.wakeup();
     }
-    try {
-      thread.join(TimeUnit.SECONDS.toMillis(30));
-    } catch (InterruptedException e) {
+    // an interrupt of the caller must not cut the wait short: a store closed (or deleted) under a
+    // thread still writing to it would be corrupted
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    boolean interrupted = false;
+    while (thread.isAlive() && System.nanoTime() < deadline) {
+      try {
+        thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
       Thread.currentThread().interrupt();
     }
     return !thread.isAlive();
@@ -259,8 +273,8 @@ final class IngestionTask implements Runnable {
     } catch (RocksDBException | RuntimeException e) {
       if (running) {
         failed = true;
-        LOG.error("ingestion of {} partition {} failed; replica reported ERROR and taken out of"
-            + " service", topic, partition, e);
+        LOG.error("ingestion of {} partition {} failed for good; its status is ERROR and its host"
+            + " takes it out of service", topic, partition, e);
         statusReports.report(topic, partition, ReplicaStatus.ERROR);
         onFailure.run();
       }

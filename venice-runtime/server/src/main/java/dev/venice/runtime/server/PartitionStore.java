@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.rocksdb.AbstractEventListener;
@@ -258,7 +259,12 @@ public final class PartitionStore implements AutoCloseable {
       readers.decrementAndGet();
       throw new IllegalStateException("partition " + dir.getFileName() + " is closed");
     }
-    return new Scan(db.newIterator(data));
+    try {
+      return new Scan(db.newIterator(data));
+    } catch (RuntimeException | Error e) {
+      readers.decrementAndGet();
+      throw e;
+    }
   }
 
   /** A scan of the stored records in key order; one thread; see {@link #scan()}. */
@@ -313,7 +319,15 @@ public final class PartitionStore implements AutoCloseable {
 
   /** The last applied offset, -1 before the first record. */
   long checkpointOffset() throws RocksDBException {
-    return readLong(OFFSET, -1);
+    readers.incrementAndGet(); // also read from other threads (a Da Vinci client's checkpoints)
+    try {
+      if (closed) {
+        throw new IllegalStateException("partition " + dir.getFileName() + " is closed");
+      }
+      return readLong(OFFSET, -1);
+    } finally {
+      readers.decrementAndGet();
+    }
   }
 
   /** The real-time offset of the last record a leader copied into the version topic, or -1. */
@@ -431,8 +445,14 @@ public final class PartitionStore implements AutoCloseable {
   }
 
   /** RocksDB's estimate of the number of keys. */
+  /** RocksDB's estimate of the number of keys; -1 once the store is closed. */
   long estimatedKeys() throws RocksDBException {
-    return db.getLongProperty(data, "rocksdb.estimate-num-keys");
+    readers.incrementAndGet(); // read from any thread (storage statistics)
+    try {
+      return closed ? -1 : db.getLongProperty(data, "rocksdb.estimate-num-keys");
+    } finally {
+      readers.decrementAndGet();
+    }
   }
 
   /**
@@ -562,11 +582,11 @@ public final class PartitionStore implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    // never free the native handles under a reader (a read, or a long flushAndCompact): that would
-    // crash the JVM; readers are short, so the wait is too, but say so if it is not
+    // never free the native handles under a reader (a read, a scan, a long flushAndCompact): that
+    // would crash the JVM; most readers are short, a scan may not be, so wait parked and say so
     long logAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (readers.get() > 0) {
-      Thread.onSpinWait();
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
       if (System.nanoTime() > logAt) {
         LOG.warn("closing {}: still waiting for {} readers", dir, readers.get());
         logAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -179,26 +179,40 @@ final class ReplicaManager implements StorageStatsService, AutoCloseable {
     }
   }
 
-  /** Stops ingesting and closes the storage; the data stays on disk. */
-  synchronized void close(String topic, int partition) {
+  /**
+   * Stops ingesting and closes the storage; the data stays on disk.
+   *
+   * @return false when the ingestion did not stop within 30 s (its RocksDB is left open)
+   */
+  synchronized boolean close(String topic, int partition) {
     Replica replica = replicas.remove(id(topic, partition));
-    if (replica != null) {
-      boolean stopped = replica.ingestion().stop();
-      readiness.withdraw(topic, partition); // after the stop: no report can follow it
-      if (stopped) {
-        replica.storage().close();
-        LOG.info("closed {}", id(topic, partition));
-      } else {
-        // never close RocksDB under a thread that may still write to it
-        LOG.error("{}: ingestion did not stop within 30 s; its RocksDB is left open",
-            id(topic, partition));
-      }
+    if (replica == null) {
+      return true;
     }
+    boolean stopped = replica.ingestion().stop();
+    readiness.withdraw(topic, partition); // after the stop: no report can follow it
+    if (stopped) {
+      replica.storage().close();
+      LOG.info("closed {}", id(topic, partition));
+    } else {
+      // never close RocksDB under a thread that may still write to it
+      LOG.error("{}: ingestion did not stop within 30 s; its RocksDB is left open",
+          id(topic, partition));
+    }
+    return stopped;
   }
 
-  /** Closes the replica and deletes its data. */
+  /**
+   * Closes the replica and deletes its data.
+   *
+   * @throws IOException when its files cannot be deleted, or its ingestion did not stop (its
+   *     files are then left alone, never deleted under a writer)
+   */
   synchronized void drop(String topic, int partition) throws IOException {
-    close(topic, partition);
+    if (!close(topic, partition)) {
+      throw new IOException(id(topic, partition) + ": ingestion did not stop within 30 s; its"
+          + " files are left in " + dir(topic, partition));
+    }
     PartitionStore.destroy(dir(topic, partition));
     LOG.info("dropped {}", id(topic, partition));
   }

@@ -113,6 +113,7 @@ final class BootstrapCheckpointManager {
     Path target = file(store, version);
     Path folder = target.getParent();
     Files.createDirectories(folder);
+    deleteLeftoverTemporaryFiles(folder, target); // of writes a crash interrupted
     Path temporary = Files.createTempFile(folder, "." + target.getFileName(), ".tmp");
     try {
       try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
@@ -233,6 +234,18 @@ final class BootstrapCheckpointManager {
       }
     }
     return deleted;
+  }
+
+  private static void deleteLeftoverTemporaryFiles(Path folder, Path target) throws IOException {
+    String prefix = "." + target.getFileName();
+    try (Stream<Path> files = Files.list(folder)) {
+      for (Path file : files.toList()) {
+        String name = file.getFileName().toString();
+        if (name.startsWith(prefix) && name.endsWith(".tmp")) {
+          Files.deleteIfExists(file);
+        }
+      }
+    }
   }
 
   private static String required(Properties properties, String key, Path path)

@@ -65,6 +65,11 @@ final class CheckpointTask implements BackgroundTask {
     if (partitions.isEmpty()) {
       return;
     }
+    String topicId = partitions.stream().map(LocalPartition::topicId)
+        .filter(id -> !id.isEmpty()).findFirst().orElse("");
+    if (topicId.isEmpty()) {
+      return; // Kafka named no topic id: a checkpoint would vouch for nothing
+    }
     Map<Integer, Long> offsets = new TreeMap<>();
     for (LocalPartition partition : partitions) {
       try {
@@ -72,10 +77,15 @@ final class CheckpointTask implements BackgroundTask {
             partition.partition()));
       } catch (IllegalStateException unsubscribed) {
         // gone since the listing: nothing to checkpoint for it
+      } catch (UncheckedIOException flushFailed) { // the others are still checkpointed
+        metrics.writeFailures.increment();
+        logger.warn("dvc-bootstrap-checkpoint: could not make partition {} of store {} version {}"
+            + " durable (left out of this checkpoint): {}", partition.partition(), store, version,
+            flushFailed.toString());
       }
     }
     try {
-      manager.write(store, version, partitions.get(0).topicId(), offsets);
+      manager.write(store, version, topicId, offsets);
       metrics.written.increment();
     } catch (IOException | UncheckedIOException e) {
       metrics.writeFailures.increment();
