@@ -58,8 +58,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Da Vinci client on a local cluster: bootstrap, local reads (single, batch, streaming,
- * scan), a version swap under a running reader, hybrid updates, partial subscriptions, and a
- * close that leaves no thread behind, also after a failed start.
+ * scan), a version swap under a running reader, hybrid updates, partial subscriptions (also
+ * during a background bootstrap), one client per data directory, a close that leaves no thread
+ * behind (also after a failed start), dvc-memory-pressure on the real shared block cache, and
+ * {@code venice export-store} under a heap smaller than the data, read back by DuckDB.
  */
 class DaVinciClientTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -212,8 +214,8 @@ class DaVinciClientTest {
     PushJob.create(cluster.controllerUrl(), "quiet", users("quiet.jsonl", 50, 0)).run();
     // in a JVM of its own, so the cluster's threads here cannot hide or fake a leak
     Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        DaVinciChild.class.getName(), "threads", cluster.zooKeeperAddress(),
+        .toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+        DaVinciChild.classPath(), DaVinciChild.class.getName(), "threads", cluster.zooKeeperAddress(),
         cluster.clusterName(), cluster.kafkaBootstrapServers(),
         files.resolve("quiet").toString(), "quiet").redirectErrorStream(true).start();
     String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

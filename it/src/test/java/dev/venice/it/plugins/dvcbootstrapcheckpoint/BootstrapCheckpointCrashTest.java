@@ -76,17 +76,17 @@ class BootstrapCheckpointCrashTest {
 
     /**
      * Starts a child; {@code classArchive} is the class-data-sharing archive the first child writes
-     * at its exit ({@code dump}) and the others map ({@code !dump}): twelve JVM starts under a busy
-     * CI load class loading otherwise dominates.
+     * at its exit ({@code dump}; it does not read its data back) and the others map ({@code
+     * !dump}): over twelve JVM starts under a busy CI load, class loading otherwise dominates.
      */
     Child(Path data, String checkpoints, Path classArchive, boolean dump) throws Exception {
       process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
           .toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
           (dump ? "-XX:ArchiveClassesAtExit=" : "-XX:SharedArchiveFile=") + classArchive,
-          "-cp", System.getProperty("java.class.path"), DaVinciChild.class.getName(),
-          "bootstrap", cluster.zooKeeperAddress(), cluster.clusterName(),
-          cluster.kafkaBootstrapServers(), data.toString(), "boot", checkpoints,
-          Integer.toString(RECORDS), Long.toString(DELAY_NANOS_PER_RECORD))
+          "-cp", DaVinciChild.classPath(), DaVinciChild.class.getName(), "bootstrap",
+          cluster.zooKeeperAddress(), cluster.clusterName(), cluster.kafkaBootstrapServers(),
+          data.toString(), "boot", checkpoints, Integer.toString(RECORDS),
+          Long.toString(DELAY_NANOS_PER_RECORD), dump ? "no-check" : "check")
           .redirectErrorStream(true).start();
       Thread reader = new Thread(() -> {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(
@@ -157,7 +157,7 @@ class BootstrapCheckpointCrashTest {
   @Test
   void tenKillsAtRandomPointsEachRestartResumesAndTheLastEndsWithExactlyThePushedData()
       throws Exception {
-    // a full bootstrap, for the comparison: no checkpoint plugin
+    // a full bootstrap, for the comparison: no checkpoint plugin (its reads are the last run's)
     long fullMs;
     long fullSinceStartMs;
     Path classes = files.resolve("dvc-child.jsa");
