@@ -140,7 +140,10 @@ public final class DaVinciClient<K, V> implements StoreClient<K, V> {
           .meterRegistry(config.meterRegistry()).build().start();
       opened.add(plugins);
       hooks.plugins = plugins;
-      this.dictionaries = new VersionDictionaries(store, new ZooKeeperDictionaries());
+      this.dictionaries = new VersionDictionaries(store, (name, version) ->
+          metadata.dictionary(name, version).orElseThrow(() -> new ServiceUnavailableException(
+              name, "store " + name + " version " + version + " has no compression dictionary"
+                  + " in ZooKeeper", null)));
       this.serde = serde(found);
       this.control = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "venice-davinci-" + store);
@@ -758,27 +761,6 @@ public final class DaVinciClient<K, V> implements StoreClient<K, V> {
     @Override
     public IngestionHooks get() {
       return plugins.ingestionHooks();
-    }
-  }
-
-  /** A version's compression dictionary, from ZooKeeper. */
-  private final class ZooKeeperDictionaries implements RoutingMetadataSource {
-    @Override
-    public RoutingMetadata metadata(String name) {
-      throw new UnsupportedOperationException("a Da Vinci client reads metadata from ZooKeeper");
-    }
-
-    @Override
-    public List<String> routerUrls() {
-      return List.of();
-    }
-
-    @Override
-    public dev.venice.runtime.common.data.CompressionDictionary dictionary(String name,
-        int version) {
-      return metadata.dictionary(name, version).orElseThrow(() ->
-          new ServiceUnavailableException(name, "store " + name + " version " + version
-              + " has no compression dictionary in ZooKeeper", null));
     }
   }
 }

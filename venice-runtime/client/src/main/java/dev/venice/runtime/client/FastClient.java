@@ -108,7 +108,7 @@ final class FastClient<K, V> implements StoreClient<K, V> {
     this.store = store;
     this.extraLoad = extraLoad;
     this.router = router;
-    this.dictionaries = new VersionDictionaries(store, router);
+    this.dictionaries = new VersionDictionaries(store, router::dictionary);
     this.onRefresh = onRefresh;
     this.timeout = timeout;
     this.refresher = refresher;

@@ -47,7 +47,7 @@ final class ThinClient<K, V> implements StoreClient<K, V> {
     this.store = store;
     this.router = router;
     this.timeout = timeout;
-    this.dictionaries = new VersionDictionaries(store, router);
+    this.dictionaries = new VersionDictionaries(store, router::dictionary);
     this.serde = new StoreSerde(router.metadata(store), dictionaries);
     for (String grpc : router.grpcAddresses(store)) {
       int colon = grpc.lastIndexOf(':');

@@ -93,7 +93,9 @@ final class MemoryPressureTask implements BackgroundTask {
       }
       default -> throw new IllegalStateException("unknown action " + decision.action());
     }
-    metrics.sampled(stats.memoryUsage().orElse(usage), controller.underPressure());
+    // after a resize the gauges show the new capacity; otherwise this sample is the last word
+    metrics.sampled(decision.action() == MemoryPressureController.Action.NONE ? usage
+        : stats.memoryUsage().orElse(usage), controller.underPressure());
   }
 
   private boolean resize(BlockCacheControl cache, long bytes) {
