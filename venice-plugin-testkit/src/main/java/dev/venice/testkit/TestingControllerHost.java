@@ -2,19 +2,14 @@ package dev.venice.testkit;
 
 import dev.venice.spi.controller.ControllerHost;
 import dev.venice.spi.controller.LeadershipChange;
-import dev.venice.spi.controller.PluginStateStore;
 import dev.venice.spi.controller.StateConflictException;
-import dev.venice.spi.controller.StateEntry;
 import dev.venice.spi.controller.StoreVersion;
 import dev.venice.spi.host.Subscription;
 import dev.venice.spi.plugin.TimeSource;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
@@ -35,7 +30,7 @@ public final class TestingControllerHost implements ControllerHost {
   private final String instanceId;
   private final TimeSource time;
   private final List<Consumer<LeadershipChange>> listeners = new CopyOnWriteArrayList<>();
-  private final InMemoryStateStore store = new InMemoryStateStore();
+  private final TestingStateStore store;
   private final Map<String, List<StoreVersion>> versions = new HashMap<>();
   private final TestingAdminActions adminActions =
       new TestingAdminActions(this::isLeader, this::versions);
@@ -48,8 +43,17 @@ public final class TestingControllerHost implements ControllerHost {
    * @param time the clock for node times and leadership changes
    */
   public TestingControllerHost(String instanceId, TimeSource time) {
+    this(instanceId, time, new TestingStateStore(time));
+  }
+
+  /**
+   * A controller host over {@code store}, e.g. one a server's or router's context shares ({@link
+   * TestingPluginContext.Builder#stateStore}).
+   */
+  public TestingControllerHost(String instanceId, TimeSource time, TestingStateStore store) {
     this.instanceId = instanceId;
     this.time = time;
+    this.store = store;
   }
 
   /** Makes this controller the leader (a new term, a new transaction id); tells the listeners. */
@@ -90,7 +94,7 @@ public final class TestingControllerHost implements ControllerHost {
   }
 
   @Override
-  public PluginStateStore stateStore() {
+  public TestingStateStore stateStore() {
     return store;
   }
 
@@ -130,106 +134,6 @@ public final class TestingControllerHost implements ControllerHost {
     } catch (RuntimeException e) {
       LoggerFactory.getLogger(TestingControllerHost.class)
           .warn("a leadership listener failed on {}", change, e);
-    }
-  }
-
-  /** The state store, in memory, with ZooKeeper's rules. */
-  private final class InMemoryStateStore implements PluginStateStore {
-    private final TreeMap<String, StateEntry> nodes = new TreeMap<>();
-    /** Per parent, as ZooKeeper numbers sequential children (from the parent's child version). */
-    private final Map<String, Integer> sequences = new HashMap<>();
-    private long zxid;
-
-    synchronized long nextZxid() {
-      return ++zxid;
-    }
-
-    @Override
-    public synchronized Optional<StateEntry> read(String path) {
-      PluginStateStore.segments(path);
-      return Optional.ofNullable(nodes.get(path));
-    }
-
-    @Override
-    public synchronized StateEntry create(String path, byte[] data) {
-      PluginStateStore.segments(path);
-      PluginStateStore.checkData(path, data);
-      if (nodes.containsKey(path)) {
-        throw new StateConflictException("state " + path + " already exists");
-      }
-      return put(path, data, 0, nextZxid());
-    }
-
-    @Override
-    public synchronized StateEntry update(String path, byte[] data, int expectedVersion) {
-      PluginStateStore.segments(path);
-      PluginStateStore.checkData(path, data);
-      StateEntry current = nodes.get(path);
-      if (current == null) {
-        throw new StateConflictException("state " + path + " does not exist");
-      }
-      if (expectedVersion != -1 && current.version() != expectedVersion) {
-        throw new StateConflictException("state " + path + " is at version "
-            + current.version() + ", not " + expectedVersion);
-      }
-      long now = time.now().toEpochMilli();
-      StateEntry written = new StateEntry(path, data.clone(), current.version() + 1,
-          current.createdZxid(), nextZxid(), current.createdTimeMs(), now);
-      nodes.put(path, written);
-      return written;
-    }
-
-    @Override
-    public synchronized StateEntry append(String parent, byte[] data) {
-      PluginStateStore.segments(parent);
-      PluginStateStore.checkData(parent, data);
-      String name = String.format("%010d", sequences.merge(parent, 1, Integer::sum) - 1);
-      return put(parent.isEmpty() ? name : parent + "/" + name, data, 0, nextZxid());
-    }
-
-    @Override
-    public synchronized List<String> children(String path) {
-      PluginStateStore.segments(path);
-      String prefix = path.isEmpty() ? "" : path + "/";
-      TreeSet<String> names = new TreeSet<>();
-      for (String key : nodes.tailMap(prefix, true).keySet()) {
-        if (!key.startsWith(prefix)) {
-          break;
-        }
-        String rest = key.substring(prefix.length());
-        names.add(rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest);
-      }
-      names.remove("");
-      return new ArrayList<>(names);
-    }
-
-    @Override
-    public synchronized boolean delete(String path, int expectedVersion) {
-      PluginStateStore.segments(path);
-      StateEntry current = nodes.get(path);
-      if (current == null) {
-        return false;
-      }
-      if (expectedVersion != -1 && current.version() != expectedVersion) {
-        throw new StateConflictException("state " + path + " is at version "
-            + current.version() + ", not " + expectedVersion);
-      }
-      if (!children(path).isEmpty()) {
-        throw new IllegalStateException("state " + path + " has children: delete them first");
-      }
-      nodes.remove(path);
-      return true;
-    }
-
-    private StateEntry put(String path, byte[] data, int version, long created) {
-      int slash = path.lastIndexOf('/');
-      if (slash > 0 && !nodes.containsKey(path.substring(0, slash))) {
-        put(path.substring(0, slash), new byte[0], 0, nextZxid()); // parents, as ZooKeeper's store
-      }
-      long now = time.now().toEpochMilli();
-      StateEntry entry = new StateEntry(path, data.clone(), version, created, created, now, now);
-      nodes.put(path, entry);
-      return entry;
     }
   }
 }

@@ -4,6 +4,9 @@ import dev.venice.spi.client.ReplicaDispatchDecorator;
 import dev.venice.spi.client.StoreClientDecorator;
 import dev.venice.spi.controller.AdminMutationHook;
 import dev.venice.spi.davinci.DaVinciHook;
+import dev.venice.spi.security.AccessDenialListener;
+import dev.venice.spi.security.Authorizer;
+import dev.venice.spi.security.TokenAuthenticator;
 import dev.venice.spi.http.PluginHttpEndpoint;
 import dev.venice.spi.plugin.BackgroundTask;
 import dev.venice.spi.plugin.Extensions;
@@ -34,6 +37,9 @@ public final class TestingExtensions implements Extensions {
   private final List<PluginHttpEndpoint> httpEndpoints = new CopyOnWriteArrayList<>();
   private final List<RpcService> rpcServices = new CopyOnWriteArrayList<>();
   private final List<DaVinciHook> daVinciHooks = new CopyOnWriteArrayList<>();
+  private final List<Authorizer> authorizers = new CopyOnWriteArrayList<>();
+  private final List<TokenAuthenticator> tokenAuthenticators = new CopyOnWriteArrayList<>();
+  private final List<AccessDenialListener> accessDenialListeners = new CopyOnWriteArrayList<>();
 
   @Override
   public TestingExtensions addStoreDecorator(StoreClientDecorator decorator) {
@@ -101,6 +107,24 @@ public final class TestingExtensions implements Extensions {
     return this;
   }
 
+  @Override
+  public TestingExtensions addAuthorizer(Authorizer authorizer) {
+    authorizers.add(Objects.requireNonNull(authorizer, "authorizer"));
+    return this;
+  }
+
+  @Override
+  public TestingExtensions addTokenAuthenticator(TokenAuthenticator authenticator) {
+    tokenAuthenticators.add(Objects.requireNonNull(authenticator, "authenticator"));
+    return this;
+  }
+
+  @Override
+  public TestingExtensions addAccessDenialListener(AccessDenialListener listener) {
+    accessDenialListeners.add(Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
   /** The store-level decorators added, in order. */
   public List<StoreClientDecorator> storeDecorators() {
     return List.copyOf(storeDecorators);
@@ -154,6 +178,21 @@ public final class TestingExtensions implements Extensions {
   /** The Da Vinci hooks added, in order. */
   public List<DaVinciHook> daVinciHooks() {
     return List.copyOf(daVinciHooks);
+  }
+
+  /** The authorizers added, in order. */
+  public List<Authorizer> authorizers() {
+    return List.copyOf(authorizers);
+  }
+
+  /** The token authenticators added, in order. */
+  public List<TokenAuthenticator> tokenAuthenticators() {
+    return List.copyOf(tokenAuthenticators);
+  }
+
+  /** The access-denial listeners added, in order. */
+  public List<AccessDenialListener> accessDenialListeners() {
+    return List.copyOf(accessDenialListeners);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.venice.testkit;
 import dev.venice.spi.config.ConfigException;
 import dev.venice.spi.config.PluginConfig;
 import dev.venice.spi.controller.ControllerHost;
+import dev.venice.spi.controller.PluginStateStore;
 import dev.venice.spi.host.StoreInfo;
 import dev.venice.spi.plugin.PluginContext;
 import dev.venice.spi.plugin.PluginDescriptor;
@@ -77,6 +78,7 @@ public final class TestingPluginContext implements PluginContext, AutoCloseable 
   private final Logger logger;
   private final TestingHostServices host;
   private final TestingControllerHost controllerHost;
+  private final TestingStateStore stateStore;
   private final boolean storesOnByDefault;
   private final String metricPrefix;
   /** The host's per-store rules, shared with every host (the SPI's {@link StoreScope}). */
@@ -99,9 +101,13 @@ public final class TestingPluginContext implements PluginContext, AutoCloseable 
     this.logger =
         b.logger != null ? b.logger : LoggerFactory.getLogger("venice.plugin." + pluginId);
     this.host = b.host != null ? b.host : new TestingHostServices();
+    TestingStateStore store = b.stateStore != null ? b.stateStore
+        : b.controllerHost != null ? b.controllerHost.stateStore() : new TestingStateStore(time);
     this.controllerHost = processKind != ProcessKind.CONTROLLER ? null
         : b.controllerHost != null ? b.controllerHost
-        : new TestingControllerHost("127.0.0.1_0", time);
+        : new TestingControllerHost("127.0.0.1_0", time, store);
+    this.stateStore = processKind == ProcessKind.CONTROLLER ? controllerHost.stateStore()
+        : processKind == ProcessKind.SERVER || processKind == ProcessKind.ROUTER ? store : null;
     this.host.processKind(processKind);
     this.storesOnByDefault = storesOnByDefault;
     this.metricPrefix = processKind.metricPrefix(pluginId);
@@ -324,6 +330,16 @@ public final class TestingPluginContext implements PluginContext, AutoCloseable 
     return Optional.ofNullable(controllerHost);
   }
 
+  /**
+   * On a controller, server or router, the plugin's state store in memory (a controller's is its
+   * {@link TestingControllerHost}'s); shared with other contexts through {@link
+   * Builder#stateStore}.
+   */
+  @Override
+  public Optional<PluginStateStore> stateStore() {
+    return Optional.ofNullable(stateStore);
+  }
+
 
   /**
    * Builds a {@link TestingPluginContext}. Not thread-safe; {@link #build()} may be called once
@@ -338,6 +354,7 @@ public final class TestingPluginContext implements PluginContext, AutoCloseable 
     private Logger logger;
     private TestingHostServices host;
     private TestingControllerHost controllerHost;
+    private TestingStateStore stateStore;
 
     private Builder(VenicePlugin plugin) {
       this.plugin = Objects.requireNonNull(plugin, "plugin");
@@ -387,9 +404,19 @@ public final class TestingPluginContext implements PluginContext, AutoCloseable 
     }
 
     /**
+     * The state store {@code stateStore()} gives on a controller, server or router (default: a
+     * new one, or the {@link #controllerHost}'s): share one between a controller's and a server's
+     * context to test what one side writes and the other watches.
+     */
+    public Builder stateStore(TestingStateStore store) {
+      this.stateStore = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
      * The controller services a controller's plugin gets from {@link #controller()} (default on a
-     * controller: a new {@link TestingControllerHost} on the context's clock, not leading; none
-     * on other processes).
+     * controller: a new {@link TestingControllerHost} on the context's clock over the {@link
+     * #stateStore}, not leading; none on other processes).
      */
     public Builder controllerHost(TestingControllerHost controllerHost) {
       this.controllerHost = Objects.requireNonNull(controllerHost, "controllerHost");

@@ -7,7 +7,7 @@ package dev.venice.spi;
  */
 public final class SpiVersion {
   /** The SPI version this jar implements; kept equal to the Maven version by a unit test. */
-  public static final SemanticVersion CURRENT = SemanticVersion.parse("1.8.0");
+  public static final SemanticVersion CURRENT = SemanticVersion.parse("1.9.0");
 
   private SpiVersion() {}
 }

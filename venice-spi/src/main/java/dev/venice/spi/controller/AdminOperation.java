@@ -32,5 +32,15 @@ public enum AdminOperation {
    * plugin's retention fix); {@code requested} holds {@code {"topics": {topic: {name: value}}}}.
    */
   @dev.venice.spi.Experimental(since = "1.7.0")
-  UPDATE_TOPIC_CONFIG
+  UPDATE_TOPIC_CONFIG,
+  /**
+   * A plugin's admin endpoint was called with a method that changes state (anything but {@code
+   * GET} and {@code HEAD}: an ACL grant); reported to the after-hooks only, with {@code store}
+   * null and {@code requested} holding {@code {"plugin", "method", "path"}}, the outcome's {@code
+   * after} holding {@code {"status"}}. Never offered for a veto: the plugin owns its endpoint.
+   *
+   * @since 1.9.0
+   */
+  @dev.venice.spi.Experimental(since = "1.9.0")
+  PLUGIN_ENDPOINT
 }

@@ -133,4 +133,22 @@ public interface PluginStateStore {
    * @throws StateConflictException when its version differs
    */
   boolean delete(String path, int expectedVersion);
+
+  /**
+   * Calls {@code onChange} whenever the node at {@code path} is created, changed or deleted, until
+   * the subscription is closed (ZooKeeper's data watch, set again after each event): a plugin keeps
+   * a cache of small state and re-reads it on change. Events may coalesce (a burst of writes can
+   * give one call) and a call may come with no change (after a reconnection); read the node in the
+   * callback. Called on the store's event thread: return quickly, never block on another change.
+   *
+   * @param path the node to watch (it need not exist)
+   * @return closes the watch
+   * @throws IllegalArgumentException naming the path when it breaks the rules above
+   * @throws UnsupportedOperationException on a store that cannot watch (hosts older than SPI 1.9)
+   * @since 1.9.0
+   */
+  @Experimental(since = "1.9.0")
+  default dev.venice.spi.host.Subscription watch(String path, Runnable onChange) {
+    throw new UnsupportedOperationException("this plugin state store cannot watch " + path);
+  }
 }

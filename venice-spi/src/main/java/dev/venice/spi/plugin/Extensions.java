@@ -66,4 +66,29 @@ public interface Extensions {
    */
   @dev.venice.spi.Experimental(since = "1.8.0")
   Extensions addDaVinciHook(dev.venice.spi.davinci.DaVinciHook hook);
+
+  /**
+   * Adds an authorizer, asked before admin mutations, push starts and reads when security is on.
+   *
+   * @since 1.9.0
+   */
+  @dev.venice.spi.Experimental(since = "1.9.0")
+  Extensions addAuthorizer(dev.venice.spi.security.Authorizer authorizer);
+
+  /**
+   * Adds a bearer-token authenticator, asked for the principal of a request that carries a token
+   * when security is on.
+   *
+   * @since 1.9.0
+   */
+  @dev.venice.spi.Experimental(since = "1.9.0")
+  Extensions addTokenAuthenticator(dev.venice.spi.security.TokenAuthenticator authenticator);
+
+  /**
+   * Adds a listener told of denied operations (for audit), when security is on.
+   *
+   * @since 1.9.0
+   */
+  @dev.venice.spi.Experimental(since = "1.9.0")
+  Extensions addAccessDenialListener(dev.venice.spi.security.AccessDenialListener listener);
 }

@@ -101,4 +101,19 @@ public interface PluginContext {
   default Optional<ControllerHost> controller() {
     return Optional.empty();
   }
+
+  /**
+   * This plugin's own state in ZooKeeper ({@link dev.venice.spi.controller.PluginStateStore}) on
+   * every process connected to the cluster's ZooKeeper: controllers (the same store as {@link
+   * #controller()}'s), servers and routers, so a plugin's controller side can write what its other
+   * processes read and {@linkplain dev.venice.spi.controller.PluginStateStore#watch watch} (an
+   * authorizer's ACLs). Empty on clients and on hosts older than SPI 1.9 (there, a controller's
+   * store is still reached through {@link #controller()}).
+   *
+   * @since 1.9.0
+   */
+  @dev.venice.spi.Experimental(since = "1.9.0")
+  default Optional<dev.venice.spi.controller.PluginStateStore> stateStore() {
+    return controller().map(dev.venice.spi.controller.ControllerHost::stateStore);
+  }
 }

@@ -78,10 +78,18 @@ public record DaVinciConfig(String zookeeperAddress, String clusterName,
    * @throws IllegalStateException when its answer lacks the ZooKeeper address (an older controller)
    */
   public static Builder forController(String controllerUrl, Path dataPath) {
-    JsonNode cluster = new ControllerClient(controllerUrl).cluster();
+    return forController(new ControllerClient(controllerUrl), dataPath);
+  }
+
+  /**
+   * As {@link #forController(String, Path)}, asking through {@code controller} (a client with key
+   * material for a cluster with {@code ssl.enabled}).
+   */
+  public static Builder forController(ControllerClient controller, Path dataPath) {
+    JsonNode cluster = controller.cluster();
     String zookeeper = cluster.path("zookeeperAddress").asText("");
     if (zookeeper.isEmpty()) {
-      throw new IllegalStateException("controller " + controllerUrl + " did not name its"
+      throw new IllegalStateException("controller " + controller.url() + " did not name its"
           + " ZooKeeper in GET /cluster (zookeeperAddress)");
     }
     return builder(zookeeper, cluster.path("cluster").asText(),

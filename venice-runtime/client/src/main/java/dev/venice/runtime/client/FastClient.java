@@ -2,6 +2,7 @@ package dev.venice.runtime.client;
 
 import dev.venice.runtime.common.data.Partitioner;
 import dev.venice.runtime.common.meta.RoutingMetadata;
+import dev.venice.runtime.protocol.ChannelPool;
 import dev.venice.spi.client.Replica;
 import dev.venice.spi.client.ReplicaDispatcher;
 import dev.venice.spi.client.ReplicaRequest;

@@ -2,6 +2,7 @@ package dev.venice.runtime.client;
 
 import com.google.protobuf.ByteString;
 import dev.venice.runtime.protocol.BatchGetRequest;
+import dev.venice.runtime.protocol.ChannelPool;
 import dev.venice.runtime.protocol.GetRequest;
 import dev.venice.runtime.protocol.KeyRequest;
 import dev.venice.runtime.protocol.KeyValue;

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.venice.runtime.common.data.CompressionDictionary;
 import dev.venice.runtime.common.meta.RoutingMetadata;
+import dev.venice.runtime.common.security.Tls;
 import dev.venice.spi.client.ServiceUnavailableException;
 import dev.venice.spi.client.UnknownStoreException;
+import dev.venice.spi.client.VeniceClientException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -27,10 +29,25 @@ final class RouterMetadataClient implements RoutingMetadataSource {
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final List<String> routerUrls;
-  private final HttpClient http = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
+  /** The {@code Authorization} header value; {@code null} when the client has no token. */
+  private final String authorization;
 
-  RouterMetadataClient(List<String> routerUrls) {
+  /**
+   * @param tls the client's key material for HTTPS routers; {@code null}: the JDK's defaults
+   * @param bearerToken sent as {@code Authorization: Bearer}; {@code null} for none
+   */
+  RouterMetadataClient(List<String> routerUrls, Tls tls, String bearerToken) {
+    if (bearerToken != null && routerUrls.stream().anyMatch(u -> !u.startsWith("https://"))) {
+      throw new IllegalArgumentException("a bearer token is sent only over TLS: router URLs "
+          + routerUrls + " must all be https");
+    }
+    this.authorization = bearerToken == null ? null : "Bearer " + bearerToken;
+    HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    if (tls != null) {
+      http.sslContext(tls.context());
+    }
+    this.http = http.build();
     if (routerUrls.isEmpty()) {
       throw new IllegalArgumentException("a client needs at least one router URL");
     }
@@ -111,8 +128,12 @@ final class RouterMetadataClient implements RoutingMetadataSource {
 
   private HttpResponse<byte[]> get(String url, String path, String store) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create(url + path))
-          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path))
+          .timeout(Duration.ofSeconds(10));
+      if (authorization != null) {
+        request.header("Authorization", authorization);
+      }
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       throw new ServiceUnavailableException(store, "router at " + url + " unreachable: " + e, e);
     } catch (InterruptedException e) {
@@ -122,6 +143,12 @@ final class RouterMetadataClient implements RoutingMetadataSource {
   }
 
   private <T> T parse(HttpResponse<byte[]> response, String store, Class<T> type) {
+    if (response.statusCode() == 401 || response.statusCode() == 403) {
+      // not a router that is down: another router would answer the same
+      throw new VeniceClientException(store, "router at " + response.uri() + " answered "
+          + response.statusCode() + ": " + new String(response.body(), StandardCharsets.UTF_8),
+          null);
+    }
     if (response.statusCode() != 200) {
       throw new ServiceUnavailableException(store, "router at " + response.uri() + " answered "
           + response.statusCode() + ": " + new String(response.body(), StandardCharsets.UTF_8),

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.venice.runtime.common.meta.CompressionStrategy;
 import dev.venice.runtime.protocol.BatchGetRequest;
 import dev.venice.runtime.protocol.BatchGetResponse;
+import dev.venice.runtime.protocol.ChannelPool;
 import dev.venice.runtime.protocol.GetRequest;
 import dev.venice.runtime.protocol.GetResponse;
 import dev.venice.runtime.protocol.KeyRequest;

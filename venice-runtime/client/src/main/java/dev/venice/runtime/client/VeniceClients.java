@@ -3,6 +3,9 @@ package dev.venice.runtime.client;
 import dev.venice.runtime.common.meta.RoutingMetadata;
 import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.runtime.common.security.Tls;
+import dev.venice.runtime.common.security.TlsSettings;
+import dev.venice.runtime.protocol.ChannelPool;
 import dev.venice.spi.client.DecoratorStack;
 import dev.venice.spi.client.ExtraLoadBudget;
 import dev.venice.spi.client.ForwardingStoreClient;
@@ -78,6 +81,8 @@ public final class VeniceClients {
     private Duration extraLoadMinDelay = Duration.ofMillis(1);
     private Path metadataWarmupFile;
     private Duration metadataWarmupMaxAge = Duration.ofMinutes(5);
+    private Tls tls;
+    private String bearerToken;
 
     private Builder(List<String> routerUrls, String store) {
       this.routerUrls = List.copyOf(routerUrls);
@@ -180,6 +185,29 @@ public final class VeniceClients {
       return this;
     }
 
+    /**
+     * Calls routers and servers over TLS (a cluster with {@code ssl.enabled}): trusting the
+     * authorities in {@code settings}' trust store and, when it names a key store, presenting that
+     * certificate (mutual TLS; its subject's CN is the client's principal). Default: plaintext.
+     *
+     * @throws dev.venice.spi.config.ConfigException naming the file when a store cannot be loaded
+     */
+    public Builder tls(TlsSettings settings) {
+      this.tls = Tls.load(Objects.requireNonNull(settings, "settings"));
+      return this;
+    }
+
+    /**
+     * Authenticates with a bearer token (RFC 6750) instead of a client certificate: sent as {@code
+     * authorization: Bearer <token>} on every router and server call, for the cluster's token
+     * authenticator plugin (e.g. {@code jwt-authenticator}) to verify. Needs {@link #tls}: a token
+     * never travels in clear.
+     */
+    public Builder bearerToken(String token) {
+      this.bearerToken = Objects.requireNonNull(token, "token");
+      return this;
+    }
+
     /** The registry decorator plugins record metrics in. */
     public Builder meterRegistry(MeterRegistry meterRegistry) {
       this.registry = Objects.requireNonNull(meterRegistry, "meterRegistry");
@@ -221,7 +249,7 @@ public final class VeniceClients {
   /** What one client owns: channels, the refresher thread, its plugins. */
   private static final class Resources implements AutoCloseable {
     final RouterMetadataClient router;
-    final ChannelPool channels = new ChannelPool();
+    final ChannelPool channels;
     final ScheduledExecutorService refresher;
     /** The fast client's extra-load budget; {@code null} for a thin client. */
     final StoreExtraLoadBudget extraLoad;
@@ -236,7 +264,8 @@ public final class VeniceClients {
       this.extraLoad = fast ? new StoreExtraLoadBudget(b.store, b.extraLoadBudget,
           b.extraLoadWindow, b.extraLoadReserveKeys, b.extraLoadMinDelay, TimeSource.SYSTEM,
           b.registry) : null;
-      this.router = new RouterMetadataClient(b.routerUrls);
+      this.channels = new ChannelPool(b.tls, b.bearerToken); // first: refuses a token in clear
+      this.router = new RouterMetadataClient(b.routerUrls, b.tls, b.bearerToken);
       this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "venice-client-" + b.store);
         t.setDaemon(true);

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.venice.runtime.client.MetadataWarmupFile.Saved;
 import dev.venice.runtime.client.MetadataWarmupFile.Usable;
 import dev.venice.runtime.common.meta.RoutingMetadata;
+import dev.venice.runtime.protocol.ChannelPool;
 import dev.venice.spi.client.Replica;
 import dev.venice.spi.client.ReplicaDispatcher;
 import dev.venice.spi.client.ReplicaResponse;

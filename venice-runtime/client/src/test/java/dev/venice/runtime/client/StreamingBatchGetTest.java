@@ -12,6 +12,7 @@ import dev.venice.runtime.common.data.AvroSerde;
 import dev.venice.runtime.common.meta.CompressionStrategy;
 import dev.venice.runtime.common.meta.RoutingMetadata;
 import dev.venice.runtime.protocol.BatchGetRequest;
+import dev.venice.runtime.protocol.ChannelPool;
 import dev.venice.runtime.protocol.KeyError;
 import dev.venice.runtime.protocol.KeyRequest;
 import dev.venice.runtime.protocol.KeyValue;

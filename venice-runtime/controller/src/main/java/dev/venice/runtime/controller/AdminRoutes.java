@@ -20,6 +20,7 @@ import dev.venice.runtime.common.controller.SchemaDryRun;
 import dev.venice.runtime.common.meta.ReplicaStatus;
 import dev.venice.spi.controller.AdminOperation;
 import dev.venice.spi.controller.Caller;
+import dev.venice.spi.security.AccessLevel;
 import dev.venice.spi.host.ClusterMember;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -170,6 +171,17 @@ final class AdminRoutes {
         "pushes", stores.pushes(r.query().single("store"))))));
     server.route("GET", "/cluster", r -> cluster());
     server.route("GET", "/leader", r -> leader());
+    // A push job writes data (and kills its own failed version); replica reports stay ADMIN (the
+    // servers' own, which could force a version online); everything else that changes state needs
+    // ADMIN (the default). Listing every store or push needs READ on the cluster.
+    for (String push : List.of("POST /stores/{store}/versions",
+        "POST /stores/{store}/versions/{version}/progress",
+        "PUT /stores/{store}/versions/{version}/dictionary",
+        "POST /stores/{store}/versions/{version}/kill")) {
+      int space = push.indexOf(' ');
+      server.access(push.substring(0, space), push.substring(space + 1), AccessLevel.WRITE);
+    }
+    server.access("GET", "/stores", AccessLevel.READ).access("GET", "/pushes", AccessLevel.READ);
     new AssignmentRoutes(stores, assignments, this::onLeader).mount(server);
     new SchemaRegistryWebRoutes(stores).mount(server);
     new ApiDocsRoutes().mount(server);
@@ -270,8 +282,11 @@ final class AdminRoutes {
     return ok(body);
   }
 
+  /**
+   * The request's caller: its authenticated principal with security on, else the one its {@code
+   * X-Venice-Principal} header claims ({@code anonymous} when absent).
+   */
   static Caller caller(AdminRequest r) {
-    String principal = r.header(ControllerClient.PRINCIPAL_HEADER).orElse("");
-    return new Caller(principal.isBlank() ? "anonymous" : principal, r.remoteAddress());
+    return new Caller(r.principal().name(), r.remoteAddress());
   }
 }

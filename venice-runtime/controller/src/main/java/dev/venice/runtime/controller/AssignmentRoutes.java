@@ -10,6 +10,7 @@ import dev.venice.runtime.common.meta.Store;
 import dev.venice.runtime.common.meta.TopicNames;
 import dev.venice.spi.controller.Caller;
 import dev.venice.spi.controller.RebalanceScope;
+import dev.venice.spi.security.AccessLevel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +61,8 @@ final class AssignmentRoutes {
             r.query().single("threshold").orElse(null), "query parameter threshold"))));
     server.route("POST", "/cluster/leader-rebalance", Set.of("dryRun"),
         onLeader.apply(this::rebalance));
+    // every store's leaders: a cluster-wide read
+    server.access("GET", "/cluster/leader-distribution", AccessLevel.READ);
     server.route("GET", "/stores/{store}/assignment",
         Set.of("version", "simulateAddServer", "simulateRemoveServer"), this::assignment);
   }

@@ -67,7 +67,7 @@ public final class ControllerConfig {
           + " servers (Venice's delay.to.rebalance.ms; 0 places them at once; the"
           + " replication-repair plugin can place them earlier)");
 
-  static final List<ConfigKey<?>> KEYS = List.of(CLUSTER_NAME, ZOOKEEPER_ADDRESS,
+  static final List<ConfigKey<?>> KEYS = ProcessKeys.withTls(CLUSTER_NAME, ZOOKEEPER_ADDRESS,
       KAFKA_BOOTSTRAP_SERVERS, HOST, ADMIN_PORT, GRPC_PORT, PLUGIN_DIR, KAFKA_REPLICATION_FACTOR,
       PUSH_TIMEOUT, PUSH_MONITOR_INTERVAL, PUSH_MAX_SHRINK_FRACTION, DEFAULT_PARTITION_COUNT,
       DEFAULT_REPLICATION_FACTOR, DEFAULT_VERSIONS_TO_PRESERVE, ZOOKEEPER_SESSION_TIMEOUT,

@@ -15,9 +15,12 @@ import org.apache.helix.model.LiveInstance;
  */
 final class LeaderElection implements AutoCloseable {
   private final HelixManager manager;
+  private final String scheme;
 
+  /** @param scheme {@code http} or {@code https}: the cluster's controllers all speak the same */
   LeaderElection(String cluster, String zkAddress, Duration sessionTimeout, String host,
-      int adminPort) throws Exception {
+      int adminPort, String scheme) throws Exception {
+    this.scheme = scheme;
     this.manager = ZooKeeperConnections.helixManager(cluster, instanceName(host, adminPort),
         InstanceType.CONTROLLER, zkAddress, sessionTimeout);
     manager.connect();
@@ -49,7 +52,7 @@ final class LeaderElection implements AutoCloseable {
     }
     String name = leader.getInstanceName();
     int split = name.lastIndexOf('_');
-    return Optional.of("http://" + name.substring(0, split) + ":" + name.substring(split + 1));
+    return Optional.of(scheme + "://" + name.substring(0, split) + ":" + name.substring(split + 1));
   }
 
   @Override

@@ -9,9 +9,12 @@ import dev.venice.runtime.common.process.ProcessHost;
 import dev.venice.runtime.common.process.RunningProcess;
 import dev.venice.runtime.metadata.RoutingTable;
 import dev.venice.runtime.metadata.ZkClusterView;
+import dev.venice.runtime.metadata.ZkPluginStateStore;
 import dev.venice.runtime.metadata.ZkStoreRepository;
 import dev.venice.runtime.metadata.ZooKeeperConnections;
+import dev.venice.runtime.protocol.AccessInterceptor;
 import dev.venice.runtime.protocol.GrpcServers;
+import dev.venice.runtime.protocol.GrpcTls;
 import dev.venice.runtime.protocol.PluginRpcServices;
 import dev.venice.spi.host.ClusterMember;
 import dev.venice.spi.plugin.ProcessKind;
@@ -83,7 +86,7 @@ public final class VeniceController implements RunningProcess {
           zkAddress, sessionTimeout);
       host.closeAfterPlugins("routing table", routing, routing::close);
       this.clusterView = new ZkClusterView(zk, cluster, routing,
-          config.get(ControllerConfig.CLUSTER_VIEW_MAX_PARALLEL_CALLS));
+          config.get(ControllerConfig.CLUSTER_VIEW_MAX_PARALLEL_CALLS), host.tls().orElse(null));
       host.closeAfterPlugins("cluster view", clusterView, clusterView::close);
       // Plugins follow the leadership from the start; the election joins below, once the admin
       // API runs (a standby must be able to redirect as soon as it is a candidate).
@@ -92,7 +95,7 @@ public final class VeniceController implements RunningProcess {
       host.closeBeforePlugins("controller leadership", leadership, leadership::close);
       // the plugins' admin actions run through the store service, built once the plugins started
       PluginAdminActions.Binding actions = new PluginAdminActions.Binding();
-      PluginManager plugins = host.startPlugins(new BasicHostServices(
+      PluginManager plugins = host.startControllerPlugins(new BasicHostServices(
           ProcessKind.CONTROLLER.id(), instanceId, cluster,
           // watched like a server's or router's, so plugins see every controller's changes
           new ZkStoreRepository(zk, cluster).asStoreMetadataService(),
@@ -102,9 +105,11 @@ public final class VeniceController implements RunningProcess {
               repo::versions, new PluginAdminActions(pluginId, actions, this::isLeader)));
       // gRPC only for the plugins' services (grpc-health): the admin API is HTTP
       MutableHandlerRegistry grpcServices = new MutableHandlerRegistry();
-      PluginRpcServices.addTo(grpcServices, plugins.rpcServices(), Set.of());
+      PluginRpcServices.addTo(grpcServices, plugins.rpcServices(), Set.of(),
+          AccessInterceptor.forPluginServices(host.tls().orElse(null), plugins::securityHooks,
+              cluster, "controller", host.metrics().registry()));
       Server grpc = GrpcServers.start(hostName, config.get(ControllerConfig.GRPC_PORT),
-          grpcServices);
+          grpcServices, GrpcTls.server(host.tls().orElse(null)));
       host.closeBeforePlugins("gRPC server", grpc, () -> GrpcServers.stop(grpc));
       StoreService stores = new StoreService(cluster, repo, resources,
           plugins::adminMutationHooks, plugins::checkStoreSettings, TimeSource.SYSTEM,
@@ -121,7 +126,7 @@ public final class VeniceController implements RunningProcess {
           clusterView::members)
           .mount(routes));
       LeaderElection elected = new LeaderElection(cluster, zkAddress, sessionTimeout, hostName,
-          admin.port());
+          admin.port(), admin.secure() ? "https" : "http");
       // the plugins hear of the loss before the election ends: it is recorded before a successor
       // can gain (ControllerLeadership.close is idempotent, registered above for a failed start)
       this.election = host.closeBeforePlugins("leader election", elected, () -> {

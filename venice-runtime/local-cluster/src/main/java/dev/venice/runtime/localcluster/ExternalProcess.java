@@ -1,5 +1,6 @@
 package dev.venice.runtime.localcluster;
 
+import dev.venice.runtime.common.security.Tls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -45,10 +46,13 @@ public final class ExternalProcess {
   private final String host;
   private volatile Process process;
   private volatile boolean paused;
+  /** The administrator's key material for the health check over HTTPS; {@code null}: plain. */
+  private final Tls adminTls;
 
-  ExternalProcess(Kind kind, String name, Path dir, Map<String, String> config) {
+  ExternalProcess(Kind kind, String name, Path dir, Map<String, String> config, Tls adminTls) {
     this.kind = kind;
     this.name = name;
+    this.adminTls = adminTls;
     this.host = config.getOrDefault("host", "127.0.0.1");
     this.grpcPort = Integer.parseInt(config.get("grpc.port"));
     this.adminPort = Integer.parseInt(config.get("admin.port"));
@@ -93,8 +97,11 @@ public final class ExternalProcess {
   /** Whether {@code /health} answers 200 within a second. */
   public boolean healthy() {
     try {
-      HttpResponse<Void> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1))
-          .build().send(HttpRequest.newBuilder(URI.create(adminUrl() + "/health"))
+      HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
+      if (adminTls != null) {
+        http.sslContext(adminTls.context());
+      }
+      HttpResponse<Void> response = http.build().send(HttpRequest.newBuilder(URI.create(adminUrl() + "/health"))
               .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
       return response.statusCode() == 200;
     } catch (IOException e) {
@@ -199,7 +206,7 @@ public final class ExternalProcess {
 
   /** The admin URL. */
   public String adminUrl() {
-    return "http://" + host + ":" + adminPort;
+    return (adminTls == null ? "http://" : "https://") + host + ":" + adminPort;
   }
 
   /** The process id, while it runs. */

@@ -9,6 +9,8 @@ import dev.venice.runtime.common.meta.Store;
 import dev.venice.runtime.common.meta.TopicNames;
 import dev.venice.runtime.common.meta.Version;
 import dev.venice.runtime.common.meta.VersionStatus;
+import dev.venice.runtime.common.security.Tls;
+import dev.venice.runtime.common.security.TlsSettings;
 import dev.venice.runtime.controller.VeniceController;
 import dev.venice.runtime.metadata.ZooKeeperConnections;
 import dev.venice.runtime.router.VeniceRouter;
@@ -44,6 +46,13 @@ import org.slf4j.LoggerFactory;
  * storage servers and routers, all on loopback and free ports, in a temporary directory deleted on {@link #close}.
  * Startup fails fast with a message naming the part that did not come up.
  *
+ * <p>A {@link Builder#secure secure} cluster runs every admin and gRPC port over TLS with client
+ * certificates required (unless a process's settings say {@code ssl.needs.client.cert=false},
+ * for callers with bearer tokens): a {@link ThrowawayCa} issues one certificate per process ({@code
+ * controller-1}, {@code server-1}, {@code router-1}..., group {@code venice-processes}) and one for
+ * the administrator ({@code venice-admin}, group {@code venice-admins}), which this class's own
+ * calls use; {@link #issue} makes more for test clients.
+ *
  * <pre>{@code
  * try (LocalCluster cluster = LocalCluster.builder().controllers(2).build()) {
  *   ControllerClient admin = new ControllerClient(cluster.controllerUrl());
@@ -70,10 +79,24 @@ public final class LocalCluster implements AutoCloseable {
   private final Map<VeniceServer, Map<String, String>> serverSettings = new HashMap<>();
   private EmbeddedZooKeeper zooKeeper;
   private EmbeddedKafka kafka;
+  /** The cluster's certificate authority; {@code null} unless secure. */
+  private final ThrowawayCa ca;
+  /** The administrator's key material; {@code null} unless secure. */
+  private final Tls adminTls;
+  private final Map<String, Integer> processesOfKind = new HashMap<>();
 
   private LocalCluster(Builder b) throws Exception {
     this.clusterName = b.clusterName;
     this.workDir = Files.createTempDirectory("venice-local-cluster-");
+    if (b.secure) {
+      this.ca = ThrowawayCa.create(b.certificateDirectory != null ? b.certificateDirectory
+          : workDir.resolve("tls"));
+      ThrowawayCa.Identity admin = ca.issue(ADMIN_PRINCIPAL, List.of(ADMIN_GROUP));
+      this.adminTls = Tls.load(clientTls(admin));
+    } else {
+      this.ca = null;
+      this.adminTls = null;
+    }
     this.controllerConfig = new HashMap<>(b.controllerConfig);
     this.serverConfig = new HashMap<>(b.serverConfig);
     this.routerConfig = new HashMap<>(b.routerConfig);
@@ -111,14 +134,80 @@ public final class LocalCluster implements AutoCloseable {
         zooKeeper.address(), kafka.bootstrapServers(), controllerUrl());
   }
 
+  /** The administrator's principal in a secure cluster. */
+  public static final String ADMIN_PRINCIPAL = "venice-admin";
+  /** The administrator's group in a secure cluster. */
+  public static final String ADMIN_GROUP = "venice-admins";
+  /** The group of every process's certificate in a secure cluster. */
+  public static final String PROCESS_GROUP = "venice-processes";
+
   /** A builder; by default one controller. */
   public static Builder builder() {
     return new Builder();
   }
 
+  /**
+   * Adds {@code kind}'s next certificate ({@code server-2}) and the {@code ssl.*} keys to a process's
+   * configuration, when the cluster is secure; the name either way.
+   */
+  private String identify(String kind, Map<String, String> config) throws IOException {
+    String name = kind + "-" + processesOfKind.merge(kind, 1, Integer::sum);
+    if (ca != null) {
+      ThrowawayCa.Identity identity = ca.issue(name, List.of(PROCESS_GROUP));
+      config.put(TlsSettings.SSL_ENABLED.name(), "true");
+      config.put(TlsSettings.KEYSTORE_LOCATION.name(), identity.keyStore().toString());
+      config.put(TlsSettings.KEYSTORE_PASSWORD.name(), ca.password());
+      config.put(TlsSettings.KEYSTORE_TYPE.name(), ThrowawayCa.keyStoreType());
+      config.put(TlsSettings.TRUSTSTORE_LOCATION.name(), ca.trustStore().toString());
+      config.put(TlsSettings.TRUSTSTORE_PASSWORD.name(), ca.password());
+      config.put(TlsSettings.TRUSTSTORE_TYPE.name(), ThrowawayCa.keyStoreType());
+      config.putIfAbsent(TlsSettings.NEEDS_CLIENT_CERT.name(), "true"); // a test may ask tokens
+    }
+    return name;
+  }
+
+  /**
+   * Issues a client certificate for {@code principal}, member of {@code groups}, by this secure
+   * cluster's authority.
+   *
+   * @return the settings a client connects with (its key store and the cluster's trust store)
+   * @throws IllegalStateException when the cluster is not secure
+   */
+  public synchronized TlsSettings issue(String principal, List<String> groups) throws IOException {
+    if (ca == null) {
+      throw new IllegalStateException("local cluster " + clusterName + " is not secure: build it"
+          + " with secure() to issue certificates");
+    }
+    return clientTls(ca.issue(principal, groups));
+  }
+
+  private TlsSettings clientTls(ThrowawayCa.Identity identity) {
+    return TlsSettings.client(identity.keyStore(), ca.trustStore(), ca.password());
+  }
+
+  /** The certificate authority of a secure cluster (its files: {@link ThrowawayCa#directory()}). */
+  public Optional<ThrowawayCa> certificateAuthority() {
+    return Optional.ofNullable(ca);
+  }
+
+  /** The administrator's key material ({@code venice-admin}) of a secure cluster. */
+  public Optional<Tls> adminTls() {
+    return Optional.ofNullable(adminTls);
+  }
+
+  /**
+   * A controller client as the administrator: over TLS with {@code venice-admin}'s certificate in
+   * a secure cluster, plain otherwise.
+   */
+  public ControllerClient adminClient() {
+    return new ControllerClient(controllerUrl(), "local-cluster", Duration.ofSeconds(30),
+        adminTls);
+  }
+
   /** Starts one more controller for this cluster and returns it. */
   public synchronized VeniceController addController() throws Exception {
     Map<String, String> config = new HashMap<>(controllerConfig);
+    identify("controller", config);
     config.put("cluster.name", clusterName);
     config.put("zookeeper.address", zooKeeper.address());
     config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
@@ -135,6 +224,7 @@ public final class LocalCluster implements AutoCloseable {
     config.put("zookeeper.address", zooKeeper.address());
     config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     config.put("data.dir", workDir.resolve("server-" + (serverSettings.size() + 1)).toString());
+    identify("server", config);
     return startServer(config);
   }
 
@@ -176,6 +266,7 @@ public final class LocalCluster implements AutoCloseable {
     config.put("data.dir", workDir.resolve("external").resolve(name + "-data").toString());
     config.put("grpc.port", Integer.toString(FreePorts.next()));
     config.put("admin.port", Integer.toString(FreePorts.next()));
+    identify("server", config);
     return startExternal(ExternalProcess.Kind.SERVER, name, config);
   }
 
@@ -185,15 +276,17 @@ public final class LocalCluster implements AutoCloseable {
     String name = "router-x" + (externalCount(ExternalProcess.Kind.ROUTER) + 1);
     config.put("cluster.name", clusterName);
     config.put("zookeeper.address", zooKeeper.address());
+    config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     config.put("grpc.port", Integer.toString(FreePorts.next()));
     config.put("admin.port", Integer.toString(FreePorts.next()));
+    identify("router", config);
     return startExternal(ExternalProcess.Kind.ROUTER, name, config);
   }
 
   private ExternalProcess startExternal(ExternalProcess.Kind kind, String name,
       Map<String, String> config) throws Exception {
     ExternalProcess process = new ExternalProcess(kind, name, workDir.resolve("external"),
-        config);
+        config, adminTls);
     external.add(process);
     startPart(kind + " " + name, () -> process.start(startupTimeout));
     return process;
@@ -234,7 +327,7 @@ public final class LocalCluster implements AutoCloseable {
    */
   public void awaitReadyReplicas(String topic, int partition, int count, Duration timeout) {
     String partitionName = topic + "_" + partition;
-    ControllerClient admin = new ControllerClient(controllerUrl());
+    ControllerClient admin = adminClient();
     String[] seen = {"no external view"};
     waitFor(() -> "partition " + partition + " of " + topic + " to have " + count
         + " ready replicas; it had " + seen[0], timeout, () -> {
@@ -285,7 +378,7 @@ public final class LocalCluster implements AutoCloseable {
    * @throws IllegalStateException with the push status (what it still waits for) at the deadline
    */
   public void awaitVersionOnline(String store, int version, Duration timeout) {
-    ControllerClient admin = new ControllerClient(controllerUrl());
+    ControllerClient admin = adminClient();
     String[] status = {"unknown"};
     waitFor(() -> "store " + store + " version " + version + " online; it is " + status[0],
         timeout, () -> {
@@ -307,8 +400,12 @@ public final class LocalCluster implements AutoCloseable {
    * @throws IllegalStateException naming the router and what it listed at the deadline
    */
   public void awaitRoutable(String store, Duration timeout) {
-    ControllerClient admin = new ControllerClient(controllerUrl());
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    ControllerClient admin = adminClient();
+    HttpClient.Builder httpBuilder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+    if (adminTls != null) {
+      httpBuilder.sslContext(adminTls.context());
+    }
+    HttpClient http = httpBuilder.build();
     String[] seen = {"nothing yet"};
     waitFor(() -> "every router to route store " + store + "; last seen: " + seen[0], timeout,
         () -> {
@@ -355,6 +452,8 @@ public final class LocalCluster implements AutoCloseable {
     Map<String, String> config = new HashMap<>(routerConfig);
     config.put("cluster.name", clusterName);
     config.put("zookeeper.address", zooKeeper.address());
+    config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    identify("router", config);
     VeniceRouter router = startPart("router " + (routers.size() + 1),
         () -> VeniceRouter.start(config));
     routers.add(router);
@@ -543,8 +642,29 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<String, String> controllerConfig = new HashMap<>();
     private final Map<String, String> serverConfig = new HashMap<>();
     private final Map<String, String> routerConfig = new HashMap<>();
+    private boolean secure;
+    private Path certificateDirectory;
 
     private Builder() {}
+
+    /**
+     * Runs every admin and gRPC port over TLS with client certificates required, from a throwaway
+     * certificate authority in the cluster's temporary directory (see the class comment).
+     */
+    public Builder secure() {
+      this.secure = true;
+      return this;
+    }
+
+    /**
+     * As {@link #secure()}, with the authority and certificates in {@code directory} (created;
+     * left in place on close, so the CLI can print where they are and later commands use them).
+     */
+    public Builder secure(Path directory) {
+      this.secure = true;
+      this.certificateDirectory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
 
     /** Adds a router setting (see the router's configuration keys). */
     public Builder routerConfig(String key, String value) {

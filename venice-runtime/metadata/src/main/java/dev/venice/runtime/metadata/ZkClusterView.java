@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.venice.runtime.common.meta.TopicNames;
 import dev.venice.runtime.common.meta.ZkPaths;
 import dev.venice.runtime.common.process.Membership;
+import dev.venice.runtime.common.security.Tls;
 import dev.venice.spi.config.ConfigKey;
 import dev.venice.spi.host.ClusterMember;
 import dev.venice.spi.host.ClusterView;
@@ -157,9 +158,11 @@ public final class ZkClusterView implements ClusterView, Membership, AutoCloseab
    * @param states where replica states come from
    * @param maxParallelCalls plugin-endpoint requests in flight at once, at least 1 (the process's
    *     {@link #MAX_PARALLEL_CALLS})
+   * @param tls the process's key material for calling other processes' admin ports over HTTPS;
+   *     {@code null} when security is off
    */
   public ZkClusterView(ZkClient zk, String cluster, ReplicaStateSource states,
-      int maxParallelCalls) {
+      int maxParallelCalls, Tls tls) {
     this.zk = Objects.requireNonNull(zk, "zk");
     this.cluster = Objects.requireNonNull(cluster, "cluster");
     this.states = Objects.requireNonNull(states, "states");
@@ -178,8 +181,12 @@ public final class ZkClusterView implements ClusterView, Membership, AutoCloseab
       thread.setDaemon(true);
       return thread;
     });
-    this.http = HttpClient.newBuilder().executor(executor).version(HttpClient.Version.HTTP_1_1)
-        .followRedirects(HttpClient.Redirect.NEVER).build();
+    HttpClient.Builder http = HttpClient.newBuilder().executor(executor)
+        .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER);
+    if (tls != null) {
+      http.sslContext(tls.context());
+    }
+    this.http = http.build();
     zk.subscribeStateChanges(sessionListener);
     zk.subscribeChildChanges(parent, childListener);
     refresh();

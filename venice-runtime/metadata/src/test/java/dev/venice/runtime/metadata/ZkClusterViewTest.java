@@ -84,7 +84,7 @@ class ZkClusterViewTest {
   }
 
   private ZkClusterView view(ZkClient zk, int maxParallel) {
-    ZkClusterView view = new ZkClusterView(zk, cluster, topic -> Map.of(), maxParallel);
+    ZkClusterView view = new ZkClusterView(zk, cluster, topic -> Map.of(), maxParallel, null);
     closeables.add(view);
     return view;
   }

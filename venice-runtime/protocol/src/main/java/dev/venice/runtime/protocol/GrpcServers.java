@@ -1,6 +1,7 @@
 package dev.venice.runtime.protocol;
 
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.util.MutableHandlerRegistry;
 import java.io.IOException;
@@ -16,11 +17,12 @@ public final class GrpcServers {
    * serving whatever {@code services} holds, now or later (the process's own services and its
    * plugins' {@link PluginRpcServices}).
    *
+   * @param credentials TLS or plaintext ({@link GrpcTls#server})
    * @throws IOException when the port cannot be bound
    */
-  public static Server start(String host, int port, MutableHandlerRegistry services)
-      throws IOException {
-    return NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+  public static Server start(String host, int port, MutableHandlerRegistry services,
+      ServerCredentials credentials) throws IOException {
+    return NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials)
         .fallbackHandlerRegistry(services).build().start();
   }
 

@@ -5,6 +5,7 @@ import dev.venice.spi.rpc.RpcMethod;
 import dev.venice.spi.rpc.RpcService;
 import dev.venice.spi.rpc.RpcStatus;
 import io.grpc.MethodDescriptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -38,15 +39,18 @@ public final class PluginRpcServices {
    *
    * @param byPlugin services by plugin id
    * @param reserved the full names of the process's own services
+   * @param access authenticates and authorizes every call ({@link
+   *     AccessInterceptor#forPluginServices}); {@code null} on a port without TLS
    */
   public static void addTo(MutableHandlerRegistry registry, Map<String, List<RpcService>> byPlugin,
-      Set<String> reserved) {
+      Set<String> reserved, AccessInterceptor access) {
     byPlugin.forEach((plugin, services) -> services.forEach(service -> {
       if (reserved.contains(service.name())) {
         LOG.error("plugin {}: RPC service {} not added: the process serves it itself", plugin,
             service.name());
       } else {
-        registry.addService(definition(service));
+        registry.addService(access == null ? definition(service)
+            : ServerInterceptors.intercept(definition(service), access));
         LOG.info("plugin {}: serving RPC service {} ({})", plugin, service.name(),
             service.methods().stream().map(RpcMethod::name).collect(Collectors.joining(", ")));
       }

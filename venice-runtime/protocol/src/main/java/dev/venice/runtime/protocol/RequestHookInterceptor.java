@@ -15,6 +15,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,14 +47,23 @@ public final class RequestHookInterceptor implements ServerInterceptor {
    *
    * @param hooksForStore the scope opener of the request hooks that are on for a store; {@code
    *     null} when the process has no request hook (the service then pays nothing for them)
+   * @param access authenticates and authorizes each call before the hooks see it (a port with
+   *     TLS); {@code null} without
    */
   public static ServerServiceDefinition intercept(BindableService service,
-      Function<String, Function<InboundRequest, RequestScope>> hooksForStore) {
-    return hooksForStore == null
-        ? ServerInterceptors.intercept(service, RequestHeaders.capture())
-        // the last interceptor runs first: headers are captured before the hooks read them
-        : ServerInterceptors.intercept(service, new RequestHookInterceptor(hooksForStore),
-            RequestHeaders.capture());
+      Function<String, Function<InboundRequest, RequestScope>> hooksForStore,
+      AccessInterceptor access) {
+    List<ServerInterceptor> chain = new ArrayList<>(3);
+    // the last interceptor runs first: headers are captured, then access is checked, then the
+    // hooks open their scope (a denied call never reaches them)
+    if (hooksForStore != null) {
+      chain.add(new RequestHookInterceptor(hooksForStore));
+    }
+    if (access != null) {
+      chain.add(access);
+    }
+    chain.add(RequestHeaders.capture());
+    return ServerInterceptors.intercept(service, chain);
   }
 
   @Override

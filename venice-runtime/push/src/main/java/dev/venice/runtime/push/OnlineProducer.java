@@ -64,11 +64,19 @@ public final class OnlineProducer implements AutoCloseable {
    */
   public static OnlineProducer create(String controllerUrl, String store,
       double writePathSampleRate) {
+    return create(new ControllerClient(controllerUrl), store, writePathSampleRate);
+  }
+
+  /**
+   * As {@link #create(String, String, double)}, asking through {@code admin} (a client with key
+   * material for a cluster with {@code ssl.enabled}).
+   */
+  public static OnlineProducer create(ControllerClient admin, String store,
+      double writePathSampleRate) {
     if (!(writePathSampleRate >= 0 && writePathSampleRate <= 1)) {
       throw new IllegalArgumentException("write-path sample rate " + writePathSampleRate
           + " is not between 0 and 1");
     }
-    ControllerClient admin = new ControllerClient(controllerUrl);
     Store metadata = admin.getStore(store);
     if (metadata.hybrid() == null) {
       throw new IllegalArgumentException("store " + store + " is not hybrid: it takes no"

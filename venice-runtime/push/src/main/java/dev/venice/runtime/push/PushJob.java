@@ -119,7 +119,17 @@ public final class PushJob {
 
   /** A push of {@code input} into {@code store} through the controller at {@code controllerUrl}. */
   public static PushJob create(String controllerUrl, String store, Path input) {
-    return new PushJob(new ControllerClient(controllerUrl), store, input, Format.of(input),
+    return create(new ControllerClient(controllerUrl), store, input);
+  }
+
+  /**
+   * A push of {@code input} into {@code store} through {@code admin}: a client built with the push
+   * job's key material ({@code ControllerClient(url, principal, timeout, tls)}) for a cluster with
+   * {@code ssl.enabled}, whose authorizers then see the push start as the certificate's principal
+   * (it needs {@code WRITE} on the store).
+   */
+  public static PushJob create(ControllerClient admin, String store, Path input) {
+    return new PushJob(Objects.requireNonNull(admin, "admin"), store, input, Format.of(input),
         Duration.ofMinutes(30), p -> { }, false, false, 0);
   }
 

@@ -32,8 +32,16 @@ public final class RouterConfig {
   public static final ConfigKey<Integer> CLUSTER_VIEW_MAX_PARALLEL_CALLS =
       ZkClusterView.MAX_PARALLEL_CALLS;
 
-  static final List<ConfigKey<?>> KEYS = List.of(CLUSTER_NAME, ZOOKEEPER_ADDRESS, HOST, GRPC_PORT,
-      ADMIN_PORT, PLUGIN_DIR, ZOOKEEPER_SESSION_TIMEOUT, CLUSTER_VIEW_MAX_PARALLEL_CALLS);
+  /**
+   * The cluster's Kafka, optional: a router reads no topic, but plugins that write events (the
+   * audit log of denied reads) get it as {@code bootstrap.servers}.
+   */
+  public static final ConfigKey<String> KAFKA_BOOTSTRAP_SERVERS =
+      ProcessKeys.KAFKA_BOOTSTRAP_SERVERS;
+
+  static final List<ConfigKey<?>> KEYS = ProcessKeys.withTls(CLUSTER_NAME, ZOOKEEPER_ADDRESS,
+      KAFKA_BOOTSTRAP_SERVERS, HOST, GRPC_PORT, ADMIN_PORT, PLUGIN_DIR, ZOOKEEPER_SESSION_TIMEOUT,
+      CLUSTER_VIEW_MAX_PARALLEL_CALLS);
 
   private RouterConfig() {}
 

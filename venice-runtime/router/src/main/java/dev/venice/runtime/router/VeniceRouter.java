@@ -15,11 +15,15 @@ import dev.venice.runtime.common.plugin.BasicHostServices;
 import dev.venice.runtime.common.plugin.PluginManager;
 import dev.venice.runtime.common.process.ProcessHost;
 import dev.venice.runtime.common.process.RunningProcess;
+import dev.venice.runtime.common.security.Tls;
 import dev.venice.runtime.metadata.RoutingTable;
 import dev.venice.runtime.metadata.ZkClusterView;
+import dev.venice.runtime.metadata.ZkPluginStateStore;
 import dev.venice.runtime.metadata.ZkStoreRepository;
 import dev.venice.runtime.metadata.ZooKeeperConnections;
+import dev.venice.runtime.protocol.AccessInterceptor;
 import dev.venice.runtime.protocol.GrpcServers;
+import dev.venice.runtime.protocol.GrpcTls;
 import dev.venice.runtime.protocol.PluginRpcServices;
 import dev.venice.runtime.protocol.VeniceReadGrpc;
 import dev.venice.runtime.protocol.RequestHookInterceptor;
@@ -58,7 +62,7 @@ public final class VeniceRouter implements RunningProcess {
 
   private final String cluster;
   private final ProcessHost host;
-  private final ServerChannels channels = new ServerChannels();
+  private final ServerChannels channels;
   /** Forwards the partitions of one batch get in parallel. */
   private final ExecutorService forwarders = Executors.newFixedThreadPool(8, runnable -> {
     Thread thread = new Thread(runnable, "router-forward");
@@ -75,6 +79,8 @@ public final class VeniceRouter implements RunningProcess {
   private VeniceRouter(ProcessConfig config) throws Exception {
     this.cluster = config.get(RouterConfig.CLUSTER_NAME);
     this.host = new ProcessHost(ProcessKind.ROUTER, config, new ProcessMetrics());
+    Tls tls = host.tls().orElse(null);
+    this.channels = new ServerChannels(tls);
     PrometheusMeterRegistry registry = host.metrics().registry();
     String zkAddress = config.get(RouterConfig.ZOOKEEPER_ADDRESS);
     String hostName = config.get(RouterConfig.HOST);
@@ -88,7 +94,8 @@ public final class VeniceRouter implements RunningProcess {
       // The instance id is host_port of the gRPC port (as a server's), so bind it first; the read
       // service is registered once the plugins its hooks come from have started.
       MutableHandlerRegistry services = new MutableHandlerRegistry();
-      Server grpc = GrpcServers.start(hostName, config.get(RouterConfig.GRPC_PORT), services);
+      Server grpc = GrpcServers.start(hostName, config.get(RouterConfig.GRPC_PORT), services,
+          GrpcTls.server(tls));
       host.closeBeforePlugins("gRPC server", grpc, () -> GrpcServers.stop(grpc));
       this.grpcPort = grpc.getPort();
       this.instanceId = hostName + "_" + grpcPort;
@@ -96,15 +103,18 @@ public final class VeniceRouter implements RunningProcess {
           + ProcessHandle.current().pid() + "_" + System.nanoTime(), zkAddress, sessionTimeout);
       host.closeAfterPlugins("routing table", routing, routing::close);
       this.clusterView = new ZkClusterView(zk, cluster, routing,
-          config.get(RouterConfig.CLUSTER_VIEW_MAX_PARALLEL_CALLS));
+          config.get(RouterConfig.CLUSTER_VIEW_MAX_PARALLEL_CALLS), tls);
       host.closeAfterPlugins("cluster view", clusterView, clusterView::close);
       PluginManager plugins = host.startPlugins(new BasicHostServices(ProcessKind.ROUTER.id(),
           instanceId, cluster, stores.asStoreMetadataService(), routing.asRoutingService(), null,
-          clusterView, Map.of()), VeniceRouter.class.getClassLoader());
+          clusterView, kafkaClientConfig(config)), VeniceRouter.class.getClassLoader(),
+          pluginId -> new ZkPluginStateStore(zk, cluster, pluginId));
       services.addService(RequestHookInterceptor.intercept(new RouterReadService(stores, routing,
-          channels, plugins::readHooks, registry, forwarders), plugins.requestHooks().opener()));
+          channels, plugins::readHooks, registry, forwarders), plugins.requestHooks().opener(),
+          AccessInterceptor.forReads(tls, plugins::securityHooks, "router", registry)));
       PluginRpcServices.addTo(services, plugins.rpcServices(),
-          Set.of(VeniceReadGrpc.SERVICE_NAME));
+          Set.of(VeniceReadGrpc.SERVICE_NAME), AccessInterceptor.forPluginServices(tls,
+              plugins::securityHooks, cluster, "router", registry));
       this.admin = host.serveAdmin(() -> Readiness.READY, null, routes -> routes
           .route("GET", "/metadata/{store}", this::metadata)
           .route("GET", "/dictionary/{store}/{version}", this::dictionary)
@@ -212,5 +222,11 @@ public final class VeniceRouter implements RunningProcess {
   @Override
   public void close() {
     host.close();
+  }
+
+  /** What plugins get as their Kafka client configuration: the cluster's Kafka, when given. */
+  private static Map<String, String> kafkaClientConfig(ProcessConfig config) {
+    String kafka = config.get(RouterConfig.KAFKA_BOOTSTRAP_SERVERS);
+    return kafka == null || kafka.isBlank() ? Map.of() : Map.of("bootstrap.servers", kafka);
   }
 }

@@ -74,7 +74,7 @@ public final class ServerConfig {
       "ingestion.storage.retry.timeout", Duration.ofSeconds(60), Duration.ZERO,
       Duration.ofHours(1), "how long a replica retries a failing storage write before it fails");
 
-  static final List<ConfigKey<?>> KEYS = List.of(CLUSTER_NAME, ZOOKEEPER_ADDRESS,
+  static final List<ConfigKey<?>> KEYS = ProcessKeys.withTls(CLUSTER_NAME, ZOOKEEPER_ADDRESS,
       KAFKA_BOOTSTRAP_SERVERS, DATA_DIR, HOST, GRPC_PORT, ADMIN_PORT, PLUGIN_DIR,
       ZOOKEEPER_SESSION_TIMEOUT, CLUSTER_VIEW_MAX_PARALLEL_CALLS, READINESS_UNASSIGNED_TIMEOUT,
       STORAGE_STATISTICS_ENABLED, INGESTION_UNKNOWN_SCHEMA_WAIT, INGESTION_STORAGE_RETRY_TIMEOUT);

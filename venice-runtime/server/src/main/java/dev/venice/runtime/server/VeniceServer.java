@@ -10,9 +10,12 @@ import dev.venice.runtime.common.process.ProcessHost;
 import dev.venice.runtime.common.process.RunningProcess;
 import dev.venice.runtime.metadata.RoutingTable;
 import dev.venice.runtime.metadata.ZkClusterView;
+import dev.venice.runtime.metadata.ZkPluginStateStore;
 import dev.venice.runtime.metadata.ZkStoreRepository;
 import dev.venice.runtime.metadata.ZooKeeperConnections;
+import dev.venice.runtime.protocol.AccessInterceptor;
 import dev.venice.runtime.protocol.GrpcServers;
+import dev.venice.runtime.protocol.GrpcTls;
 import dev.venice.runtime.protocol.PluginRpcServices;
 import dev.venice.runtime.protocol.VeniceReadGrpc;
 import dev.venice.runtime.protocol.RequestHookInterceptor;
@@ -20,6 +23,7 @@ import dev.venice.spi.host.ClusterMember;
 import dev.venice.spi.plugin.ProcessKind;
 import dev.venice.spi.plugin.Readiness;
 import dev.venice.spi.plugin.ServingState;
+import dev.venice.spi.security.AccessLevel;
 import io.grpc.Server;
 import io.grpc.util.MutableHandlerRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -82,7 +86,8 @@ public final class VeniceServer implements RunningProcess {
       // The instance id is host_port of the gRPC port, so bind it first; the read service is
       // registered once the replicas it reads exist.
       MutableHandlerRegistry services = new MutableHandlerRegistry();
-      Server grpc = GrpcServers.start(hostName, config.get(ServerConfig.GRPC_PORT), services);
+      Server grpc = GrpcServers.start(hostName, config.get(ServerConfig.GRPC_PORT), services,
+          GrpcTls.server(host.tls().orElse(null)));
       this.grpcPort = grpc.getPort();
       this.instanceId = hostName + "_" + grpcPort;
       try {
@@ -104,18 +109,24 @@ public final class VeniceServer implements RunningProcess {
       this.clusterView = new ZkClusterView(zk, cluster, topic -> {
         RoutingTable table = routing;
         return table == null ? Map.of() : table.replicaStates(topic);
-      }, config.get(ServerConfig.CLUSTER_VIEW_MAX_PARALLEL_CALLS));
+      }, config.get(ServerConfig.CLUSTER_VIEW_MAX_PARALLEL_CALLS), host.tls().orElse(null));
       host.closeAfterPlugins("cluster view", clusterView, clusterView::close);
       PluginManager plugins = host.startPlugins(new BasicHostServices(ProcessKind.SERVER.id(),
           instanceId, cluster, stores.asStoreMetadataService(), null, replicas,
-          clusterView, Map.of("bootstrap.servers", kafka)), VeniceServer.class.getClassLoader());
+          clusterView, Map.of("bootstrap.servers", kafka)), VeniceServer.class.getClassLoader(),
+          pluginId -> new ZkPluginStateStore(zk, cluster, pluginId));
       services.addService(RequestHookInterceptor.intercept(
           new ReadService(stores, replicas, plugins::readHooks, registry),
-          plugins.requestHooks().opener()));
+          plugins.requestHooks().opener(),
+          AccessInterceptor.forReads(host.tls().orElse(null), plugins::securityHooks, "server",
+              registry)));
       PluginRpcServices.addTo(services, plugins.rpcServices(),
-          Set.of(VeniceReadGrpc.SERVICE_NAME));
+          Set.of(VeniceReadGrpc.SERVICE_NAME), AccessInterceptor.forPluginServices(
+              host.tls().orElse(null), plugins::securityHooks, cluster, "server", registry));
       this.admin = host.serveAdmin(this::readiness, null, routes -> routes
-          .route("GET", "/partitions", request -> AdminResponse.ok(replicas.partitions())));
+          .route("GET", "/partitions", request -> AdminResponse.ok(replicas.partitions()))
+          // every store's replicas on this server: a cluster-wide read
+          .access("GET", "/partitions", AccessLevel.READ));
       HelixManager joined = joinCluster(zk, zkAddress, sessionTimeout, hostName, grpcPort,
           replicas);
       this.participant = host.closeBeforePlugins("Helix participant", joined,

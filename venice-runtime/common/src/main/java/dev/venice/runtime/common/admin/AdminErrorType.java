@@ -13,6 +13,10 @@ public enum AdminErrorType {
   /** A store's plugin setting that no installed plugin accepts. */
   BAD_PLUGIN_SETTING(400, "a store plugin setting: unknown plugin or key, bad value, or a rule"
       + " across keys refused it"),
+  /** Security is on and the request's credential (a bearer token) was not accepted. */
+  UNAUTHENTICATED(401, "security is on and the request's bearer token was not accepted"),
+  /** An authorizer denied the caller the operation on the resource. */
+  PERMISSION_DENIED(403, "the caller may not perform the operation on the resource"),
   /** A plugin's admin-mutation hook vetoed the operation. */
   VETOED(403, "a plugin's admin-mutation hook vetoed the operation"),
   /** No such path. */
@@ -93,6 +97,7 @@ public enum AdminErrorType {
   public static AdminErrorType forHttpStatus(int status) {
     return switch (status) {
       case 400 -> BAD_REQUEST;
+      case 401 -> UNAUTHENTICATED;
       case 404 -> NOT_FOUND;
       case 405 -> METHOD_NOT_ALLOWED;
       case 413 -> BODY_TOO_LARGE;

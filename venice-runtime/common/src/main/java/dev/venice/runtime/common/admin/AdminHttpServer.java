@@ -1,17 +1,31 @@
 package dev.venice.runtime.common.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.common.plugin.PluginEndpoints;
 import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.runtime.common.security.CertificatePrincipals;
+import dev.venice.runtime.common.security.Tls;
+import dev.venice.spi.controller.AdminMutation;
+import dev.venice.spi.controller.AdminOperation;
+import dev.venice.spi.controller.AdminOutcome;
+import dev.venice.spi.controller.Caller;
 import dev.venice.spi.http.PluginHttpRequest;
 import dev.venice.spi.http.PluginHttpResponse;
 import dev.venice.spi.plugin.Readiness;
+import dev.venice.spi.security.AccessDecision;
+import dev.venice.spi.security.AccessDenial;
+import dev.venice.spi.security.AccessLevel;
+import dev.venice.spi.security.AccessRequest;
+import dev.venice.spi.security.Principal;
+import dev.venice.spi.security.Resource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -19,9 +33,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -29,15 +45,19 @@ import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.http.UriCompliance.Violation;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +83,20 @@ import org.slf4j.LoggerFactory;
  * headers too large), is JSON {@code {"error": ..., "errorType": ...}} naming what was asked.
  * {@code HEAD} is accepted wherever {@code GET} is.
  *
+ * <p><b>Security.</b> Given {@link Tls} ({@code ssl.enabled}), the server speaks HTTPS only (TLS
+ * 1.3 or 1.2), requiring a client certificate when {@code ssl.needs.client.cert}. Each request's
+ * principal is then its client certificate's ({@link CertificatePrincipals}), else the one its
+ * {@code Authorization: Bearer} token vouches for (a 401 when no plugin's authenticator accepts
+ * it), else {@link Principal#ANONYMOUS}; {@code X-Venice-Principal} is ignored (its first use is
+ * logged). Before a route runs, the plugins' authorizers are asked: to change anything, {@link
+ * AccessLevel#ADMIN} unless the route says otherwise ({@link Builder#access}); to read a route naming
+ * a {@code {store}} or a plugin's endpoint, {@link AccessLevel#READ} (or what the route says); on
+ * the route's {@code {store}}, else on the cluster. Reads of the rest (health, metrics, the plugin
+ * listing, the cluster's description) need no grant. A denial is a 403 {@code PERMISSION_DENIED}
+ * naming the operation and the resource asked for, the authorizer's reason going to the log only.
+ * With no authorizer, a caller that needs a grant must be authenticated (else a 401). Without TLS, the principal is whatever {@code X-Venice-Principal}
+ * claims (unauthenticated) and nothing is authorized: the startup log says so.
+ *
  * <p>Requests are counted in {@code venice.<process>.admin.requests{route,status}}.
  */
 public final class AdminHttpServer implements AutoCloseable {
@@ -75,6 +109,13 @@ public final class AdminHttpServer implements AutoCloseable {
   private static final Set<String> NO_PARAMETERS = Set.of();
   private static final Set<String> BODILESS_METHODS = Set.of("GET", "HEAD", "DELETE");
   private static final Logger LOG = LoggerFactory.getLogger(AdminHttpServer.class);
+  private static final String BEARER = "Bearer ";
+  /**
+   * The header of {@code GET /plugins} saying how the process treats its callers: {@code
+   * unauthenticated} without TLS; else {@code authenticated} (a client certificate or token) then
+   * {@code ; authorized} or {@code ; no authorizer}.
+   */
+  public static final String SECURITY_HEADER = "Venice-Security";
 
   private final String processName;
   private final Server server;
@@ -84,9 +125,14 @@ public final class AdminHttpServer implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final Supplier<Readiness> hostReadiness;
   private final List<Route> routes;
+  private final Tls tls;
+  private final String cluster;
+  private final AtomicBoolean principalHeaderNoted = new AtomicBoolean();
 
   private AdminHttpServer(Builder b) throws Exception {
     this.processName = b.name;
+    this.tls = b.tls;
+    this.cluster = b.cluster;
     this.plugins = b.plugins;
     this.registry = b.registry;
     this.hostReadiness = b.hostReadiness;
@@ -95,7 +141,7 @@ public final class AdminHttpServer implements AutoCloseable {
     all.add(Route.of("GET", "/health", NO_PARAMETERS, request -> health()));
     all.add(Route.of("GET", "/metrics", NO_PARAMETERS, request -> metrics()));
     all.add(Route.of("GET", "/plugins", NO_PARAMETERS,
-        request -> AdminResponse.ok(plugins.plugins())));
+        request -> AdminResponse.ok(plugins.plugins()).withHeader(SECURITY_HEADER, security())));
     all.add(Route.of(Route.ANY_METHOD, "/plugins/{id}/**", null, this::pluginEndpoint));
     all.addAll(b.routes);
     this.routes = List.copyOf(all);
@@ -116,7 +162,10 @@ public final class AdminHttpServer implements AutoCloseable {
         Violation.BAD_UTF8_ENCODING, Violation.TRUNCATED_UTF8_ENCODING,
         Violation.AMBIGUOUS_PATH_SEPARATOR, Violation.AMBIGUOUS_PATH_ENCODING,
         Violation.AMBIGUOUS_PATH_SEGMENT, Violation.AMBIGUOUS_EMPTY_SEGMENT)));
-    this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    this.connector = tls == null
+        ? new ServerConnector(server, 1, 1, new HttpConnectionFactory(http))
+        : new ServerConnector(server, 1, 1, new SslConnectionFactory(sslContextFactory(tls),
+            "http/1.1"), new HttpConnectionFactory(https(http)));
     connector.setHost(b.bindAddress);
     connector.setPort(b.port);
     if (b.channel != null) {
@@ -132,7 +181,36 @@ public final class AdminHttpServer implements AutoCloseable {
       server.stop();
       throw e;
     }
-    LOG.info("{} admin HTTP server listening on {}/", b.name, url());
+    if (tls == null) {
+      LOG.warn("{} admin HTTP server listening on {}/ UNAUTHENTICATED: ssl.enabled is false, so"
+          + " callers are not authenticated (X-Venice-Principal is taken at its word) and not"
+          + " authorized", b.name, url());
+    } else {
+      LOG.info("{} admin HTTP server listening on {}/ (TLS, {}; principals authenticated{})",
+          b.name, url(), tls.needClientCert() ? "client certificate required"
+              : "client certificate or bearer token",
+          plugins.securityHooks().hasAuthorizer() ? ", authorized by plugins"
+              : "; no authorizer plugin: every authenticated caller is allowed");
+    }
+  }
+
+  private static SslContextFactory.Server sslContextFactory(Tls tls) {
+    SslContextFactory.Server factory = new SslContextFactory.Server();
+    factory.setSslContext(tls.context());
+    factory.setIncludeProtocols(Tls.PROTOCOLS);
+    factory.setNeedClientAuth(tls.needClientCert());
+    factory.setWantClientAuth(true); // a certificate, when sent, names the principal
+    factory.setEndpointIdentificationAlgorithm(null); // clients are not checked by host name
+    return factory;
+  }
+
+  /** The configuration for HTTPS: the TLS session (peer certificates) attached to each request. */
+  private static HttpConfiguration https(HttpConfiguration http) {
+    HttpConfiguration secure = new HttpConfiguration(http);
+    SecureRequestCustomizer customizer = new SecureRequestCustomizer();
+    customizer.setSniHostCheck(false); // callers connect by IP address, which SNI cannot carry
+    secure.addCustomizer(customizer);
+    return secure;
   }
 
   /** A builder. */
@@ -146,9 +224,23 @@ public final class AdminHttpServer implements AutoCloseable {
     return connector.getLocalPort();
   }
 
-  /** The base URL, e.g. {@code http://127.0.0.1:5555}. */
+  /** The base URL, e.g. {@code http://127.0.0.1:5555} ({@code https://} with TLS). */
   public String url() {
-    return "http://" + host + ":" + port();
+    return (tls == null ? "http://" : "https://") + host + ":" + port();
+  }
+
+  /** The {@link #SECURITY_HEADER} value. */
+  private String security() {
+    if (tls == null) {
+      return "unauthenticated";
+    }
+    return "authenticated; " + (plugins.securityHooks().hasAuthorizer() ? "authorized"
+        : "no authorizer");
+  }
+
+  /** Whether the server speaks TLS and authenticates its callers. */
+  public boolean secure() {
+    return tls != null;
   }
 
   /**
@@ -210,6 +302,16 @@ public final class AdminHttpServer implements AutoCloseable {
         request.method(), subPath, request.query().asMap(), request.headers(), request.body()))
         .orElseThrow(() -> new AdminHttpException(AdminErrorType.NOT_FOUND, "plugin " + id
             + " is not started or has no endpoint at /" + subPath + " (see GET /plugins)"));
+    if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+      // a change made through a plugin (an ACL grant) is audited like the process's own
+      plugins.adminMutationHooks().after(new AdminMutation(AdminOperation.PLUGIN_ENDPOINT,
+          cluster, null, new Caller(request.principal().name(), request.remoteAddress()),
+          Instant.now(), Map.of(), Map.of("plugin", id, "method", request.method(),
+              "path", "/" + subPath), false), response.status() < 400
+              ? new AdminOutcome(true, null, Map.of("status", response.status()))
+              : new AdminOutcome(false, "HTTP " + response.status(), Map.of("status",
+                  response.status())));
+    }
     return new AdminResponse(response.status(), response.contentType(), response.body(),
         Map.of());
   }
@@ -235,10 +337,13 @@ public final class AdminHttpServer implements AutoCloseable {
           throw AdminHttpException.badRequest(match.route().name() + " takes no request body;"
               + " got " + body.length + " bytes");
         }
+        Map<String, String> headers = headers(request);
+        String address = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
+        Principal principal = principal(request, headers);
+        authorize(principal, method, match, address);
         answer = match.route().handler().handle(new AdminRequest(method, match.route().name(),
-            segments, match.parameters(), match.rest(), query, headers(request), body,
-            Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request),
-            request.getHttpURI().getPathQuery()));
+            segments, match.parameters(), match.rest(), query, headers, body, address,
+            request.getHttpURI().getPathQuery(), principal));
       } catch (AdminHttpException e) {
         answer = AdminResponse.error(e.status(), e.type(), e.getMessage());
         for (Map.Entry<String, String> header : e.headers().entrySet()) {
@@ -260,6 +365,72 @@ public final class AdminHttpServer implements AutoCloseable {
   }
 
   private record Match(Route route, Map<String, String> parameters, List<String> rest) {}
+
+  /**
+   * The request's principal: see the class comment. Without TLS, the claimed one (unauthenticated).
+   *
+   * @throws AdminHttpException {@code UNAUTHENTICATED} for a bearer token no authenticator accepts
+   */
+  private Principal principal(Request request, Map<String, String> headers) {
+    String claimed = headers.get(ControllerClient.PRINCIPAL_HEADER.toLowerCase(Locale.ROOT));
+    if (tls == null) {
+      return claimed == null || claimed.isBlank() ? Principal.ANONYMOUS
+          : new Principal(claimed, Set.of(), false);
+    }
+    if (claimed != null && principalHeaderNoted.compareAndSet(false, true)) {
+      LOG.warn("{} admin server: ignoring {} (\"{}\" from {}): with TLS the principal comes from"
+          + " the client certificate or bearer token; logged once", processName,
+          ControllerClient.PRINCIPAL_HEADER, claimed, Request.getRemoteAddr(request));
+    }
+    EndPoint.SslSessionData session = (EndPoint.SslSessionData) request.getAttribute(
+        EndPoint.SslSessionData.ATTRIBUTE);
+    Optional<Principal> certified = CertificatePrincipals.of(session == null ? null
+        : session.peerCertificates());
+    if (certified.isPresent()) {
+      return certified.get();
+    }
+    String authorization = headers.get("authorization");
+    if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      return plugins.securityHooks().authenticate(authorization.substring(BEARER.length()).trim())
+          .orElseThrow(() -> new AdminHttpException(AdminErrorType.UNAUTHENTICATED,
+              "the bearer token was not accepted", Map.of("WWW-Authenticate", "Bearer")));
+    }
+    return Principal.ANONYMOUS;
+  }
+
+  /**
+   * Asks the authorizers (with TLS, for a route that needs access with this method).
+   *
+   * @throws AdminHttpException {@code PERMISSION_DENIED} when one denies
+   */
+  private void authorize(Principal principal, String method, Match match, String address) {
+    String store = match.parameters().get("store");
+    AccessLevel level = match.route().access(method, store != null);
+    if (tls == null || level == null) {
+      return;
+    }
+    if (!plugins.securityHooks().hasAuthorizer()) {
+      if (!principal.authenticated()) {
+        throw new AdminHttpException(AdminErrorType.UNAUTHENTICATED, match.route().name()
+            + " needs an authenticated caller: present a client certificate or a bearer token",
+            Map.of("WWW-Authenticate", "Bearer"));
+      }
+      return;
+    }
+    Resource resource = store != null ? Resource.store(store) : Resource.cluster(cluster);
+    AccessRequest asked = new AccessRequest(principal, match.route().name(), level, resource);
+    AccessDecision decision = plugins.securityHooks().authorize(asked);
+    if (!decision.allowed()) {
+      LOG.info("{} admin server: denied {} from {}: {} on {} ({})", processName,
+          principal.name(), address, asked.operation(), resource, decision.reason());
+      Counter.builder("venice." + processName + ".access.denied")
+          .description("Operations an authorizer denied").register(registry).increment();
+      plugins.securityHooks().denied(new AccessDenial(asked, decision.reason(), address,
+          Instant.now()));
+      throw new AdminHttpException(AdminErrorType.PERMISSION_DENIED, "permission denied: "
+          + principal.name() + " may not " + asked.operation() + " on " + resource);
+    }
+  }
 
   /**
    * The route for {@code method} on {@code segments}: a 404 when no route has the path, a 405
@@ -375,8 +546,26 @@ public final class AdminHttpServer implements AutoCloseable {
 
   /** One route: a method, a path pattern and the query parameters it accepts. */
   private record Route(String method, List<String> pattern, Set<String> queryParameters,
-      AdminHandler handler, String name) {
+      AdminHandler handler, String name, AccessLevel declaredAccess) {
     static final String ANY_METHOD = "*";
+
+    /**
+     * The access a request with {@code requestMethod} needs: to read, what the route declared, else
+     * {@link AccessLevel#READ} for a route naming a store or a plugin's endpoint, else none ({@code
+     * null}: health, metrics, the plugin listing, the cluster's description); to change anything,
+     * what the route declared, {@link AccessLevel#ADMIN} by default.
+     */
+    AccessLevel access(String requestMethod, boolean namesAStore) {
+      if (requestMethod.equals("GET") || requestMethod.equals("HEAD")) {
+        return declaredAccess != null ? declaredAccess
+            : namesAStore || method.equals(ANY_METHOD) ? AccessLevel.READ : null;
+      }
+      return declaredAccess != null ? declaredAccess : AccessLevel.ADMIN;
+    }
+
+    Route withAccess(AccessLevel level) {
+      return new Route(method, pattern, queryParameters, handler, name, level);
+    }
 
     /**
      * @param pattern segments, each literal, {@code {name}} (one segment) or a final {@code **}
@@ -393,7 +582,7 @@ public final class AdminHttpServer implements AutoCloseable {
       }
       return new Route(method, List.copyOf(parts), queryParameters == null ? null
           : Set.copyOf(queryParameters), Objects.requireNonNull(handler, "handler"),
-          (method.equals(ANY_METHOD) ? "" : method + " ") + pattern);
+          (method.equals(ANY_METHOD) ? "" : method + " ") + pattern, null);
     }
 
     boolean accepts(String requestMethod) {
@@ -432,6 +621,8 @@ public final class AdminHttpServer implements AutoCloseable {
     private ServerSocketChannel channel;
     private Supplier<Readiness> hostReadiness = () -> Readiness.READY;
     private final List<Route> routes = new ArrayList<>();
+    private Tls tls;
+    private String cluster = "";
 
     private Builder(String name, PluginManager plugins, PrometheusMeterRegistry registry) {
       this.name = Objects.requireNonNull(name, "name");
@@ -463,6 +654,39 @@ public final class AdminHttpServer implements AutoCloseable {
     public Builder channel(ServerSocketChannel bound) {
       this.channel = Objects.requireNonNull(bound, "bound");
       return this;
+    }
+
+    /**
+     * Serves HTTPS with {@code tls}, authenticating and authorizing callers (see the class
+     * comment); default: plain HTTP, unauthenticated.
+     */
+    public Builder tls(Tls tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
+    /** The cluster the process belongs to: the resource of routes that name no store. */
+    public Builder cluster(String name) {
+      this.cluster = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /**
+     * Sets the access a route needs when security is on (see the class comment for the defaults):
+     * a push's routes need {@link AccessLevel#WRITE}, listing every store {@link AccessLevel#READ}
+     * on the cluster.
+     *
+     * @throws IllegalArgumentException when no route {@code method pattern} was added
+     */
+    public Builder access(String method, String pattern, AccessLevel level) {
+      String name = method.toUpperCase(Locale.ROOT) + " " + pattern;
+      for (int i = 0; i < routes.size(); i++) {
+        if (routes.get(i).name().equals(name)) {
+          routes.set(i, routes.get(i).withAccess(Objects.requireNonNull(level, "level")));
+          return this;
+        }
+      }
+      throw new IllegalArgumentException("no route " + name + " to set the access of");
     }
 
     /** The number of request threads; default 4. */

@@ -3,6 +3,7 @@ package dev.venice.runtime.common.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.venice.spi.security.Principal;
 import dev.venice.runtime.common.data.StrictJson;
 import java.io.IOException;
 import java.util.List;
@@ -30,10 +31,12 @@ public final class AdminRequest {
   private final byte[] body;
   private final String remoteAddress;
   private final String rawTarget;
+  private final Principal principal;
 
   AdminRequest(String method, String route, List<String> segments,
       Map<String, String> pathParameters, List<String> rest, QueryParameters query,
-      Map<String, String> headers, byte[] body, String remoteAddress, String rawTarget) {
+      Map<String, String> headers, byte[] body, String remoteAddress, String rawTarget,
+      Principal principal) {
     this.method = method;
     this.route = route;
     this.segments = List.copyOf(segments);
@@ -44,6 +47,16 @@ public final class AdminRequest {
     this.body = body;
     this.remoteAddress = remoteAddress;
     this.rawTarget = rawTarget;
+    this.principal = principal;
+  }
+
+  /**
+   * Who sent the request: with TLS, the authenticated principal (client certificate or bearer
+   * token) or {@link Principal#ANONYMOUS}; without, the {@code X-Venice-Principal} it claims,
+   * unauthenticated ({@link Principal#authenticated()} false).
+   */
+  public Principal principal() {
+    return principal;
   }
 
   /** The path and query as sent, still percent-encoded (to redirect the same request). */

@@ -1,12 +1,14 @@
 package dev.venice.runtime.common.config;
 
+import dev.venice.runtime.common.security.TlsSettings;
 import dev.venice.spi.config.ConfigKey;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The configuration keys every Venice process declares the same way (controller, server and
  * router reference these; their own keys live in {@code ControllerConfig}, {@code ServerConfig}
- * and {@code RouterConfig}). The ZooKeeper session timeout and the cluster view's parallelism are
+ * and {@code RouterConfig}); the {@code ssl.*} keys are {@link TlsSettings}'s. The ZooKeeper session timeout and the cluster view's parallelism are
  * declared once too, beside the code that uses them.
  */
 public final class ProcessKeys {
@@ -16,7 +18,7 @@ public final class ProcessKeys {
   /** ZooKeeper connect string. */
   public static final ConfigKey<String> ZOOKEEPER_ADDRESS = ConfigKey.string("zookeeper.address",
       null, "ZooKeeper connect string, host:port[,host:port]");
-  /** Kafka bootstrap servers (controllers and servers). */
+  /** Kafka bootstrap servers (controllers and servers; optional on routers, for plugins). */
   public static final ConfigKey<String> KAFKA_BOOTSTRAP_SERVERS = ConfigKey.string(
       "kafka.bootstrap.servers", null, "Kafka bootstrap servers, host:port[,...]");
   /** The host the process binds its ports to and advertises. */
@@ -30,8 +32,13 @@ public final class ProcessKeys {
       "directory holding one sub-directory per plugin (plugins/<id>/*.jar)");
 
   /** The keys every process has. */
-  public static final List<ConfigKey<?>> EVERY_PROCESS = List.of(CLUSTER_NAME, ZOOKEEPER_ADDRESS,
-      HOST, ADMIN_PORT, PLUGIN_DIR);
+  public static final List<ConfigKey<?>> EVERY_PROCESS = Stream.concat(Stream.of(CLUSTER_NAME,
+      ZOOKEEPER_ADDRESS, HOST, ADMIN_PORT, PLUGIN_DIR), TlsSettings.KEYS.stream()).toList();
+
+  /** A process's {@code keys} followed by the {@code ssl.*} keys every process accepts. */
+  public static List<ConfigKey<?>> withTls(ConfigKey<?>... keys) {
+    return Stream.concat(Stream.of(keys), TlsSettings.KEYS.stream()).toList();
+  }
 
   private ProcessKeys() {}
 }

@@ -9,6 +9,7 @@ import dev.venice.runtime.common.meta.PushSummary;
 import dev.venice.runtime.common.meta.ReplicaStatus;
 import dev.venice.runtime.common.meta.Store;
 import dev.venice.runtime.common.meta.Version;
+import dev.venice.runtime.common.security.Tls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -37,9 +38,14 @@ public final class ControllerClient {
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final String baseUrl;
+  /** The key material, kept for {@link #withBearerToken}; {@code null}: the JVM's default. */
+  private final Tls tlsOrNull;
+  /** The claimed principal; {@code null} over HTTPS, where a certificate or token names it. */
   private final String principal;
   private final HttpClient http;
   private final Duration timeout;
+  /** The {@code Authorization} header value; {@code null} without a bearer token. */
+  private final String authorization;
 
   /** A client of the controller at {@code url} (e.g. {@code http://127.0.0.1:5555}). */
   public ControllerClient(String url) {
@@ -52,11 +58,54 @@ public final class ControllerClient {
    * @param timeout how long one request may take
    */
   public ControllerClient(String url, String principal, Duration timeout) {
+    this(url, principal, timeout, null);
+  }
+
+  /**
+   * @param url any controller of the cluster ({@code https://...} for a cluster with {@code
+   *     ssl.enabled})
+   * @param principal who the caller claims to be, sent as {@code X-Venice-Principal} to a cluster
+   *     without security (to an {@code https} URL this client sends no claim: the controller takes
+   *     the certificate's or token's principal)
+   * @param timeout how long one request may take
+   * @param tls the caller's key material for HTTPS (its certificate names its principal); {@code
+   *     null}: the JVM's default SSL context ({@code javax.net.ssl.*} properties)
+   */
+  public ControllerClient(String url, String principal, Duration timeout, Tls tls) {
+    this(url, principal, timeout, tls, null);
+  }
+
+  private ControllerClient(String url, String principal, Duration timeout, Tls tls,
+      String authorization) {
+    this.authorization = authorization;
+    this.tlsOrNull = tls;
     this.baseUrl = Objects.requireNonNull(url, "url").replaceAll("/+$", "");
-    this.principal = Objects.requireNonNull(principal, "principal");
+    Objects.requireNonNull(principal, "principal");
+    this.principal = baseUrl.startsWith("https://") ? null : principal;
     this.timeout = Objects.requireNonNull(timeout, "timeout");
-    this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient.Builder http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(Duration.ofSeconds(5));
+    if (tls != null) {
+      http.sslContext(tls.context());
+    }
+    this.http = http.build();
+  }
+
+  /**
+   * This client authenticating with a bearer token (RFC 6750) instead of a client certificate:
+   * every request carries {@code Authorization: Bearer <token>}, for the cluster's token
+   * authenticator plugin ({@code jwt-authenticator}) to verify.
+   *
+   * @throws IllegalArgumentException when the URL is not {@code https}: a token never travels in
+   *     clear
+   */
+  public ControllerClient withBearerToken(String token) {
+    Objects.requireNonNull(token, "token");
+    if (!baseUrl.startsWith("https://")) {
+      throw new IllegalArgumentException("a bearer token is sent only over TLS, not to "
+          + baseUrl);
+    }
+    return new ControllerClient(baseUrl, "anonymous", timeout, tlsOrNull, "Bearer " + token);
   }
 
   /** The controller URL this client was created with. */
@@ -321,6 +370,11 @@ public final class ControllerClient {
         url = response.headers().firstValue("Location").orElseThrow(() -> new ControllerException(
             response.statusCode(), "BAD_REDIRECT", "controller at " + baseUrl
                 + " redirected without a Location", null));
+        if (authorization != null && !url.startsWith("https://")) {
+          throw new ControllerException(response.statusCode(), "BAD_REDIRECT", "controller at "
+              + baseUrl + " redirected to " + url + ", which is not https: the bearer token is"
+              + " not sent there", null);
+        }
         continue;
       }
       JsonNode json = parse(response);
@@ -339,11 +393,16 @@ public final class ControllerClient {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
         .timeout(timeout)
         .header("Accept", "application/json")
-        .header(PRINCIPAL_HEADER, principal)
         .method(method, payload.length == 0 ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofByteArray(payload));
     if (payload.length > 0) {
       request.header("Content-Type", "application/json");
+    }
+    if (principal != null) {
+      request.header(PRINCIPAL_HEADER, principal);
+    }
+    if (authorization != null) {
+      request.header("Authorization", authorization);
     }
     try {
       return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());

@@ -9,6 +9,9 @@ import dev.venice.spi.plugin.BackgroundTask;
 import dev.venice.spi.plugin.Extensions;
 import dev.venice.spi.plugin.LifecycleHook;
 import dev.venice.spi.rpc.RpcService;
+import dev.venice.spi.security.AccessDenialListener;
+import dev.venice.spi.security.Authorizer;
+import dev.venice.spi.security.TokenAuthenticator;
 import dev.venice.spi.server.IngestionRecordHook;
 import dev.venice.spi.server.ReadHook;
 import dev.venice.spi.server.RequestHook;
@@ -29,6 +32,9 @@ final class CollectedExtensions implements Extensions {
   final List<PluginHttpEndpoint> httpEndpoints = new ArrayList<>();
   final List<RpcService> rpcServices = new ArrayList<>();
   final List<DaVinciHook> daVinciHooks = new ArrayList<>();
+  final List<Authorizer> authorizers = new ArrayList<>();
+  final List<TokenAuthenticator> tokenAuthenticators = new ArrayList<>();
+  final List<AccessDenialListener> accessDenialListeners = new ArrayList<>();
 
   private static <T> Extensions add(List<T> list, T item, Extensions self) {
     list.add(Objects.requireNonNull(item, "a plugin added null"));
@@ -88,5 +94,20 @@ final class CollectedExtensions implements Extensions {
   @Override
   public Extensions addDaVinciHook(DaVinciHook hook) {
     return add(daVinciHooks, hook, this);
+  }
+
+  @Override
+  public Extensions addAuthorizer(Authorizer authorizer) {
+    return add(authorizers, authorizer, this);
+  }
+
+  @Override
+  public Extensions addTokenAuthenticator(TokenAuthenticator authenticator) {
+    return add(tokenAuthenticators, authenticator, this);
+  }
+
+  @Override
+  public Extensions addAccessDenialListener(AccessDenialListener listener) {
+    return add(accessDenialListeners, listener, this);
   }
 }

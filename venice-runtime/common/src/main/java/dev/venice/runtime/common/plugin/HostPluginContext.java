@@ -2,6 +2,7 @@ package dev.venice.runtime.common.plugin;
 
 import dev.venice.spi.config.PluginConfig;
 import dev.venice.spi.controller.ControllerHost;
+import dev.venice.spi.controller.PluginStateStore;
 import dev.venice.spi.host.HostServices;
 import dev.venice.spi.plugin.PluginContext;
 import dev.venice.spi.plugin.ProcessKind;
@@ -30,12 +31,14 @@ final class HostPluginContext implements PluginContext {
   private final String metricPrefix;
   private ScheduledExecutorService scheduler;
   private final Optional<ControllerHost> controller;
+  private final Optional<PluginStateStore> stateStore;
 
   HostPluginContext(String pluginId, PluginConfig config, MeterRegistry registry, TimeSource time,
       HostServices host, ClassLoader loader, StoreScope stores,
-      Optional<ControllerHost> controller) {
+      Optional<ControllerHost> controller, Optional<PluginStateStore> stateStore) {
     this.pluginId = pluginId;
     this.controller = controller;
+    this.stateStore = stateStore;
     this.stores = stores;
     this.metricPrefix = ProcessKind.fromId(host.processKind()).metricPrefix(pluginId);
     this.config = config;
@@ -49,6 +52,11 @@ final class HostPluginContext implements PluginContext {
   @Override
   public Optional<ControllerHost> controller() {
     return controller;
+  }
+
+  @Override
+  public Optional<PluginStateStore> stateStore() {
+    return stateStore;
   }
 
   @Override

@@ -13,6 +13,7 @@ import dev.venice.spi.config.ConfigException;
 import dev.venice.spi.config.ConfigKey;
 import dev.venice.spi.config.PluginConfig;
 import dev.venice.spi.controller.ControllerHost;
+import dev.venice.spi.controller.PluginStateStore;
 import dev.venice.spi.host.HostServices;
 import dev.venice.spi.plugin.BackgroundTask;
 import dev.venice.spi.plugin.PluginDescriptor;
@@ -90,6 +91,7 @@ public final class PluginManager implements AutoCloseable {
   private final TimeSource time;
   /** Each plugin's controller services by plugin id; null on every process but a controller. */
   private final Function<String, ControllerHost> controllerHosts;
+  private final Function<String, PluginStateStore> stateStores;
   private final HostServices host;
   private final ProcessKind kind;
   /** Shared by every plugin's {@link StoreScope}: bumped on any store's change. */
@@ -108,6 +110,7 @@ public final class PluginManager implements AutoCloseable {
   private volatile AdminMutationHooks adminMutationHooks = new AdminMutationHooks(none());
   private volatile LifecycleHooks lifecycleHooks = new LifecycleHooks(none());
   private volatile DaVinciHooks daVinciHooks = new DaVinciHooks(none());
+  private volatile SecurityHooks securityHooks = new SecurityHooks(none(), none(), none());
   private volatile PluginEndpoints endpoints = new PluginEndpoints(Map.of());
   private volatile DecoratorStack decorators = DecoratorStack.empty();
 
@@ -126,6 +129,7 @@ public final class PluginManager implements AutoCloseable {
     this.registry = b.registry;
     this.time = b.time;
     this.controllerHosts = b.controllerHosts;
+    this.stateStores = b.stateStores;
     this.host = b.host;
     this.kind = ProcessKind.fromId(b.host.processKind());
   }
@@ -262,6 +266,11 @@ public final class PluginManager implements AutoCloseable {
   /** The started plugins' lifecycle hooks. */
   public LifecycleHooks lifecycleHooks() {
     return lifecycleHooks;
+  }
+
+  /** The started plugins' authorizers and token authenticators. */
+  public SecurityHooks securityHooks() {
+    return securityHooks;
   }
 
   /** The started plugins' Da Vinci hooks (a Da Vinci client asks them). */
@@ -591,9 +600,11 @@ public final class PluginManager implements AutoCloseable {
                 .tag("plugin", id).tag("store", store).register(registry).increment();
           }
         });
+    Optional<ControllerHost> controllerHost = controllerHosts == null ? Optional.empty()
+        : Optional.of(controllerHosts.apply(id));
     HostPluginContext context = new HostPluginContext(id, pluginConfig, registry, time, host,
-        candidate.loader(), stores, controllerHosts == null ? Optional.empty()
-            : Optional.of(controllerHosts.apply(id)));
+        candidate.loader(), stores, controllerHost, controllerHost.map(ControllerHost::stateStore)
+            .or(() -> Optional.ofNullable(stateStores).map(byId -> byId.apply(id))));
     CollectedExtensions extensions = new CollectedExtensions();
     List<Runnable> schedules = new ArrayList<>();
     try {
@@ -647,6 +658,8 @@ public final class PluginManager implements AutoCloseable {
     adminMutationHooks = new AdminMutationHooks(hooks(e -> e.adminMutationHooks));
     lifecycleHooks = new LifecycleHooks(hooks(e -> e.lifecycleHooks));
     daVinciHooks = new DaVinciHooks(hooks(e -> e.daVinciHooks));
+    securityHooks = new SecurityHooks(hooks(e -> e.authorizers),
+        hooks(e -> e.tokenAuthenticators), hooks(e -> e.accessDenialListeners));
     Map<String, List<Guarded<dev.venice.spi.http.PluginHttpEndpoint>>> byPlugin =
         new LinkedHashMap<>();
     List<StoreClientDecorator> store = new ArrayList<>();
@@ -731,6 +744,7 @@ public final class PluginManager implements AutoCloseable {
     private MeterRegistry registry = new SimpleMeterRegistry();
     private TimeSource time = TimeSource.SYSTEM;
     private Function<String, ControllerHost> controllerHosts;
+    private Function<String, PluginStateStore> stateStores;
 
     private Builder(HostServices host) {
       this.host = Objects.requireNonNull(host, "host");
@@ -782,6 +796,15 @@ public final class PluginManager implements AutoCloseable {
      */
     public Builder controllerHosts(Function<String, ControllerHost> byPluginId) {
       this.controllerHosts = Objects.requireNonNull(byPluginId, "byPluginId");
+      return this;
+    }
+
+    /**
+     * On a server or router: each plugin's own state store in ZooKeeper, by plugin id ({@code
+     * PluginContext.stateStore()}); a controller's comes with its {@link #controllerHosts}.
+     */
+    public Builder stateStores(Function<String, PluginStateStore> byPluginId) {
+      this.stateStores = Objects.requireNonNull(byPluginId, "byPluginId");
       return this;
     }
 

@@ -5,7 +5,11 @@ import dev.venice.runtime.common.config.ProcessConfig;
 import dev.venice.runtime.common.config.ProcessKeys;
 import dev.venice.runtime.common.metrics.ProcessMetrics;
 import dev.venice.runtime.common.plugin.PluginManager;
+import dev.venice.runtime.common.security.Tls;
+import dev.venice.runtime.common.security.TlsSettings;
+import dev.venice.spi.config.ConfigException;
 import dev.venice.spi.controller.ControllerHost;
+import dev.venice.spi.controller.PluginStateStore;
 import dev.venice.spi.host.ClusterMember;
 import dev.venice.spi.host.HostServices;
 import dev.venice.spi.host.ServingStateMachine;
@@ -16,6 +20,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -68,6 +73,7 @@ public final class ProcessHost implements AutoCloseable {
   private final ProcessKind kind;
   private final ProcessConfig config;
   private final ProcessMetrics metrics;
+  private final Tls tls;
   private final List<Named> beforePluginsStop = new ArrayList<>();
   private final List<Named> afterPluginsStop = new ArrayList<>();
   private PluginManager plugins;
@@ -88,12 +94,23 @@ public final class ProcessHost implements AutoCloseable {
    * @param kind the process kind (names its plugins' kind and its admin server)
    * @param config the process's validated configuration ({@link ProcessKeys} and its own keys)
    * @param metrics the process's meters, closed last
+   * @throws dev.venice.spi.config.ConfigException when {@code ssl.enabled} and the key or trust
+   *     store cannot be loaded (the message names the key and the file)
    */
   public ProcessHost(ProcessKind kind, ProcessConfig config, ProcessMetrics metrics) {
     this.kind = Objects.requireNonNull(kind, "kind");
     this.config = Objects.requireNonNull(config, "config");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.tls = TlsSettings.of(config).map(Tls::load).orElse(null);
     this.lifecycle = new ServingStateMachine("starting", this::stopWhenStarted);
+  }
+
+  /**
+   * The process's key material when {@code ssl.enabled}: its ports serve TLS and its calls to
+   * other processes use it; empty when security is off.
+   */
+  public Optional<Tls> tls() {
+    return Optional.ofNullable(tls);
   }
 
   /** The process's meters. */
@@ -124,23 +141,31 @@ public final class ProcessHost implements AutoCloseable {
   }
 
   /**
-   * Step 1: finds, checks and starts the plugins meant for this kind of process, from the class
-   * path and the {@code plugin.dir}; a bad plugin is refused and listed, never fatal.
+   * Step 1 on a server or router: finds, checks and starts the plugins meant for this kind of
+   * process, from the class path and the {@code plugin.dir}; a bad plugin is refused and listed,
+   * never fatal.
    *
    * @param services what the plugins may read (store metadata, routing, cluster view...)
    * @param classPath where class-path plugins are looked for
+   * @param stateStores each plugin's own state in ZooKeeper, by plugin id
    * @return the started plugins
    */
-  public PluginManager startPlugins(HostServices services, ClassLoader classPath) {
-    return startPlugins(services, classPath, null);
+  public PluginManager startPlugins(HostServices services, ClassLoader classPath,
+      Function<String, PluginStateStore> stateStores) {
+    return start(services, classPath, builder -> builder.stateStores(stateStores));
   }
 
   /**
-   * Step 1 on a controller: as {@link #startPlugins(HostServices, ClassLoader)}, and each plugin
-   * gets its {@link ControllerHost} from {@code controllerHosts} (by plugin id).
+   * Step 1 on a controller: as on a server, and each plugin gets its {@link ControllerHost} (with
+   * its state store) from {@code controllerHosts} (by plugin id).
    */
-  public PluginManager startPlugins(HostServices services, ClassLoader classPath,
+  public PluginManager startControllerPlugins(HostServices services, ClassLoader classPath,
       Function<String, ControllerHost> controllerHosts) {
+    return start(services, classPath, builder -> builder.controllerHosts(controllerHosts));
+  }
+
+  private PluginManager start(HostServices services, ClassLoader classPath,
+      Consumer<PluginManager.Builder> kindSpecific) {
     if (plugins != null) {
       throw new IllegalStateException("plugins already started");
     }
@@ -150,9 +175,7 @@ public final class ProcessHost implements AutoCloseable {
     }
     PluginManager.Builder builder = PluginManager.builder(new WithLifecycle(services, lifecycle))
         .processConfig(config).classPath(classPath).meterRegistry(metrics.registry());
-    if (controllerHosts != null) {
-      builder.controllerHosts(controllerHosts);
-    }
+    kindSpecific.accept(builder);
     plugins = builder.build().start();
     return plugins;
   }
@@ -166,19 +189,34 @@ public final class ProcessHost implements AutoCloseable {
    * @param channel an admin port the process bound already, or {@code null}
    * @param routes adds the process's own routes
    * @throws Exception when the admin server cannot start (the port is taken...)
+   * @throws ConfigException when {@code ssl.enabled} and {@code security.authorizer.required} but
+   *     no plugin added an authorizer
    */
   public AdminHttpServer serveAdmin(Supplier<Readiness> readiness, ServerSocketChannel channel,
       Consumer<AdminHttpServer.Builder> routes) throws Exception {
     if (plugins == null || admin != null) {
       throw new IllegalStateException("serveAdmin comes once, after startPlugins");
     }
+    if (tls != null && config.get(TlsSettings.AUTHORIZER_REQUIRED)
+        && !plugins.securityHooks().hasAuthorizer()) {
+      throw new ConfigException(TlsSettings.AUTHORIZER_REQUIRED.name(), kind.id() + ": "
+          + TlsSettings.SSL_ENABLED.name() + " is true but no plugin authorizes its callers"
+          + " (switch one on, e.g. plugins.acl-authorizer.enabled=true; a refused plugin is in the"
+          + " log above), or set " + TlsSettings.AUTHORIZER_REQUIRED.name() + "=false to allow"
+          + " every authenticated caller");
+    }
     AdminHttpServer.Builder builder = AdminHttpServer.builder(kind.id(), plugins,
             metrics.registry())
         .bindAddress(config.get(ProcessKeys.HOST)).port(config.get(ProcessKeys.ADMIN_PORT))
+        .cluster(config.get(ProcessKeys.CLUSTER_NAME) == null ? ""
+            : config.get(ProcessKeys.CLUSTER_NAME))
         .hostReadiness(() -> lifecycle.state().isReady() ? readiness.get()
             : Readiness.notReady(lifecycle.reason()));
     if (channel != null) {
       builder.channel(channel);
+    }
+    if (tls != null) {
+      builder.tls(tls);
     }
     routes.accept(builder);
     admin = builder.start();

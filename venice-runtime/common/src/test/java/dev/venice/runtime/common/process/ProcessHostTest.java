@@ -88,7 +88,7 @@ public class ProcessHostTest {
   void startsAndStopsInOneOrder() throws Exception {
     ProcessHost host = host(0);
     host.closeAfterPlugins("metadata client", null, () -> EVENTS.add("close metadata client"));
-    host.startPlugins(BasicHostServices.minimal("server", "s_1", "c"), classPath);
+    host.startPlugins(BasicHostServices.minimal("server", "s_1", "c"), classPath, id -> null);
     host.closeBeforePlugins("read service", null, () -> EVENTS.add("close read service"));
     host.serveAdmin(() -> Readiness.READY, null, routes -> EVENTS.add("admin routes"));
     host.lifecycle().subscribe(state -> EVENTS.add("state " + state));
@@ -117,7 +117,7 @@ public class ProcessHostTest {
   @Test
   void aStopRequestedWhileStartingRunsOnAThreadOfItsOwnOnceStarted() throws Exception {
     ProcessHost host = host(0);
-    host.startPlugins(BasicHostServices.minimal("server", "s_1", "c"), classPath);
+    host.startPlugins(BasicHostServices.minimal("server", "s_1", "c"), classPath, id -> null);
     host.serveAdmin(() -> Readiness.READY, null, routes -> { });
     host.lifecycle().requestStop();
     assertFalse(host.stopped().isDone(), "the start is not interrupted");
@@ -142,7 +142,7 @@ public class ProcessHostTest {
       taken.bind(new InetSocketAddress("127.0.0.1", 0));
       ProcessHost host = host(taken.getLocalPort());
       host.closeAfterPlugins("metadata client", null, () -> EVENTS.add("close metadata client"));
-      host.startPlugins(BasicHostServices.minimal("server", "s_1", "c"), classPath);
+      host.startPlugins(BasicHostServices.minimal("server", "s_1", "c"), classPath, id -> null);
       host.closeBeforePlugins("failing part", null, () -> {
         throw new IllegalStateException("a part that fails to close");
       });
@@ -158,7 +158,7 @@ public class ProcessHostTest {
   void servicesOfAnotherKindAreRefused() {
     ProcessHost host = host(0);
     assertThrows(IllegalArgumentException.class, () -> host.startPlugins(
-        BasicHostServices.minimal("router", "r", "c"), classPath));
+        BasicHostServices.minimal("router", "r", "c"), classPath, id -> null));
     host.close();
   }
 }

@@ -1,12 +1,14 @@
-package dev.venice.runtime.controller;
+package dev.venice.runtime.metadata;
 
 import dev.venice.spi.controller.PluginStateStore;
 import dev.venice.spi.controller.StateConflictException;
 import dev.venice.spi.controller.StateEntry;
+import dev.venice.spi.host.Subscription;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.helix.zookeeper.impl.client.ZkClient;
+import org.apache.helix.zookeeper.zkclient.IZkDataListener;
 import org.apache.helix.zookeeper.zkclient.exception.ZkBadVersionException;
 import org.apache.helix.zookeeper.zkclient.exception.ZkException;
 import org.apache.helix.zookeeper.zkclient.exception.ZkNoNodeException;
@@ -18,14 +20,21 @@ import org.apache.zookeeper.data.Stat;
  * A plugin's {@link PluginStateStore} in ZooKeeper, under {@code /<cluster>/plugin-state/<pluginId>}
  * (next to the cluster's own metadata, so it shares its ACLs, backups and lifetime). Conditional
  * writes are ZooKeeper's own: {@code setData} and {@code delete} with an expected version, {@code
- * create} failing on an existing node. Thread-safe (the ZooKeeper client is).
+ * create} failing on an existing node; watches are its data watches. Controllers, servers and
+ * routers each open one per plugin on their own ZooKeeper client. Thread-safe (the ZooKeeper client
+ * is).
  */
-final class ZkPluginStateStore implements PluginStateStore {
+public final class ZkPluginStateStore implements PluginStateStore {
   private final ZkClient zk;
   private final String root;
   private final String pluginId;
 
-  ZkPluginStateStore(ZkClient zk, String cluster, String pluginId) {
+  /**
+   * @param zk the process's metadata client (raw bytes); not owned
+   * @param cluster the cluster name
+   * @param pluginId the plugin whose state this is
+   */
+  public ZkPluginStateStore(ZkClient zk, String cluster, String pluginId) {
     this.zk = zk;
     this.pluginId = pluginId;
     this.root = "/" + cluster + "/plugin-state/" + pluginId;
@@ -121,6 +130,30 @@ final class ZkPluginStateStore implements PluginStateStore {
         throw e;
       }
     });
+  }
+
+  @Override
+  public Subscription watch(String path, Runnable onChange) {
+    String znode = znode(path);
+    IZkDataListener listener = new IZkDataListener() {
+      @Override
+      public void handleDataChange(String dataPath, Object data) {
+        onChange.run();
+      }
+
+      @Override
+      public void handleDataDeleted(String dataPath) {
+        // Helix's client sets no watch on a deleted node: set one again, or a node created
+        // afterwards (an ACL node recreated by hand) would never be seen
+        zk.watchForData(dataPath);
+        onChange.run();
+      }
+    };
+    call(path, () -> {
+      zk.subscribeDataChanges(znode, listener);
+      return null;
+    });
+    return () -> zk.unsubscribeDataChanges(znode, listener);
   }
 
   private void createParents(String znode) {
