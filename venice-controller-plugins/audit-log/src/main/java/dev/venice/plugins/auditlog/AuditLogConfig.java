@@ -9,7 +9,7 @@ import java.util.List;
  * The plugin's settings under {@code plugins.audit-log.*}.
  *
  * @param topic the Kafka topic events go to
- * @param queueCapacity events buffered between admin calls and the publisher
+ * @param queueCapacity events buffered between admin calls (or denials) and the publisher
  * @param replicationFactor replication of the topic when the plugin creates it
  * @param deliveryTimeout how long Kafka may take to acknowledge one event before it is dropped
  */

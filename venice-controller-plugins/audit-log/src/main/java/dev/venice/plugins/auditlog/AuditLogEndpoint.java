@@ -17,7 +17,7 @@ import org.apache.avro.Schema;
  */
 final class AuditLogEndpoint implements PluginHttpEndpoint {
   /** Every schema events were ever written with, oldest first. */
-  static final List<Schema> WRITER_SCHEMAS = List.of(AuditEvents.SCHEMA);
+  static final List<Schema> WRITER_SCHEMAS = AuditEvents.WRITER_SCHEMAS;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String topic;

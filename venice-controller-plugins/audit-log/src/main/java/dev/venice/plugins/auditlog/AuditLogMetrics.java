@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The plugin's meters, all under the host-given prefix ({@code venice.controller.audit.log.}):
- * events queued and published, events dropped by reason ({@code queue-full}, {@code kafka-error},
- * {@code shutdown}), and the queue's depth. Counters are created once, not per event.
- * Thread-safe.
+ * The plugin's meters, all under the host-given prefix ({@code venice.<process>.audit.log.}, e.g.
+ * {@code venice.router.audit.log.}): events queued and published, events dropped by reason
+ * ({@code queue-full}, {@code kafka-error}, {@code shutdown}), and the queue's depth. Counters
+ * are created once, not per event. Thread-safe.
  */
 final class AuditLogMetrics {
   private final MeterRegistry registry;

@@ -1,6 +1,7 @@
 package dev.venice.plugins.auditlog;
 
 import dev.venice.spi.config.ConfigKey;
+import dev.venice.spi.host.HostServices;
 import dev.venice.spi.plugin.Extensions;
 import dev.venice.spi.plugin.PluginContext;
 import dev.venice.spi.plugin.PluginDescriptor;
@@ -11,12 +12,15 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The {@code audit-log} controller plugin, wiring only: its descriptor, its keys ({@link
- * AuditLogConfig}) and, at start, the {@link AuditPublisher} (a bounded queue and one thread
- * sending to the {@link EventSink}, Kafka in production), the {@link AuditLogHook} that offers it
- * every mutating admin operation, and the {@link AuditLogEndpoint} that tells readers the topic
- * and the event schemas. Runs on controllers only; switched off for a store ({@code
- * plugins.audit-log.enabled=false} in its settings), that store's mutations are not audited.
+ * The {@code audit-log} plugin, wiring only: its descriptor, its keys ({@link AuditLogConfig})
+ * and, at start, the {@link AuditPublisher} (a bounded queue and one thread sending to the {@link
+ * EventSink}, Kafka in production) and the {@link AuditDenialListener} that offers it every access
+ * denial, on controllers, servers and routers; on controllers only, also the {@link AuditLogHook}
+ * that offers it every mutating admin operation and the {@link AuditLogEndpoint} that tells
+ * readers the topic and the event schemas. Switched off for a store ({@code
+ * plugins.audit-log.enabled=false} in its settings), that store's mutations are not audited (its
+ * denials still are). A host whose Kafka settings have no {@code bootstrap.servers} refuses it at
+ * start ({@link KafkaEventSink#kafkaSettings}).
  */
 public final class AuditLogPlugin implements VenicePlugin {
   private final EventSink.Factory sinks;
@@ -34,9 +38,10 @@ public final class AuditLogPlugin implements VenicePlugin {
 
   @Override
   public PluginDescriptor descriptor() {
-    return new PluginDescriptor("audit-log", "1.1.0", "[1.1,2.0)",
-        "every mutating admin operation as an Avro event on a Kafka topic",
-        Set.of(ProcessKind.CONTROLLER));
+    return new PluginDescriptor("audit-log", "1.2.0", "[1.9,2.0)",
+        "every mutating admin operation and every access denial as an Avro event on a Kafka"
+            + " topic",
+        Set.of(ProcessKind.CONTROLLER, ProcessKind.SERVER, ProcessKind.ROUTER));
   }
 
   @Override
@@ -47,11 +52,16 @@ public final class AuditLogPlugin implements VenicePlugin {
   @Override
   public void start(PluginContext context, Extensions extensions) throws Exception {
     AuditLogConfig config = AuditLogConfig.from(context.config());
-    publisher = new AuditPublisher(config.queueCapacity(), sinks.open(config, context.host()),
+    HostServices host = context.host();
+    publisher = new AuditPublisher(config.queueCapacity(), sinks.open(config, host),
         new AuditLogMetrics(context.meterRegistry(), context.metricPrefix()), context.logger(),
         context.time());
-    extensions.addAdminMutationHook(new AuditLogHook(publisher, context.host().instanceId()))
-        .addHttpEndpoint(new AuditLogEndpoint(config.topic()));
+    extensions.addAccessDenialListener(new AuditDenialListener(publisher, host.clusterName(),
+        host.instanceId()));
+    if (ProcessKind.CONTROLLER.id().equals(host.processKind())) {
+      extensions.addAdminMutationHook(new AuditLogHook(publisher, host.instanceId()))
+          .addHttpEndpoint(new AuditLogEndpoint(config.topic()));
+    }
   }
 
   @Override

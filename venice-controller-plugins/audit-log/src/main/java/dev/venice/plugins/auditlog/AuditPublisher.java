@@ -11,11 +11,14 @@ import org.apache.avro.generic.GenericRecord;
 import org.slf4j.Logger;
 
 /**
- * Moves audit events from admin calls to Kafka without making the calls wait: {@link #offer} only
- * puts the event in a bounded queue (never blocks); one publisher thread sends them in order.
+ * Moves audit events from admin calls and access denials to Kafka without making the calls wait:
+ * {@link #offer} only puts the event in a bounded queue (never blocks); one publisher thread sends
+ * them in order, each keyed by its store (or cluster) and with its plain-text headers ({@link
+ * AuditEvents#headers}).
  * Nothing is dropped silently: a full queue, a Kafka failure after the producer's retries, and
  * events still queued at shutdown are each counted in {@code
- * venice.controller.audit.log.dropped{reason}} and logged.
+ * venice.<process>.audit.log.dropped{reason}} and logged. Thread-safe: {@link #offer} may be
+ * called from any thread.
  */
 final class AuditPublisher implements AutoCloseable {
 
@@ -72,10 +75,9 @@ final class AuditPublisher implements AutoCloseable {
       if (event == null) {
         continue;
       }
-      Object target = event.get("store") != null ? event.get("store") : event.get("cluster");
       try {
-        sink.send(String.valueOf(target).getBytes(StandardCharsets.UTF_8),
-                AuditEvents.encode(event))
+        sink.send(AuditEvents.key(event).getBytes(StandardCharsets.UTF_8),
+                AuditEvents.encode(event), AuditEvents.headers(event))
             .whenComplete((ok, error) -> {
               if (error != null) {
                 dropped("kafka-error", event, error);
@@ -92,9 +94,9 @@ final class AuditPublisher implements AutoCloseable {
   private void dropped(String reason, GenericRecord event, Throwable cause) {
     metrics.dropped(reason);
     if (warnings.tryPass()) {
-      log.warn("audit event dropped ({}): {} of {} by {}; further drops are counted in {} and"
-          + " logged every 10 s", reason, event.get("operation"), event.get("store"),
-          event.get("principal"), metrics.droppedName(), cause);
+      log.warn("audit event dropped ({}): {} {} of {} by {}; further drops are counted in {} and"
+          + " logged every 10 s", reason, event.get("decision"), event.get("operation"),
+          event.get("resource"), event.get("principal"), metrics.droppedName(), cause);
     }
   }
 
