@@ -1,7 +1,15 @@
 package dev.venice.cli;
 
 import dev.venice.cli.cluster.LocalClusterState;
+import dev.venice.runtime.client.VeniceClients;
+import dev.venice.runtime.common.security.Tls;
+import dev.venice.runtime.common.security.TlsSettings;
+import dev.venice.spi.config.ConfigException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Option;
 
 /** Options every command takes. */
@@ -29,12 +37,98 @@ public final class GlobalOptions {
       "Example: --json"})
   public boolean json;
 
+  @Option(names = "--key-store", paramLabel = "FILE",
+      description = {"PKCS12 key store with this caller's certificate, for a cluster with"
+          + " ssl.enabled (its subject's CN is the caller's principal; default: a secured local"
+          + " cluster's venice-admin).",
+          "Example: --key-store ~/.venice/tls/venice-admin.p12"})
+  public Path keyStore;
+
+  @Option(names = "--trust-store", paramLabel = "FILE",
+      description = {"PKCS12 trust store with the certificate authority of a cluster with"
+          + " ssl.enabled (default: a secured local cluster's; else the JDK's).",
+          "Example: --trust-store ~/.venice/tls/truststore.p12"})
+  public Path trustStore;
+
+  @Option(names = "--store-password-file", paramLabel = "FILE",
+      description = {"File whose first line is the password of --key-store and --trust-store"
+          + " (default: a secured local cluster's).",
+          "Example: --store-password-file ~/.venice/tls/password"})
+  public Path storePasswordFile;
+
   @Option(names = "--verbose", description = {"Print stack traces on failure.",
       "Example: --verbose"})
   public boolean verbose;
 
+  /** The JVM's own default SSL context, restored for a run without key material. */
+  private static final SSLContext JDK_DEFAULT = jdkDefault();
+  /** Whether this run's key material is the default SSL context already. */
+  private boolean tlsInstalled;
+
+  private static SSLContext jdkDefault() {
+    try {
+      return SSLContext.getDefault();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM has no default TLS context", e);
+    }
+  }
+
+  /**
+   * The key material this command connects with: the {@code --key-store}, {@code --trust-store}
+   * and {@code --store-password-file} given, else, when no {@code --controller} or {@code --router}
+   * points elsewhere, a secured local cluster's administrator's; empty otherwise.
+   *
+   * @throws CliException naming the flag or file when a store or the password cannot be read
+   */
+  public Optional<TlsSettings> tls() {
+    // the local cluster's administrator only for the local cluster: never presented elsewhere
+    boolean localOnly = controller == null && router == null;
+    LocalClusterState.LocalTls local = keyStore == null && trustStore == null && localOnly
+        ? LocalClusterState.read(localCluster).map(LocalClusterState::tls).orElse(null) : null;
+    if (keyStore == null && trustStore == null && local == null) {
+      return Optional.empty();
+    }
+    Path passwordFile = storePasswordFile != null ? storePasswordFile
+        : local != null ? Path.of(local.passwordFile()) : null;
+    String password = "";
+    if (passwordFile != null) {
+      try {
+        password = Files.readAllLines(passwordFile).stream().findFirst().orElse("");
+      } catch (IOException e) {
+        throw new CliException("--store-password-file " + passwordFile + " cannot be read: "
+            + e.getMessage());
+      }
+    }
+    return Optional.of(local != null
+        ? TlsSettings.client(Path.of(local.keyStore()), Path.of(local.trustStore()), password)
+        : TlsSettings.client(keyStore, trustStore, password));
+  }
+
+  /**
+   * Makes {@link #tls()} the JVM's default SSL context (once per run), so every HTTPS call of this
+   * command (controller, routers, servers' admin ports) presents its certificate and trusts its
+   * authority. {@code venice} calls it before the command runs; the URL getters call it too, for
+   * commands run another way.
+   *
+   * @throws CliException naming the file when the key material cannot be loaded
+   */
+  public void installTls() {
+    if (tlsInstalled) {
+      return;
+    }
+    tlsInstalled = true;
+    try {
+      // a run without key material gets the JVM's own (several runs share a JVM in tests)
+      SSLContext.setDefault(tls().map(settings -> Tls.load(settings).context())
+          .orElse(JDK_DEFAULT));
+    } catch (ConfigException e) {
+      throw new CliException(e.getMessage());
+    }
+  }
+
   /** The controller URL to use. */
   public String controllerUrl() {
+    installTls();
     if (controller != null) {
       return controller;
     }
@@ -42,8 +136,16 @@ public final class GlobalOptions {
         noLocalCluster("--controller"));
   }
 
+  /** A client builder for {@code store} through the router, with this command's key material. */
+  public VeniceClients.Builder clientBuilder(String store) {
+    VeniceClients.Builder builder = VeniceClients.builder(routerUrl(), store);
+    tls().ifPresent(builder::tls);
+    return builder;
+  }
+
   /** The router URL to use. */
   public String routerUrl() {
+    installTls();
     if (router != null) {
       return router;
     }
@@ -53,6 +155,7 @@ public final class GlobalOptions {
 
   /** The local cluster these options name ({@code --local-cluster}), if it is running. */
   public Optional<LocalClusterState> runningLocalCluster() {
+    installTls();
     return LocalClusterState.read(localCluster);
   }
 

@@ -9,6 +9,7 @@ import dev.venice.cli.help.HelpCommand;
 import dev.venice.cli.help.SearchCommand;
 import dev.venice.cli.plugins.DumpAuditLogCommand;
 import dev.venice.cli.plugins.PluginsCommand;
+import dev.venice.cli.security.AclCommand;
 import dev.venice.cli.server.ServerCommand;
 import dev.venice.cli.store.BatchGetCommand;
 import dev.venice.cli.store.CheckSchemaCompatibilityCommand;
@@ -78,6 +79,7 @@ import picocli.CommandLine.Command;
         ShowUnderReplicatedCommand.class,
         WatchPushesCommand.class,
         PluginsCommand.class,
+        AclCommand.class,
         DumpAuditLogCommand.class,
         ServerCommand.class,
         SearchCommand.class,
@@ -128,6 +130,19 @@ public final class Venice implements Runnable {
           + command.getCommandSpec().qualifiedName() + " --help')"));
       err.flush();
       return 2;
+    });
+    // before the command runs (and builds any HTTP client), its key material becomes the default
+    cli.setExecutionStrategy(parsed -> {
+      for (CommandLine.ParseResult command = parsed; command != null;
+          command = command.subcommand()) {
+        for (CommandLine.Model.CommandSpec mixin
+            : command.commandSpec().mixins().values()) {
+          if (mixin.userObject() instanceof GlobalOptions options) {
+            options.installTls();
+          }
+        }
+      }
+      return new CommandLine.RunLast().execute(parsed);
     });
     return cli.execute(args);
   }

@@ -271,8 +271,11 @@ class VeniceCliTest {
     assertEquals("DELETE_STORE", events[0].get(2).get("operation").asText());
     assertEquals("anonymous", events[0].get(1).get("principal").asText());
     assertTrue(events[0].get(1).get("after").asText().contains("\"replicationFactor\":1"));
+    assertEquals("ALLOWED", events[0].get(1).get("decision").asText());
+    assertEquals("store audited-cli", events[0].get(1).get("resource").asText());
     Run text = venice(withCluster("dump-audit-log", "--store", "audited-cli", "--limit", "1"));
-    assertTrue(text.out().contains("DELETE_STORE  audited-cli  by anonymous"), text.out());
+    assertTrue(text.out().contains("ALLOWED  DELETE_STORE  audited-cli  by anonymous"),
+        text.out());
     assertEquals(1, venice(withCluster("dump-audit-log", "--since", "yesterday")).status());
   }
 
@@ -512,7 +515,7 @@ class VeniceCliTest {
     assertTrue(demo.out().contains("Read back 300 records one by one through a fast client"
         + " decorated with [latency-recorder, hedging]: all match"), demo.out());
     assertTrue(demo.out().lines().anyMatch(line -> line.trim().startsWith("controller")
-        && line.contains("audit-log 1.1.0 STARTED")), demo.out());
+        && line.contains("audit-log 1.2.0 STARTED")), demo.out());
     assertTrue(demo.out().contains("version 1 online: 300 records"), demo.out());
   }
 }

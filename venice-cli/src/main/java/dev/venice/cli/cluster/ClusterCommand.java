@@ -52,14 +52,29 @@ public final class ClusterCommand {
         description = {"A plugins.<id>.<key> setting for every process (repeatable).",
             "Example: --plugin-config plugins.hedging.enabled=true"})
     Map<String, String> pluginConfig = new HashMap<>();
+    @Option(names = "--secure", description = {"TLS with client certificates on every admin and"
+        + " gRPC port, from a throwaway certificate authority made for this cluster (in"
+        + " $VENICE_HOME/tls, printed at start; every venice command then connects as"
+        + " venice-admin); the acl-authorizer plugin, when installed, on every process with the"
+        + " processes and venice-admin as super users.",
+        "Example: --secure"})
+    boolean secure;
 
-    LocalCluster start() throws Exception {
-      return builder().build();
+    LocalCluster start(String name) throws Exception {
+      return builder(name).build();
     }
 
-    LocalCluster.Builder builder() {
+    /** @param name the local cluster's name ({@code --local-cluster}; null: the default one) */
+    LocalCluster.Builder builder(String name) {
       LocalCluster.Builder builder = LocalCluster.builder().controllers(controllers)
           .servers(servers).routers(routers);
+      if (secure) {
+        builder.secure(LocalClusterState.certificateDirectory(name));
+        Map<String, String> acl = Map.of("plugins.acl-authorizer.enabled", "true",
+            "plugins.acl-authorizer.super-groups", LocalCluster.PROCESS_GROUP + ","
+                + LocalCluster.ADMIN_GROUP);
+        acl.forEach(pluginConfig::putIfAbsent);
+      }
       String directory = pluginDir != null ? pluginDir : System.getProperty("venice.plugins");
       if (directory != null) {
         builder.controllerConfig("plugin.dir", directory).serverConfig("plugin.dir", directory)
@@ -72,6 +87,7 @@ public final class ClusterCommand {
     }
   }
 
+  /** Prints the endpoints and, for a secured cluster, where its certificates are. */
   public static void printEndpoints(PrintWriter out, LocalClusterState state) {
     out.println("cluster     " + state.cluster());
     out.println("zookeeper   " + state.zookeeper());
@@ -82,6 +98,12 @@ public final class ClusterCommand {
         + "   (/metadata/<store>, /metrics)"));
     state.servers().forEach(u -> out.println("server      " + u
         + "   (/partitions, /metrics)"));
+    if (state.tls() != null) {
+      out.println("tls         " + state.tls().directory() + "   (a throwaway authority:"
+          + " ca.pem, truststore.p12, password, one <name>.p12/.pem/-key.pem per process)");
+      out.println("admin       " + state.tls().keyStore() + "   (venice-admin: every venice"
+          + " command connects with it)");
+    }
     out.flush();
   }
 
@@ -126,7 +148,7 @@ public final class ClusterCommand {
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       LocalClusterState.requireNotRunning(options.localCluster);
-      LocalCluster cluster = shape.start();
+      LocalCluster cluster = shape.start(options.localCluster);
       LocalClusterState state = claim(options.localCluster, cluster);
       if (options.json) {
         Output.print(out, options, state, "");

@@ -52,10 +52,31 @@ import picocli.CommandLine.TypeConversionException;
  * @param controllers controller admin URLs
  * @param routers router admin URLs
  * @param servers server admin URLs
+ * @param tls where a secured cluster's certificates are ({@code --secure}); {@code null} when
+ *     the cluster is not secured
  */
 public record LocalClusterState(long pid, String processStarted, String name, String cluster,
     String zookeeper, String kafka, List<String> controllers, List<String> routers,
-    List<String> servers) {
+    List<String> servers, LocalTls tls) {
+  /**
+   * A secured local cluster's certificates, which every CLI command connects with by default.
+   *
+   * @param directory the throwaway authority's directory (certificates of every process too)
+   * @param trustStore the PKCS12 trust store with the authority's certificate
+   * @param keyStore the administrator's ({@code venice-admin}) PKCS12 key store
+   * @param passwordFile the file holding both stores' password
+   */
+  public record LocalTls(String directory, String trustStore, String keyStore,
+      String passwordFile) {}
+
+  /** The state of an unsecured cluster. */
+  public LocalClusterState(long pid, String processStarted, String name, String cluster,
+      String zookeeper, String kafka, List<String> controllers, List<String> routers,
+      List<String> servers) {
+    this(pid, processStarted, name, cluster, zookeeper, kafka, controllers, routers, servers,
+        null);
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
   /** A local cluster's name: lower-case letters, digits and dashes. */
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
@@ -76,12 +97,25 @@ public record LocalClusterState(long pid, String processStarted, String name, St
         cluster.zooKeeperAddress(), cluster.kafkaBootstrapServers(),
         cluster.controllers().stream().map(VeniceController::url).toList(),
         cluster.routers().stream().map(VeniceRouter::adminUrl).toList(),
-        cluster.servers().stream().map(VeniceServer::adminUrl).toList());
+        cluster.servers().stream().map(VeniceServer::adminUrl).toList(),
+        cluster.certificateAuthority().map(ca -> new LocalTls(ca.directory().toString(),
+            ca.trustStore().toString(), ca.directory().resolve(LocalCluster.ADMIN_PRINCIPAL
+                + ".p12").toString(), ca.directory().resolve("password").toString()))
+            .orElse(null));
   }
 
   /** The state of {@code cluster}, run by this process. */
   public static LocalClusterState ofThisProcess(String name, LocalCluster cluster) {
     return of(ProcessHandle.current(), name, cluster);
+  }
+
+  /**
+   * Where a secured local cluster {@code name} (null: the default one) keeps its throwaway
+   * authority and certificates: {@code <home>/tls} or {@code <home>/tls-<name>}, replaced by each
+   * {@code --secure} start.
+   */
+  public static Path certificateDirectory(String name) {
+    return home().resolve(name == null ? "tls" : "tls-" + name);
   }
 
   /** The CLI's home: {@code venice.home}, else {@code $VENICE_HOME}, else {@code ~/.venice}. */

@@ -10,6 +10,8 @@ import dev.venice.runtime.client.VeniceClients;
 import dev.venice.runtime.common.controller.ControllerClient;
 import dev.venice.runtime.common.plugin.PluginManager;
 import dev.venice.runtime.common.plugin.PluginState;
+import dev.venice.runtime.common.security.Tls;
+import dev.venice.runtime.common.security.TlsSettings;
 import dev.venice.runtime.localcluster.LocalCluster;
 import dev.venice.runtime.push.PushJob;
 import dev.venice.spi.client.DecoratorOrder;
@@ -29,6 +31,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -89,7 +92,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     out.printf("Starting a local cluster: ZooKeeper, Kafka, %d controller(s), %d servers,"
         + " %d router(s)...%n", shape.controllers, shape.servers, shape.routers);
     out.flush();
-    LocalCluster.Builder builder = shape.builder();
+    LocalCluster.Builder builder = shape.builder(options.localCluster);
     if (!noPlugins) {
       withBuildPlugins(builder, out);
     }
@@ -101,9 +104,11 @@ public final class QuickstartCommand implements Callable<Integer> {
       local.router = state.router();
       local.json = options.json;
       out.printf("  up in %.1f s%n", (System.nanoTime() - start) / 1e9);
+      Optional<TlsSettings> tlsSettings = options.tls(); // the cluster just claimed, if --secure
+      Tls tls = tlsSettings.map(Tls::load).orElse(null);
 
       ControllerClient admin = new ControllerClient(state.controller(), "quickstart",
-          Duration.ofSeconds(30));
+          Duration.ofSeconds(30), tls);
       admin.createStore(Map.of("name", STORE, "keySchema", "\"string\"",
           "valueSchema", VALUE_SCHEMA, "partitionCount", 3,
           "replicationFactor", Math.min(2, Math.max(1, shape.servers)),
@@ -123,7 +128,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         out.printf("Pushing %,d generated records:%n", records);
         out.flush();
         PushJob.Result pushed = PushCommand.push(local, spec.commandLine().getErr(),
-            PushJob.create(local.controllerUrl(), STORE, data), PushJob.Format.JSON_LINES, data);
+            PushJob.create(admin, STORE, data), PushJob.Format.JSON_LINES, data);
         cluster.awaitRoutable(STORE, Duration.ofSeconds(60));
         out.printf("  version %d online: %,d records, %,d bytes in %.1f s%n", pushed.version(),
             pushed.records(), pushed.bytes(), pushed.duration().toMillis() / 1e3);
@@ -131,8 +136,8 @@ public final class QuickstartCommand implements Callable<Integer> {
         Files.deleteIfExists(data);
       }
 
-      Map<String, Object> report = readBack(state, out);
-      report.putAll(readLocally(state, out));
+      Map<String, Object> report = readBack(state, tlsSettings, out);
+      report.putAll(readLocally(state, admin, out));
       out.println("Plugins loaded (venice plugins list shows details):");
       out.printf("  %-10s %s%n", "controller", summary(cluster.controllers().get(0).plugins()));
       if (!cluster.servers().isEmpty()) {
@@ -218,7 +223,8 @@ public final class QuickstartCommand implements Callable<Integer> {
   }
 
   /** Reads every record back through a fast client with a latency-recording decorator. */
-  private Map<String, Object> readBack(LocalClusterState state, PrintWriter out) {
+  private Map<String, Object> readBack(LocalClusterState state, Optional<TlsSettings> tls,
+      PrintWriter out) {
     Histogram latencies = new Histogram(3);
     StoreClientDecorator timing = new StoreClientDecorator() {
       @Override
@@ -251,8 +257,10 @@ public final class QuickstartCommand implements Callable<Integer> {
     if (!noPlugins) {
       clientPlugins.putIfAbsent("plugins.hedging.enabled", "true");
     }
-    try (StoreClient<String, GenericRecord> client = VeniceClients.builder(state.router(), STORE)
-        .decorate(timing).pluginConfig(clientPlugins).fast()) {
+    VeniceClients.Builder builder = VeniceClients.builder(state.router(), STORE)
+        .decorate(timing).pluginConfig(clientPlugins);
+    tls.ifPresent(builder::tls);
+    try (StoreClient<String, GenericRecord> client = builder.fast()) {
       for (int i = 0; i < records; i++) {
         GenericRecord user = client.get("user-" + i).join();
         if (user == null || !user.get("name").toString().equals("User " + i)) {
@@ -292,15 +300,15 @@ public final class QuickstartCommand implements Callable<Integer> {
    * Loads the demo store into a Da Vinci client in a temporary directory, reads every record
    * locally, prints the bootstrap time and the local read latency, and deletes the copy.
    */
-  private Map<String, Object> readLocally(LocalClusterState state, PrintWriter out)
-      throws Exception {
+  private Map<String, Object> readLocally(LocalClusterState state, ControllerClient admin,
+      PrintWriter out) throws Exception {
     Path copy = Files.createTempDirectory("venice-demo-davinci-");
     Histogram latencies = new Histogram(3);
     int mismatches = 0;
     long loadStart = System.nanoTime();
     double loadSeconds;
     try (DaVinciClient<String, GenericRecord> local = DaVinciClient.start(STORE,
-        DaVinciConfig.forController(state.controller(), copy).build())) {
+        DaVinciConfig.forController(admin, copy).build())) {
       local.subscribeAll().get(60, TimeUnit.SECONDS);
       loadSeconds = (System.nanoTime() - loadStart) / 1e9;
       for (int i = 0; i < records; i++) {

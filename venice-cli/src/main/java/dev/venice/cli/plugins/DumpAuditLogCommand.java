@@ -41,10 +41,13 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code venice dump-audit-log}. It knows the audit-log plugin only through what the plugin
  * publishes on the controller, {@code GET /plugins/audit-log/}: the topic and every event schema
- * version (Avro single-object encoding), so the CLI carries no plugin class.
+ * version (Avro single-object encoding), so the CLI carries no plugin class. Each event prints
+ * with its decision: {@code ALLOWED} for an admin mutation (every event written before schema v2
+ * reads as one), {@code DENIED} with the authorizer's reason for an access denial.
  */
-@Command(name = "dump-audit-log", description = "Print recent admin audit events (written by"
-    + " the audit-log controller plugin), oldest first.", mixinStandardHelpOptions = true,
+@Command(name = "dump-audit-log", description = "Print recent audit events (admin mutations and"
+    + " access denials, written by the audit-log plugin), oldest first.",
+    mixinStandardHelpOptions = true,
     footer = {"", "Examples:",
         "  venice dump-audit-log --limit 10",
         "  venice dump-audit-log --store users --since 1h --json",
@@ -107,15 +110,7 @@ public final class DumpAuditLogCommand implements Callable<Integer> {
         }
       }
     }
-    List<Map<String, Object>> rows = new ArrayList<>();
-    for (GenericRecord event : newest) {
-      Map<String, Object> row = new LinkedHashMap<>();
-      for (org.apache.avro.Schema.Field field : event.getSchema().getFields()) {
-        Object value = event.get(field.name());
-        row.put(field.name(), value instanceof CharSequence ? value.toString() : value);
-      }
-      rows.add(row);
-    }
+    List<Map<String, Object>> rows = newest.stream().map(DumpAuditLogCommand::row).toList();
     Output.print(spec.commandLine().getOut(), options, rows, rows.isEmpty() ? "(no events)"
         : rows.stream().map(DumpAuditLogCommand::line).collect(Collectors.joining("\n")));
     return 0;
@@ -163,7 +158,7 @@ public final class DumpAuditLogCommand implements Callable<Integer> {
    * A decoder for events written with any published schema version, read as the newest one (Avro
    * single-object encoding: each event names its writer schema's fingerprint).
    */
-  private static BinaryMessageDecoder<GenericRecord> decoder(JsonNode published) {
+  static BinaryMessageDecoder<GenericRecord> decoder(JsonNode published) {
     List<Schema> schemas = new ArrayList<>();
     published.path("schemas").forEach(json -> schemas.add(new Schema.Parser().parse(
         json.toString())));
@@ -193,12 +188,35 @@ public final class DumpAuditLogCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * One event as printed by {@code --json}: every field of the reader schema, by name, text as
+   * strings; {@code decision} is {@code ALLOWED} for an event without one (read with a schema
+   * older than v2, as a controller running audit-log 1.1 publishes).
+   */
+  static Map<String, Object> row(GenericRecord event) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    for (Schema.Field field : event.getSchema().getFields()) {
+      Object value = event.get(field.name());
+      row.put(field.name(), value instanceof CharSequence ? value.toString() : value);
+    }
+    row.putIfAbsent("decision", "ALLOWED");
+    return row;
+  }
 
-  private static String line(Map<String, Object> e) {
-    return Instant.ofEpochMilli((Long) e.get("timestampMs")) + "  " + e.get("operation") + "  "
+  /**
+   * One row as a table line: {@code <time>  <decision>  <operation>  <store or (cluster c)>  by
+   * <principal> from <address>}, then for an allowed mutation {@code ok} or {@code FAILED:
+   * <error>} and what was requested, for a denial {@code reason: <reason>}.
+   */
+  static String line(Map<String, Object> e) {
+    String head = Instant.ofEpochMilli((Long) e.get("timestampMs")) + "  " + e.get("decision")
+        + "  " + e.get("operation") + "  "
         + (e.get("store") == null ? "(cluster " + e.get("cluster") + ")" : e.get("store"))
-        + "  by " + e.get("principal") + " from " + e.get("address") + "  "
-        + (Boolean.TRUE.equals(e.get("success")) ? "ok" : "FAILED: " + e.get("error"))
+        + "  by " + e.get("principal") + " from " + e.get("address") + "  ";
+    if ("DENIED".equals(e.get("decision"))) {
+      return head + "reason: " + (e.get("reason") == null ? "(none given)" : e.get("reason"));
+    }
+    return head + (Boolean.TRUE.equals(e.get("success")) ? "ok" : "FAILED: " + e.get("error"))
         + "  requested " + e.get("requested");
   }
 }

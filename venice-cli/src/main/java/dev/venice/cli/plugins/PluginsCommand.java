@@ -5,6 +5,7 @@ import dev.venice.cli.CliException;
 import dev.venice.cli.GlobalOptions;
 import dev.venice.cli.Output;
 import dev.venice.cli.cluster.LocalClusterState;
+import dev.venice.runtime.common.admin.AdminHttpServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -53,11 +54,17 @@ public final class PluginsCommand {
       List<Map<String, Object>> result = new ArrayList<>();
       StringBuilder text = new StringBuilder(String.format(ROW,
           "PROCESS", "ID", "VERSION", "SPI", "STATE", "SOURCE / MESSAGE"));
+      Map<String, List<String>> bySecurity = new LinkedHashMap<>();
       for (Map.Entry<String, String> process : processes.entrySet()) {
-        JsonNode plugins = fetch(http, process.getValue());
+        HttpResponse<String> answer = fetch(http, process.getValue());
+        JsonNode plugins = Output.JSON.readTree(answer.body());
+        String security = answer.headers().firstValue(AdminHttpServer.SECURITY_HEADER)
+            .orElse("unknown");
+        bySecurity.computeIfAbsent(security, s -> new ArrayList<>()).add(process.getKey());
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("process", process.getKey());
         row.put("url", process.getValue());
+        row.put("security", security);
         row.put("plugins", plugins);
         result.add(row);
         if (plugins.isEmpty()) {
@@ -77,6 +84,10 @@ public final class PluginsCommand {
               p.path("source").asText() + (message.isEmpty() ? "" : " - " + message)));
         }
       }
+      bySecurity.forEach((security, names) -> text.append(security.equals("unauthenticated")
+          ? "UNAUTHENTICATED: " + String.join(", ", names) + " run without TLS (ssl.enabled is"
+              + " false): callers are not authenticated and nothing is authorized\n"
+          : "security of " + String.join(", ", names) + ": " + security + "\n"));
       Output.print(spec.commandLine().getOut(), options, result, text.toString().trim());
       return 0;
     }
@@ -105,7 +116,7 @@ public final class PluginsCommand {
       return processes;
     }
 
-    private static JsonNode fetch(HttpClient http, String url) {
+    private static HttpResponse<String> fetch(HttpClient http, String url) {
       try {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
             url.replaceAll("/+$", "") + "/plugins")).timeout(Duration.ofSeconds(10)).build(),
@@ -113,7 +124,7 @@ public final class PluginsCommand {
         if (response.statusCode() != 200) {
           throw new CliException(url + "/plugins answered " + response.statusCode());
         }
-        return Output.JSON.readTree(response.body());
+        return response;
       } catch (IOException e) {
         throw new CliException("process at " + url + " is unreachable ("
             + (e.getMessage() == null ? "connection failed" : e.getMessage()) + ")");

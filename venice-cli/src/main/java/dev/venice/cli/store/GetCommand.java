@@ -112,7 +112,7 @@ public final class GetCommand extends StoreCommand.Base {
       throw new CliException("--otlp-endpoint " + otlpEndpoint + " is not allowed: expected an"
           + " http:// or https:// URL, e.g. http://localhost:4317");
     }
-    VeniceClients.Builder builder = VeniceClients.builder(options.routerUrl(), store)
+    VeniceClients.Builder builder = options.clientBuilder(store)
         .meterRegistry(meters).pluginConfig(Map.of(
             "plugins.tracing.enabled", "true",
             "plugins.tracing.sampling-ratio", "1.0",
@@ -129,7 +129,7 @@ public final class GetCommand extends StoreCommand.Base {
   }
 
   static StoreClient<Object, Object> client(GlobalOptions options, String store, boolean fast) {
-    VeniceClients.Builder builder = VeniceClients.builder(options.routerUrl(), store);
+    VeniceClients.Builder builder = options.clientBuilder(store);
     return fast ? builder.fast() : builder.thin();
   }
 }
