@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +29,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Generated malformed requests against a local cluster's admin ports, many at a time: every one
@@ -44,26 +46,59 @@ import org.junit.jupiter.api.io.TempDir;
  * bad query parameter, or a well-formed request the store's state refuses) on every mutating
  * controller route, plus the server's and router's admin routes. Seeded: {@code -Dfuzz.seed=N}
  * replays a run ({@code -Dfuzz.requests=N} sets how many); a failure names the seed and request.
+ *
+ * <p>A subclass runs the same requests against another cluster, as another caller ({@link
+ * SecureClusterTest}: a secured cluster, a principal without admin rights forging {@code
+ * X-Venice-Principal}, with valid requests among them too).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AdminApiFuzzTest {
   private static final long SEED = Long.getLong("fuzz.seed", 20261130L);
-  private static final int REQUESTS = Integer.getInteger("fuzz.requests", 1500);
-  private static final Duration WAIT = Duration.ofSeconds(60);
+  static final Duration WAIT = Duration.ofSeconds(60);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String STORE = "fuzzed";
   private static final String PENDING = "fuzzed-pending";
   private static final int RECORDS = 40;
 
-  @TempDir static Path dir;
-  private static LocalCluster cluster;
-  private static ControllerClient admin;
-  private static String serverInstance;
+  Path dir;
+  LocalCluster cluster;
+  ControllerClient admin;
+  private String serverInstance;
+
+  /** The cluster the requests go to (built once for the class). */
+  LocalCluster.Builder clusterBuilder() {
+    return LocalCluster.builder().servers(1).routers(1)
+        .controllerConfig("push.monitor.interval", "50ms");
+  }
+
+  /** How the generated requests are sent (a connection each). */
+  RawHttp fuzzer(String baseUrl) {
+    return new RawHttp(baseUrl, Duration.ofSeconds(30));
+  }
+
+  /** How many requests to send. */
+  int requestCount() {
+    return Integer.getInteger("fuzz.requests", 1500);
+  }
+
+  /**
+   * Whether valid requests go too (only where the caller may not change anything: every request
+   * must still be refused).
+   */
+  boolean sendsValidRequests() {
+    return false;
+  }
+
+  /** A thin client of the fuzzed store, for the data in the snapshot. */
+  StoreClient<Object, Object> reader() {
+    return VeniceClients.builder(cluster.routerUrl(), STORE).thin();
+  }
 
   @BeforeAll
-  static void start() throws Exception {
-    cluster = LocalCluster.builder().servers(1).routers(1)
-        .controllerConfig("push.monitor.interval", "50ms").build();
-    admin = new ControllerClient(cluster.controllerUrl());
+  void start() throws Exception {
+    dir = Files.createTempDirectory("admin-fuzz-");
+    cluster = clusterBuilder().build();
+    admin = cluster.adminClient();
     serverInstance = cluster.servers().get(0).instanceId();
     admin.createStore(STORE, Schemas.KEY, Schemas.USER_V1, 2, 1);
     List<String> lines = new ArrayList<>();
@@ -71,8 +106,7 @@ class AdminApiFuzzTest {
       lines.add("{\"key\": \"k" + i + "\", \"value\": {\"name\": \"n" + i + "\", \"age\": " + i
           + "}}");
     }
-    PushJob.create(cluster.controllerUrl(), STORE, Files.write(dir.resolve("data.jsonl"), lines))
-        .run();
+    PushJob.create(admin, STORE, Files.write(dir.resolve("data.jsonl"), lines)).run();
     cluster.awaitRoutable(STORE, WAIT);
     admin.createStore(PENDING, Schemas.KEY, Schemas.USER_V1, 1, 1);
     admin.startPush(PENDING, 10, false, false); // left in progress: kill and report targets
@@ -82,9 +116,16 @@ class AdminApiFuzzTest {
   }
 
   @AfterAll
-  static void stop() {
+  void stop() throws Exception {
     if (cluster != null) {
       cluster.close();
+    }
+    if (dir != null) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(file);
+        }
+      }
     }
   }
 
@@ -117,8 +158,7 @@ class AdminApiFuzzTest {
       for (Request request : requests) {
         sent.add(pool.submit(() -> {
           try {
-            RawHttp.Answer answer = new RawHttp(request.base(), Duration.ofSeconds(30))
-                .send(request.method(), request.target(), request.contentType(), request.body());
+            RawHttp.Answer answer = fuzzer(request.base()).send(request.method(), request.target(), request.contentType(), request.body());
             statuses.computeIfAbsent(answer.status(), s -> new AtomicInteger()).incrementAndGet();
             if (answer.status() < 400 || answer.status() >= 500 || !answer.isJsonError()) {
               failures.add(request + " -> " + answer);
@@ -137,14 +177,14 @@ class AdminApiFuzzTest {
     assertTrue(failures.isEmpty(), "seed " + SEED + ": " + failures.size() + " of "
         + requests.size() + " requests not refused with a 4xx JSON error, e.g. "
         + failures.stream().limit(5).toList());
-    assertTrue(requests.size() >= 1000, "requests: " + requests.size());
+    assertTrue(requests.size() >= requestCount(), "requests: " + requests.size());
     assertEquals(before, snapshot(), "seed " + SEED + ": the cluster's state changed");
     System.out.println("admin fuzz (seed " + SEED + "): " + requests.size()
         + " requests, statuses " + new TreeMap<>(statuses));
   }
 
   /** What must not change: stores, schemas, versions, reports, topics, resources, data. */
-  private static Map<String, Object> snapshot() throws Exception {
+  private Map<String, Object> snapshot() throws Exception {
     Map<String, Object> state = new LinkedHashMap<>();
     List<String> stores = admin.listStores();
     state.put("stores", stores);
@@ -156,8 +196,7 @@ class AdminApiFuzzTest {
     state.put("topics", new java.util.TreeSet<>(cluster.leader(WAIT).kafkaTopics()));
     state.put("resources", new java.util.TreeSet<>(cluster.leader(WAIT).helixResources()));
     Map<String, String> data = new TreeMap<>();
-    try (StoreClient<Object, Object> client = VeniceClients.builder(cluster.routerUrl(), STORE)
-        .thin()) {
+    try (StoreClient<Object, Object> client = reader()) {
       for (int i = 0; i < RECORDS; i++) {
         data.put("k" + i, String.valueOf(client.get("k" + i).join()));
       }
@@ -166,7 +205,7 @@ class AdminApiFuzzTest {
     return state;
   }
 
-  private static List<Request> generate(Random random) throws Exception {
+  private List<Request> generate(Random random) throws Exception {
     String controller = cluster.controllerUrl();
     List<Route> routes = List.of(
         new Route("create", "POST", r -> "/stores", r -> body("name", "fz" + r.nextInt(1000),
@@ -190,7 +229,7 @@ class AdminApiFuzzTest {
             List.of("partition", "instance", "status"), List.of("GET", "PUT", "DELETE")));
 
     List<Request> requests = new ArrayList<>();
-    while (requests.size() < REQUESTS) {
+    while (requests.size() < requestCount()) {
       if (random.nextInt(10) == 0) {
         requests.add(otherProcess(random));
         continue;
@@ -200,6 +239,11 @@ class AdminApiFuzzTest {
       Map<String, Object> valid = route.validBody().apply(random);
       String json = valid == null ? null : JSON.writeValueAsString(valid);
       String kind = route.name() + "/";
+      if (sendsValidRequests() && random.nextInt(4) == 0) {
+        requests.add(new Request(controller, route.method(), path, type(json), bytes(json),
+            kind + "valid request"));
+        continue;
+      }
       switch (random.nextInt(12)) {
         case 0 -> requests.add(new Request(controller, route.method(), path + badQuery(random),
             type(json), bytes(json), kind + "bad query parameter"));
@@ -389,7 +433,7 @@ class AdminApiFuzzTest {
         "%C3%A9t%C3%A9", "no-such-store", "a%", "%00", "a|b", "{x}");
   }
 
-  private static Request otherProcess(Random random) throws Exception {
+  private Request otherProcess(Random random) throws Exception {
     String server = cluster.servers().get(0).adminUrl();
     String router = cluster.routerUrl();
     String base = random.nextBoolean() ? server : router;

@@ -41,9 +41,9 @@ class DistributionTest {
   @Test
   void libHoldsNoServerOrControllerPluginAndPluginsHoldsEveryOne() throws Exception {
     List<String> plugins = names(DIST.resolve("plugins"));
-    assertEquals(List.of("audit-log", "bloom-filter", "config-history", "data-freshness",
+    assertEquals(List.of("acl-authorizer", "audit-log", "bloom-filter", "config-history", "data-freshness",
         "dead-letter-queue", "dvc-bootstrap-checkpoint", "dvc-memory-pressure", "graceful-drain",
-        "grpc-health", "hot-keys", "hot-partitions", "ingestion-stage-metrics", "latency-budget", "leadership-history", "partition-skew",
+        "grpc-health", "hot-keys", "hot-partitions", "ingestion-stage-metrics", "jwt-authenticator", "latency-budget", "leadership-history", "partition-skew",
         "replication-repair", "request-size-histograms", "rocksdb-metrics", "store-dependencies",
         "topic-retention", "tracing", "write-path-latency"), plugins);
     List<String> lib = names(DIST.resolve("lib"));

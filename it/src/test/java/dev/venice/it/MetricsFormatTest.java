@@ -84,9 +84,10 @@ class MetricsFormatTest {
     Map<String, Map<String, PluginState>> expected = Map.of(
         "controller", Map.of("audit-log", PluginState.STARTED,
             "bloom-filter", PluginState.NOT_APPLICABLE),
-        "server", Map.of("audit-log", PluginState.NOT_APPLICABLE,
+        // audit-log runs everywhere since 1.2 (it records denied reads on servers and routers)
+        "server", Map.of("audit-log", PluginState.STARTED,
             "bloom-filter", PluginState.STARTED),
-        "router", Map.of("audit-log", PluginState.NOT_APPLICABLE,
+        "router", Map.of("audit-log", PluginState.STARTED,
             "bloom-filter", PluginState.NOT_APPLICABLE));
     expected.forEach((process, states) -> states.forEach((id, state) -> {
       PluginInfo row = managers.get(process).plugins().stream().filter(p -> p.id().equals(id))

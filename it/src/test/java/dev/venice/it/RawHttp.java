@@ -12,12 +12,13 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
  * HTTP/1.1 written byte for byte on a socket, as a careless script would send it: any method,
  * target, header and body, even ones the JDK's client refuses to send (bad percent-encoding, a
  * body on a GET, a wrong Content-Length). Each request uses a new connection closed after the
- * answer, which is read whole.
+ * answer, which is read whole. Over TLS when given an SSL context (an {@code https} admin port).
  */
 final class RawHttp {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,12 +50,24 @@ final class RawHttp {
   private final String host;
   private final int port;
   private final Duration timeout;
+  private final SSLContext tls;
+  private final String claimedPrincipal;
 
   RawHttp(String baseUrl, Duration timeout) {
+    this(baseUrl, timeout, null, "fuzz");
+  }
+
+  /**
+   * @param tls the client's key material for an {@code https} port; {@code null}: plain
+   * @param claimedPrincipal sent as {@code X-Venice-Principal} on every request
+   */
+  RawHttp(String baseUrl, Duration timeout, SSLContext tls, String claimedPrincipal) {
     URI uri = URI.create(baseUrl);
     this.host = uri.getHost();
     this.port = uri.getPort();
     this.timeout = timeout;
+    this.tls = tls;
+    this.claimedPrincipal = claimedPrincipal;
   }
 
   /**
@@ -66,13 +79,15 @@ final class RawHttp {
   Answer send(String method, String target, String contentType, byte[] body) throws IOException {
     StringBuilder head = new StringBuilder(method).append(' ').append(target)
         .append(" HTTP/1.1\r\nHost: ").append(host).append(':').append(port)
-        .append("\r\nConnection: close\r\nX-Venice-Principal: fuzz\r\n");
+        .append("\r\nConnection: close\r\nX-Venice-Principal: ").append(claimedPrincipal)
+        .append("\r\n");
     if (contentType != null) {
       head.append("Content-Type: ").append(contentType).append("\r\n");
     }
     byte[] payload = body == null ? new byte[0] : body;
     head.append("Content-Length: ").append(payload.length).append("\r\n\r\n");
-    try (Socket socket = new Socket(host, port)) {
+    try (Socket socket = tls == null ? new Socket(host, port)
+        : tls.getSocketFactory().createSocket(host, port)) {
       socket.setSoTimeout((int) timeout.toMillis());
       OutputStream out = socket.getOutputStream();
       out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));

@@ -15,9 +15,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -27,13 +29,15 @@ import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 /**
  * The audit-log plugin, loaded from the plugin directory its module builds and switched on by
  * configuration only: a store's create, update and delete each land on the audit topic once, read
- * back with a plain Kafka consumer and the event schema the plugin ships.
+ * back with a plain Kafka consumer and the event schemas the plugin ships (as the newest, with
+ * every published version known), each record with its plain-text headers.
  */
 class AuditLogPluginTest {
   @Test
@@ -58,10 +62,14 @@ class AuditLogPluginTest {
           HttpRequest.newBuilder(URI.create(cluster.controllerUrl() + "/plugins/audit-log/"))
               .build(), HttpResponse.BodyHandlers.ofString()).body());
       assertEquals("venice-admin-audit-log", published.get("topic").asText());
-      Schema schema = new Schema.Parser().parse(published.get("schemas").get(0).toString());
+      List<Schema> schemas = new ArrayList<>();
+      published.get("schemas").forEach(json -> schemas.add(new Schema.Parser().parse(
+          json.toString())));
       BinaryMessageDecoder<GenericRecord> decoder =
-          new BinaryMessageDecoder<>(GenericData.get(), schema);
+          new BinaryMessageDecoder<>(GenericData.get(), schemas.get(schemas.size() - 1));
+      schemas.forEach(decoder::addSchema);
       List<GenericRecord> events = new ArrayList<>();
+      List<Map<String, String>> headers = new ArrayList<>();
       try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
               "bootstrap.servers", cluster.kafkaBootstrapServers()),
           new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -75,6 +83,11 @@ class AuditLogPluginTest {
             } catch (IOException e) {
               throw new IllegalStateException(e);
             }
+            Map<String, String> recordHeaders = new LinkedHashMap<>();
+            for (Header header : record.headers()) {
+              recordHeaders.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
+            }
+            headers.add(recordHeaders);
           }
           return events.size() >= 3;
         });
@@ -87,7 +100,11 @@ class AuditLogPluginTest {
         assertTrue(event.get("address").toString().startsWith("127.0.0.1:"));
         assertEquals(cluster.clusterName(), event.get("cluster").toString());
         assertEquals(true, event.get("success"));
+        assertEquals("ALLOWED", event.get("decision").toString());
+        assertEquals("store audited", event.get("resource").toString());
       }
+      assertEquals(Map.of("principal", "auditor", "operation", "UPDATE_STORE", "decision",
+          "ALLOWED", "resource", "store audited"), headers.get(1));
       GenericRecord update = events.get(1);
       assertTrue(update.get("before").toString().contains("\"partitionCount\":2"));
       assertTrue(update.get("after").toString().contains("\"partitionCount\":4"));
