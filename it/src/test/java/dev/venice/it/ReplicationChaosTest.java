@@ -37,6 +37,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,16 +50,28 @@ import org.junit.jupiter.api.io.TempDir;
  * directly), that no replica ever answers an older value after a newer one, and, decoding the
  * version topic with a plain Kafka consumer, that no record of a stale leader follows the first
  * record of its successor (so two leaders never wrote at once).
+ *
+ * <p>One cluster (two servers in JVMs of their own) serves the three scenarios, each on a store of
+ * its own: a scenario ends with every server back in the external view, as the next one needs it.
  */
 class ReplicationChaosTest {
   private static final Duration SESSION = Duration.ofSeconds(4);
   private static final Duration WAIT = Duration.ofSeconds(120);
   private static final int HOT_KEYS = 4;
+  private static LocalCluster cluster;
   @TempDir Path dir;
 
-  private static LocalCluster cluster(int servers) throws Exception {
-    return LocalCluster.builder().externalServers(servers).zooKeeperSessionTimeout(SESSION)
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = LocalCluster.builder().externalServers(2).zooKeeperSessionTimeout(SESSION)
         .controllerConfig("push.monitor.interval", "50ms").build();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
   }
 
   private Path data(String name, int records) throws Exception {
@@ -81,69 +95,63 @@ class ReplicationChaosTest {
 
   @Test
   void leadersStartingUnderRealTimeWritesCopyEveryWrite() throws Exception {
-    try (LocalCluster cluster = cluster(2)) {
-      createHybrid(cluster, "fresh", 3);
-      try (Workload load = new Workload(cluster, "fresh", Duration.ofMillis(2))) {
-        // writes pour in while each version's leaders start; the exact window a lazy seek lost
-        // records in is probed deterministically in LeaderStartPositionTest
-        load.start();
-        for (int version = 1; version <= 3; version++) {
-          PushJob.create(cluster.controllerUrl(), "fresh", data("fresh.jsonl", 500)).run();
-          load.awaitAcked(load.acked() + 200);
-        }
-        load.stop();
-        load.verify(3, 3);
+    createHybrid(cluster, "fresh", 3);
+    try (Workload load = new Workload(cluster, "fresh", Duration.ofMillis(2))) {
+      // writes pour in while each version's leaders start; the exact window a lazy seek lost
+      // records in is probed deterministically in LeaderStartPositionTest
+      load.start();
+      for (int version = 1; version <= 3; version++) {
+        PushJob.create(cluster.controllerUrl(), "fresh", data("fresh.jsonl", 500)).run();
+        load.awaitAcked(load.acked() + 200);
       }
+      load.stop();
+      load.verify(3, 3);
     }
   }
 
   @Test
   void aLeaderStalledPastItsSessionNeverWritesAfterItsSuccessor() throws Exception {
-    try (LocalCluster cluster = cluster(2)) {
-      createHybrid(cluster, "stalled", 1);
-      PushJob.create(cluster.controllerUrl(), "stalled", data("stalled.jsonl", 200)).run();
-      try (Workload load = new Workload(cluster, "stalled", Duration.ofMillis(20))) {
-        load.start();
-        load.awaitAcked(50);
-        ExternalProcess leader = load.leaderProcess("stalled_v1", 0);
-        cluster.faults().pause(leader);
-        long pausedAt = System.nanoTime();
-        load.awaitLeaderOtherThan(leader, "stalled_v1", 0);
-        long ackedAtFailover = load.acked();
-        // the stall itself: three session timeouts, writes going on all along
-        LocalCluster.waitFor("the stall to last " + SESSION.multipliedBy(3).toSeconds() + " s",
-            WAIT, () -> System.nanoTime() - pausedAt > SESSION.multipliedBy(3).toNanos());
-        cluster.faults().resume(leader);
-        cluster.awaitInExternalView(leader.instanceId(), WAIT);
-        load.awaitAcked(load.acked() + 100);
-        load.stop();
-        assertTrue(load.acked() > ackedAtFailover, "writes went on after the stall");
-        load.verify(1, 1);
-        load.assertOneHandover();
-        load.assertStoppedLeading(leader);
-      }
+    createHybrid(cluster, "stalled", 1);
+    PushJob.create(cluster.controllerUrl(), "stalled", data("stalled.jsonl", 200)).run();
+    try (Workload load = new Workload(cluster, "stalled", Duration.ofMillis(20))) {
+      load.start();
+      load.awaitAcked(50);
+      ExternalProcess leader = load.leaderProcess("stalled_v1", 0);
+      cluster.faults().pause(leader);
+      long pausedAt = System.nanoTime();
+      load.awaitLeaderOtherThan(leader, "stalled_v1", 0);
+      long ackedAtFailover = load.acked();
+      // the stall itself: three session timeouts, writes going on all along
+      LocalCluster.waitFor("the stall to last " + SESSION.multipliedBy(3).toSeconds() + " s",
+          WAIT, () -> System.nanoTime() - pausedAt > SESSION.multipliedBy(3).toNanos());
+      cluster.faults().resume(leader);
+      cluster.awaitInExternalView(leader.instanceId(), WAIT);
+      load.awaitAcked(load.acked() + 100);
+      load.stop();
+      assertTrue(load.acked() > ackedAtFailover, "writes went on after the stall");
+      load.verify(1, 1);
+      load.assertOneHandover();
+      load.assertStoppedLeading(leader);
     }
   }
 
   @Test
   void aLeaderKilledDuringWritesAndRestartedLosesNothing() throws Exception {
-    try (LocalCluster cluster = cluster(2)) {
-      createHybrid(cluster, "killed", 2);
-      PushJob.create(cluster.controllerUrl(), "killed", data("killed.jsonl", 200)).run();
-      try (Workload load = new Workload(cluster, "killed", Duration.ofMillis(5))) {
-        load.start();
-        load.awaitAcked(100);
-        ExternalProcess leader = load.leaderProcess("killed_v1", 0);
-        cluster.faults().kill(leader);
-        load.awaitLeaderOtherThan(leader, "killed_v1", 0);
-        load.awaitAcked(load.acked() + 200);
-        cluster.faults().restart(leader, WAIT);
-        cluster.awaitInExternalView(leader.instanceId(), WAIT);
-        load.awaitAcked(load.acked() + 200);
-        load.stop();
-        load.verify(1, 2);
-        load.assertOneHandover();
-      }
+    createHybrid(cluster, "killed", 2);
+    PushJob.create(cluster.controllerUrl(), "killed", data("killed.jsonl", 200)).run();
+    try (Workload load = new Workload(cluster, "killed", Duration.ofMillis(5))) {
+      load.start();
+      load.awaitAcked(100);
+      ExternalProcess leader = load.leaderProcess("killed_v1", 0);
+      cluster.faults().kill(leader);
+      load.awaitLeaderOtherThan(leader, "killed_v1", 0);
+      load.awaitAcked(load.acked() + 200);
+      cluster.faults().restart(leader, WAIT);
+      cluster.awaitInExternalView(leader.instanceId(), WAIT);
+      load.awaitAcked(load.acked() + 200);
+      load.stop();
+      load.verify(1, 2);
+      load.assertOneHandover();
     }
   }
 
