@@ -70,10 +70,14 @@ public final class ClusterCommand {
           .servers(servers).routers(routers);
       if (secure) {
         builder.secure(LocalClusterState.certificateDirectory(name));
-        Map<String, String> acl = Map.of("plugins.acl-authorizer.enabled", "true",
-            "plugins.acl-authorizer.super-groups", LocalCluster.PROCESS_GROUP + ","
-                + LocalCluster.ADMIN_GROUP);
-        acl.forEach(pluginConfig::putIfAbsent);
+        // the processes' own settings (clients get the --plugin-config ones, not these)
+        Map.of("plugins.acl-authorizer.enabled", "true", "plugins.acl-authorizer.super-groups",
+            LocalCluster.PROCESS_GROUP + "," + LocalCluster.ADMIN_GROUP).forEach((key, value) -> {
+              if (!pluginConfig.containsKey(key)) {
+                builder.controllerConfig(key, value).serverConfig(key, value)
+                    .routerConfig(key, value);
+              }
+            });
       }
       String directory = pluginDir != null ? pluginDir : System.getProperty("venice.plugins");
       if (directory != null) {

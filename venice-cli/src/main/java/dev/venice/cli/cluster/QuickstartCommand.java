@@ -172,7 +172,16 @@ public final class QuickstartCommand implements Callable<Integer> {
   }
 
   /**
-   * Switches on every plugin in the distribution's {@code plugins/} folder (the system property
+   * Whether the demo switches on plugin {@code id}: not the token authenticator, which needs the
+   * operator's key and issuer, nor the ACL authorizer on a cluster without TLS (it would authorize
+   * nothing; {@code --secure} switches it on).
+   */
+  private boolean demoStarts(String id) {
+    return !id.equals("jwt-authenticator") && (shape.secure || !id.equals("acl-authorizer"));
+  }
+
+  /**
+   * Switches on the plugins in the distribution's {@code plugins/} folder (the system property
    * {@code venice.plugins}, which {@code bin/venice} sets), loaded from there by every process, as
    * production loads plugins: each process starts only the plugins meant for its kind, and the
    * controller also checks stores' settings against all of them. Client decorators are on the
@@ -185,6 +194,9 @@ public final class QuickstartCommand implements Callable<Integer> {
     }
     try (Stream<Path> ids = Files.list(Path.of(plugins))) {
       for (Path id : ids.filter(Files::isDirectory).sorted().toList()) {
+        if (!demoStarts(id.getFileName().toString())) {
+          continue;
+        }
         String enabled = "plugins." + id.getFileName() + ".enabled";
         builder.serverConfig(enabled, "true").controllerConfig(enabled, "true")
             .routerConfig(enabled, "true");
