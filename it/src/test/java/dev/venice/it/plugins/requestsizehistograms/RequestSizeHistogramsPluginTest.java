@@ -86,11 +86,13 @@ class RequestSizeHistogramsPluginTest {
 
       String admin = cluster.servers().get(0).adminUrl();
       // a read is recorded by the server's hook after its answer is sent: wait for the last ones
-      LocalCluster.waitFor("the single and batch gets recorded", Duration.ofSeconds(30), () -> {
-        String metrics = Scrape.metrics(admin);
-        return sample(metrics, "response_bytes_count", "batch_get") >= 3
-            && sample(metrics, "value_bytes_count", "single_get") >= 20;
-      });
+      String[] seen = {""};
+      LocalCluster.waitFor(() -> "the single and batch gets recorded; the server's metrics:\n"
+          + seen[0], Duration.ofSeconds(30), () -> {
+            seen[0] = Scrape.metrics(admin);
+            return sample(seen[0], "response_bytes_count", "batch_get") >= 3
+                && sample(seen[0], "value_bytes_count", "single_get") >= 20;
+          });
       String text = Scrape.metrics(admin);
       assertEquals(20, sample(text, "value_bytes_count", "single_get"), "values found");
       assertEquals(20.0 * VALUE_BYTES, sample(text, "value_bytes_sum", "single_get"));

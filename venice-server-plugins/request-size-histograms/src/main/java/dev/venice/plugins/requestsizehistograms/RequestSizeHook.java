@@ -10,6 +10,7 @@ import dev.venice.spi.server.RequestEnd;
 import dev.venice.spi.server.RequestHook;
 import dev.venice.spi.server.RequestScope;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -23,20 +24,35 @@ import java.util.function.DoubleSupplier;
  * count and the keys seen, since a bidirectional stream sends more keys after its first message)
  * and, for a call that ended OK, {@code response.bytes} = the sum of its values' sizes.
  *
- * <p>Attribution: a key belongs to the thread's current call when the call is for the key's store
- * and its headers are the very map the key's {@link ReadRequest#headers()} is (the host hands both
- * hooks the call's one headers map). The host reads a single get's, batch get's and streaming
- * batch get's keys in one gRPC callback, normally on the thread that ran the request hook; a key
- * read on another thread, or whose headers another plugin replaced, is counted in {@code
- * keys.unattributed} and recorded nowhere (its call's response bytes miss it). Thread-safe: the
- * current call is thread-confined, a call's callbacks are ordered by gRPC, and the meters are
- * concurrent.
+ * <p>Attribution: a key belongs to the call whose headers are the very map the key's {@link
+ * ReadRequest#headers()} is (the host hands both hooks the call's one headers map, a new one per
+ * call) and whose store is the key's. The call is looked up on the thread that ran its request
+ * hook first (gRPC usually runs a call's callbacks on one thread), else among the calls in flight
+ * (a call's handler may run on another pool thread than its first message, under load); a key
+ * whose headers another plugin replaced is counted in {@code keys.unattributed} and recorded
+ * nowhere (its call's response bytes miss it). Thread-safe: a call's callbacks are ordered by
+ * gRPC, the calls in flight are a concurrent map, and the meters are concurrent.
  */
 final class RequestSizeHook implements RequestHook, ReadHook {
   private final StoreSettings<RequestSizeHistogramsConfig> settings;
   private final RequestSizeHistogramsMetrics metrics;
   private final DoubleSupplier random;
   private final ThreadLocal<CallSizes> current = new ThreadLocal<>();
+  /** The sampled calls in flight, by their headers map's identity. */
+  private final Map<HeadersIdentity, CallSizes> inFlight = new ConcurrentHashMap<>();
+
+  /** A headers map compared by identity: each call has its own. */
+  private record HeadersIdentity(Map<String, String> headers) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof HeadersIdentity that && that.headers == headers;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(headers);
+    }
+  }
 
   /**
    * @param settings each store's settings (its {@code sample-rate})
@@ -58,18 +74,23 @@ final class RequestSizeHook implements RequestHook, ReadHook {
     }
     CallSizes call = new CallSizes(request, metrics.forStore(request.store()).kind(request.kind()));
     current.set(call);
+    inFlight.put(new HeadersIdentity(request.headers()), call);
     return call;
   }
 
   @Override
   public void afterRead(ReadRequest request, ReadOutcome outcome) {
     CallSizes call = current.get();
-    if (call == null) {
-      return; // not sampled
-    }
-    if (call.headers != request.headers() || !call.store.equals(request.store())) {
-      metrics.unattributed();
-      return;
+    if (call == null || call.headers != request.headers()
+        || !call.store.equals(request.store())) {
+      CallSizes elsewhere = inFlight.get(new HeadersIdentity(request.headers()));
+      if (elsewhere == null || !elsewhere.store.equals(request.store())) {
+        if (call != null) {
+          metrics.unattributed(); // this thread's call is another's: headers replaced
+        }
+        return; // else not sampled
+      }
+      call = elsewhere; // the call's first message ran on another thread
     }
     call.keys++;
     if (outcome.found()) {
@@ -105,6 +126,7 @@ final class RequestSizeHook implements RequestHook, ReadHook {
       if (end.ok()) {
         meters.responseBytes.record(bytes);
       }
+      inFlight.remove(new HeadersIdentity(headers), this);
       if (current.get() == this) {
         current.remove(); // keep no plugin object on the host's threads after the call
       }

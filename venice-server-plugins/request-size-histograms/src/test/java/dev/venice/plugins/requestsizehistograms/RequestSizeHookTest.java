@@ -188,6 +188,22 @@ class RequestSizeHookTest {
   }
 
   @Test
+  void aKeyReadOnAnotherThreadThanTheCallsFirstMessageIsItsCalls() throws Exception {
+    RequestSizeHook hook = hook(Map.of(), 100, 0.5);
+    Map<String, String> headers = Map.of("user-agent", "grpc-java");
+    RequestScope scope = hook.onRequest(new InboundRequest("m", RequestKind.SINGLE_GET, "users",
+        1, 0, 1, headers));
+    Thread handler = new Thread(() -> hook.afterRead(new ReadRequest("users", 1, 0,
+        new byte[] {1}, headers), new ReadOutcome(true, 52, 10, false)), "grpc-default-executor");
+    handler.start();
+    handler.join();
+    scope.onEnd(OK);
+    assertEquals(1, summary("value.bytes", "users", RequestKind.SINGLE_GET).count());
+    assertEquals(52.0, summary("response.bytes", "users", RequestKind.SINGLE_GET).totalAmount());
+    assertEquals(0, registry.get(PREFIX + "keys.unattributed").counter().count());
+  }
+
+  @Test
   void concurrentCallsLoseNothing() throws Exception {
     RequestSizeHook hook = hook(Map.of(), 100, 0.5);
     int threads = 4;
