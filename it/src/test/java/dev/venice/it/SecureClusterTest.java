@@ -55,7 +55,7 @@ class SecureClusterTest extends AdminApiFuzzTest {
   private static final String STORE_B = "secure-b";
   private static final int RECORDS = 20;
   private static final String ACL = "/plugins/acl-authorizer/acls";
-  /** The fuzzer's principal: it may read the fuzzed store, nothing more. */
+  /** The fuzzer's principal: it holds no grant (its valid requests must be a 403 each). */
   private static final String FUZZER = "fuzzer";
 
   private TlsSettings fuzzerTls;

@@ -64,6 +64,8 @@ public final class GlobalOptions {
   private static final SSLContext JDK_DEFAULT = jdkDefault();
   /** Whether this run's key material is the default SSL context already. */
   private boolean tlsInstalled;
+  /** Whether the command names another process by URL ({@code --url}, {@code --server URL}). */
+  private boolean otherEndpoint;
 
   private static SSLContext jdkDefault() {
     try {
@@ -82,7 +84,7 @@ public final class GlobalOptions {
    */
   public Optional<TlsSettings> tls() {
     // the local cluster's administrator only for the local cluster: never presented elsewhere
-    boolean localOnly = controller == null && router == null;
+    boolean localOnly = controller == null && router == null && !otherEndpoint;
     LocalClusterState.LocalTls local = keyStore == null && trustStore == null && localOnly
         ? LocalClusterState.read(localCluster).map(LocalClusterState::tls).orElse(null) : null;
     if (keyStore == null && trustStore == null && local == null) {
@@ -102,6 +104,14 @@ public final class GlobalOptions {
     return Optional.of(local != null
         ? TlsSettings.client(Path.of(local.keyStore()), Path.of(local.trustStore()), password)
         : TlsSettings.client(keyStore, trustStore, password));
+  }
+
+  /**
+   * Says the command calls a process it names by URL ({@code --url}, {@code --server URL}), which
+   * may not be the local cluster's: the local administrator's certificate is then not used.
+   */
+  public void otherEndpointGiven() {
+    this.otherEndpoint = true;
   }
 
   /**

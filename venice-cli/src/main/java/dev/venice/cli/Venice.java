@@ -138,6 +138,10 @@ public final class Venice implements Runnable {
         for (CommandLine.Model.CommandSpec mixin
             : command.commandSpec().mixins().values()) {
           if (mixin.userObject() instanceof GlobalOptions options) {
+            if (command.hasMatchedOption("--url") || (command.hasMatchedOption("--server")
+                && String.valueOf(command.matchedOptionValue("--server", "")).contains("://"))) {
+              options.otherEndpointGiven();
+            }
             options.installTls();
           }
         }

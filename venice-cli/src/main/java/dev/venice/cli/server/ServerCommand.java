@@ -81,11 +81,12 @@ public final class ServerCommand {
         "Example: --wait"})
     boolean await;
 
-    private final HttpClient http =
-        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Built when the command runs, after its key material became the default SSL context. */
+    private HttpClient http;
 
     @Override
     public Integer call() throws Exception {
+      http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       String adminUrl = adminUrl();
       String query = timeout == null ? "" : "?timeout=" + timeout.toMillis() + "ms";
       long asked = System.nanoTime();

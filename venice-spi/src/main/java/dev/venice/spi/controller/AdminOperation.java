@@ -36,7 +36,8 @@ public enum AdminOperation {
   /**
    * A plugin's admin endpoint was called with a method that changes state (anything but {@code
    * GET} and {@code HEAD}: an ACL grant); reported to the after-hooks only, with {@code store}
-   * null and {@code requested} holding {@code {"plugin", "method", "path"}}, the outcome's {@code
+   * null and {@code requested} holding {@code {"plugin", "method", "path", "body"}} (the body as
+   * text, at most 4,096 characters), the outcome's {@code
    * after} holding {@code {"status"}}. Never offered for a veto: the plugin owns its endpoint.
    *
    * @since 1.9.0

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * make it an administrator creates a store over HTTPS, its principal the token's subject; a token
  * without grants is denied on the admin port and on the router's gRPC read port, named by its
  * subject; a token signed by another key or for another audience is refused {@code UNAUTHENTICATED}
- * on both; a caller with neither certificate nor token is {@code anonymous} and denied.
+ * on both; a caller with neither certificate nor token is refused (401) even a listing.
  */
 class JwtAuthenticatorPluginTest {
   private static final String ISSUER = "https://issuer.example";
@@ -82,8 +82,9 @@ class JwtAuthenticatorPluginTest {
       assertTrue(denied.getMessage().contains("nobody may not DELETE /stores/{store} on store"
           + " by-token"), denied.getMessage());
       ControllerException anonymous = assertThrows(ControllerException.class,
-          () -> noCredential.deleteStore("by-token"));
-      assertTrue(anonymous.getMessage().contains("anonymous may not"), anonymous.getMessage());
+          () -> noCredential.listStores());
+      assertEquals(401, anonymous.status(), anonymous.getMessage());
+      assertEquals("UNAUTHENTICATED", anonymous.errorType());
       for (String bad : List.of(token(otherKey, "ops-bot", "[\"" + LocalCluster.ADMIN_GROUP
           + "\"]", AUDIENCE), token(key, "ops-bot", "[\"" + LocalCluster.ADMIN_GROUP + "\"]",
           "another-service"))) {

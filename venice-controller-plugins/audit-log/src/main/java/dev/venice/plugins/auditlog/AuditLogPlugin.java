@@ -56,11 +56,12 @@ public final class AuditLogPlugin implements VenicePlugin {
     publisher = new AuditPublisher(config.queueCapacity(), sinks.open(config, host),
         new AuditLogMetrics(context.meterRegistry(), context.metricPrefix()), context.logger(),
         context.time());
+    // every process: its denials, and the changes made through its plugins' endpoints (a
+    // server's drain, an ACL grant); a controller's own mutations come through the same hook
     extensions.addAccessDenialListener(new AuditDenialListener(publisher, host.clusterName(),
-        host.instanceId()));
+        host.instanceId())).addAdminMutationHook(new AuditLogHook(publisher, host.instanceId()));
     if (ProcessKind.CONTROLLER.id().equals(host.processKind())) {
-      extensions.addAdminMutationHook(new AuditLogHook(publisher, host.instanceId()))
-          .addHttpEndpoint(new AuditLogEndpoint(config.topic()));
+      extensions.addHttpEndpoint(new AuditLogEndpoint(config.topic()));
     }
   }
 

@@ -181,7 +181,8 @@ final class AdminRoutes {
       int space = push.indexOf(' ');
       server.access(push.substring(0, space), push.substring(space + 1), AccessLevel.WRITE);
     }
-    server.access("GET", "/stores", AccessLevel.READ).access("GET", "/pushes", AccessLevel.READ);
+    server.access("GET", "/stores", AccessLevel.READ).access("GET", "/pushes", AccessLevel.READ)
+        .clusterAccess("POST", "/stores/{store}/versions/{version}/replicas", AccessLevel.ADMIN);
     new AssignmentRoutes(stores, assignments, this::onLeader).mount(server);
     new SchemaRegistryWebRoutes(stores).mount(server);
     new ApiDocsRoutes().mount(server);

@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -94,8 +95,9 @@ import org.slf4j.LoggerFactory;
  * the route's {@code {store}}, else on the cluster. Reads of the rest (health, metrics, the plugin
  * listing, the cluster's description) need no grant. A denial is a 403 {@code PERMISSION_DENIED}
  * naming the operation and the resource asked for, the authorizer's reason going to the log only.
- * With no authorizer, a caller that needs a grant must be authenticated (else a 401). Without TLS, the principal is whatever {@code X-Venice-Principal}
- * claims (unauthenticated) and nothing is authorized: the startup log says so.
+ * An anonymous caller (no certificate, no token) gets a 401 for everything but {@code GET
+ * /health}. Without TLS, the principal is whatever {@code X-Venice-Principal} claims
+ * (unauthenticated) and nothing is authorized: the startup log says so.
  *
  * <p>Requests are counted in {@code venice.<process>.admin.requests{route,status}}.
  */
@@ -307,13 +309,21 @@ public final class AdminHttpServer implements AutoCloseable {
       plugins.adminMutationHooks().after(new AdminMutation(AdminOperation.PLUGIN_ENDPOINT,
           cluster, null, new Caller(request.principal().name(), request.remoteAddress()),
           Instant.now(), Map.of(), Map.of("plugin", id, "method", request.method(),
-              "path", "/" + subPath), false), response.status() < 400
+              "path", "/" + subPath, "body", auditedBody(request.body())), false),
+          response.status() < 400
               ? new AdminOutcome(true, null, Map.of("status", response.status()))
               : new AdminOutcome(false, "HTTP " + response.status(), Map.of("status",
                   response.status())));
     }
     return new AdminResponse(response.status(), response.contentType(), response.body(),
         Map.of());
+  }
+
+  /** A plugin endpoint's request body for the audit: UTF-8 text, at most 4,096 characters. */
+  private static String auditedBody(byte[] body) {
+    String text = new String(body, StandardCharsets.UTF_8);
+    return text.length() <= 4096 ? text : text.substring(0, 4096) + "... (" + body.length
+        + " bytes)";
   }
 
   /** Matches a request to a route, checks it, runs the route and sends its answer. */
@@ -399,22 +409,25 @@ public final class AdminHttpServer implements AutoCloseable {
   }
 
   /**
-   * Asks the authorizers (with TLS, for a route that needs access with this method).
+   * With TLS: refuses an anonymous caller anything but {@code GET /health}, then asks the
+   * authorizers when the route needs access with this method.
    *
-   * @throws AdminHttpException {@code PERMISSION_DENIED} when one denies
+   * @throws AdminHttpException {@code UNAUTHENTICATED} for an anonymous caller, {@code
+   *     PERMISSION_DENIED} when an authorizer denies
    */
   private void authorize(Principal principal, String method, Match match, String address) {
-    String store = match.parameters().get("store");
-    AccessLevel level = match.route().access(method, store != null);
-    if (tls == null || level == null) {
+    if (tls == null) {
       return;
     }
-    if (!plugins.securityHooks().hasAuthorizer()) {
-      if (!principal.authenticated()) {
-        throw new AdminHttpException(AdminErrorType.UNAUTHENTICATED, match.route().name()
-            + " needs an authenticated caller: present a client certificate or a bearer token",
-            Map.of("WWW-Authenticate", "Bearer"));
-      }
+    String store = match.route().clusterWide() ? null : match.parameters().get("store");
+    AccessLevel level = match.route().access(method, store != null);
+    // only the liveness probe answers an anonymous caller: the rest names stores and addresses
+    if (!principal.authenticated() && !match.route().name().equals("GET /health")) {
+      throw new AdminHttpException(AdminErrorType.UNAUTHENTICATED, match.route().name()
+          + " needs an authenticated caller: present a client certificate or a bearer token",
+          Map.of("WWW-Authenticate", "Bearer"));
+    }
+    if (level == null || !plugins.securityHooks().hasAuthorizer()) {
       return;
     }
     Resource resource = store != null ? Resource.store(store) : Resource.cluster(cluster);
@@ -546,7 +559,7 @@ public final class AdminHttpServer implements AutoCloseable {
 
   /** One route: a method, a path pattern and the query parameters it accepts. */
   private record Route(String method, List<String> pattern, Set<String> queryParameters,
-      AdminHandler handler, String name, AccessLevel declaredAccess) {
+      AdminHandler handler, String name, AccessLevel declaredAccess, boolean clusterWide) {
     static final String ANY_METHOD = "*";
 
     /**
@@ -563,8 +576,8 @@ public final class AdminHttpServer implements AutoCloseable {
       return declaredAccess != null ? declaredAccess : AccessLevel.ADMIN;
     }
 
-    Route withAccess(AccessLevel level) {
-      return new Route(method, pattern, queryParameters, handler, name, level);
+    Route withAccess(AccessLevel level, boolean onCluster) {
+      return new Route(method, pattern, queryParameters, handler, name, level, onCluster);
     }
 
     /**
@@ -582,7 +595,7 @@ public final class AdminHttpServer implements AutoCloseable {
       }
       return new Route(method, List.copyOf(parts), queryParameters == null ? null
           : Set.copyOf(queryParameters), Objects.requireNonNull(handler, "handler"),
-          (method.equals(ANY_METHOD) ? "" : method + " ") + pattern, null);
+          (method.equals(ANY_METHOD) ? "" : method + " ") + pattern, null, false);
     }
 
     boolean accepts(String requestMethod) {
@@ -679,10 +692,23 @@ public final class AdminHttpServer implements AutoCloseable {
      * @throws IllegalArgumentException when no route {@code method pattern} was added
      */
     public Builder access(String method, String pattern, AccessLevel level) {
+      return access(method, pattern, level, false);
+    }
+
+    /**
+     * As {@link #access}, the access needed on the cluster even though the route names a store:
+     * a server's replica report, which could put any store's version online.
+     */
+    public Builder clusterAccess(String method, String pattern, AccessLevel level) {
+      return access(method, pattern, level, true);
+    }
+
+    private Builder access(String method, String pattern, AccessLevel level, boolean onCluster) {
       String name = method.toUpperCase(Locale.ROOT) + " " + pattern;
       for (int i = 0; i < routes.size(); i++) {
         if (routes.get(i).name().equals(name)) {
-          routes.set(i, routes.get(i).withAccess(Objects.requireNonNull(level, "level")));
+          routes.set(i, routes.get(i).withAccess(Objects.requireNonNull(level, "level"),
+              onCluster));
           return this;
         }
       }

@@ -149,6 +149,8 @@ public final class ProcessHost implements AutoCloseable {
    * @param classPath where class-path plugins are looked for
    * @param stateStores each plugin's own state in ZooKeeper, by plugin id
    * @return the started plugins
+   * @throws ConfigException when {@code ssl.enabled} and {@code security.authorizer.required} but
+   *     no plugin added an authorizer (the process must not start)
    */
   public PluginManager startPlugins(HostServices services, ClassLoader classPath,
       Function<String, PluginStateStore> stateStores) {
@@ -177,6 +179,15 @@ public final class ProcessHost implements AutoCloseable {
         .processConfig(config).classPath(classPath).meterRegistry(metrics.registry());
     kindSpecific.accept(builder);
     plugins = builder.build().start();
+    // before the process serves anything: its read ports take calls once its services exist
+    if (tls != null && config.get(TlsSettings.AUTHORIZER_REQUIRED)
+        && !plugins.securityHooks().hasAuthorizer()) {
+      throw new ConfigException(TlsSettings.AUTHORIZER_REQUIRED.name(), kind.id() + ": "
+          + TlsSettings.SSL_ENABLED.name() + " is true but no plugin authorizes its callers"
+          + " (switch one on, e.g. plugins.acl-authorizer.enabled=true; a refused plugin is in the"
+          + " log above), or set " + TlsSettings.AUTHORIZER_REQUIRED.name() + "=false to allow"
+          + " every authenticated caller");
+    }
     return plugins;
   }
 
@@ -189,22 +200,13 @@ public final class ProcessHost implements AutoCloseable {
    * @param channel an admin port the process bound already, or {@code null}
    * @param routes adds the process's own routes
    * @throws Exception when the admin server cannot start (the port is taken...)
-   * @throws ConfigException when {@code ssl.enabled} and {@code security.authorizer.required} but
-   *     no plugin added an authorizer
    */
   public AdminHttpServer serveAdmin(Supplier<Readiness> readiness, ServerSocketChannel channel,
       Consumer<AdminHttpServer.Builder> routes) throws Exception {
     if (plugins == null || admin != null) {
       throw new IllegalStateException("serveAdmin comes once, after startPlugins");
     }
-    if (tls != null && config.get(TlsSettings.AUTHORIZER_REQUIRED)
-        && !plugins.securityHooks().hasAuthorizer()) {
-      throw new ConfigException(TlsSettings.AUTHORIZER_REQUIRED.name(), kind.id() + ": "
-          + TlsSettings.SSL_ENABLED.name() + " is true but no plugin authorizes its callers"
-          + " (switch one on, e.g. plugins.acl-authorizer.enabled=true; a refused plugin is in the"
-          + " log above), or set " + TlsSettings.AUTHORIZER_REQUIRED.name() + "=false to allow"
-          + " every authenticated caller");
-    }
+
     AdminHttpServer.Builder builder = AdminHttpServer.builder(kind.id(), plugins,
             metrics.registry())
         .bindAddress(config.get(ProcessKeys.HOST)).port(config.get(ProcessKeys.ADMIN_PORT))

@@ -16,7 +16,6 @@ import dev.venice.runtime.common.security.Tls;
 import dev.venice.runtime.common.security.TlsSettings;
 import dev.venice.spi.config.ConfigException;
 import dev.venice.spi.plugin.ProcessKind;
-import dev.venice.spi.plugin.Readiness;
 import dev.venice.spi.security.AccessLevel;
 import java.io.IOException;
 import java.net.URI;
@@ -216,8 +215,10 @@ public class AdminHttpServerSecurityTest {
       assertEquals("UNAUTHENTICATED", json(refused).path("errorType").asText());
       assertEquals("Bearer", refused.headers().firstValue("WWW-Authenticate").orElseThrow());
     }
+    // an anonymous caller reaches the liveness probe and nothing else
     HttpResponse<String> nobody = send(client(null), "GET", "/whoami", Map.of());
-    assertEquals("anonymous", json(nobody).path("name").asText());
+    assertEquals(401, nobody.statusCode(), nobody.body());
+    assertEquals(200, send(client(null), "GET", "/health", Map.of()).statusCode());
   }
 
   @Test
@@ -306,10 +307,9 @@ public class AdminHttpServerSecurityTest {
     ProcessHost host = new ProcessHost(ProcessKind.SERVER, ProcessConfig.of("server",
         ProcessKeys.EVERY_PROCESS, Set.of(), secured), new ProcessMetrics());
     try {
-      host.startPlugins(BasicHostServices.minimal("server", "s3", "test"),
-          getClass().getClassLoader(), id -> null);
       ConfigException refused = assertThrows(ConfigException.class,
-          () -> host.serveAdmin(() -> Readiness.READY, null, routes -> { }));
+          () -> host.startPlugins(BasicHostServices.minimal("server", "s3", "test"),
+              getClass().getClassLoader(), id -> null));
       assertEquals("security.authorizer.required", refused.key());
       assertTrue(refused.getMessage().contains("no plugin authorizes"), refused.getMessage());
     } finally {
