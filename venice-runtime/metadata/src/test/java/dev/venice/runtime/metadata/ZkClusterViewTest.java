@@ -21,7 +21,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,11 +37,8 @@ import org.apache.helix.zookeeper.zkclient.ZkConnection;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link ZkClusterView} on a real ZooKeeper: registration, watching, session loss, and the plugin
@@ -54,38 +50,18 @@ class ZkClusterViewTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AtomicInteger CLUSTERS = new AtomicInteger();
 
-  @TempDir static Path dir;
-  private static TestZooKeeper zooKeeper;
+  @RegisterExtension
+  static final ZooKeeperExtension ZK = new ZooKeeperExtension(SESSION);
 
-  private final List<AutoCloseable> closeables = new ArrayList<>();
   private final String cluster = "view-test-" + CLUSTERS.incrementAndGet();
 
-  @BeforeAll
-  static void startZooKeeper() throws Exception {
-    zooKeeper = new TestZooKeeper(dir.resolve("zk"));
-  }
-
-  @AfterAll
-  static void stopZooKeeper() {
-    zooKeeper.close();
-  }
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      closeables.get(i).close();
-    }
-  }
-
   private ZkClient client() {
-    ZkClient zk = ZooKeeperConnections.metadataClient(zooKeeper.address(), SESSION);
-    closeables.add(zk::close);
-    return zk;
+    return ZK.client();
   }
 
   private ZkClusterView view(ZkClient zk, int maxParallel) {
     ZkClusterView view = new ZkClusterView(zk, cluster, topic -> Map.of(), maxParallel, null);
-    closeables.add(view);
+    ZK.closeAfterTest(view);
     return view;
   }
 
@@ -174,7 +150,7 @@ class ZkClusterViewTest {
   private void expire(ZkClient zk) throws Exception {
     ZooKeeper current = ((ZkConnection) zk.getConnection()).getZookeeper();
     CountDownLatch connected = new CountDownLatch(1);
-    ZooKeeper twin = new ZooKeeper(zooKeeper.address(), (int) SESSION.toMillis(), event -> {
+    ZooKeeper twin = new ZooKeeper(ZK.address(), (int) SESSION.toMillis(), event -> {
       if (event.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
         connected.countDown();
       }
@@ -247,7 +223,7 @@ class ZkClusterViewTest {
         respond(exchange, 500, "unexpected " + path);
       }
     });
-    closeables.add(stuck::countDown); // before the server stops: the slow handler returns
+    ZK.closeAfterTest(stuck::countDown); // before the server stops: the slow handler returns
     String base = "http://127.0.0.1:" + server.getAddress().getPort();
     ClusterMember a = member("h_1", ProcessKind.SERVER, base + "/a");
     ClusterMember b = member("h_2", ProcessKind.SERVER, base + "/b/");
@@ -294,7 +270,7 @@ class ZkClusterViewTest {
       served.incrementAndGet();
       respond(exchange, 200, exchange.getRequestURI().getPath());
     });
-    closeables.add(() -> gate.release(100));
+    ZK.closeAfterTest(() -> gate.release(100));
     String base = "http://127.0.0.1:" + server.getAddress().getPort();
     List<ClusterMember> first = new ArrayList<>();
     List<ClusterMember> second = new ArrayList<>();
@@ -368,7 +344,7 @@ class ZkClusterViewTest {
       }
     });
     server.start();
-    closeables.add(() -> {
+    ZK.closeAfterTest(() -> {
       server.stop(0);
       threads.shutdownNow();
     });

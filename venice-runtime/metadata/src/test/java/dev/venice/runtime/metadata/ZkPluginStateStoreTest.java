@@ -11,17 +11,11 @@ import dev.venice.spi.controller.StateConflictException;
 import dev.venice.spi.controller.StateEntry;
 import dev.venice.spi.host.Subscription;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.helix.zookeeper.impl.client.ZkClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link ZkPluginStateStore} on a real ZooKeeper: nodes under {@code
@@ -36,33 +30,13 @@ class ZkPluginStateStoreTest {
   private static final Duration SESSION = Duration.ofSeconds(4);
   private static final AtomicInteger CLUSTERS = new AtomicInteger();
 
-  @TempDir static Path dir;
-  private static TestZooKeeper zooKeeper;
+  @RegisterExtension
+  static final ZooKeeperExtension ZK = new ZooKeeperExtension(SESSION);
 
-  private final List<AutoCloseable> closeables = new ArrayList<>();
   private final String cluster = "state-test-" + CLUSTERS.incrementAndGet();
 
-  @BeforeAll
-  static void startZooKeeper() throws Exception {
-    zooKeeper = new TestZooKeeper(dir.resolve("zk"));
-  }
-
-  @AfterAll
-  static void stopZooKeeper() {
-    zooKeeper.close();
-  }
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      closeables.get(i).close();
-    }
-  }
-
   private ZkClient client() {
-    ZkClient zk = ZooKeeperConnections.metadataClient(zooKeeper.address(), SESSION);
-    closeables.add(zk::close);
-    return zk;
+    return ZK.client();
   }
 
   private static byte[] bytes(String text) {
@@ -125,7 +99,7 @@ class ZkPluginStateStoreTest {
   void aWatchSetBeforeTheNodeExistsFiresOnCreateOnEveryUpdateOnDeleteAndOnCreateAgain() {
     ZkPluginStateStore store = new ZkPluginStateStore(client(), cluster, "acl-authorizer");
     AtomicInteger calls = new AtomicInteger();
-    closeables.add(store.watch("acls", calls::incrementAndGet)::close);
+    ZK.closeAfterTest(store.watch("acls", calls::incrementAndGet)::close);
     assertEquals(0, calls.get(), "no call before a change");
 
     store.create("acls", bytes("v0"));
@@ -148,11 +122,11 @@ class ZkPluginStateStoreTest {
     store.create("acls", bytes("v0"));
     AtomicInteger calls = new AtomicInteger();
     Subscription watch = store.watch("acls", calls::incrementAndGet);
-    closeables.add(watch::close);
+    ZK.closeAfterTest(watch::close);
     // A second watch on the same node and client stays open: its calls come on the same event
     // thread, in order, so once it has seen a change, any call the first has for it has run.
     AtomicInteger open = new AtomicInteger();
-    closeables.add(store.watch("acls", open::incrementAndGet)::close);
+    ZK.closeAfterTest(store.watch("acls", open::incrementAndGet)::close);
 
     store.update("acls", bytes("v1"), 0);
     awaitCalls(calls, 1, "an update while the watch is open");
@@ -171,7 +145,7 @@ class ZkPluginStateStoreTest {
     ZkPluginStateStore writer = new ZkPluginStateStore(client(), cluster, "acl-authorizer");
     ZkPluginStateStore reader = new ZkPluginStateStore(client(), cluster, "acl-authorizer");
     AtomicInteger calls = new AtomicInteger();
-    closeables.add(reader.watch("acls", calls::incrementAndGet)::close);
+    ZK.closeAfterTest(reader.watch("acls", calls::incrementAndGet)::close);
     writer.create("acls", bytes("v0"));
     awaitCalls(calls, 1, "another client's create");
     writer.update("acls", bytes("v1"), 0);
