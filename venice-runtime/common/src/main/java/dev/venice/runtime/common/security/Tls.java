@@ -1,15 +1,28 @@
 package dev.venice.runtime.common.security;
 
 import dev.venice.spi.config.ConfigException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.UnrecoverableKeyException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.InvalidKeySpecException;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -20,6 +33,8 @@ import javax.net.ssl.TrustManagerFactory;
  * (TLS 1.3 and 1.2, the JDK's defaults). Immutable and thread-safe.
  */
 public final class Tls {
+  /** The key and trust store type read from PEM files ({@link #readPem}). */
+  public static final String PEM = "PEM";
   /** The protocols every TLS endpoint of ours accepts (TLS 1.3 preferred, 1.2 for older peers). */
   public static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
@@ -47,16 +62,18 @@ public final class Tls {
     try {
       KeyManagerFactory keyManagers = null;
       if (settings.keyStore() != null) {
+        String keyPassword = settings.keyPassword() != null ? settings.keyPassword()
+            : settings.keyStorePassword();
+        // a PEM file has no store password: its key is kept under the key's password
         KeyStore keys = read(TlsSettings.KEYSTORE_LOCATION.name(), settings.keyStore(),
-            settings.keyStoreType(), settings.keyStorePassword());
+            settings.keyStoreType(), settings.keyStoreType().equalsIgnoreCase(PEM) ? keyPassword
+                : settings.keyStorePassword());
         if (Collections.list(keys.aliases()).stream().noneMatch(a -> isKey(keys, a))) {
           throw new ConfigException(TlsSettings.KEYSTORE_LOCATION.name(),
               TlsSettings.KEYSTORE_LOCATION.name() + " " + settings.keyStore()
               + " holds no private key with a certificate chain");
         }
         keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        String keyPassword = settings.keyPassword() != null ? settings.keyPassword()
-            : settings.keyStorePassword();
         try {
           keyManagers.init(keys, keyPassword.toCharArray());
         } catch (UnrecoverableKeyException e) {
@@ -91,12 +108,15 @@ public final class Tls {
   }
 
   private static KeyStore read(String key, Path file, String type, String password) {
+    if (type.equalsIgnoreCase(PEM)) {
+      return readPem(key, file, password);
+    }
     KeyStore store;
     try {
       store = KeyStore.getInstance(type);
     } catch (GeneralSecurityException e) {
       throw new ConfigException(key, key + " " + file + ": unknown key store type " + type
-          + " (PKCS12 or JKS)");
+          + " (PKCS12, JKS or PEM)");
     }
     try (InputStream in = Files.newInputStream(file)) {
       store.load(in, password.toCharArray());
@@ -110,6 +130,80 @@ public final class Tls {
     } catch (GeneralSecurityException e) {
       throw new ConfigException(key, key + " " + file + " cannot be read: " + e);
     }
+  }
+
+  /**
+   * A PEM file as a key store, as Kafka reads {@code ssl.keystore.type=PEM}: a key store file holds
+   * an unencrypted PKCS#8 {@code PRIVATE KEY} block (RSA or EC) and its certificate chain ({@code
+   * CERTIFICATE} blocks, leaf first); a trust store file holds {@code CERTIFICATE} blocks only.
+   * Other blocks and text between them (OpenSSL's bag attributes) are skipped.
+   */
+  private static KeyStore readPem(String key, Path file, String password) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.US_ASCII);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(key, key + " " + file + " does not exist");
+    } catch (IOException e) {
+      throw new ConfigException(key, key + " " + file + " cannot be read: " + e.getMessage());
+    }
+    try {
+      List<Certificate> chain = new ArrayList<>();
+      CertificateFactory certificates = CertificateFactory.getInstance("X.509");
+      for (byte[] der : pemBlocks(text, "CERTIFICATE")) {
+        chain.add(certificates.generateCertificate(new ByteArrayInputStream(der)));
+      }
+      if (chain.isEmpty()) {
+        throw new ConfigException(key, key + " " + file + " (PEM) holds no CERTIFICATE block");
+      }
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      boolean keyStore = key.equals(TlsSettings.KEYSTORE_LOCATION.name());
+      if (!keyStore) {
+        for (int i = 0; i < chain.size(); i++) {
+          store.setCertificateEntry("ca-" + i, chain.get(i));
+        }
+        return store;
+      }
+      if (text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")) {
+        throw new ConfigException(key, key + " " + file + " (PEM) holds an encrypted private"
+            + " key: only an unencrypted PKCS#8 PRIVATE KEY block is read (protect the file)");
+      }
+      List<byte[]> keys = pemBlocks(text, "PRIVATE KEY");
+      if (keys.size() != 1) {
+        throw new ConfigException(key, key + " " + file + " (PEM) must hold one PKCS#8 PRIVATE KEY"
+            + " block with its CERTIFICATE chain; it holds " + keys.size());
+      }
+      store.setKeyEntry("key", privateKey(key, file, keys.get(0)), password.toCharArray(),
+          chain.toArray(Certificate[]::new));
+      return store;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new ConfigException(key, key + " " + file + " (PEM) cannot be read: " + e);
+    }
+  }
+
+  /** The DER bytes of every {@code -----BEGIN <label>-----} block of {@code text}, in order. */
+  private static List<byte[]> pemBlocks(String text, String label) {
+    List<byte[]> blocks = new ArrayList<>();
+    Matcher block = Pattern.compile("-----BEGIN " + label + "-----([A-Za-z0-9+/=\\s]*)-----END "
+        + label + "-----").matcher(text);
+    while (block.find()) {
+      blocks.add(Base64.getMimeDecoder().decode(block.group(1)));
+    }
+    return blocks;
+  }
+
+  private static PrivateKey privateKey(String key, Path file, byte[] pkcs8)
+      throws GeneralSecurityException {
+    for (String algorithm : List.of("RSA", "EC")) {
+      try {
+        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+      } catch (InvalidKeySpecException notThisAlgorithm) {
+        // the next one may read it
+      }
+    }
+    throw new ConfigException(key, key + " " + file + " (PEM): the PRIVATE KEY is neither an RSA"
+        + " nor an EC key");
   }
 
   /** The settings these were loaded from. */

@@ -11,16 +11,16 @@ import java.util.Optional;
 /**
  * Where a process or client finds its TLS key material, under Venice's own key names ({@code
  * ssl.enabled}, {@code ssl.keystore.*}, {@code ssl.truststore.*}, {@code ssl.needs.client.cert}).
- * Key and trust stores are standard Java key stores (PKCS12 by default, or JKS).
+ * Key and trust stores are standard Java key stores (PKCS12 by default, or JKS) or PEM files.
  *
  * @param keyStore the key store holding this party's private key and certificate chain; {@code
  *     null} for a client that presents no certificate
  * @param keyStorePassword its password ({@code ""} when none)
- * @param keyStoreType {@code PKCS12} or {@code JKS}
+ * @param keyStoreType {@code PKCS12}, {@code JKS} or {@code PEM}
  * @param keyPassword the private key's password ({@code null}: the key store's)
  * @param trustStore the certificates of the authorities to trust; {@code null}: the JDK's
  * @param trustStorePassword its password ({@code ""} when none)
- * @param trustStoreType {@code PKCS12} or {@code JKS}
+ * @param trustStoreType {@code PKCS12}, {@code JKS} or {@code PEM}
  * @param needClientCert for a server: whether callers must present a certificate (mutual TLS)
  */
 public record TlsSettings(Path keyStore, String keyStorePassword, String keyStoreType,
@@ -39,7 +39,8 @@ public record TlsSettings(Path keyStore, String keyStorePassword, String keyStor
       "ssl.keystore.password", "", "password of ssl.keystore.location");
   /** The key store's type. */
   public static final ConfigKey<String> KEYSTORE_TYPE = ConfigKey.string("ssl.keystore.type",
-      "PKCS12", "type of ssl.keystore.location: PKCS12 or JKS");
+      "PKCS12", "type of ssl.keystore.location: PKCS12, JKS or PEM (an unencrypted PKCS#8 PRIVATE"
+          + " KEY block and its CERTIFICATE chain in one file, as Kafka reads it)");
   /** The private key's password. */
   public static final ConfigKey<String> KEY_PASSWORD = ConfigKey.string("ssl.key.password", null,
       "password of the private key in the key store (default: ssl.keystore.password)");
@@ -52,7 +53,7 @@ public record TlsSettings(Path keyStore, String keyStorePassword, String keyStor
       "ssl.truststore.password", "", "password of ssl.truststore.location");
   /** The trust store's type. */
   public static final ConfigKey<String> TRUSTSTORE_TYPE = ConfigKey.string("ssl.truststore.type",
-      "PKCS12", "type of ssl.truststore.location: PKCS12 or JKS");
+      "PKCS12", "type of ssl.truststore.location: PKCS12, JKS or PEM (CERTIFICATE blocks)");
   /** Whether callers must present a certificate. */
   public static final ConfigKey<Boolean> NEEDS_CLIENT_CERT = ConfigKey.bool(
       "ssl.needs.client.cert", false, "require a client certificate on the admin and gRPC ports"

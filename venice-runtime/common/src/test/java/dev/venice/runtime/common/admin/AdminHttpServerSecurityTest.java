@@ -322,4 +322,36 @@ public class AdminHttpServerSecurityTest {
             noTrustStore), new ProcessMetrics()));
     assertEquals("ssl.truststore.location", untrusted.key());
   }
+
+  @Test
+  void pemFilesAsOpensslWritesThemServeAsKeyAndTrustStores() throws Exception {
+    // alice's key and chain as OpenSSL exports them (bag attributes between the blocks), and the
+    // trusted certificates in RFC 7468 text, as keytool writes them
+    Path alicePem = dir.resolve("alice.pem");
+    Process openssl = new ProcessBuilder("openssl", "pkcs12", "-in",
+        dir.resolve("alice.p12").toString(), "-nodes", "-passin", "pass:" + PASSWORD, "-out",
+        alicePem.toString()).redirectErrorStream(true).start();
+    String output = new String(openssl.getInputStream().readAllBytes());
+    assertEquals(0, openssl.waitFor(), "openssl pkcs12: " + output);
+    Path trustedPem = dir.resolve("trusted.pem");
+    StringBuilder trusted = new StringBuilder();
+    for (String party : List.of("server", "alice")) {
+      Path pem = dir.resolve(party + "-cert.pem");
+      keytool("-exportcert", "-rfc", "-alias", party, "-keystore",
+          dir.resolve(party + ".p12").toString(), "-storepass", PASSWORD, "-file", pem.toString());
+      trusted.append(Files.readString(pem));
+    }
+    Files.writeString(trustedPem, trusted);
+    Tls pem = Tls.load(new TlsSettings(alicePem, "", "PEM", null, trustedPem, "", "PEM", false));
+    HttpResponse<String> answer = HttpClient.newBuilder().sslContext(pem.context()).build().send(
+        HttpRequest.newBuilder(URI.create(server.url() + "/whoami")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals("alice", json(answer).path("name").asText(), answer.body());
+
+    ConfigException noKey = assertThrows(ConfigException.class, () -> Tls.load(
+        new TlsSettings(trustedPem, "", "PEM", null, trustedPem, "", "PEM", false)));
+    assertEquals("ssl.keystore.location", noKey.key());
+    assertTrue(noKey.getMessage().contains("must hold one PKCS#8 PRIVATE KEY block"),
+        noKey.getMessage());
+  }
 }
