@@ -62,8 +62,6 @@ public final class GlobalOptions {
 
   /** The JVM's own default SSL context, restored for a run without key material. */
   private static final SSLContext JDK_DEFAULT = jdkDefault();
-  /** Whether this run's key material is the default SSL context already. */
-  private boolean tlsInstalled;
   /** Whether the command names another process by URL ({@code --url}, {@code --server URL}). */
   private boolean otherEndpoint;
 
@@ -115,18 +113,13 @@ public final class GlobalOptions {
   }
 
   /**
-   * Makes {@link #tls()} the JVM's default SSL context (once per run), so every HTTPS call of this
-   * command (controller, routers, servers' admin ports) presents its certificate and trusts its
-   * authority. {@code venice} calls it before the command runs; the URL getters call it too, for
-   * commands run another way.
+   * Makes {@link #tls()} the JVM's default SSL context, so every HTTPS call of this command
+   * (controller, routers, servers' admin ports) presents its certificate and trusts its authority.
+   * {@code venice} calls it once, before the command runs (and builds any HTTP client).
    *
    * @throws CliException naming the file when the key material cannot be loaded
    */
   public void installTls() {
-    if (tlsInstalled) {
-      return;
-    }
-    tlsInstalled = true;
     try {
       // a run without key material gets the JVM's own (several runs share a JVM in tests)
       SSLContext.setDefault(tls().map(settings -> Tls.load(settings).context())
@@ -138,7 +131,6 @@ public final class GlobalOptions {
 
   /** The controller URL to use. */
   public String controllerUrl() {
-    installTls();
     if (controller != null) {
       return controller;
     }
@@ -155,7 +147,6 @@ public final class GlobalOptions {
 
   /** The router URL to use. */
   public String routerUrl() {
-    installTls();
     if (router != null) {
       return router;
     }
@@ -165,7 +156,6 @@ public final class GlobalOptions {
 
   /** The local cluster these options name ({@code --local-cluster}), if it is running. */
   public Optional<LocalClusterState> runningLocalCluster() {
-    installTls();
     return LocalClusterState.read(localCluster);
   }
 

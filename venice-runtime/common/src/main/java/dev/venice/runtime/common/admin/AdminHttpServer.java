@@ -304,7 +304,8 @@ public final class AdminHttpServer implements AutoCloseable {
         request.method(), subPath, request.query().asMap(), request.headers(), request.body()))
         .orElseThrow(() -> new AdminHttpException(AdminErrorType.NOT_FOUND, "plugin " + id
             + " is not started or has no endpoint at /" + subPath + " (see GET /plugins)"));
-    if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+    if (!request.method().equals("GET") && !request.method().equals("HEAD")
+        && !plugins.adminMutationHooks().isEmpty()) {
       // a change made through a plugin (an ACL grant) is audited like the process's own
       plugins.adminMutationHooks().after(new AdminMutation(AdminOperation.PLUGIN_ENDPOINT,
           cluster, null, new Caller(request.principal().name(), request.remoteAddress()),
